@@ -1,0 +1,66 @@
+package org.mip6kit.wire;
+
+/**
+ * The Status field of the IPv4 Address Acknowledgement option (RFC 5555 §3.2.1).
+ * Values below 128 mean success. Unknown codes keep their number; {@link #toString()}
+ * prints {@code name(code)}.
+ */
+public final class Ipv4AddressAckStatus {
+
+    private static final CodeTable<Ipv4AddressAckStatus> TABLE = new CodeTable<>(
+            "Unassigned", Ipv4AddressAckStatus::new,
+            0, "Success",
+            128, "Failure, reason unspecified",
+            129, "Administratively prohibited",
+            130, "Incorrect IPv4 home address",
+            131, "Invalid IPv4 address",
+            132, "Dynamic IPv4 home address assignment not available",
+            133, "Prefix allocation unauthorized");
+
+    public static final Ipv4AddressAckStatus SUCCESS = of(0);
+    public static final Ipv4AddressAckStatus FAILURE_REASON_UNSPECIFIED = of(128);
+    public static final Ipv4AddressAckStatus ADMINISTRATIVELY_PROHIBITED = of(129);
+    public static final Ipv4AddressAckStatus INCORRECT_IPV4_HOME_ADDRESS = of(130);
+    public static final Ipv4AddressAckStatus INVALID_IPV4_ADDRESS = of(131);
+    public static final Ipv4AddressAckStatus DYNAMIC_ASSIGNMENT_NOT_AVAILABLE = of(132);
+    public static final Ipv4AddressAckStatus PREFIX_ALLOCATION_UNAUTHORIZED = of(133);
+
+    private final int code;
+    private final String name;
+
+    private Ipv4AddressAckStatus(int code, String name) {
+        this.code = code;
+        this.name = name;
+    }
+
+    public static Ipv4AddressAckStatus of(int code) {
+        return TABLE.get(code);
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isSuccess() {
+        return code < 128;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ipv4AddressAckStatus s && s.code == code;
+    }
+
+    @Override
+    public int hashCode() {
+        return code;
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + code + ")";
+    }
+}

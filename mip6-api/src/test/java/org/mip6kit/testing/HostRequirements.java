@@ -1,0 +1,88 @@
+package org.mip6kit.testing;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What a test needs from the host (a command from a Debian package, a Python module, root).
+ *
+ * <p>When something is missing the test says so loudly on stderr and is skipped — except under
+ * {@code CI=true}, where a missing requirement fails the test, because {@code .ci/run} is
+ * supposed to have installed it. "Unsupported by this host's kernel" is a different outcome,
+ * decided by a capability probe, and does not belong here.
+ */
+public final class HostRequirements {
+
+    private HostRequirements() {
+    }
+
+    public static boolean inCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Requires an executable on the PATH (or an absolute path); returns its path. */
+    public static Path command(String name, String debianPackage) {
+        Path found = findExecutable(name);
+        if (found == null) {
+            missing("command '" + name + "'", "apt-get install -y " + debianPackage);
+        }
+        return found;
+    }
+
+    /** Requires {@code python} to import {@code module}. */
+    public static void pythonModule(Path python, String module, String debianPackage) {
+        try {
+            Process p = new ProcessBuilder(python.toString(), "-c", "import " + module)
+                    .redirectErrorStream(true).start();
+            try {
+                boolean done = p.waitFor(60, TimeUnit.SECONDS);
+                if (done && p.exitValue() == 0) {
+                    return;
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+        } catch (Exception e) {
+            // fall through to report it missing
+        }
+        missing("Python module '" + module + "' for " + python, "apt-get install -y " + debianPackage);
+    }
+
+    private static void missing(String what, String fix) {
+        String message = "HOST REQUIREMENT MISSING: " + what + " is not available. Install it with: " + fix
+                + " (.ci/run does this)";
+        System.err.println();
+        System.err.println("!!! " + message);
+        System.err.println();
+        if (inCi()) {
+            Assertions.fail(message + " — under CI=true a missing requirement is a failure, not a skip");
+        }
+        Assumptions.abort(message);
+    }
+
+    private static Path findExecutable(String name) {
+        if (name.contains(File.separator)) {
+            Path p = Path.of(name);
+            return Files.isExecutable(p) ? p : null;
+        }
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin"));
+        for (String dir : dirs) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+package org.mip6kit.spi;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * Time-based and asynchronous execution, injected so that tests can drive virtual time. The
+ * engine and providers never call {@code Thread.sleep} or create their own timer threads.
+ * A task runs at or after its due time on the {@link ProviderContext#clock()}; tasks must not
+ * block. Implementations are thread-safe.
+ */
+public interface Scheduler {
+
+    /** Runs {@code task} once after {@code delay} (zero or negative: as soon as possible). */
+    Cancellable schedule(Duration delay, Runnable task);
+
+    /**
+     * Runs work that must not run on the caller's thread (completing stages, blocking calls a
+     * provider must make to a daemon). Under virtual time it runs when the test advances the
+     * clock or drains the queue.
+     */
+    Executor executor();
+}

@@ -1,0 +1,47 @@
+package org.mip6kit.spi;
+
+import java.util.List;
+
+import org.mip6kit.wire.MobilityOptionCodec;
+
+/**
+ * The entry point of a security provider jar, found by {@link java.util.ServiceLoader} under
+ * {@code META-INF/services/org.mip6kit.spi.SecurityProviderFactory}. No Guice, no logging
+ * backend: a provider depends on {@code mip6-api} alone.
+ *
+ * <p>Implementations need a public no-argument constructor, must be cheap to construct (no
+ * I/O, no native code, no threads: discovery instantiates every factory on the class path,
+ * including those not selected), and are thread-safe.
+ */
+public interface SecurityProviderFactory {
+
+    /** The provider's immutable description; the same instance every call. */
+    ProviderDescriptor descriptor();
+
+    /**
+     * Mobility option codecs this provider adds to the wire registry (RFC 4285 registers its
+     * authentication and replay-protection options here). The engine builds its
+     * {@link org.mip6kit.wire.MobilityHeaderCodec} with them before it creates the provider's
+     * security objects. Default: none.
+     */
+    default List<MobilityOptionCodec<?>> optionCodecs() {
+        return List.of();
+    }
+
+    /**
+     * Creates the mobile-node side from the provider's configuration section
+     * ({@code security.<name>} of the daemon's file). Validates the whole section: unknown keys
+     * and bad values are errors that name the key and the file. May read key files. Must not
+     * open sockets or start threads yet: that happens in {@link SignallingPath#start}.
+     *
+     * @throws ProviderConfigException if the configuration is invalid or a key file is unusable
+     */
+    MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) throws ProviderConfigException;
+
+    /**
+     * Creates the home-agent side. Same rules as {@link #mobileNode}.
+     *
+     * @throws ProviderConfigException if the configuration is invalid or a key file is unusable
+     */
+    HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException;
+}

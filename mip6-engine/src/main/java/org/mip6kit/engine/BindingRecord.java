@@ -1,0 +1,43 @@
+package org.mip6kit.engine;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.mip6kit.spi.Identity;
+import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.SequenceNumber;
+
+/**
+ * A snapshot of one home agent binding cache entry (RFC 6275 §9.1): a live binding, or the
+ * replay hold an entry becomes after deregistration or expiry, which keeps the last accepted
+ * sequence number and the owner so a captured Binding Update cannot recreate the binding.
+ *
+ * @param state whether the binding is live or only its replay state remains
+ * @param homeAddress the key
+ * @param careOfAddress the effective care-of address (IPv4 as IPv4-mapped)
+ * @param sequence the largest sequence number accepted
+ * @param lifetime the lifetime granted by the last acceptance
+ * @param mobileRouter whether the registration had the R flag (RFC 3963)
+ * @param keyManagementMobility whether K was granted (the provider's IKE SA follows moves)
+ * @param identity the authenticated owner
+ * @param expiresAt when the binding expires (for a hold: when the replay state is forgotten)
+ * @param outerPeer the mobile node's observed UDP endpoint, when encapsulated
+ */
+public record BindingRecord(State state, Ipv6Address homeAddress, Ipv6Address careOfAddress, SequenceNumber sequence,
+                            Lifetime lifetime, boolean mobileRouter, boolean keyManagementMobility, Identity identity,
+                            Instant expiresAt, Optional<InetSocketAddress> outerPeer) {
+
+    /** Whether a binding is live. */
+    public enum State {
+        /** A registered binding. */
+        BOUND,
+        /** Deregistered or expired; only the replay state is kept until {@code expiresAt}. */
+        REPLAY_HOLD
+    }
+
+    public boolean isBound() {
+        return state == State.BOUND;
+    }
+}

@@ -1,0 +1,71 @@
+package org.mip6kit.engine;
+
+import java.util.Optional;
+
+import org.mip6kit.spi.Identity;
+import org.mip6kit.wire.BindingAckStatus;
+import org.mip6kit.wire.Ipv6Address;
+
+/**
+ * Something the engine did or saw, for listeners and the log: registrations, binding changes,
+ * provider verdicts. Every event names the identity and home address when known.
+ *
+ * @param kind what happened
+ * @param identity the authenticated (or claimed, for refusals) identity, if known
+ * @param homeAddress the home address concerned, if known
+ * @param careOfAddress the care-of address concerned, if any (IPv4 as IPv4-mapped)
+ * @param status the Binding Acknowledgement status involved, if any
+ * @param detail human-readable detail; never a secret
+ */
+public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6Address> homeAddress,
+                          Optional<Ipv6Address> careOfAddress, Optional<BindingAckStatus> status, String detail) {
+
+    /** What happened. {@link #isFailure()} kinds are rate-limited in the log. */
+    public enum Kind {
+        // mobile node
+        BOOTSTRAP_COMPLETED, BOOTSTRAP_FAILED,
+        REGISTRATION_SENT, REGISTRATION_ACCEPTED, REGISTRATION_REJECTED, REGISTRATION_GAVE_UP,
+        DEREGISTERED, CARE_OF_CHANGED, REFRESH_REQUESTED,
+        // home agent
+        BINDING_CREATED, BINDING_MOVED, BINDING_REFRESHED, BINDING_DELETED, BINDING_EXPIRED,
+        BINDING_UPDATE_REJECTED,
+        // either side
+        VERDICT_ACCEPTED, VERDICT_REJECTED, VERDICT_DROPPED, MESSAGE_MALFORMED, MESSAGE_IGNORED,
+        BINDING_ERROR_SENT, BINDING_ERROR_RECEIVED, SEND_FAILED, PROVIDER_EVENT;
+
+        public boolean isFailure() {
+            return switch (this) {
+                case BOOTSTRAP_FAILED, REGISTRATION_REJECTED, REGISTRATION_GAVE_UP, BINDING_UPDATE_REJECTED,
+                        VERDICT_REJECTED, VERDICT_DROPPED, MESSAGE_MALFORMED, MESSAGE_IGNORED,
+                        BINDING_ERROR_SENT, BINDING_ERROR_RECEIVED, SEND_FAILED -> true;
+                default -> false;
+            };
+        }
+    }
+
+    public EngineEvent {
+        if (kind == null || identity == null || homeAddress == null || careOfAddress == null || status == null
+                || detail == null) {
+            throw new IllegalArgumentException("every event field is required (use Optional.empty())");
+        }
+    }
+
+    public static EngineEvent of(Kind kind, Identity identity, Ipv6Address homeAddress, Ipv6Address careOf,
+                                 BindingAckStatus status, String detail) {
+        return new EngineEvent(kind, Optional.ofNullable(identity), Optional.ofNullable(homeAddress),
+                Optional.ofNullable(careOf), Optional.ofNullable(status), detail);
+    }
+
+    /** One log line: kind, identity, home address, care-of address, status, detail. */
+    public String toLogLine() {
+        StringBuilder sb = new StringBuilder(kind.name().toLowerCase().replace('_', '-'));
+        sb.append(" identity=").append(identity.map(Identity::toString).orElse("-"));
+        sb.append(" hoa=").append(homeAddress.map(Ipv6Address::toString).orElse("-"));
+        careOfAddress.ifPresent(c -> sb.append(" coa=").append(c));
+        status.ifPresent(s -> sb.append(" status=").append(s));
+        if (!detail.isEmpty()) {
+            sb.append(" — ").append(detail);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,169 @@
+package org.mip6kit.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.mip6kit.spi.HomeAddressBook;
+import org.mip6kit.spi.HomeAddressException;
+import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.Identity;
+import org.mip6kit.wire.Ipv6Address;
+
+/**
+ * The home agent's {@link HomeAddressBook}. Ownership of an address with a binding (or a
+ * replay hold) is read from the {@link BindingCache} itself, so a registered node costs no
+ * extra entry here; only addresses claimed before or without a binding (allocated, adopted
+ * from a key-management lease, reserved with a TTL) are kept in a side table. A reservation
+ * turns into the binding's ownership when the owner registers.
+ */
+final class HomeAddressRegistry implements HomeAddressBook {
+
+    private record Claim(Identity owner, long expiresAtMillis, boolean reservation) {
+    }
+
+    private final List<HomePrefix> prefixes;
+    private final BindingCache cache;
+    private final Clock clock;
+    private final Map<Ipv6Address, Claim> claims = new HashMap<>();
+    private final Map<Identity, Ipv6Address> allocatedTo = new HashMap<>();
+
+    HomeAddressRegistry(List<HomePrefix> prefixes, BindingCache cache, Clock clock) {
+        this.prefixes = List.copyOf(prefixes);
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    boolean inHomePrefix(Ipv6Address address) {
+        for (HomePrefix p : prefixes) {
+            if (p.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when nobody else owns or reserved {@code address}. */
+    synchronized boolean mayUse(Identity who, Ipv6Address address) {
+        Optional<Identity> owner = ownerOf(address);
+        return owner.isEmpty() || owner.get().equals(who);
+    }
+
+    /** A binding now exists for {@code address}: a reservation has served its purpose. */
+    synchronized void bound(Ipv6Address address) {
+        Claim c = claims.get(address);
+        if (c != null && c.reservation) {
+            claims.remove(address);
+        }
+    }
+
+    @Override
+    public synchronized Ipv6Address allocate(Identity owner) throws HomeAddressException {
+        Ipv6Address existing = allocatedTo.get(owner);
+        if (existing != null) {
+            return existing;
+        }
+        for (HomePrefix p : prefixes) {
+            int hostBits = 128 - p.length();
+            if (hostBits < 2) {
+                continue;
+            }
+            for (int attempt = 0; attempt < 64; attempt++) {
+                long rnd = ThreadLocalRandom.current().nextLong();
+                Ipv6Address candidate = withHostBits(p, rnd, hostBits);
+                if (candidate.equals(p.prefix()) || ownerOf(candidate).isPresent()) {
+                    continue;
+                }
+                claims.put(candidate, new Claim(owner, Long.MAX_VALUE, false));
+                allocatedTo.put(owner, candidate);
+                return candidate;
+            }
+        }
+        throw new HomeAddressException("no free home address in " + prefixes);
+    }
+
+    private static Ipv6Address withHostBits(HomePrefix p, long rnd, int hostBits) {
+        long hi = p.prefix().high();
+        long lo = p.prefix().low();
+        if (hostBits >= 64) {
+            lo = rnd;
+            if (hostBits > 64) {
+                long hostHiMask = hostBits >= 128 ? -1L : (1L << (hostBits - 64)) - 1;
+                hi |= (rnd >>> 7) & hostHiMask;
+            }
+        } else {
+            lo |= rnd & ((1L << hostBits) - 1);
+        }
+        return Ipv6Address.of(hi, lo);
+    }
+
+    @Override
+    public synchronized void adopt(Identity owner, Ipv6Address address) throws HomeAddressException {
+        claim(owner, address, Long.MAX_VALUE, false);
+    }
+
+    @Override
+    public synchronized void reserve(Identity owner, Ipv6Address address, Duration ttl) throws HomeAddressException {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new HomeAddressException("a reservation needs a positive TTL, got " + ttl);
+        }
+        claim(owner, address, clock.millis() + ttl.toMillis(), true);
+    }
+
+    private void claim(Identity owner, Ipv6Address address, long expires, boolean reservation)
+            throws HomeAddressException {
+        if (!inHomePrefix(address)) {
+            throw new HomeAddressException(address + " is outside the home prefixes " + prefixes);
+        }
+        Optional<Identity> current = ownerOf(address);
+        if (current.isPresent() && !current.get().equals(owner)) {
+            throw new HomeAddressException(address + " belongs to another identity");
+        }
+        Claim existing = claims.get(address);
+        if (existing != null && !existing.reservation && reservation) {
+            return; // an adoption or allocation is stronger than a reservation
+        }
+        claims.put(address, new Claim(owner, expires, reservation));
+    }
+
+    @Override
+    public synchronized void release(Identity owner, Ipv6Address address) throws HomeAddressException {
+        Claim c = claims.get(address);
+        if (c == null || !c.owner.equals(owner)) {
+            throw new HomeAddressException(address + " is not claimed by " + owner);
+        }
+        claims.remove(address);
+        allocatedTo.remove(owner, address);
+    }
+
+    @Override
+    public synchronized Optional<Identity> ownerOf(Ipv6Address address) {
+        Optional<Identity> fromCache = cache.ownerOf(address);
+        if (fromCache.isPresent()) {
+            return fromCache;
+        }
+        Claim c = claims.get(address);
+        if (c == null) {
+            return Optional.empty();
+        }
+        if (c.expiresAtMillis <= clock.millis()) {
+            claims.remove(address);
+            return Optional.empty();
+        }
+        return Optional.of(c.owner);
+    }
+
+    /** Drops lapsed reservations; run on the engine's tick. */
+    synchronized void expireReservations() {
+        long now = clock.millis();
+        claims.values().removeIf(c -> c.expiresAtMillis <= now);
+    }
+
+    synchronized int claimCount() {
+        return claims.size();
+    }
+}

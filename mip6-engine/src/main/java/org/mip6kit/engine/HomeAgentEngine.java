@@ -1,0 +1,700 @@
+package org.mip6kit.engine;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.mip6kit.spi.Addressing;
+import org.mip6kit.spi.BindingChange;
+import org.mip6kit.spi.Cancellable;
+import org.mip6kit.spi.Capability;
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomeAddressBook;
+import org.mip6kit.spi.HomeAgentSecurity;
+import org.mip6kit.spi.Identity;
+import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.ProviderContext;
+import org.mip6kit.spi.ProviderDescriptor;
+import org.mip6kit.spi.ReplyContext;
+import org.mip6kit.spi.Scheduler;
+import org.mip6kit.spi.SecurityProviderFactory;
+import org.mip6kit.spi.SignallingPath;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.spi.Verdict;
+import org.mip6kit.wire.AlternateCareOfAddress;
+import org.mip6kit.wire.BindingAckStatus;
+import org.mip6kit.wire.BindingAcknowledgement;
+import org.mip6kit.wire.BindingError;
+import org.mip6kit.wire.BindingErrorStatus;
+import org.mip6kit.wire.BindingRefreshAdvice;
+import org.mip6kit.wire.BindingUpdate;
+import org.mip6kit.wire.FormatReaction;
+import org.mip6kit.wire.Ipv4Address;
+import org.mip6kit.wire.Ipv4AddressAckStatus;
+import org.mip6kit.wire.Ipv4AddressAcknowledgement;
+import org.mip6kit.wire.Ipv4CareOfAddress;
+import org.mip6kit.wire.Ipv4HomeAddressRequest;
+import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobilityHeaderCodec;
+import org.mip6kit.wire.MobilityHeaderFormatException;
+import org.mip6kit.wire.MobilityMessage;
+import org.mip6kit.wire.MobilityOptionCodec;
+import org.mip6kit.wire.MobilityOptionRegistry;
+import org.mip6kit.wire.MobilityOption;
+import org.mip6kit.wire.NatDetection;
+import org.mip6kit.wire.SequenceNumber;
+
+/**
+ * The home agent: receives Binding Updates through the provider's {@link SignallingPath},
+ * applies RFC 6275 §9.5.1 and §10.3.1 in order, keeps the {@link BindingCache}, and answers
+ * with Binding Acknowledgements protected by the same provider (specs/MIP6-WIRE.md §2.10).
+ *
+ * <p>Order of processing for one received message: decode (format, checksum) → the provider's
+ * {@link SignallingPath#verify verdict} → per-home-address serialisation → the protocol checks
+ * → the provider's {@link HomeAgentSecurity#beforeAck} → commit → Binding Acknowledgement →
+ * {@link HomeAgentSecurity#afterChange}. Nothing before the commit changes any state.
+ */
+public final class HomeAgentEngine implements AutoCloseable {
+
+    private final HomeAgentSettings settings;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final MobilityHeaderCodec codec;
+    private final EngineEvents events;
+    private final BindingCache cache;
+    private final HomeAddressRegistry registry;
+    private final ProviderDescriptor descriptor;
+    private final HomeAgentSecurity security;
+    private final TransportFactory transports;
+    private final KeyedSerializer<Ipv6Address> serializer = new KeyedSerializer<>();
+    private final RateLimiter failureReplies;
+    private final Counters counters = new Counters();
+    private volatile SignallingPath path;
+    private volatile boolean accepting;
+    private volatile boolean closed;
+    private volatile Cancellable sweepTask;
+
+    private HomeAgentEngine(Builder b, MobilityHeaderCodec codec, EngineEvents events, BindingCache cache,
+                            HomeAddressRegistry registry, HomeAgentSecurity security) {
+        this.settings = b.settings;
+        this.clock = b.clock;
+        this.scheduler = b.scheduler;
+        this.codec = codec;
+        this.events = events;
+        this.cache = cache;
+        this.registry = registry;
+        this.descriptor = b.factory.descriptor();
+        this.security = security;
+        this.transports = b.transports;
+        this.failureReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
+                (int) Math.max(1, settings.failureRepliesPerSecond() * 2));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a home agent; see {@link HomeAgentEngine}. */
+    public static final class Builder {
+        private SecurityProviderFactory factory;
+        private ConfigSection providerConfig;
+        private HomeAgentSettings settings;
+        private TransportFactory transports;
+        private Clock clock;
+        private Scheduler scheduler;
+        private final List<EngineEventListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The selected provider and its configuration section ({@code security.<name>}). */
+        public Builder provider(SecurityProviderFactory factory, ConfigSection providerConfig) {
+            this.factory = factory;
+            this.providerConfig = providerConfig;
+            return this;
+        }
+
+        public Builder settings(HomeAgentSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /** The engine's transport, opened only if the provider asks for it. */
+        public Builder transports(TransportFactory transports) {
+            this.transports = transports;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder listener(EngineEventListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * Creates the provider's home-agent side. Opens nothing yet.
+         *
+         * @throws ProviderConfigException if the provider refuses its configuration
+         */
+        public HomeAgentEngine build() throws ProviderConfigException {
+            Objects.requireNonNull(factory, "provider");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(transports, "transports");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(scheduler, "scheduler");
+            MobilityOptionRegistry options = MobilityOptionRegistry.standard();
+            for (MobilityOptionCodec<?> c : factory.optionCodecs()) {
+                options = options.with(c);
+            }
+            MobilityHeaderCodec codec = new MobilityHeaderCodec(options);
+            EngineEvents events = new EngineEvents("org.mip6kit.ha", clock, settings.failureLogLinesPerSecond());
+            listeners.forEach(events::addListener);
+            BindingCache cache = new BindingCache(settings.maxBindings(), Math.min(settings.maxBindings(), 1024));
+            HomeAddressRegistry registry = new HomeAddressRegistry(settings.homePrefixes(), cache, clock);
+            ProviderContext ctx = new EngineProviderContext(ProviderContext.Role.HOME_AGENT, clock, scheduler, codec,
+                    events, registry);
+            ConfigSection cfg = providerConfig != null ? providerConfig
+                    : ConfigSection.of("security." + factory.descriptor().name(), null, java.util.Map.of());
+            HomeAgentSecurity security = factory.homeAgent(ctx, cfg);
+            return new HomeAgentEngine(this, codec, events, cache, registry, security);
+        }
+    }
+
+    /** Starts the provider's path and the expiry sweep. */
+    public synchronized void start() {
+        if (path != null) {
+            throw new IllegalStateException("already started");
+        }
+        path = security.path(transports);
+        path.start(this::receive);
+        accepting = true;
+        scheduleSweep();
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private void receive(Inbound in) {
+        if (!accepting) {
+            return;
+        }
+        counters.received.incrementAndGet();
+        Addressing addr = in.addressing();
+        MobilityMessage message;
+        try {
+            message = codec.decode(in.octets(), addr.pseudoHeaderSource(), addr.pseudoHeaderDestination());
+        } catch (MobilityHeaderFormatException e) {
+            onMalformed(in, e);
+            return;
+        }
+        if (!(message instanceof BindingUpdate bu)) {
+            counters.ignored.incrementAndGet();
+            emit(EngineEvent.Kind.MESSAGE_IGNORED, null, addr.pseudoHeaderSource(), null, null,
+                    message.type() + " is not handled by a home agent");
+            return;
+        }
+        Ipv6Address hoa = homeAddressOf(addr);
+        Verdict verdict;
+        try {
+            verdict = path.verify(in, bu);
+        } catch (RuntimeException e) {
+            verdict = Verdict.drop("provider failed while verifying: " + e);
+        }
+        if (verdict instanceof Verdict.Drop d) {
+            counters.dropped.incrementAndGet();
+            emit(EngineEvent.Kind.VERDICT_DROPPED, null, hoa, null, null, d.reason());
+        } else if (verdict instanceof Verdict.Reject r) {
+            counters.rejected.incrementAndGet();
+            emit(EngineEvent.Kind.VERDICT_REJECTED, null, hoa, null, r.status(), r.reason());
+            if (r.reply().isPresent() && shouldAcknowledge(bu, r.status())) {
+                sendFailureAck(bu, addr, hoa, r.status(), bu.sequence(), r.reply().get(), null);
+            }
+        } else {
+            Verdict.Accept a = (Verdict.Accept) verdict;
+            serializer.submit(hoa, () -> process(bu, addr, hoa, a));
+        }
+    }
+
+    private void onMalformed(Inbound in, MobilityHeaderFormatException e) {
+        counters.malformed.incrementAndGet();
+        Addressing addr = in.addressing();
+        emit(EngineEvent.Kind.MESSAGE_MALFORMED, null, addr.pseudoHeaderSource(), null, null, e.getMessage());
+        if (e.reaction() == FormatReaction.BINDING_ERROR_UNRECOGNIZED_TYPE && failureReplies.tryAcquire()) {
+            BindingError be = new BindingError(BindingErrorStatus.UNRECOGNIZED_MH_TYPE,
+                    addr.homeAddressOption().orElse(Ipv6Address.UNSPECIFIED), List.of());
+            Addressing reply = new Addressing(addr.destination(), addr.source(), Optional.empty(),
+                    Optional.empty(), addr.outerPeer());
+            send(be, reply, Optional.empty(), null, addr.pseudoHeaderSource(),
+                    EngineEvent.Kind.BINDING_ERROR_SENT, "Binding Error status 2 for an unrecognised MH type");
+        }
+        // ICMPv6 Parameter Problem cannot be sent from user space over the UDP transport; the
+        // event above records the pointer instead.
+    }
+
+    /** RFC 6275 §6.1.7 / §11.3.1: the Home Address option, or the source when there is none. */
+    private static Ipv6Address homeAddressOf(Addressing addr) {
+        return addr.homeAddressOption().orElse(addr.source());
+    }
+
+    /**
+     * The effective care-of address (DESIGN.md): Alternate Care-of Address option, then IPv4
+     * Care-of Address option (as IPv4-mapped), then the address the path vouches for (the
+     * IPv6 source).
+     */
+    static Ipv6Address effectiveCareOf(BindingUpdate bu, Addressing addr) {
+        Optional<AlternateCareOfAddress> alt = bu.option(AlternateCareOfAddress.class);
+        if (alt.isPresent()) {
+            return alt.get().address();
+        }
+        Optional<Ipv4CareOfAddress> v4 = bu.option(Ipv4CareOfAddress.class);
+        if (v4.isPresent()) {
+            return Ipv6Address.ipv4Mapped(v4.get().address());
+        }
+        return addr.source();
+    }
+
+    // ------------------------------------------------------------------ processing (serialised per home address)
+
+    private CompletionStage<Void> process(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Verdict.Accept accepted) {
+        if (closed) {
+            return done();
+        }
+        Identity who = accepted.identity();
+        ReplyContext replyCtx = accepted.reply();
+        if (!isUnicastRoutable(hoa)) {
+            counters.dropped.incrementAndGet();
+            emit(EngineEvent.Kind.VERDICT_DROPPED, who, hoa, null, null, "no usable home address");
+            return done();
+        }
+        BindingRecord existing = cache.get(hoa);
+        boolean bound = existing != null && existing.isBound();
+        Ipv6Address coa = effectiveCareOf(bu, addr);
+        boolean deregistration = bu.lifetime().isZero() || coa.equals(hoa);
+
+        BindingAckStatus refusal = null;
+        SequenceNumber baSequence = bu.sequence();
+        String why = null;
+        if (!bu.has(BindingUpdate.Flag.HOME_REGISTRATION)) {
+            refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
+            why = "not a home registration: this home agent has no correspondent node role";
+        } else if (bound && existing.mobileRouter() != bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
+            refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
+            why = "the R flag differs from the existing binding";
+        } else if (existing != null && !bu.sequence().isNewerThan(existing.sequence())) {
+            refusal = BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW;
+            baSequence = existing.sequence();
+            why = "sequence " + bu.sequence() + " is not newer than " + existing.sequence()
+                    + (bound ? "" : " (kept after the binding ended)");
+        } else if (deregistration && !bound) {
+            refusal = BindingAckStatus.NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE;
+            why = "deregistration for a home address with no binding";
+        } else if (!registry.inHomePrefix(hoa)) {
+            refusal = BindingAckStatus.NOT_HOME_SUBNET;
+            why = "the home address is outside the home prefixes " + settings.homePrefixes();
+        } else if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
+            refusal = BindingAckStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED;
+            why = "mobile routers (RFC 3963) are not supported yet";
+        } else if (!registry.mayUse(who, hoa)) {
+            refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
+            why = "the home address belongs to another identity";
+        } else if (!deregistration && !cache.hasRoomFor(hoa)) {
+            refusal = BindingAckStatus.INSUFFICIENT_RESOURCES;
+            why = "the binding cache is full (" + settings.maxBindings() + ")";
+        } else if (!deregistration && !isAcceptableCareOf(coa)) {
+            refusal = BindingAckStatus.INVALID_CARE_OF_ADDRESS;
+            why = coa + " is not an acceptable care-of address";
+        }
+        if (refusal != null) {
+            counters.refused.incrementAndGet();
+            emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, refusal, why);
+            if (shouldAcknowledge(bu, refusal)) {
+                sendFailureAck(bu, addr, hoa, refusal, baSequence, replyCtx, who);
+            }
+            return done();
+        }
+
+        Lifetime granted = deregistration ? Lifetime.ZERO
+                : bu.lifetime().min(Lifetime.ofDuration(settings.maxLifetime()));
+        BindingChange.Kind kind = deregistration ? BindingChange.Kind.DELETED
+                : !bound ? BindingChange.Kind.CREATED
+                : existing.careOfAddress().equals(coa) ? BindingChange.Kind.REFRESHED : BindingChange.Kind.MOVED;
+        boolean k = bu.has(BindingUpdate.Flag.KEY_MANAGEMENT_MOBILITY) && descriptor.has(Capability.IKE_SURVIVES_MOVE);
+        BindingChange change = new BindingChange(kind, who, hoa,
+                bound ? Optional.of(existing.careOfAddress()) : Optional.empty(),
+                deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer());
+
+        CompletionStage<Void> prepared = deregistration ? done() : bounded(callBeforeAck(change));
+        return prepared.handle((ok, failure) -> {
+            if (failure != null) {
+                counters.refused.incrementAndGet();
+                String reason = failure instanceof TimeoutException
+                        ? "the provider did not prepare within " + settings.beforeAckTimeout()
+                        : "the provider could not prepare: " + rootMessage(failure);
+                emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
+                        reason);
+                sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
+                return null;
+            }
+            commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+            return null;
+        });
+    }
+
+    private void commit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, Ipv6Address coa,
+                        Lifetime granted, boolean k, BindingChange change, ReplyContext replyCtx,
+                        BindingRecord existing) {
+        Instant now = clock.instant();
+        if (change.kind() == BindingChange.Kind.DELETED) {
+            cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, existing.careOfAddress(), bu.sequence(),
+                    Lifetime.ZERO, existing.mobileRouter(), false, who, now, addr.outerPeer()));
+            cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
+        } else {
+            boolean stored = cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
+                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, now.plus(granted.toDuration()),
+                    addr.outerPeer()));
+            if (!stored) {
+                // The cache filled up between the check and the commit: another home address won.
+                emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
+                        "the binding cache is full");
+                sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
+                safeAfterChange(new BindingChange(BindingChange.Kind.DELETED, who, hoa, Optional.empty(), coa,
+                        Lifetime.ZERO, addr.outerPeer()));
+                return;
+            }
+            registry.bound(hoa);
+        }
+        counters.accepted.incrementAndGet();
+        emit(switch (change.kind()) {
+            case CREATED -> EngineEvent.Kind.BINDING_CREATED;
+            case MOVED -> EngineEvent.Kind.BINDING_MOVED;
+            case REFRESHED -> EngineEvent.Kind.BINDING_REFRESHED;
+            default -> EngineEvent.Kind.BINDING_DELETED;
+        }, who, hoa, change.careOf(), BindingAckStatus.ACCEPTED,
+                "seq=" + bu.sequence() + " lifetime=" + granted + (k ? " K" : ""));
+
+        List<MobilityOption> options = new ArrayList<>();
+        if (!granted.isZero() && settings.refreshAdviceRatio() > 0) {
+            int units = (int) Math.floor(granted.units() * settings.refreshAdviceRatio());
+            if (units > 0 && units < granted.units()) {
+                options.add(new BindingRefreshAdvice(Lifetime.ofUnits(units)));
+            }
+        }
+        bu.option(Ipv4HomeAddressRequest.class).ifPresent(req -> options.add(new Ipv4AddressAcknowledgement(
+                Ipv4AddressAckStatus.DYNAMIC_ASSIGNMENT_NOT_AVAILABLE, 0, req.address())));
+        natDetection(bu, addr).ifPresent(options::add);
+        Set<BindingAcknowledgement.Flag> flags = k ? EnumSet.of(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY)
+                : Set.of();
+        BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.ACCEPTED, flags, bu.sequence(),
+                granted, options);
+        send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
+        safeAfterChange(change);
+    }
+
+    /** RFC 5555 §4.1: a NAT lies between when the IPv4 care-of address differs from the outer source. */
+    private Optional<NatDetection> natDetection(BindingUpdate bu, Addressing addr) {
+        Optional<Ipv4CareOfAddress> v4 = bu.option(Ipv4CareOfAddress.class);
+        if (v4.isEmpty() || addr.outerPeer().isEmpty()) {
+            return Optional.empty();
+        }
+        InetSocketAddress outer = addr.outerPeer().get();
+        if (!(outer.getAddress() instanceof Inet4Address outer4)) {
+            return Optional.empty();
+        }
+        Ipv4Address observed = Ipv4Address.fromBytes(outer4.getAddress(), 0);
+        if (observed.equals(v4.get().address())) {
+            return Optional.empty();
+        }
+        return Optional.of(new NatDetection(false, settings.natKeepalive().getSeconds()));
+    }
+
+    /** The BA goes back the way the BU came: to its source, with a type 2 routing header if it had a HAO. */
+    private static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
+        return new Addressing(bu.destination(), bu.source(), Optional.empty(),
+                bu.homeAddressOption().isPresent() ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
+    }
+
+    /**
+     * RFC 6275 §9.5.4 and §10.3.1: a home registration is always answered; otherwise a BA goes
+     * out when A was set, or for 130, 135, 136–138 whatever A says.
+     */
+    static boolean shouldAcknowledge(BindingUpdate bu, BindingAckStatus status) {
+        if (bu.has(BindingUpdate.Flag.HOME_REGISTRATION) || bu.has(BindingUpdate.Flag.ACKNOWLEDGE)) {
+            return true;
+        }
+        int c = status.code();
+        return c == 130 || c == 135 || (c >= 136 && c <= 138);
+    }
+
+    private void sendFailureAck(BindingUpdate bu, Addressing addr, Ipv6Address hoa, BindingAckStatus status,
+                                SequenceNumber sequence, ReplyContext replyCtx, Identity who) {
+        if (!failureReplies.tryAcquire()) {
+            return;
+        }
+        BindingAcknowledgement ba = new BindingAcknowledgement(status, Set.of(), sequence, Lifetime.ZERO, List.of());
+        send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
+    }
+
+    private void send(MobilityMessage m, Addressing to, Optional<ReplyContext> ctx, Identity who, Ipv6Address hoa,
+                      EngineEvent.Kind onSent, String sentDetail) {
+        SignallingPath p = path;
+        CompletionStage<Void> sent;
+        try {
+            sent = p.send(m, to, ctx);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((v, e) -> {
+            if (e != null) {
+                counters.sendFailures.incrementAndGet();
+                emit(EngineEvent.Kind.SEND_FAILED, who, hoa, null, null, m.type() + ": " + rootMessage(e));
+            } else if (onSent != null) {
+                emit(onSent, who, hoa, null, null, sentDetail);
+            }
+        });
+    }
+
+    private CompletionStage<Void> callBeforeAck(BindingChange change) {
+        try {
+            CompletionStage<Void> s = security.beforeAck(change);
+            return s != null ? s : CompletableFuture.failedFuture(new IllegalStateException("beforeAck returned null"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletionStage<Void> bounded(CompletionStage<Void> stage) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Cancellable timer = scheduler.schedule(settings.beforeAckTimeout(),
+                () -> result.completeExceptionally(new TimeoutException()));
+        stage.whenComplete((v, e) -> {
+            timer.cancel();
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(null);
+            }
+        });
+        return result;
+    }
+
+    private void safeAfterChange(BindingChange change) {
+        try {
+            security.afterChange(change);
+        } catch (RuntimeException e) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                    "afterChange failed: " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    private void scheduleSweep() {
+        if (closed) {
+            return;
+        }
+        sweepTask = scheduler.schedule(settings.sweepInterval(), () -> {
+            try {
+                sweep();
+            } finally {
+                scheduleSweep();
+            }
+        });
+    }
+
+    /** Expires bindings whose lifetime has run out; forgets replay state that has lapsed. */
+    void sweep() {
+        long now = clock.millis();
+        List<BindingRecord> expired = new ArrayList<>();
+        List<BindingRecord> forgotten = new ArrayList<>();
+        cache.sweep(now, expired, forgotten);
+        registry.expireReservations();
+        for (BindingRecord r : expired) {
+            serializer.submit(r.homeAddress(), () -> {
+                BindingRecord current = cache.get(r.homeAddress());
+                if (current != null && current.isBound() && !current.expiresAt().isAfter(clock.instant())) {
+                    cache.hold(r.homeAddress(), clock.instant().plus(settings.replayHold()).toEpochMilli());
+                    counters.expired.incrementAndGet();
+                    emit(EngineEvent.Kind.BINDING_EXPIRED, current.identity(), current.homeAddress(),
+                            current.careOfAddress(), null, "lifetime " + current.lifetime() + " ran out");
+                    safeAfterChange(new BindingChange(BindingChange.Kind.EXPIRED, current.identity(),
+                            current.homeAddress(), Optional.of(current.careOfAddress()), current.careOfAddress(),
+                            Lifetime.ZERO, current.outerPeer()));
+                }
+                return done();
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** The live bindings (for the admin socket's listing). */
+    public List<BindingRecord> bindings() {
+        return cache.liveBindings();
+    }
+
+    /** The live binding or replay hold for {@code homeAddress}. */
+    public Optional<BindingRecord> binding(Ipv6Address homeAddress) {
+        return Optional.ofNullable(cache.get(homeAddress));
+    }
+
+    public int bindingCount() {
+        return cache.liveCount();
+    }
+
+    /** Entries kept only for replay protection after deregistration or expiry. */
+    public int replayHoldCount() {
+        return cache.holdCount();
+    }
+
+    public ProviderDescriptor provider() {
+        return descriptor;
+    }
+
+    /** The provider's own count of per-node state ({@link HomeAgentSecurity#perNodeStateCount()}). */
+    public int providerStateCount() {
+        return security.perNodeStateCount();
+    }
+
+    /** The home-address book the provider sees. */
+    public HomeAddressBook homeAddresses() {
+        return registry;
+    }
+
+    /** Binding Updates queued or in processing. */
+    public int inFlight() {
+        return serializer.inFlight();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public HomeAgentSettings settings() {
+        return settings;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Stops accepting new messages, lets in-flight Binding Updates finish (they still get their
+     * Binding Acknowledgements), then closes the path and the provider.
+     */
+    public CompletionStage<Void> closeAsync() {
+        accepting = false;
+        Cancellable s = sweepTask;
+        if (s != null) {
+            s.cancel();
+        }
+        return serializer.drained().whenComplete((v, e) -> closeNow());
+    }
+
+    /** {@link #closeAsync()}, waiting at most the configured shutdown timeout (real time). */
+    @Override
+    public void close() {
+        try {
+            closeAsync().toCompletableFuture().get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // In-flight work did not finish in time: close anyway.
+        }
+        closeNow();
+    }
+
+    private synchronized void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        accepting = false;
+        SignallingPath p = path;
+        if (p != null) {
+            p.close();
+        }
+        security.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static boolean isUnicastRoutable(Ipv6Address a) {
+        return !a.isUnspecified() && !a.isMulticast() && !a.isLoopback() && !a.isLinkLocal();
+    }
+
+    private boolean isAcceptableCareOf(Ipv6Address coa) {
+        if (coa.equals(settings.homeAgentAddress())) {
+            return false;
+        }
+        if (coa.isIpv4Mapped()) {
+            int v4 = coa.embeddedIpv4().toInt();
+            int first = v4 >>> 24;
+            return v4 != 0 && v4 != -1 && first != 0 && (first & 0xF0) != 0xE0;
+        }
+        return !coa.isUnspecified() && !coa.isMulticast() && !coa.isLinkLocal();
+    }
+
+    private void emit(EngineEvent.Kind kind, Identity who, Ipv6Address hoa, Ipv6Address coa, BindingAckStatus status,
+                      String detail) {
+        events.emit(EngineEvent.of(kind, who, hoa, coa, status, detail == null ? "" : detail));
+    }
+
+    private static CompletionStage<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** What the home agent has done since it started. */
+    public static final class Counters {
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong malformed = new AtomicLong();
+        final AtomicLong ignored = new AtomicLong();
+        final AtomicLong dropped = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong expired = new AtomicLong();
+        final AtomicLong sendFailures = new AtomicLong();
+
+        public long received() { return received.get(); }
+        public long malformed() { return malformed.get(); }
+        public long ignored() { return ignored.get(); }
+        /** Dropped by the provider's verdict (no reply). */
+        public long dropped() { return dropped.get(); }
+        /** Rejected by the provider's verdict (with or without a reply). */
+        public long rejected() { return rejected.get(); }
+        /** Refused by the engine's protocol checks. */
+        public long refused() { return refused.get(); }
+        public long accepted() { return accepted.get(); }
+        public long expired() { return expired.get(); }
+        public long sendFailures() { return sendFailures.get(); }
+    }
+}

@@ -93,8 +93,8 @@ import picocli.CommandLine.Spec;
                         + "packetOffset (where the Mobility Header starts in the packet, or null), reaction "
                         + "(SILENT_DISCARD, ICMP_PARAMETER_PROBLEM, BINDING_ERROR_UNRECOGNIZED_TYPE), message.",
                 "",
-                "pcap: classic libpcap files (not pcapng); frames are numbered from 1 counting the IPv4/IPv6 "
-                        + "packets (link-layer frames of other protocols are passed over and not counted). "
+                "pcap: classic libpcap files (not pcapng); frames are numbered from 1 as Wireshark numbers them "
+                        + "(link-layer frames of other protocols are passed over, but counted). "
                         + "A record that does not parse as a packet carrying a Mobility Header is skipped with the "
                         + "reason; a Mobility Header that does not decode is an error (exit 2) and the other "
                         + "records are still shown.",
@@ -311,9 +311,8 @@ public final class DecodeCommand implements Callable<Integer> {
         boolean bad = false;
         int status = Mip6kitCommand.EXIT_OK;
         try (PcapReader reader = new PcapReader(pcap)) {
-            int frame = 0;
             for (Optional<PcapRecord> r = reader.next(); r.isPresent(); r = reader.next()) {
-                frame++;
+                int frame = (int) reader.lastRecordNumber();
                 DecodedEntry entry = decoder.frame(frame, r.get().timestamp(), r.get().packet());
                 if (entry.isMalformed()) {
                     err.println("frame " + frame + ": " + entry.error().line());

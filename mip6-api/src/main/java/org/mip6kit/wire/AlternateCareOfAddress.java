@@ -27,11 +27,13 @@ public record AlternateCareOfAddress(Ipv6Address address) implements MobilityOpt
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(8, 6);
+
     public static final MobilityOptionCodec<AlternateCareOfAddress> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "Alternate Care-of Address"; }
         @Override public Class<AlternateCareOfAddress> optionClass() { return AlternateCareOfAddress.class; }
-        @Override public Alignment alignment() { return Alignment.of(8, 6); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(AlternateCareOfAddress o) { return 16; }
 
         @Override

@@ -54,11 +54,13 @@ public final class BindingAuthorizationData implements MobilityOption {
         return "BindingAuthorizationData[authenticator=" + HexFormat.of().formatHex(authenticator) + "]";
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(8, 2);
+
     public static final MobilityOptionCodec<BindingAuthorizationData> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "Binding Authorization Data"; }
         @Override public Class<BindingAuthorizationData> optionClass() { return BindingAuthorizationData.class; }
-        @Override public Alignment alignment() { return Alignment.of(8, 2); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(BindingAuthorizationData o) { return AUTHENTICATOR_LENGTH; }
 
         @Override

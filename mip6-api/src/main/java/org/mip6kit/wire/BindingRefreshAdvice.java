@@ -25,11 +25,13 @@ public record BindingRefreshAdvice(Lifetime refreshInterval) implements Mobility
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(2, 0);
+
     public static final MobilityOptionCodec<BindingRefreshAdvice> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "Binding Refresh Advice"; }
         @Override public Class<BindingRefreshAdvice> optionClass() { return BindingRefreshAdvice.class; }
-        @Override public Alignment alignment() { return Alignment.of(2, 0); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(BindingRefreshAdvice o) { return 2; }
 
         @Override

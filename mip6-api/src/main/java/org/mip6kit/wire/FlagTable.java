@@ -1,7 +1,8 @@
 package org.mip6kit.wire;
 
-import java.util.Collections;
+import java.util.AbstractSet;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 
@@ -30,7 +31,7 @@ final class FlagTable<E extends Enum<E>> {
                     s.add(flags[f]);
                 }
             }
-            sets[i] = Collections.unmodifiableSet(s);
+            sets[i] = new FlagSet<>(this, s, bitsOf(s));
         }
     }
 
@@ -46,10 +47,56 @@ final class FlagTable<E extends Enum<E>> {
     }
 
     int toBits(Set<E> set) {
+        if (set instanceof FlagSet<?> fs && fs.table == this) {
+            return fs.bits;
+        }
+        return bitsOf(set);
+    }
+
+    private int bitsOf(Set<E> set) {
         int bits = 0;
         for (E e : set) {
             bits |= masks[e.ordinal()];
         }
         return bits;
+    }
+
+    /** An unmodifiable canonical flag set that knows its own bits. */
+    private static final class FlagSet<E extends Enum<E>> extends AbstractSet<E> {
+        private final FlagTable<E> table;
+        private final EnumSet<E> flags;
+        private final int bits;
+
+        FlagSet(FlagTable<E> table, EnumSet<E> flags, int bits) {
+            this.table = table;
+            this.flags = flags;
+            this.bits = bits;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return flags.contains(o);
+        }
+
+        @Override
+        public Iterator<E> iterator() {
+            Iterator<E> it = flags.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public E next() {
+                    return it.next();
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return flags.size();
+        }
     }
 }

@@ -31,11 +31,13 @@ public record Ipv4AddressAcknowledgement(Ipv4AddressAckStatus status, int prefix
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(4, 0);
+
     public static final MobilityOptionCodec<Ipv4AddressAcknowledgement> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "IPv4 Address Acknowledgement"; }
         @Override public Class<Ipv4AddressAcknowledgement> optionClass() { return Ipv4AddressAcknowledgement.class; }
-        @Override public Alignment alignment() { return Alignment.of(4, 0); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(Ipv4AddressAcknowledgement o) { return 6; }
 
         @Override

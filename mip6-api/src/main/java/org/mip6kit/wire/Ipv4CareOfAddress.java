@@ -27,11 +27,13 @@ public record Ipv4CareOfAddress(Ipv4Address address) implements MobilityOption {
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(4, 0);
+
     public static final MobilityOptionCodec<Ipv4CareOfAddress> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "IPv4 Care-of Address"; }
         @Override public Class<Ipv4CareOfAddress> optionClass() { return Ipv4CareOfAddress.class; }
-        @Override public Alignment alignment() { return Alignment.of(4, 0); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(Ipv4CareOfAddress o) { return 6; }
 
         @Override

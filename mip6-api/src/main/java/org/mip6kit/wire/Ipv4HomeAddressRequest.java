@@ -31,11 +31,13 @@ public record Ipv4HomeAddressRequest(int prefixLength, boolean mobileNetworkPref
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(4, 0);
+
     public static final MobilityOptionCodec<Ipv4HomeAddressRequest> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "IPv4 Home Address"; }
         @Override public Class<Ipv4HomeAddressRequest> optionClass() { return Ipv4HomeAddressRequest.class; }
-        @Override public Alignment alignment() { return Alignment.of(4, 0); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(Ipv4HomeAddressRequest o) { return 6; }
 
         @Override

@@ -29,11 +29,13 @@ public record MobileNetworkPrefix(int prefixLength, Ipv6Address prefix) implemen
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(8, 4);
+
     public static final MobilityOptionCodec<MobileNetworkPrefix> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "Mobile Network Prefix"; }
         @Override public Class<MobileNetworkPrefix> optionClass() { return MobileNetworkPrefix.class; }
-        @Override public Alignment alignment() { return Alignment.of(8, 4); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(MobileNetworkPrefix o) { return 18; }
 
         @Override

@@ -28,6 +28,11 @@ public final class MobileNodeIdentifier implements MobilityOption {
     private final byte[] identifier;
 
     public MobileNodeIdentifier(int subtype, byte[] identifier) {
+        this(subtype, identifier == null ? null : identifier.clone(), true);
+    }
+
+    /** Takes ownership of {@code identifier} (the decoder's fresh copy). */
+    private MobileNodeIdentifier(int subtype, byte[] identifier, boolean owned) {
         if (subtype < 0 || subtype > 255) {
             throw new IllegalArgumentException("subtype " + subtype + " outside 0..255");
         }
@@ -35,7 +40,7 @@ public final class MobileNodeIdentifier implements MobilityOption {
             throw new IllegalArgumentException("the identifier is 1.." + MAX_IDENTIFIER_LENGTH + " octets");
         }
         this.subtype = subtype;
-        this.identifier = identifier.clone();
+        this.identifier = identifier;
     }
 
     /** An NAI identifier (subtype 1). */
@@ -104,7 +109,8 @@ public final class MobileNodeIdentifier implements MobilityOption {
                 throw new MobilityHeaderFormatException(name() + " option length", offset - 1,
                         FormatReaction.SILENT_DISCARD, "is " + length + ", must be at least 2 (subtype and identifier)");
             }
-            return new MobileNodeIdentifier(NetworkOrder.u8(mh, offset), Arrays.copyOfRange(mh, offset + 1, offset + length));
+            return new MobileNodeIdentifier(NetworkOrder.u8(mh, offset), Arrays.copyOfRange(mh, offset + 1, offset + length),
+                    true);
         }
     };
 }

@@ -67,6 +67,18 @@ public final class MobilityHeaderCodec {
         return MIN_HEADER_LEN[code];
     }
 
+    /**
+     * Octets of a known type's fixed part after the 6-octet common header (RFC 6275 §6.1.2–§6.1.9):
+     * its options start at {@code 6 + fixedPartLength(type)}.
+     */
+    public static int fixedPartLength(MobilityHeaderType type) {
+        int code = type.code();
+        if (code >= FIXED_LENGTH.length) {
+            throw new IllegalArgumentException(type + " is not an RFC 6275 message type");
+        }
+        return FIXED_LENGTH[code];
+    }
+
     // ---------------------------------------------------------------- encoding
 
     /**
@@ -298,7 +310,30 @@ public final class MobilityHeaderCodec {
 
     private List<MobilityOption> decodeOptions(byte[] mh, int start) throws MobilityHeaderFormatException {
         int end = mh.length;
-        MobilityOption[] found = null;
+        int count = countOptions(mh, start, end);
+        if (count == 0) {
+            return List.of();
+        }
+        MobilityOption[] found = new MobilityOption[count];
+        int n = 0;
+        int i = start;
+        while (i < end) {
+            int type = NetworkOrder.u8(mh, i);
+            if (type == Pad1.TYPE) {
+                i++;
+                continue;
+            }
+            int length = NetworkOrder.u8(mh, i + 1);
+            if (type != PadN.TYPE) {
+                found[n++] = readOption(mh, type, i + 2, length);
+            }
+            i += 2 + length;
+        }
+        return List.of(found);
+    }
+
+    /** Checks every option's bounds and counts the options that are not padding. */
+    private int countOptions(byte[] mh, int start, int end) throws MobilityHeaderFormatException {
         int count = 0;
         int i = start;
         while (i < end) {
@@ -320,20 +355,11 @@ public final class MobilityHeaderCodec {
                         + (dataOffset + length - end) + " octets past the end of the message");
             }
             if (type != PadN.TYPE) {
-                MobilityOption option = readOption(mh, type, dataOffset, length);
-                if (found == null) {
-                    found = new MobilityOption[4];
-                } else if (count == found.length) {
-                    found = Arrays.copyOf(found, count * 2);
-                }
-                found[count++] = option;
+                count++;
             }
             i = dataOffset + length;
         }
-        if (count == 0) {
-            return List.of();
-        }
-        return List.of(count == found.length ? found : Arrays.copyOf(found, count));
+        return count;
     }
 
     private MobilityOption readOption(byte[] mh, int type, int dataOffset, int length)

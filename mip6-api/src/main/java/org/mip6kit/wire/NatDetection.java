@@ -30,11 +30,13 @@ public record NatDetection(boolean forceUdpEncapsulation, long refreshTimeSecond
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(4, 0);
+
     public static final MobilityOptionCodec<NatDetection> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "NAT Detection"; }
         @Override public Class<NatDetection> optionClass() { return NatDetection.class; }
-        @Override public Alignment alignment() { return Alignment.of(4, 0); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(NatDetection o) { return 6; }
 
         @Override

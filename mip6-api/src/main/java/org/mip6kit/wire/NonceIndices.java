@@ -27,11 +27,13 @@ public record NonceIndices(int homeNonceIndex, int careOfNonceIndex) implements 
         return TYPE;
     }
 
+    private static final Alignment ALIGNMENT = Alignment.of(2, 0);
+
     public static final MobilityOptionCodec<NonceIndices> CODEC = new MobilityOptionCodec<>() {
         @Override public int type() { return TYPE; }
         @Override public String name() { return "Nonce Indices"; }
         @Override public Class<NonceIndices> optionClass() { return NonceIndices.class; }
-        @Override public Alignment alignment() { return Alignment.of(2, 0); }
+        @Override public Alignment alignment() { return ALIGNMENT; }
         @Override public int dataLength(NonceIndices o) { return 4; }
 
         @Override

@@ -15,6 +15,7 @@ import org.mip6kit.wire.CareOfTestInit;
 import org.mip6kit.wire.HomeTest;
 import org.mip6kit.wire.HomeTestInit;
 import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityHeaderType;
 import org.mip6kit.wire.MobilityMessage;
 import org.mip6kit.wire.MobilityOption;
@@ -41,7 +42,6 @@ public record MessageReport(MobilityHeaderType type, int length, int headerLen, 
                             List<Field> fields, List<OptionReport> options, List<PaddingReport> padding) {
 
     /** Octets of each RFC 6275 type's fixed part after the 6-octet common header (MIP6-WIRE.md §2.1). */
-    private static final int[] FIXED_LENGTH = {2, 10, 10, 18, 18, 6, 6, 18};
 
     public MessageReport {
         fields = List.copyOf(fields);
@@ -130,7 +130,7 @@ public record MessageReport(MobilityHeaderType type, int length, int headerLen, 
         List<PaddingReport> padding = new ArrayList<>();
         List<MobilityOption> values = message.options();
         int next = 0;
-        int i = typeCode < FIXED_LENGTH.length ? 6 + FIXED_LENGTH[typeCode] : mh.length;
+        int i = typeCode <= 7 ? 6 + MobilityHeaderCodec.fixedPartLength(MobilityHeaderType.of(typeCode)) : mh.length;
         while (i < mh.length) {
             int optionType = mh[i] & 0xFF;
             if (optionType == Pad1.TYPE) {

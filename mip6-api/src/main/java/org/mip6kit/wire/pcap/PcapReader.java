@@ -182,6 +182,15 @@ public final class PcapReader implements Closeable {
         return records;
     }
 
+    /**
+     * The number of the file record (1 for the first, as Wireshark counts frames) that the last
+     * {@link #next()} returned; records of other protocols that were passed over are counted.
+     * 0 before the first record.
+     */
+    public long lastRecordNumber() {
+        return recordsRead;
+    }
+
     /** Closes the underlying stream. Closing again does nothing. */
     @Override
     public void close() throws IOException {

@@ -1,0 +1,437 @@
+package org.mip6kit.transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.mip6kit.spi.Addressing;
+import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.SecurityProviderException;
+import org.mip6kit.spi.SignallingTransport;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.wire.HomeAddressOption;
+import org.mip6kit.wire.MobilityHeaderCodec;
+import org.mip6kit.wire.MobilityHeaderFormatException;
+import org.mip6kit.wire.Type2RoutingHeader;
+import org.mip6kit.wire.packet.MobilityPacket;
+import org.mip6kit.wire.packet.MobilityPacketParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mobility Header signalling in UDP, as RFC 5555 (DSMIPv6) carries it through IPv4 networks
+ * and NATs (MIP6-WIRE.md §5.2). Each datagram's payload is one inner IPv6 packet; the kernel
+ * adds and strips the outer IP and UDP headers:
+ * <pre>
+ *  outer IPv4 (src V4CoA, dst HA-V4) | UDP (sport any, dport 4191) |
+ *      IPv6 (src, dst) [Destination Options: HAO | type 2 routing header] | Mobility Header
+ * </pre>
+ *
+ * <p><b>Receiving.</b> One socket serves every peer. A daemon thread reads datagrams, parses the
+ * payload with {@link MobilityPacketParser} and hands the receiver an {@link Inbound} whose
+ * {@link Addressing} holds the inner source and destination, the Home Address option and type 2
+ * routing header if present, and as {@code outerPeer} the source address and port the socket
+ * observed (after any NAT; an IPv4 peer reported by a dual-stack socket as IPv4-mapped is given
+ * as its {@link java.net.Inet4Address}). Both inner layouts decode: the RFC one (source the
+ * IPv4-mapped care-of address or the home address, no Home Address option, the care-of address
+ * in the IPv4 Care-of Address option) and the variant with a Home Address option (TV6 of the
+ * digest). A datagram that is not a well-formed IPv6 packet around a Mobility Header (another
+ * IP version, a bad length, nested UDP, both a Home Address option and a routing header, more
+ * than {@value #MAX_INNER_PACKET} octets) is counted in {@link Counters#malformed()}, logged at
+ * DEBUG and dropped; nothing thrown while handling one datagram ends the loop. The Mobility
+ * Header checksum is not checked here: that is the codec's job, with the pseudo-header addresses.
+ *
+ * <p><b>Sending.</b> {@link #send} needs {@link Addressing#outerPeer()}: the datagram goes there,
+ * so a home agent answers to the address and port it observed. The inner packet is built with
+ * {@link MobilityPacket} from the addressing, exactly as given: the engine chooses the RFC layout
+ * (home address as inner source, IPv4 Care-of Address option, a type 2 routing header on the
+ * Binding Acknowledgement).
+ *
+ * <p><b>Over IPv6.</b> The same datagrams may travel over an outer IPv6 header (bind an IPv6
+ * address, send to an IPv6 peer). That is <em>this project's extension</em>, for hosts where a
+ * raw Mobility Header socket is not allowed; RFC 5555 defines IPv4 only and other
+ * implementations will not understand it.
+ *
+ * <p>Thread-safe. {@code send} may be called from any thread and never blocks (the channel is
+ * non-blocking; a full socket buffer fails the stage). The receiver is called on the receive
+ * thread, one datagram at a time.
+ */
+public final class UdpTransport implements SignallingTransport {
+
+    /** The DSMIPv6 home agent port (IANA "dsmipv6", RFC 5555). */
+    public static final int DEFAULT_PORT = MobilityPacket.DSMIPV6_UDP_PORT;
+    /** The largest datagram the receive buffer takes. */
+    public static final int MAX_DATAGRAM = 65535;
+    /**
+     * The largest inner packet accepted: an IPv6 header, a type 2 routing header, a Destination
+     * Options header with a Home Address option, and the longest Mobility Header.
+     */
+    public static final int MAX_INNER_PACKET = 40 + Type2RoutingHeader.LENGTH
+            + HomeAddressOption.DESTINATION_OPTIONS_HEADER_LENGTH + MobilityHeaderCodec.MAX_LENGTH;
+
+    private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
+    private static final long CLOSE_WAIT_MILLIS = 2000;
+
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final InetSocketAddress localAddress;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder receiverFailures = new LongAdder();
+    private Thread receiveThread;
+    private volatile Consumer<Inbound> receiver;
+
+    private UdpTransport(DatagramChannel channel, Selector selector, InetSocketAddress localAddress) {
+        this.channel = channel;
+        this.selector = selector;
+        this.localAddress = localAddress;
+    }
+
+    /**
+     * Binds a socket as {@code config} says. Datagrams that arrive before {@link #start} wait in
+     * the socket's buffer.
+     *
+     * @throws SecurityProviderException if the socket cannot be bound (address in use,
+     *         permission, no such local address); the message names the endpoint
+     */
+    public static UdpTransport open(Config config) {
+        Objects.requireNonNull(config, "config");
+        InetSocketAddress endpoint = config.endpoint();
+        DatagramChannel channel = null;
+        Selector selector = null;
+        try {
+            channel = DatagramChannel.open();
+            if (config.receiveBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferBytes());
+            }
+            channel.bind(endpoint);
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+            InetSocketAddress bound = OuterEndpoint.normalised((InetSocketAddress) channel.getLocalAddress());
+            return new UdpTransport(channel, selector, bound);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(selector);
+            closeQuietly(channel);
+            throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on " + endpoint + ": "
+                    + e + " (is another home agent or mobile node using the port? ports below 1024 need "
+                    + "privileges; the address must be one of this host's)", e);
+        }
+    }
+
+    /** A {@link TransportFactory} that opens a transport with {@code config} each time it is called. */
+    public static TransportFactory factory(Config config) {
+        Objects.requireNonNull(config, "config");
+        return () -> open(config);
+    }
+
+    /** The address and port the socket is bound to (the actual port when the config said 0). */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /**
+     * Starts the receive thread (a daemon named after the local address).
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    @Override
+    public synchronized void start(Consumer<Inbound> receiver) {
+        Objects.requireNonNull(receiver, "receiver");
+        if (closed.get()) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        if (receiveThread != null) {
+            throw new IllegalStateException(this + " is already started");
+        }
+        this.receiver = receiver;
+        receiveThread = new Thread(this::receiveLoop, "mip6-udp-" + localAddress);
+        receiveThread.setDaemon(true);
+        receiveThread.start();
+    }
+
+    /**
+     * Sends one datagram to {@code to.outerPeer()} holding the inner IPv6 packet built from
+     * {@code to} and {@code octets}. Never blocks. The stage fails with
+     * {@link IllegalArgumentException} if {@code to} has no outer peer (or an unresolved one) or
+     * {@code octets} is empty or longer than {@link MobilityHeaderCodec#MAX_LENGTH}; with
+     * {@link IllegalStateException} after {@link #close}; with an {@link IOException} if the
+     * operating system refuses the datagram or its buffer is full.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    @Override
+    public CompletionStage<Void> send(byte[] octets, Addressing to) {
+        Objects.requireNonNull(octets, "octets");
+        Objects.requireNonNull(to, "to");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(this + " is closed"));
+        }
+        if (to.outerPeer().isEmpty() || to.outerPeer().get().isUnresolved()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("the UDP transport sends to "
+                    + "Addressing.outerPeer, the peer's UDP address and port, and " + to + " has "
+                    + (to.outerPeer().isEmpty() ? "none" : "an unresolved one")));
+        }
+        if (octets.length == 0 || octets.length > MobilityHeaderCodec.MAX_LENGTH) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("a Mobility Header message is 1.."
+                    + MobilityHeaderCodec.MAX_LENGTH + " octets, got " + octets.length));
+        }
+        InetSocketAddress peer = to.outerPeer().get();
+        byte[] packet = new MobilityPacket(to.source(), to.destination(), to.homeAddressOption(),
+                to.routingHeader(), Optional.empty(), octets).toBytes();
+        try {
+            if (channel.send(ByteBuffer.wrap(packet), peer) == 0) {
+                sendFailures.increment();
+                return CompletableFuture.failedFuture(new IOException("the socket's send buffer is full; the "
+                        + packet.length + "-octet datagram to " + peer + " was dropped"));
+            }
+            sent.increment();
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            sendFailures.increment();
+            if (closed.get()) {
+                return CompletableFuture.failedFuture(new IllegalStateException(this + " is closed", e));
+            }
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A snapshot of the totals. */
+    public Counters counters() {
+        return new Counters(received.sum(), delivered.sum(), malformed.sum(), sent.sum(), sendFailures.sum(),
+                receiverFailures.sum());
+    }
+
+    /**
+     * Stops the receive thread (waiting up to two seconds for a receiver call in progress) and
+     * closes the socket. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread;
+        synchronized (this) {
+            thread = receiveThread;
+        }
+        selector.wakeup();
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join(CLOSE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeQuietly(channel);
+        closeQuietly(selector);
+    }
+
+    @Override
+    public String toString() {
+        return "UdpTransport[" + localAddress + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
+        try {
+            while (!closed.get()) {
+                selector.select();
+                selector.selectedKeys().clear();
+                drain(buffer);
+            }
+        } catch (ClosedSelectorException | ClosedChannelException e) {
+            if (!closed.get()) {
+                LOG.error("{}: socket closed under the receive loop; no more signalling is received", this, e);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed.get()) {
+                LOG.error("{}: receive loop stopped; no more signalling is received", this, e);
+            }
+        }
+    }
+
+    private void drain(ByteBuffer buffer) throws IOException {
+        while (!closed.get()) {
+            buffer.clear();
+            SocketAddress from;
+            try {
+                from = channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                throw e;
+            } catch (IOException e) {
+                LOG.warn("{}: receive failed: {}", this, e.toString());
+                return;
+            }
+            if (from == null) {
+                return;
+            }
+            buffer.flip();
+            handle((InetSocketAddress) from, buffer);
+        }
+    }
+
+    private void handle(InetSocketAddress from, ByteBuffer datagram) {
+        received.increment();
+        InetSocketAddress peer;
+        Inbound inbound;
+        try {
+            peer = OuterEndpoint.normalised(from);
+            int length = datagram.remaining();
+            if (length == 0 || length > MAX_INNER_PACKET) {
+                dropMalformed(from, "a datagram of " + length + " octets; an inner packet has 1.."
+                        + MAX_INNER_PACKET);
+                return;
+            }
+            byte[] packet = new byte[length];
+            datagram.get(packet);
+            int version = (packet[0] & 0xFF) >>> 4;
+            if (version != 6) {
+                dropMalformed(from, "the UDP payload is IP version " + version
+                        + "; signalling is an inner IPv6 packet (RFC 5555)");
+                return;
+            }
+            MobilityPacket parsed = MobilityPacketParser.parse(packet);
+            if (parsed.udpEncapsulation().isPresent()) {
+                dropMalformed(from, "the inner packet is UDP-encapsulated again; encapsulation is one level deep");
+                return;
+            }
+            if (parsed.homeAddressOption().isPresent() && parsed.type2RoutingHeader().isPresent()) {
+                dropMalformed(from, "the inner packet carries both a Home Address option and a type 2 "
+                        + "routing header; a Mobility Header message has one or the other (RFC 6275 §6.1)");
+                return;
+            }
+            Addressing addressing = new Addressing(parsed.source(), parsed.destination(),
+                    parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
+            inbound = new Inbound(parsed.mobilityHeader(), addressing, IngressEvidence.NONE);
+        } catch (MobilityHeaderFormatException e) {
+            dropMalformed(from, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            malformed.increment();
+            LOG.error("{}: unexpected failure handling a datagram from {}; dropped", this, from, e);
+            return;
+        }
+        delivered.increment();
+        try {
+            receiver.accept(inbound);
+        } catch (RuntimeException e) {
+            receiverFailures.increment();
+            LOG.error("{}: receiver failed on {}", this, inbound, e);
+        }
+    }
+
+    private void dropMalformed(InetSocketAddress from, String why) {
+        malformed.increment();
+        LOG.debug("{}: dropped a malformed datagram from {}: {}", this, from, why);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed", c, e);
+        }
+    }
+
+    /**
+     * Where the transport's socket is bound.
+     *
+     * @param bindAddress        the local address: {@code ::} for a dual-stack home agent (IPv4
+     *                           peers then arrive IPv4-mapped and are reported as IPv4), the care-of
+     *                           address for a mobile node
+     * @param port               the local port, 0..65535; 0 picks an ephemeral port (a mobile node)
+     * @param receiveBufferBytes the socket receive buffer (SO_RCVBUF) to ask for; 0 keeps the
+     *                           operating system's default
+     */
+    public record Config(InetAddress bindAddress, int port, int receiveBufferBytes) {
+
+        /** The receive buffer a home agent asks for: bursts of BUs from many mobile nodes. */
+        public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
+
+        /**
+         * @throws NullPointerException if {@code bindAddress} is null
+         * @throws IllegalArgumentException if the port is outside 0..65535 or the buffer size negative
+         */
+        public Config {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException("UDP port " + port + " outside 0..65535");
+            }
+            if (receiveBufferBytes < 0) {
+                throw new IllegalArgumentException("receive buffer of " + receiveBufferBytes
+                        + " octets; give a positive size, or 0 for the operating system's default");
+            }
+        }
+
+        /** A home agent on every address, dual-stack, port {@value UdpTransport#DEFAULT_PORT}. */
+        public static Config homeAgent() {
+            try {
+                return homeAgent(InetAddress.getByAddress(new byte[16]));
+            } catch (UnknownHostException e) {
+                throw new AssertionError("16 octets are always an address", e);
+            }
+        }
+
+        /** A home agent on {@code bindAddress}, port {@value UdpTransport#DEFAULT_PORT}. */
+        public static Config homeAgent(InetAddress bindAddress) {
+            return new Config(bindAddress, DEFAULT_PORT, DEFAULT_RECEIVE_BUFFER_BYTES);
+        }
+
+        /** A mobile node: an ephemeral port on its care-of address, the default receive buffer. */
+        public static Config ephemeral(InetAddress bindAddress) {
+            return new Config(bindAddress, 0, 0);
+        }
+
+        public Config withPort(int newPort) {
+            return new Config(bindAddress, newPort, receiveBufferBytes);
+        }
+
+        public Config withReceiveBufferBytes(int bytes) {
+            return new Config(bindAddress, port, bytes);
+        }
+
+        /** The socket address to bind. */
+        public InetSocketAddress endpoint() {
+            return new InetSocketAddress(bindAddress, port);
+        }
+    }
+
+    /**
+     * Totals since the transport was opened.
+     *
+     * @param received         datagrams read from the socket
+     * @param delivered        datagrams handed to the receiver
+     * @param malformed        datagrams dropped as not well-formed IPv6 around a Mobility Header
+     * @param sent             datagrams handed to the operating system
+     * @param sendFailures     sends that failed (buffer full, I/O error)
+     * @param receiverFailures deliveries whose receiver threw (also counted as delivered)
+     */
+    public record Counters(long received, long delivered, long malformed, long sent, long sendFailures,
+                           long receiverFailures) {
+    }
+}

@@ -1,0 +1,49 @@
+package org.mip6kit.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The UDP transport's configuration, without opening a socket. */
+@Tag("small")
+class UdpTransportConfigTest {
+
+    @Test
+    void homeAgentDefaultIsDualStackWildcardOnPort4191() {
+        UdpTransport.Config config = UdpTransport.Config.homeAgent();
+        assertThat(UdpTransport.DEFAULT_PORT).isEqualTo(4191);
+        assertThat(config.port()).isEqualTo(4191);
+        assertThat(config.bindAddress()).isInstanceOf(Inet6Address.class);
+        assertThat(config.bindAddress().isAnyLocalAddress()).isTrue();
+        assertThat(config.receiveBufferBytes()).isEqualTo(UdpTransport.Config.DEFAULT_RECEIVE_BUFFER_BYTES);
+    }
+
+    @Test
+    void mobileNodeBindsAnEphemeralPortOnItsCareOfAddress() throws Exception {
+        InetAddress careOf = InetAddress.getByName("192.0.2.100");
+        UdpTransport.Config config = UdpTransport.Config.ephemeral(careOf);
+        assertThat(config.endpoint().getAddress()).isEqualTo(careOf);
+        assertThat(config.port()).isZero();
+        assertThat(config.withReceiveBufferBytes(4096).receiveBufferBytes()).isEqualTo(4096);
+    }
+
+    @Test
+    void refusesPortsOutsideSixteenBitsAndNegativeBuffers() throws Exception {
+        InetAddress any = InetAddress.getByName("::");
+        assertThatThrownBy(() -> new UdpTransport.Config(any, 65536, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65536");
+        assertThatThrownBy(() -> new UdpTransport.Config(any, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new UdpTransport.Config(any, 4191, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new UdpTransport.Config(null, 4191, 0)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void innerPacketBoundCoversTheLargestMobilityHeaderWithBothExtensionHeaders() {
+        assertThat(UdpTransport.MAX_INNER_PACKET).isEqualTo(40 + 24 + 24 + 2048);
+    }
+}

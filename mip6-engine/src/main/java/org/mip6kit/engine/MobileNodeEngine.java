@@ -1,0 +1,1234 @@
+package org.mip6kit.engine;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.mip6kit.spi.Addressing;
+import org.mip6kit.spi.BootstrapResult;
+import org.mip6kit.spi.Cancellable;
+import org.mip6kit.spi.Capability;
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomeAddressBook;
+import org.mip6kit.spi.HomeAddressException;
+import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.Identity;
+import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.MobileNodeSecurity;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.ProviderContext;
+import org.mip6kit.spi.ProviderDescriptor;
+import org.mip6kit.spi.RejectAction;
+import org.mip6kit.spi.Scheduler;
+import org.mip6kit.spi.SecurityProviderException;
+import org.mip6kit.spi.SecurityProviderFactory;
+import org.mip6kit.spi.SignallingPath;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.spi.Verdict;
+import org.mip6kit.wire.AlternateCareOfAddress;
+import org.mip6kit.wire.BindingAckStatus;
+import org.mip6kit.wire.BindingAcknowledgement;
+import org.mip6kit.wire.BindingError;
+import org.mip6kit.wire.BindingRefreshAdvice;
+import org.mip6kit.wire.BindingRefreshRequest;
+import org.mip6kit.wire.BindingUpdate;
+import org.mip6kit.wire.Ipv4Address;
+import org.mip6kit.wire.Ipv4AddressAcknowledgement;
+import org.mip6kit.wire.Ipv4CareOfAddress;
+import org.mip6kit.wire.Ipv4HomeAddressRequest;
+import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobilityHeaderCodec;
+import org.mip6kit.wire.MobilityHeaderFormatException;
+import org.mip6kit.wire.MobilityMessage;
+import org.mip6kit.wire.MobilityOption;
+import org.mip6kit.wire.MobilityOptionCodec;
+import org.mip6kit.wire.MobilityOptionRegistry;
+import org.mip6kit.wire.SequenceNumber;
+import org.mip6kit.engine.EngineEvent.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mobile node side of Mobile IPv6 home registration (RFC 6275 §11; specs/MIP6-WIRE.md
+ * §2.11): bootstrap through the security provider, the Binding Update List, home registration
+ * with retransmission and back-off, refresh before expiry, movement, return home and a clean
+ * shutdown that deregisters first. The engine never touches keys or sockets: the provider's
+ * {@link SignallingPath} protects and carries every message, and time comes from the injected
+ * {@link Clock} and {@link Scheduler}.
+ *
+ * <h2>Rules it follows</h2>
+ * <ul>
+ * <li>Every Binding Update carries A and H; K only when the provider declares
+ *     {@link Capability#IKE_SURVIVES_MOVE}; F when the care-of address is IPv4 (RFC 5555).</li>
+ * <li>Every Binding Update, retransmissions included, has a fresh, larger sequence number.</li>
+ * <li>From an IPv6 care-of address: source = care-of address, Home Address option = home
+ *     address, plus an Alternate Care-of Address option when the provider declares
+ *     {@link Capability#NEEDS_ALTERNATE_COA}. From an IPv4 care-of address (IPv4-mapped): source =
+ *     home address, no Home Address option, the care-of address in the IPv4 Care-of Address
+ *     option (DESIGN.md "RFC 5555 UDP"; the option sits inside the Mobility Header, so no
+ *     Alternate Care-of Address is needed). Returning home: lifetime 0 from the home address
+ *     without a Home Address option (RFC 6275 §11.5.4).</li>
+ * <li>The first Binding Update waits {@code initialBindAckTimeoutFirstReg}, later ones
+ *     {@code initialBindAckTimeout}; the timeout doubles up to {@code maxBindAckTimeout}; after
+ *     {@code giveUpAfterRetransmissions} unanswered retransmissions the attempt gives up. No more
+ *     than {@code maxUpdatesPerSecond} Binding Updates leave per second for one destination: an
+ *     excess one is delayed, not dropped.</li>
+ * <li>Received messages are decoded (checksum included), then judged by
+ *     {@link SignallingPath#verify}; nothing but {@link Verdict.Accept} is ever acted on, so a
+ *     forged acknowledgement cannot change any state.</li>
+ * <li>A Binding Acknowledgement is matched against the sequence numbers sent for the
+ *     outstanding Binding Update (any of its transmissions); status 135 is the exception and
+ *     resynchronises the counter to the acknowledgement's number + 1. The granted lifetime is
+ *     counted from when the acknowledged Binding Update was sent.</li>
+ * <li>A care-of change is announced to the provider first
+ *     ({@link MobileNodeSecurity#careOfChanging}); the Binding Update leaves only after the
+ *     provider's stage completes.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Thread-safe. Protocol state is guarded by one lock; the provider's path is called (send,
+ * close) and caller stages are completed on the scheduler's executor, never while the lock is
+ * held, so a path that delivers synchronously cannot re-enter half-updated state. Under
+ * {@link VirtualTime}, stages therefore complete when the test advances or drains the clock.
+ */
+public final class MobileNodeEngine implements AutoCloseable {
+
+    /** The logger (and event source) name of the mobile node. */
+    public static final String LOGGER = "org.mip6kit.mn";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int REMEMBERED_TRANSMISSIONS = 64;
+
+    /**
+     * A home registration the home agent accepted: a snapshot, immutable.
+     *
+     * @param identity the mobile node's identity, as bootstrap established it
+     * @param homeAddress the registered home address
+     * @param careOfAddress the registered care-of address (IPv4 as IPv4-mapped)
+     * @param homeAgent the home agent that accepted it
+     * @param sequence the sequence number of the accepted Binding Update
+     * @param grantedLifetime the lifetime in force (the smaller of requested and granted)
+     * @param expiresAt when the binding expires: the Binding Update's send time + granted lifetime
+     * @param keyManagementMobility the acknowledgement's K flag (only when our Binding Update set K):
+     *        the home agent moves its IKE SA with the care-of address
+     */
+    public record Registration(Identity identity, Ipv6Address homeAddress, Ipv6Address careOfAddress,
+                               Ipv6Address homeAgent, SequenceNumber sequence, Lifetime grantedLifetime,
+                               Instant expiresAt, boolean keyManagementMobility) {
+        public Registration {
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(homeAddress, "homeAddress");
+            Objects.requireNonNull(careOfAddress, "careOfAddress");
+            Objects.requireNonNull(homeAgent, "homeAgent");
+            Objects.requireNonNull(sequence, "sequence");
+            Objects.requireNonNull(grantedLifetime, "grantedLifetime");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+    }
+
+    private enum Phase { NEW, BOOTSTRAPPING, READY, FAILED }
+
+    private final MobileNodeSecurity security;
+    private final ProviderDescriptor descriptor;
+    private final MobileNodeSettings settings;
+    private final TransportFactory transports;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Executor executor;
+    private final EngineEvents events;
+    private final MobilityHeaderCodec codec;
+
+    private final Object lock = new Object();
+    // Everything below is guarded by lock.
+    private final BindingUpdateList bul;
+    private Phase phase = Phase.NEW;
+    private final List<CompletableFuture<Registration>> awaitingBootstrap = new ArrayList<>();
+    private Identity identity;
+    private Ipv6Address homeAddress;
+    private Ipv6Address homeAgent;
+    private Optional<InetSocketAddress> homeAgentEndpoint = Optional.empty();
+    private Ipv4Address ipv4HomeAddress;
+    private volatile SignallingPath path;
+    private Ipv6Address careOf;
+    private Ipv6Address providerCareOf;
+    private Registration current;
+    private Attempt outstanding;
+    private Cancellable refreshTimer;
+    private long refreshGeneration;
+    private final ArrayDeque<Move> moves = new ArrayDeque<>();
+    private boolean moveInProgress;
+    private boolean closing;
+    private boolean closed;
+    private CompletableFuture<Void> shutdown;
+    private Cancellable shutdownTimer;
+
+    private MobileNodeEngine(Builder b, MobileNodeSecurity security, MobilityHeaderCodec codec, EngineEvents events) {
+        this.security = security;
+        this.descriptor = b.factory.descriptor();
+        this.settings = b.settings;
+        this.transports = b.transports;
+        this.clock = b.clock;
+        this.scheduler = b.scheduler;
+        this.executor = b.scheduler.executor();
+        this.events = events;
+        this.codec = codec;
+        this.careOf = b.careOf;
+        this.providerCareOf = b.careOf;
+        SequenceNumber configured = settings.initialSequence().orElse(null);
+        this.bul = new BindingUpdateList(clock, settings.maxUpdatesPerSecond(),
+                () -> configured != null ? configured : SequenceNumber.of(RANDOM.nextInt(0x10000)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /**
+     * Bootstraps through the provider ({@link MobileNodeSecurity#bootstrap} with the settings'
+     * request), opens and starts the signalling path, and sends the first home registration.
+     * Completes with the registration when the first Binding Acknowledgement is accepted, or
+     * exceptionally with a {@link MobileNodeRegistrationException} (bootstrap failed, gave up,
+     * refused). Callable once.
+     *
+     * @throws IllegalStateException if called twice
+     */
+    public CompletionStage<Registration> start() {
+        CompletableFuture<Registration> f = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closing) {
+                return CompletableFuture.failedFuture(closedException());
+            }
+            if (phase != Phase.NEW) {
+                throw new IllegalStateException("start() was already called");
+            }
+            phase = Phase.BOOTSTRAPPING;
+            awaitingBootstrap.add(f);
+        }
+        runBootstrap();
+        return f.copy();
+    }
+
+    /**
+     * The node moved to {@code newCareOf} (an IPv4 address as IPv4-mapped). The provider is told
+     * first ({@link MobileNodeSecurity#careOfChanging}); when its stage completes, a Binding
+     * Update with a new sequence number registers the new address. Completes with the new
+     * registration; a later move that replaces this one before it is acknowledged completes it
+     * with its own result.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws IllegalArgumentException if {@code newCareOf} is the home address (use {@link #returnHome()})
+     */
+    public CompletionStage<Registration> moveTo(Ipv6Address newCareOf) {
+        Objects.requireNonNull(newCareOf, "newCareOf");
+        CompletableFuture<Registration> f = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closing) {
+                return CompletableFuture.failedFuture(closedException());
+            }
+            if (phase == Phase.NEW) {
+                throw new IllegalStateException("call start() before moveTo()");
+            }
+            if (newCareOf.equals(homeAddress)) {
+                throw new IllegalArgumentException(newCareOf + " is the home address: use returnHome() to deregister");
+            }
+            moves.add(new Move(newCareOf, false, f));
+            pumpMoves();
+        }
+        return f.copy();
+    }
+
+    /**
+     * The node is back on its home link: tells the provider the address changes to the home
+     * address, then deregisters (lifetime 0, care-of address = home address, sent from the home
+     * address without a Home Address option; RFC 6275 §11.5.4). Completes when the home agent
+     * acknowledges.
+     *
+     * @throws IllegalStateException before bootstrap has completed
+     */
+    public CompletionStage<Void> returnHome() {
+        CompletableFuture<Registration> f = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closing) {
+                return CompletableFuture.failedFuture(closedException());
+            }
+            if (homeAddress == null) {
+                throw new IllegalStateException("returnHome() needs a completed bootstrap (the home address is not known yet)");
+            }
+            moves.add(new Move(homeAddress, true, f));
+            pumpMoves();
+        }
+        return f.thenApply(r -> (Void) null);
+    }
+
+    /** The registration in force: empty before the first acceptance, after deregistration, or once it expired. */
+    public Optional<Registration> registration() {
+        synchronized (lock) {
+            return registrationInForce() ? Optional.of(current) : Optional.empty();
+        }
+    }
+
+    /** The care-of address the engine is using (the home address when at home). */
+    public Ipv6Address careOfAddress() {
+        synchronized (lock) {
+            return careOf;
+        }
+    }
+
+    /** The provider this engine was built with. */
+    public ProviderDescriptor provider() {
+        return descriptor;
+    }
+
+    /**
+     * Starts a clean shutdown without waiting: if the home agent may hold a binding, a
+     * deregistration (lifetime 0, from the current care-of address) is sent and its
+     * acknowledgement awaited for at most {@code settings.shutdownTimeout} on the engine's
+     * scheduler; then the signalling path and the provider are closed. Idempotent. The stage
+     * completes once everything is closed.
+     */
+    public CompletionStage<Void> shutdown() {
+        synchronized (lock) {
+            if (shutdown != null) {
+                return shutdown.copy();
+            }
+            shutdown = new CompletableFuture<>();
+            closing = true;
+            failAll(awaitingBootstrap, closedException());
+            while (!moves.isEmpty()) {
+                failAll(moves.poll().waiters, closedException());
+            }
+            boolean mayHaveBinding = phase == Phase.READY && path != null
+                    && (registrationInForce() || isActive(outstanding));
+            if (!mayHaveBinding) {
+                finish("nothing to deregister");
+            } else {
+                CompletableFuture<Registration> deregistered = new CompletableFuture<>();
+                if (isActive(outstanding) && outstanding.deregistration) {
+                    outstanding.waiters.add(deregistered);
+                } else {
+                    if (isActive(outstanding)) {
+                        failAll(outstanding.waiters, closedException());
+                    }
+                    beginAttempt(true, careOf, List.of(deregistered));
+                }
+                deregistered.whenComplete((r, e) -> locked(() -> finish(e == null ? "deregistered"
+                        : "deregistration ended: " + e.getMessage())));
+                shutdownTimer = scheduler.schedule(settings.shutdownTimeout(),
+                        () -> locked(() -> finish("no acknowledgement of the deregistration within "
+                                + settings.shutdownTimeout())));
+            }
+            return shutdown.copy();
+        }
+    }
+
+    /**
+     * Clean shutdown: deregisters first (bounded by {@code settings.shutdownTimeout}), then
+     * closes the signalling path and the provider. With a real-time scheduler this waits for
+     * the acknowledgement or the timeout. Under {@link VirtualTime} it cannot wait (the caller's
+     * thread is the one that moves time), so it starts the shutdown and returns; the caller
+     * advances the clock (or delivers the acknowledgement) to finish it, as with {@link #shutdown()}.
+     */
+    @Override
+    public void close() {
+        CompletionStage<Void> s = shutdown();
+        if (scheduler instanceof VirtualTime) {
+            return;
+        }
+        try {
+            s.toCompletableFuture().get(settings.shutdownTimeout().plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forceClose();
+        } catch (ExecutionException | TimeoutException e) {
+            forceClose();
+        }
+    }
+
+    // ------------------------------------------------------------------ bootstrap
+
+    private void runBootstrap() {
+        CompletionStage<BootstrapResult> stage;
+        try {
+            stage = security.bootstrap(settings.bootstrapRequest());
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new SecurityProviderException(
+                        "provider " + descriptor.name() + " returned no bootstrap stage"));
+            }
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenCompleteAsync((r, e) -> locked(() -> onBootstrapped(r, e)), executor);
+    }
+
+    private void onBootstrapped(BootstrapResult r, Throwable error) {
+        if (closed || closing) {
+            return;
+        }
+        if (error != null || r == null) {
+            Throwable cause = unwrap(error);
+            bootstrapFailed("bootstrap failed: " + (cause == null ? "no result" : message(cause)), cause);
+            return;
+        }
+        Ipv6Address hoa = r.homeAddress().orElseGet(() -> formHomeAddress(r.homePrefix().orElseThrow()));
+        identity = r.identity();
+        homeAddress = hoa;
+        homeAgent = r.homeAgent();
+        homeAgentEndpoint = settings.homeAgentEndpoint().or(r::homeAgentEndpoint);
+        if (r.ipv4HomeAddress().isPresent()) {
+            ipv4HomeAddress = r.ipv4HomeAddress().get();
+        }
+        emit(Kind.BOOTSTRAP_COMPLETED, careOf, null, "home agent " + homeAgent
+                + homeAgentEndpoint.map(e -> " via udp " + e).orElse("")
+                + r.homePrefix().map(p -> ", home prefix " + p).orElse("")
+                + r.ipv4HomeAddress().map(a -> ", IPv4 home address " + a).orElse(""));
+        if (path == null) {
+            try {
+                SignallingPath p = security.path(transports);
+                if (p == null) {
+                    throw new SecurityProviderException("provider " + descriptor.name() + " returned no signalling path");
+                }
+                path = p;
+                p.start(this::receive);
+            } catch (RuntimeException e) {
+                bootstrapFailed("the signalling path could not start: " + message(e), e);
+                return;
+            }
+        }
+        phase = Phase.READY;
+        List<CompletableFuture<Registration>> waiters = new ArrayList<>(awaitingBootstrap);
+        awaitingBootstrap.clear();
+        if (careOf.equals(homeAddress)) {
+            failAll(waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.BOOTSTRAP_FAILED,
+                    null, "the care-of address " + careOf + " is the home address: the node is at home and has "
+                    + "nothing to register"));
+            return;
+        }
+        beginAttempt(false, careOf, waiters);
+    }
+
+    private void bootstrapFailed(String detail, Throwable cause) {
+        emit(Kind.BOOTSTRAP_FAILED, careOf, null, detail);
+        phase = path != null ? Phase.READY : Phase.FAILED;
+        failAll(awaitingBootstrap, new MobileNodeRegistrationException(
+                MobileNodeRegistrationException.Reason.BOOTSTRAP_FAILED, null, detail, cause));
+    }
+
+    /** PREFIX_ONLY: the configured home address if it lies in the prefix, else the prefix with a random interface identifier. */
+    private Ipv6Address formHomeAddress(HomePrefix prefix) {
+        Optional<Ipv6Address> configured = settings.homeAddress().filter(prefix::contains);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        int len = prefix.length();
+        long highMask = len >= 64 ? 0 : (len == 0 ? -1L : -1L >>> len);
+        long lowMask = len <= 64 ? -1L : (len >= 128 ? 0 : -1L >>> (len - 64));
+        while (true) {
+            Ipv6Address a = Ipv6Address.of(prefix.prefix().high() | (RANDOM.nextLong() & highMask),
+                    prefix.prefix().low() | (RANDOM.nextLong() & lowMask));
+            if (!a.equals(prefix.prefix()) || (highMask == 0 && lowMask == 0)) {
+                return a;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ movement
+
+    private void pumpMoves() {
+        if (moveInProgress || moves.isEmpty()) {
+            return;
+        }
+        Move m = moves.poll();
+        moveInProgress = true;
+        Ipv6Address from = providerCareOf;
+        if (from.equals(m.to)) {
+            executor.execute(() -> locked(() -> onCareOfReady(m, from, null)));
+        } else {
+            executor.execute(() -> askProvider(m, from));
+        }
+    }
+
+    private void askProvider(Move m, Ipv6Address from) {
+        CompletionStage<Void> stage;
+        try {
+            stage = security.careOfChanging(from, m.to);
+            if (stage == null) {
+                stage = CompletableFuture.completedFuture(null);
+            }
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenCompleteAsync((v, e) -> locked(() -> onCareOfReady(m, from, e)), executor);
+    }
+
+    private void onCareOfReady(Move m, Ipv6Address from, Throwable error) {
+        if (closing || closed) {
+            moveInProgress = false;
+            failAll(m.waiters, closedException());
+            return;
+        }
+        if (error != null) {
+            m.failures++;
+            String why = message(unwrap(error));
+            int limit = settings.giveUpAfterRetransmissions();
+            if (limit > 0 && m.failures > limit) {
+                moveInProgress = false;
+                String detail = "the provider could not prepare the care-of change from " + from + " to " + m.to
+                        + " after " + m.failures + " attempts: " + why;
+                emit(Kind.REGISTRATION_GAVE_UP, m.to, null, detail);
+                failAll(m.waiters, new MobileNodeRegistrationException(
+                        MobileNodeRegistrationException.Reason.CARE_OF_CHANGE_FAILED, null, detail, unwrap(error)));
+                pumpMoves();
+                return;
+            }
+            Duration delay = backOff(settings.initialBindAckTimeout(), m.failures - 1);
+            emit(Kind.SEND_FAILED, m.to, null, "the provider is not ready for the care-of change from " + from
+                    + " to " + m.to + " (" + why + "); asking again in " + delay);
+            scheduler.schedule(delay, () -> askProvider(m, from));
+            return;
+        }
+        moveInProgress = false;
+        providerCareOf = m.to;
+        Ipv6Address previous = careOf;
+        careOf = m.to;
+        if (!previous.equals(m.to)) {
+            emit(Kind.CARE_OF_CHANGED, m.to, null, "from " + previous + (m.home ? " (home link)" : ""));
+        }
+        if (!moves.isEmpty()) {
+            // A later move already waits: this address is history, its caller gets the later result.
+            Move next = moves.peek();
+            if (next.home == m.home) {
+                next.waiters.addAll(m.waiters);
+            } else {
+                failAll(m.waiters, superseded(m.home ? "a move away from home" : "return home"));
+            }
+            pumpMoves();
+            return;
+        }
+        if (phase == Phase.FAILED) {
+            failAll(m.waiters, new MobileNodeRegistrationException(
+                    MobileNodeRegistrationException.Reason.BOOTSTRAP_FAILED, null, "bootstrap failed; nothing to move"));
+            return;
+        }
+        if (phase != Phase.READY) {
+            // Bootstrap is still running: it registers from careOf when it completes.
+            if (m.home) {
+                failAll(m.waiters, new IllegalStateException("return home before bootstrap completed"));
+            } else {
+                awaitingBootstrap.addAll(m.waiters);
+            }
+            return;
+        }
+        if (!m.home && previous.equals(m.to) && registrationInForce() && !isActive(outstanding)
+                && current.careOfAddress().equals(m.to)) {
+            completeAll(m.waiters, current);
+            return;
+        }
+        if (!m.home && isActive(outstanding) && !outstanding.deregistration && outstanding.careOf.equals(m.to)) {
+            outstanding.waiters.addAll(m.waiters);
+            return;
+        }
+        beginAttempt(m.home, m.to, m.waiters);
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Starts a new Binding Update (registration or deregistration), replacing any outstanding one. */
+    private void beginAttempt(boolean deregistration, Ipv6Address coa, List<CompletableFuture<Registration>> waiters) {
+        Attempt previous = outstanding;
+        Attempt a = new Attempt(deregistration, coa,
+                deregistration ? Lifetime.ZERO : settings.requestedWireLifetime(), bul.entry(homeAgent));
+        if (isActive(previous)) {
+            previous.finish();
+            if (previous.deregistration == deregistration) {
+                a.waiters.addAll(previous.waiters);
+            } else {
+                failAll(previous.waiters, superseded(deregistration ? "a deregistration" : "a registration"));
+            }
+        }
+        a.waiters.addAll(waiters);
+        Duration initial = deregistration || registrationInForce()
+                ? settings.initialBindAckTimeout() : settings.initialBindAckTimeoutFirstReg();
+        a.entry.beginTransmissions(initial);
+        outstanding = a;
+        transmit(a);
+    }
+
+    private void transmit(Attempt a) {
+        if (a != outstanding || a.done || closed) {
+            return;
+        }
+        if (!a.entry.trySend()) {
+            Duration wait = a.entry.untilSendAllowed();
+            a.cancelTimer();
+            a.timer = scheduler.schedule(wait.isZero() ? Duration.ofNanos(1) : wait, () -> locked(() -> transmit(a)));
+            return;
+        }
+        SequenceNumber seq = a.forcedSequence != null ? a.forcedSequence : a.entry.nextSequence();
+        a.forcedSequence = null;
+        Instant now = clock.instant();
+        boolean atHome = a.careOf.equals(homeAddress);
+        boolean ipv4 = !atHome && a.careOf.isIpv4Mapped();
+        Set<BindingUpdate.Flag> flags = EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION);
+        if (descriptor.has(Capability.IKE_SURVIVES_MOVE)) {
+            flags.add(BindingUpdate.Flag.KEY_MANAGEMENT_MOBILITY);
+        }
+        if (ipv4) {
+            flags.add(BindingUpdate.Flag.FORCE_UDP_ENCAPSULATION);
+        }
+        List<MobilityOption> options = new ArrayList<>();
+        if (settings.ipv4HomeAddress() && !a.deregistration) {
+            options.add(new Ipv4HomeAddressRequest(32, false, ipv4HomeAddress != null ? ipv4HomeAddress : Ipv4Address.ANY));
+        }
+        if (ipv4) {
+            options.add(new Ipv4CareOfAddress(a.careOf.embeddedIpv4()));
+        } else if (descriptor.has(Capability.NEEDS_ALTERNATE_COA)) {
+            options.add(new AlternateCareOfAddress(a.careOf));
+        }
+        BindingUpdate bu = new BindingUpdate(seq, flags, a.lifetime, options);
+        Addressing to = atHome || ipv4
+                ? new Addressing(homeAddress, homeAgent, Optional.empty(), Optional.empty(), homeAgentEndpoint)
+                : new Addressing(a.careOf, homeAgent, Optional.of(homeAddress), Optional.empty(), homeAgentEndpoint);
+        a.recordSent(seq, now);
+        a.entry.recordSent(homeAddress, a.careOf, a.lifetime, now);
+        emit(Kind.REGISTRATION_SENT, a.careOf, null, (a.deregistration ? "deregistration" : "registration")
+                + " seq=" + seq + " lifetime=" + a.lifetime + " flags=" + bu.flagLetters()
+                + (a.entry.retransmissions() > 0 ? " retransmission=" + a.entry.retransmissions() : "")
+                + " timeout=" + a.entry.currentTimeout());
+        SignallingPath p = path;
+        Identity who = identity;
+        Ipv6Address hoa = homeAddress;
+        executor.execute(() -> send(p, bu, to, who, hoa));
+        a.cancelTimer();
+        a.timer = scheduler.schedule(a.entry.currentTimeout(), () -> locked(() -> onTimeout(a, seq)));
+    }
+
+    private void send(SignallingPath p, BindingUpdate bu, Addressing to, Identity who, Ipv6Address hoa) {
+        CompletionStage<Void> stage;
+        try {
+            stage = p.send(bu, to, Optional.empty());
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        if (stage == null) {
+            return;
+        }
+        stage.whenComplete((v, e) -> {
+            if (e != null) {
+                events.emit(EngineEvent.of(Kind.SEND_FAILED, who, hoa, to.homeAddressOption().isPresent()
+                        ? to.source() : null, null, "Binding Update seq=" + bu.sequence() + " to " + to.destination()
+                        + " not sent (the retransmission timer will resend it): " + message(unwrap(e))));
+            }
+        });
+    }
+
+    private void onTimeout(Attempt a, SequenceNumber seq) {
+        if (a != outstanding || a.done || closed || !seq.equals(a.lastSequence)) {
+            return;
+        }
+        int limit = settings.giveUpAfterRetransmissions();
+        if (limit > 0 && a.entry.retransmissions() >= limit) {
+            giveUp(a);
+            return;
+        }
+        a.entry.backOff(settings.maxBindAckTimeout());
+        transmit(a);
+    }
+
+    private void retransmitNow(Attempt a, SequenceNumber forced) {
+        int limit = settings.giveUpAfterRetransmissions();
+        if (limit > 0 && a.entry.retransmissions() >= limit) {
+            giveUp(a);
+            return;
+        }
+        a.entry.countRetransmission();
+        a.forcedSequence = forced;
+        transmit(a);
+    }
+
+    private void giveUp(Attempt a) {
+        finishAttempt(a);
+        String detail = "no Binding Acknowledgement from " + homeAgent + " after "
+                + a.entry.retransmissions() + " retransmissions (last seq " + a.lastSequence + ")";
+        emit(Kind.REGISTRATION_GAVE_UP, a.careOf, null, detail);
+        failAll(a.waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.GAVE_UP, null,
+                detail));
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private void receive(Inbound in) {
+        try {
+            MobilityMessage m;
+            try {
+                m = codec.decode(in.octets(), in.addressing().pseudoHeaderSource(),
+                        in.addressing().pseudoHeaderDestination());
+            } catch (MobilityHeaderFormatException e) {
+                emitUnlocked(Kind.MESSAGE_MALFORMED, null, "from " + in.addressing().source() + ": " + e.getMessage());
+                return;
+            }
+            SignallingPath p = path;
+            Verdict verdict;
+            try {
+                verdict = p == null ? Verdict.drop("no signalling path") : p.verify(in, m);
+            } catch (RuntimeException e) {
+                verdict = Verdict.drop("verify threw " + e);
+            }
+            if (verdict instanceof Verdict.Reject r) {
+                emitUnlocked(Kind.VERDICT_DROPPED, r.status(), m.type() + " from " + in.addressing().source()
+                        + " refused by the provider and ignored: " + r.reason());
+                return;
+            }
+            if (verdict instanceof Verdict.Drop d) {
+                emitUnlocked(Kind.VERDICT_DROPPED, null, m.type() + " from " + in.addressing().source()
+                        + " failed verification and was ignored: " + d.reason());
+                return;
+            }
+            if (!(verdict instanceof Verdict.Accept)) {
+                emitUnlocked(Kind.VERDICT_DROPPED, null, m.type() + ": no verdict");
+                return;
+            }
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                if (m instanceof BindingAcknowledgement ba) {
+                    onAcknowledgement(ba, in);
+                } else if (m instanceof BindingRefreshRequest) {
+                    onRefreshRequest(in);
+                } else if (m instanceof BindingError be) {
+                    onBindingError(be, in);
+                } else {
+                    emit(Kind.MESSAGE_IGNORED, null, null, m.type() + " from " + in.addressing().source()
+                            + ": not a message a mobile node acts on from its home agent");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("unexpected failure handling {} (ignored)", in, e);
+        }
+    }
+
+    private void onAcknowledgement(BindingAcknowledgement ba, Inbound in) {
+        Attempt a = outstanding;
+        if (!isActive(a)) {
+            emit(Kind.MESSAGE_IGNORED, null, ba.status(), "Binding Acknowledgement seq=" + ba.sequence()
+                    + ": no Binding Update is outstanding");
+            return;
+        }
+        if (ba.status().equals(BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW)) {
+            onOutOfWindow(a, ba);
+            return;
+        }
+        Instant sentAt = a.sentAt(ba.sequence());
+        if (sentAt == null) {
+            emit(Kind.MESSAGE_IGNORED, a.careOf, ba.status(), "Binding Acknowledgement seq=" + ba.sequence()
+                    + " does not match the outstanding Binding Update (last seq " + a.lastSequence + ")");
+            return;
+        }
+        if (ba.isAccepted()) {
+            accepted(a, ba, sentAt);
+        } else {
+            rejected(a, ba, in);
+        }
+    }
+
+    private void onOutOfWindow(Attempt a, BindingAcknowledgement ba) {
+        SequenceNumber last = a.entry.lastSequenceSent().orElse(null);
+        if (last != null && last.isNewerThan(ba.sequence())) {
+            emit(Kind.MESSAGE_IGNORED, a.careOf, ba.status(), "stale status 135: the home agent's last accepted seq "
+                    + ba.sequence() + " is older than the last one sent (" + last + ")");
+            return;
+        }
+        a.entry.resynchronise(ba.sequence());
+        emit(Kind.REGISTRATION_REJECTED, a.careOf, ba.status(), "the home agent last accepted seq " + ba.sequence()
+                + "; resending at once with seq " + ba.sequence().next());
+        retransmitNow(a, null);
+    }
+
+    private void accepted(Attempt a, BindingAcknowledgement ba, Instant sentAt) {
+        if (a.deregistration) {
+            deregistered(a, ba.status(), "seq=" + ba.sequence());
+            return;
+        }
+        Lifetime granted = ba.lifetime().min(a.lifetime);
+        if (granted.isZero()) {
+            emit(Kind.MESSAGE_IGNORED, a.careOf, ba.status(), "Binding Acknowledgement seq=" + ba.sequence()
+                    + " accepts a registration with lifetime 0; waiting for a usable answer");
+            return;
+        }
+        finishAttempt(a);
+        boolean k = ba.has(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY)
+                && descriptor.has(Capability.IKE_SURVIVES_MOVE);
+        StringBuilder detail = new StringBuilder("seq=").append(ba.sequence()).append(" granted=").append(granted);
+        Optional<Ipv4AddressAcknowledgement> v4 = ba.option(Ipv4AddressAcknowledgement.class);
+        if (v4.isPresent()) {
+            if (v4.get().status().isSuccess()) {
+                ipv4HomeAddress = v4.get().address();
+                detail.append(" ipv4-home-address=").append(ipv4HomeAddress);
+            } else {
+                detail.append(" ipv4-home-address refused: ").append(v4.get().status());
+            }
+        }
+        Instant expires = sentAt.plus(granted.toDuration());
+        current = new Registration(identity, homeAddress, a.careOf, homeAgent, ba.sequence(), granted, expires, k);
+        Duration untilRefresh = Duration.ofNanos((long) (granted.toDuration().toNanos() * (1 - settings.refreshMargin())));
+        Optional<BindingRefreshAdvice> advice = ba.option(BindingRefreshAdvice.class);
+        if (advice.isPresent() && advice.get().refreshInterval().seconds() > 0
+                && advice.get().refreshInterval().toDuration().compareTo(untilRefresh) < 0) {
+            untilRefresh = advice.get().refreshInterval().toDuration();
+            detail.append(" refresh-advice=").append(advice.get().refreshInterval());
+        }
+        Instant refreshAt = sentAt.plus(untilRefresh);
+        detail.append(" expires=").append(expires).append(" refresh-at=").append(refreshAt).append(k ? " K" : "");
+        scheduleRefresh(refreshAt);
+        emit(Kind.REGISTRATION_ACCEPTED, a.careOf, ba.status(), detail.toString());
+        completeAll(a.waiters, current);
+    }
+
+    private void deregistered(Attempt a, BindingAckStatus status, String detail) {
+        finishAttempt(a);
+        current = null;
+        cancelRefresh();
+        emit(Kind.DEREGISTERED, a.careOf, status, detail);
+        completeAll(a.waiters, null);
+    }
+
+    private void rejected(Attempt a, BindingAcknowledgement ba, Inbound in) {
+        BindingAckStatus status = ba.status();
+        if (a.deregistration && status.equals(BindingAckStatus.NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE)) {
+            deregistered(a, status, "seq=" + ba.sequence() + ": the home agent holds no binding (nothing to delete)");
+            return;
+        }
+        RejectAction action;
+        try {
+            action = security.onRejected(status, in);
+        } catch (RuntimeException e) {
+            action = new RejectAction.GiveUp("the provider failed deciding: " + e);
+        }
+        if (action == null) {
+            action = new RejectAction.GiveUp("the provider gave no decision");
+        }
+        if (action instanceof RejectAction.Retry r) {
+            emit(Kind.REGISTRATION_REJECTED, a.careOf, status, "seq=" + ba.sequence() + "; the provider retries with "
+                    + (r.sameSequenceNumber() ? "the same" : "the next") + " sequence number: " + r.reason());
+            retransmitNow(a, r.sameSequenceNumber() ? ba.sequence() : null);
+        } else if (action instanceof RejectAction.BootstrapAgain b && !closing) {
+            emit(Kind.REGISTRATION_REJECTED, a.careOf, status, "seq=" + ba.sequence()
+                    + "; the provider bootstraps again: " + b.reason());
+            finishAttempt(a);
+            awaitingBootstrap.addAll(a.waiters);
+            phase = Phase.BOOTSTRAPPING;
+            executor.execute(this::runBootstrap);
+        } else {
+            String reason = action instanceof RejectAction.GiveUp g ? g.reason()
+                    : "cannot bootstrap again while shutting down";
+            String detail = "seq=" + ba.sequence() + "; the provider gives up: " + reason;
+            emit(Kind.REGISTRATION_REJECTED, a.careOf, status, detail);
+            finishAttempt(a);
+            failAll(a.waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.REJECTED,
+                    status, "home agent " + homeAgent + " refused the Binding Update with " + status + ": " + reason));
+        }
+    }
+
+    private void onRefreshRequest(Inbound in) {
+        if (closing || !registrationInForce()) {
+            emit(Kind.MESSAGE_IGNORED, null, null, "Binding Refresh Request from " + in.addressing().source()
+                    + ": no registration to refresh");
+            return;
+        }
+        if (isActive(outstanding)) {
+            emit(Kind.REFRESH_REQUESTED, careOf, null, "a Binding Update is already outstanding");
+            return;
+        }
+        emit(Kind.REFRESH_REQUESTED, careOf, null, "Binding Refresh Request from " + in.addressing().source());
+        beginAttempt(false, careOf, List.of());
+    }
+
+    private void onBindingError(BindingError be, Inbound in) {
+        emit(Kind.BINDING_ERROR_RECEIVED, careOf, null, be.status() + " for " + be.homeAddress() + " from "
+                + in.addressing().source());
+        // RFC 6275 §11.3.6: status 1 means the home agent has no binding for our Home Address
+        // option; register again rather than keep sending into the void.
+        if (be.status().code() == 1 && be.homeAddress().equals(homeAddress)
+                && registrationInForce() && !isActive(outstanding) && !closing) {
+            current = null;
+            cancelRefresh();
+            beginAttempt(false, careOf, List.of());
+        }
+    }
+
+    // ------------------------------------------------------------------ refresh and shutdown
+
+    private void scheduleRefresh(Instant at) {
+        cancelRefresh();
+        long generation = ++refreshGeneration;
+        Duration delay = Duration.between(clock.instant(), at);
+        refreshTimer = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay,
+                () -> locked(() -> refreshDue(generation)));
+    }
+
+    private void cancelRefresh() {
+        refreshGeneration++;
+        if (refreshTimer != null) {
+            refreshTimer.cancel();
+            refreshTimer = null;
+        }
+    }
+
+    private void refreshDue(long generation) {
+        if (generation != refreshGeneration || closing || closed || current == null || isActive(outstanding)) {
+            return;
+        }
+        beginAttempt(false, careOf, List.of());
+    }
+
+    private void finish(String why) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.debug("mobile node engine closing: {}", why);
+        cancelRefresh();
+        if (shutdownTimer != null) {
+            shutdownTimer.cancel();
+        }
+        if (isActive(outstanding)) {
+            Attempt a = outstanding;
+            finishAttempt(a);
+            failAll(a.waiters, closedException());
+        }
+        failAll(awaitingBootstrap, closedException());
+        SignallingPath p = path;
+        CompletableFuture<Void> done = shutdown;
+        executor.execute(() -> {
+            closeQuietly(p);
+            closeQuietly(security);
+            if (done != null) {
+                done.complete(null);
+            }
+        });
+    }
+
+    private void forceClose() {
+        synchronized (lock) {
+            finish("shutdown timed out");
+        }
+        closeQuietly(path);
+        closeQuietly(security);
+        shutdown.complete(null);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed (it must never throw): {}", c, e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private boolean registrationInForce() {
+        return current != null && clock.instant().isBefore(current.expiresAt());
+    }
+
+    private static boolean isActive(Attempt a) {
+        return a != null && !a.done;
+    }
+
+    private void finishAttempt(Attempt a) {
+        a.finish();
+        if (outstanding == a) {
+            outstanding = null;
+        }
+    }
+
+    private void locked(Runnable r) {
+        try {
+            synchronized (lock) {
+                r.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("mobile node engine task failed (state kept)", e);
+        }
+    }
+
+    private void completeAll(List<CompletableFuture<Registration>> waiters, Registration r) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Registration>> copy = List.copyOf(waiters);
+        waiters.clear();
+        executor.execute(() -> copy.forEach(f -> f.complete(r)));
+    }
+
+    private void failAll(List<CompletableFuture<Registration>> waiters, Throwable t) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Registration>> copy = List.copyOf(waiters);
+        waiters.clear();
+        executor.execute(() -> copy.forEach(f -> f.completeExceptionally(t)));
+    }
+
+    private static MobileNodeRegistrationException closedException() {
+        return new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.CLOSED, null,
+                "the mobile node engine is closed");
+    }
+
+    private static MobileNodeRegistrationException superseded(String byWhat) {
+        return new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.SUPERSEDED, null,
+                "replaced by " + byWhat + " before it was acknowledged");
+    }
+
+    private Duration backOff(Duration initial, int doublings) {
+        Duration d = initial;
+        for (int i = 0; i < doublings && d.compareTo(settings.maxBindAckTimeout()) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(settings.maxBindAckTimeout()) > 0 ? settings.maxBindAckTimeout() : d;
+    }
+
+    private void emit(Kind kind, Ipv6Address coa, BindingAckStatus status, String detail) {
+        events.emit(EngineEvent.of(kind, identity, homeAddress, coa, status, detail));
+    }
+
+    private void emitUnlocked(Kind kind, BindingAckStatus status, String detail) {
+        Identity who;
+        Ipv6Address hoa;
+        synchronized (lock) {
+            who = identity;
+            hoa = homeAddress;
+        }
+        events.emit(EngineEvent.of(kind, who, hoa, null, status, detail));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** One Binding Update and its retransmissions, until acknowledged, replaced or given up. */
+    private final class Attempt {
+        final boolean deregistration;
+        final Ipv6Address careOf;
+        final Lifetime lifetime;
+        final BindingUpdateList.Entry entry;
+        final List<CompletableFuture<Registration>> waiters = new ArrayList<>();
+        // seq -> when it left, for the transmissions of this Binding Update (bounded)
+        final Map<Integer, Instant> sent = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Instant> eldest) {
+                return size() > REMEMBERED_TRANSMISSIONS;
+            }
+        };
+        SequenceNumber lastSequence;
+        SequenceNumber forcedSequence;
+        Cancellable timer;
+        boolean done;
+
+        Attempt(boolean deregistration, Ipv6Address careOf, Lifetime lifetime, BindingUpdateList.Entry entry) {
+            this.deregistration = deregistration;
+            this.careOf = careOf;
+            this.lifetime = lifetime;
+            this.entry = entry;
+        }
+
+        void recordSent(SequenceNumber seq, Instant at) {
+            sent.put(seq.value(), at);
+            lastSequence = seq;
+        }
+
+        Instant sentAt(SequenceNumber seq) {
+            return sent.get(seq.value());
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+        }
+
+        void finish() {
+            done = true;
+            cancelTimer();
+        }
+    }
+
+    /** A care-of change waiting for, or being prepared by, the provider. */
+    private static final class Move {
+        final Ipv6Address to;
+        final boolean home;
+        final List<CompletableFuture<Registration>> waiters = new ArrayList<>();
+        int failures;
+
+        Move(Ipv6Address to, boolean home, CompletableFuture<Registration> waiter) {
+            this.to = to;
+            this.home = home;
+            waiters.add(waiter);
+        }
+    }
+
+    /** The mobile node's home-address book: it owns nothing and refuses every change (the home agent allocates). */
+    private static final class NoHomeAddresses implements HomeAddressBook {
+        private static HomeAddressException refused() {
+            return new HomeAddressException("a mobile node has no home-address book: addresses are allocated by the "
+                    + "home agent (or its bootstrap), never by the mobile node's provider");
+        }
+
+        @Override
+        public Ipv6Address allocate(Identity owner) throws HomeAddressException {
+            throw refused();
+        }
+
+        @Override
+        public void adopt(Identity owner, Ipv6Address address) throws HomeAddressException {
+            throw refused();
+        }
+
+        @Override
+        public void reserve(Identity owner, Ipv6Address address, Duration ttl) throws HomeAddressException {
+            throw refused();
+        }
+
+        @Override
+        public void release(Identity owner, Ipv6Address address) throws HomeAddressException {
+            throw refused();
+        }
+
+        @Override
+        public Optional<Identity> ownerOf(Ipv6Address address) {
+            return Optional.empty();
+        }
+    }
+
+    /** Builds a {@link MobileNodeEngine}; provider, clock, scheduler and care-of address are required. */
+    public static final class Builder {
+        private SecurityProviderFactory factory;
+        private ConfigSection providerConfig;
+        private MobileNodeSettings settings = MobileNodeSettings.defaults();
+        private TransportFactory transports = () -> {
+            throw new SecurityProviderException("no engine transport was configured for this mobile node "
+                    + "(MobileNodeEngine.Builder.transports); only a provider that owns its channel can work without one");
+        };
+        private Clock clock;
+        private Scheduler scheduler;
+        private final List<EngineEventListener> listeners = new ArrayList<>();
+        private Ipv6Address careOf;
+
+        private Builder() {
+        }
+
+        /** The security provider and its configuration section ({@code security.<name>}). */
+        public Builder provider(SecurityProviderFactory factory, ConfigSection providerConfig) {
+            this.factory = Objects.requireNonNull(factory, "factory");
+            this.providerConfig = Objects.requireNonNull(providerConfig, "providerConfig");
+            return this;
+        }
+
+        public Builder settings(MobileNodeSettings s) {
+            this.settings = Objects.requireNonNull(s, "settings");
+            return this;
+        }
+
+        /** The engine's own transport (UDP or in-memory), offered to the provider's path. */
+        public Builder transports(TransportFactory t) {
+            this.transports = Objects.requireNonNull(t, "transports");
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        public Builder scheduler(Scheduler s) {
+            this.scheduler = Objects.requireNonNull(s, "scheduler");
+            return this;
+        }
+
+        /** Adds an event listener; any number. */
+        public Builder listener(EngineEventListener l) {
+            listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        /** The initial care-of address (an IPv4 one as IPv4-mapped). */
+        public Builder careOfAddress(Ipv6Address coa) {
+            this.careOf = Objects.requireNonNull(coa, "careOfAddress");
+            return this;
+        }
+
+        /**
+         * Creates the provider context (role MOBILE_NODE, the codec with the provider's option
+         * codecs, a home-address book that refuses changes) and the provider's mobile-node side.
+         *
+         * @throws ProviderConfigException if the provider refuses its configuration, or its
+         *         option codecs clash with registered ones
+         * @throws IllegalStateException if a required part is missing
+         */
+        public MobileNodeEngine build() throws ProviderConfigException {
+            if (factory == null || providerConfig == null) {
+                throw new IllegalStateException("MobileNodeEngine.Builder: provider(factory, config) is required");
+            }
+            if (clock == null || scheduler == null) {
+                throw new IllegalStateException("MobileNodeEngine.Builder: clock and scheduler are required "
+                        + "(ExecutorScheduler for real time, VirtualTime in tests)");
+            }
+            if (careOf == null) {
+                throw new IllegalStateException("MobileNodeEngine.Builder: careOfAddress is required");
+            }
+            ProviderDescriptor d = factory.descriptor();
+            MobilityOptionRegistry registry = MobilityOptionRegistry.standard();
+            for (MobilityOptionCodec<?> c : factory.optionCodecs()) {
+                try {
+                    registry = registry.with(c);
+                } catch (IllegalArgumentException e) {
+                    throw new ProviderConfigException("security.provider", providerConfig.file().orElse(null),
+                            "provider " + d.name() + " registers a mobility option that cannot be added: " + e.getMessage());
+                }
+            }
+            MobilityHeaderCodec codec = new MobilityHeaderCodec(registry);
+            EngineEvents events = new EngineEvents(LOGGER, clock, 10);
+            listeners.forEach(events::addListener);
+            ProviderContext context = new EngineProviderContext(ProviderContext.Role.MOBILE_NODE, clock, scheduler,
+                    codec, events, new NoHomeAddresses());
+            MobileNodeSecurity security = factory.mobileNode(context, providerConfig);
+            if (security == null) {
+                throw new ProviderConfigException("security.provider", providerConfig.file().orElse(null),
+                        "provider " + d.name() + " returned no mobile-node security object");
+            }
+            return new MobileNodeEngine(this, security, codec, events);
+        }
+    }
+}

@@ -8,6 +8,12 @@ package org.mip6kit.spi;
  */
 public interface ReplyContext {
 
+    /**
+     * For verdicts that need no reply: a mobile node accepting a Binding Acknowledgement, or a
+     * provider whose replies need nothing from the verification.
+     */
+    ReplyContext NONE = () -> "none";
+
     /** A short description for logs, e.g. {@code "spi=256"}; never a key. */
     String describe();
 }

@@ -300,6 +300,12 @@ public final class HomeAgentEngine implements AutoCloseable {
         if (!bu.has(BindingUpdate.Flag.HOME_REGISTRATION)) {
             refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
             why = "not a home registration: this home agent has no correspondent node role";
+        } else if (!registry.mayUse(who, hoa)) {
+            // Authorisation is part of the security requirement (RFC 6275 §9.5.1, RFC 3776 §5):
+            // checked before anything that would reveal the owner's binding state, such as the
+            // sequence number a 135 carries.
+            refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
+            why = "the home address belongs to another identity";
         } else if (bound && existing.mobileRouter() != bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
             why = "the R flag differs from the existing binding";
@@ -317,9 +323,6 @@ public final class HomeAgentEngine implements AutoCloseable {
         } else if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             refusal = BindingAckStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED;
             why = "mobile routers (RFC 3963) are not supported yet";
-        } else if (!registry.mayUse(who, hoa)) {
-            refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
-            why = "the home address belongs to another identity";
         } else if (!deregistration && !cache.hasRoomFor(hoa)) {
             refusal = BindingAckStatus.INSUFFICIENT_RESOURCES;
             why = "the binding cache is full (" + settings.maxBindings() + ")";

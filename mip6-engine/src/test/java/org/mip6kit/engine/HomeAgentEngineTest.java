@@ -215,6 +215,17 @@ class HomeAgentEngineTest {
     }
 
     @Test
+    void anotherIdentityLearnsNothingOfTheOwnersSequenceNumber() throws Exception {
+        start();
+        register(40, COA);
+        provider.deliver(bu(3, 150, MobileNodeIdentifier.nai("mallory@example.com")), fromCareOf(COA2, HOA));
+        time.runDue();
+        BindingAcknowledgement ba = lastAck();
+        assertThat(ba.status()).isEqualTo(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED);
+        assertThat(ba.sequence()).isEqualTo(SequenceNumber.of(3));
+    }
+
+    @Test
     void reservedHomeAddressIsRefusedToOthersAndGivenToItsOwner() throws Exception {
         start();
         ha.homeAddresses().reserve(Identity.nai("owner@example.com"), HOA, Duration.ofMinutes(1));

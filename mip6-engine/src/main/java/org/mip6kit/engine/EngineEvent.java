@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.SequenceNumber;
 
 /**
  * Something the engine did or saw, for listeners and the log: registrations, binding changes,
@@ -15,10 +16,12 @@ import org.mip6kit.wire.Ipv6Address;
  * @param homeAddress the home address concerned, if known
  * @param careOfAddress the care-of address concerned, if any (IPv4 as IPv4-mapped)
  * @param status the Binding Acknowledgement status involved, if any
+ * @param sequence the sequence number of the Binding Update or Acknowledgement involved, if any
  * @param detail human-readable detail; never a secret
  */
 public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6Address> homeAddress,
-                          Optional<Ipv6Address> careOfAddress, Optional<BindingAckStatus> status, String detail) {
+                          Optional<Ipv6Address> careOfAddress, Optional<BindingAckStatus> status,
+                          Optional<SequenceNumber> sequence, String detail) {
 
     /** What happened. {@link #isFailure()} kinds are rate-limited in the log. */
     public enum Kind {
@@ -45,15 +48,21 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
 
     public EngineEvent {
         if (kind == null || identity == null || homeAddress == null || careOfAddress == null || status == null
-                || detail == null) {
+                || sequence == null || detail == null) {
             throw new IllegalArgumentException("every event field is required (use Optional.empty())");
         }
     }
 
     public static EngineEvent of(Kind kind, Identity identity, Ipv6Address homeAddress, Ipv6Address careOf,
                                  BindingAckStatus status, String detail) {
+        return of(kind, identity, homeAddress, careOf, status, null, detail);
+    }
+
+    /** An event about one numbered message; {@code null} arguments become empty. */
+    public static EngineEvent of(Kind kind, Identity identity, Ipv6Address homeAddress, Ipv6Address careOf,
+                                 BindingAckStatus status, SequenceNumber sequence, String detail) {
         return new EngineEvent(kind, Optional.ofNullable(identity), Optional.ofNullable(homeAddress),
-                Optional.ofNullable(careOf), Optional.ofNullable(status), detail);
+                Optional.ofNullable(careOf), Optional.ofNullable(status), Optional.ofNullable(sequence), detail);
     }
 
     /** One log line: kind, identity, home address, care-of address, status, detail. */

@@ -52,7 +52,7 @@ final class EngineProviderContext implements ProviderContext {
     @Override
     public EventSink events() {
         return e -> events.emit(new EngineEvent(EngineEvent.Kind.PROVIDER_EVENT, e.identity(), e.homeAddress(),
-                Optional.empty(), Optional.empty(), e.kind() + ": " + e.detail()));
+                Optional.empty(), Optional.empty(), Optional.empty(), e.kind() + ": " + e.detail()));
     }
 
     @Override

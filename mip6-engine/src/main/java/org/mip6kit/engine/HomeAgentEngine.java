@@ -332,7 +332,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         }
         if (refusal != null) {
             counters.refused.incrementAndGet();
-            emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, refusal, why);
+            emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, refusal, bu.sequence(), why);
             if (shouldAcknowledge(bu, refusal)) {
                 sendFailureAck(bu, addr, hoa, refusal, baSequence, replyCtx, who);
             }
@@ -395,7 +395,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             case MOVED -> EngineEvent.Kind.BINDING_MOVED;
             case REFRESHED -> EngineEvent.Kind.BINDING_REFRESHED;
             default -> EngineEvent.Kind.BINDING_DELETED;
-        }, who, hoa, change.careOf(), BindingAckStatus.ACCEPTED,
+        }, who, hoa, change.careOf(), BindingAckStatus.ACCEPTED, bu.sequence(),
                 "seq=" + bu.sequence() + " lifetime=" + granted + (k ? " K" : ""));
 
         List<MobilityOption> options = new ArrayList<>();
@@ -660,7 +660,12 @@ public final class HomeAgentEngine implements AutoCloseable {
 
     private void emit(EngineEvent.Kind kind, Identity who, Ipv6Address hoa, Ipv6Address coa, BindingAckStatus status,
                       String detail) {
-        events.emit(EngineEvent.of(kind, who, hoa, coa, status, detail == null ? "" : detail));
+        emit(kind, who, hoa, coa, status, null, detail);
+    }
+
+    private void emit(EngineEvent.Kind kind, Identity who, Ipv6Address hoa, Ipv6Address coa, BindingAckStatus status,
+                      SequenceNumber sequence, String detail) {
+        events.emit(EngineEvent.of(kind, who, hoa, coa, status, sequence, detail == null ? "" : detail));
     }
 
     private static CompletionStage<Void> done() {

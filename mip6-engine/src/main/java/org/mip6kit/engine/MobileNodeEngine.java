@@ -611,10 +611,11 @@ public final class MobileNodeEngine implements AutoCloseable {
                 : new Addressing(a.careOf, homeAgent, Optional.of(homeAddress), Optional.empty(), homeAgentEndpoint);
         a.recordSent(seq, now);
         a.entry.recordSent(homeAddress, a.careOf, a.lifetime, now);
-        emit(Kind.REGISTRATION_SENT, a.careOf, null, (a.deregistration ? "deregistration" : "registration")
+        events.emit(EngineEvent.of(Kind.REGISTRATION_SENT, identity, homeAddress, a.careOf, null, seq,
+                (a.deregistration ? "deregistration" : "registration")
                 + " seq=" + seq + " lifetime=" + a.lifetime + " flags=" + bu.flagLetters()
                 + (a.entry.retransmissions() > 0 ? " retransmission=" + a.entry.retransmissions() : "")
-                + " timeout=" + a.entry.currentTimeout());
+                + " timeout=" + a.entry.currentTimeout()));
         SignallingPath p = path;
         Identity who = identity;
         Ipv6Address hoa = homeAddress;

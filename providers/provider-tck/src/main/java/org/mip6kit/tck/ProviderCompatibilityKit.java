@@ -20,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -108,8 +106,6 @@ public abstract class ProviderCompatibilityKit {
     protected static final Duration REQUESTED_LIFETIME = Duration.ofSeconds(600);
 
     private static final Duration REGISTRATION_LIMIT = Duration.ofMinutes(5);
-    private static final Pattern SENT_SEQUENCE = Pattern.compile("seq=(\\d+)");
-
     private final List<Deployment> deployments = Collections.synchronizedList(new ArrayList<>());
     private volatile Deployment current;
 
@@ -945,21 +941,15 @@ public abstract class ProviderCompatibilityKit {
         if (sent.isEmpty()) {
             fail("cannot tell the sequence number of " + bu);
         }
-        Matcher matcher = SENT_SEQUENCE.matcher(sent.get(sent.size() - 1).detail());
-        if (!matcher.find()) {
-            fail("cannot tell the sequence number of " + bu);
-        }
-        return SequenceNumber.of(Integer.parseInt(matcher.group(1)));
+        return sent.get(sent.size() - 1).sequence()
+                .orElseThrow(() -> new AssertionError("cannot tell the sequence number of " + bu));
     }
 
     private static List<SequenceNumber> sequencesSentBy(KitMobileNode node) {
         List<SequenceNumber> out = new ArrayList<>();
         for (EngineEvent e : node.events()) {
             if (e.kind() == EngineEvent.Kind.REGISTRATION_SENT) {
-                Matcher m = SENT_SEQUENCE.matcher(e.detail());
-                if (m.find()) {
-                    out.add(SequenceNumber.of(Integer.parseInt(m.group(1))));
-                }
+                e.sequence().ifPresent(out::add);
             }
         }
         return out;

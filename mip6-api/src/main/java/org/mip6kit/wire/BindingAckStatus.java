@@ -6,7 +6,7 @@ package org.mip6kit.wire;
  * accepted; 128 and above mean it was rejected. Every code 0..255 has one canonical instance,
  * so unknown codes keep their number; {@link #toString()} prints {@code name(code)}.
  */
-public final class BindingAckStatus {
+public final class BindingAckStatus extends CodePoint {
 
     private static final CodeTable<BindingAckStatus> TABLE = new CodeTable<>(
             "Unassigned", BindingAckStatus::new,
@@ -95,12 +95,8 @@ public final class BindingAckStatus {
     public static final BindingAckStatus INVALID_CARE_OF_ADDRESS = of(174);
     public static final BindingAckStatus REINIT_SA_WITH_HAC = of(176);
 
-    private final int code;
-    private final String name;
-
     private BindingAckStatus(int code, String name) {
-        this.code = code;
-        this.name = name;
+        super(code, name);
     }
 
     /** The canonical status for a code 0..255; unknown codes keep their number. */
@@ -108,31 +104,8 @@ public final class BindingAckStatus {
         return TABLE.get(code);
     }
 
-    public int code() {
-        return code;
-    }
-
-    public String name() {
-        return name;
-    }
-
     /** Below 128: the Binding Update was accepted (RFC 6275 §6.1.8). */
     public boolean isAccepted() {
-        return code < 128;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BindingAckStatus s && s.code == code;
-    }
-
-    @Override
-    public int hashCode() {
-        return code;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + code + ")";
+        return code() < 128;
     }
 }

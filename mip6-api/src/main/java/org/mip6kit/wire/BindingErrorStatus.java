@@ -4,7 +4,7 @@ package org.mip6kit.wire;
  * A Binding Error Status value (RFC 6275 §6.1.9). Unknown codes keep their number;
  * {@link #toString()} prints {@code name(code)}.
  */
-public final class BindingErrorStatus {
+public final class BindingErrorStatus extends CodePoint {
 
     private static final CodeTable<BindingErrorStatus> TABLE = new CodeTable<>(
             "Unassigned", BindingErrorStatus::new,
@@ -16,38 +16,11 @@ public final class BindingErrorStatus {
     /** 2: the receiver does not know the MH Type of a message it got. */
     public static final BindingErrorStatus UNRECOGNIZED_MH_TYPE = of(2);
 
-    private final int code;
-    private final String name;
-
     private BindingErrorStatus(int code, String name) {
-        this.code = code;
-        this.name = name;
+        super(code, name);
     }
 
     public static BindingErrorStatus of(int code) {
         return TABLE.get(code);
-    }
-
-    public int code() {
-        return code;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BindingErrorStatus s && s.code == code;
-    }
-
-    @Override
-    public int hashCode() {
-        return code;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + code + ")";
     }
 }

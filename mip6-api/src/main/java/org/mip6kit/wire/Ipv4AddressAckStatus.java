@@ -5,7 +5,7 @@ package org.mip6kit.wire;
  * Values below 128 mean success. Unknown codes keep their number; {@link #toString()}
  * prints {@code name(code)}.
  */
-public final class Ipv4AddressAckStatus {
+public final class Ipv4AddressAckStatus extends CodePoint {
 
     private static final CodeTable<Ipv4AddressAckStatus> TABLE = new CodeTable<>(
             "Unassigned", Ipv4AddressAckStatus::new,
@@ -25,42 +25,15 @@ public final class Ipv4AddressAckStatus {
     public static final Ipv4AddressAckStatus DYNAMIC_ASSIGNMENT_NOT_AVAILABLE = of(132);
     public static final Ipv4AddressAckStatus PREFIX_ALLOCATION_UNAUTHORIZED = of(133);
 
-    private final int code;
-    private final String name;
-
     private Ipv4AddressAckStatus(int code, String name) {
-        this.code = code;
-        this.name = name;
+        super(code, name);
     }
 
     public static Ipv4AddressAckStatus of(int code) {
         return TABLE.get(code);
     }
 
-    public int code() {
-        return code;
-    }
-
-    public String name() {
-        return name;
-    }
-
     public boolean isSuccess() {
-        return code < 128;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Ipv4AddressAckStatus s && s.code == code;
-    }
-
-    @Override
-    public int hashCode() {
-        return code;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + code + ")";
+        return code() < 128;
     }
 }

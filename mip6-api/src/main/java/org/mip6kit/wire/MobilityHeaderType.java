@@ -5,7 +5,7 @@ package org.mip6kit.wire;
  * code 0..255 has one canonical instance; {@link #toString()} prints {@code name(code)}.
  * Which types this codebase can decode is decided by {@link MobilityHeaderCodec}, not here.
  */
-public final class MobilityHeaderType {
+public final class MobilityHeaderType extends CodePoint {
 
     private static final CodeTable<MobilityHeaderType> TABLE = new CodeTable<>(
             "Unassigned", MobilityHeaderType::new,
@@ -38,38 +38,11 @@ public final class MobilityHeaderType {
     public static final MobilityHeaderType BINDING_ACKNOWLEDGEMENT = of(6);
     public static final MobilityHeaderType BINDING_ERROR = of(7);
 
-    private final int code;
-    private final String name;
-
     private MobilityHeaderType(int code, String name) {
-        this.code = code;
-        this.name = name;
+        super(code, name);
     }
 
     public static MobilityHeaderType of(int code) {
         return TABLE.get(code);
-    }
-
-    public int code() {
-        return code;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MobilityHeaderType t && t.code == code;
-    }
-
-    @Override
-    public int hashCode() {
-        return code;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + code + ")";
     }
 }

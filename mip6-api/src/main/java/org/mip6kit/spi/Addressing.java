@@ -3,7 +3,10 @@ package org.mip6kit.spi;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
+import org.mip6kit.wire.AlternateCareOfAddress;
+import org.mip6kit.wire.Ipv4CareOfAddress;
 import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.MobilityMessage;
 
 /**
  * The addressing of one Mobility Header message: the (inner) IPv6 header's source and
@@ -42,6 +45,26 @@ public record Addressing(Ipv6Address source, Ipv6Address destination, Optional<I
 
     public Addressing withOuterPeer(InetSocketAddress peer) {
         return new Addressing(source, destination, homeAddressOption, routingHeader, Optional.of(peer));
+    }
+
+    /**
+     * The effective care-of address of a Binding Update received with this addressing, the one
+     * rule the engine and every provider share (DESIGN.md "Protocol rules the engine owns"):
+     * the Alternate Care-of Address option (RFC 6275 §6.2.5), else the IPv4 Care-of Address
+     * option as an IPv4-mapped address (RFC 5555 §3.1.2), else the address the path vouches for
+     * ({@link #source()}). Never a NAT's outer address: {@link #outerPeer()} plays no part.
+     * Equal to the home address, it means deregistration.
+     */
+    public Ipv6Address effectiveCareOf(MobilityMessage bindingUpdate) {
+        Optional<AlternateCareOfAddress> alternate = bindingUpdate.option(AlternateCareOfAddress.class);
+        if (alternate.isPresent()) {
+            return alternate.get().address();
+        }
+        Optional<Ipv4CareOfAddress> v4 = bindingUpdate.option(Ipv4CareOfAddress.class);
+        if (v4.isPresent()) {
+            return Ipv6Address.ipv4Mapped(v4.get().address());
+        }
+        return source;
     }
 
     /**

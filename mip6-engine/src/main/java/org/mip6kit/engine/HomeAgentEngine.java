@@ -35,7 +35,6 @@ import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.spi.SignallingPath;
 import org.mip6kit.spi.TransportFactory;
 import org.mip6kit.spi.Verdict;
-import org.mip6kit.wire.AlternateCareOfAddress;
 import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingError;
@@ -259,23 +258,6 @@ public final class HomeAgentEngine implements AutoCloseable {
         return addr.homeAddressOption().orElse(addr.source());
     }
 
-    /**
-     * The effective care-of address (DESIGN.md): Alternate Care-of Address option, then IPv4
-     * Care-of Address option (as IPv4-mapped), then the address the path vouches for (the
-     * IPv6 source).
-     */
-    static Ipv6Address effectiveCareOf(BindingUpdate bu, Addressing addr) {
-        Optional<AlternateCareOfAddress> alt = bu.option(AlternateCareOfAddress.class);
-        if (alt.isPresent()) {
-            return alt.get().address();
-        }
-        Optional<Ipv4CareOfAddress> v4 = bu.option(Ipv4CareOfAddress.class);
-        if (v4.isPresent()) {
-            return Ipv6Address.ipv4Mapped(v4.get().address());
-        }
-        return addr.source();
-    }
-
     // ------------------------------------------------------------------ processing (serialised per home address)
 
     private CompletionStage<Void> process(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Verdict.Accept accepted) {
@@ -291,7 +273,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         }
         BindingRecord existing = cache.get(hoa);
         boolean bound = existing != null && existing.isBound();
-        Ipv6Address coa = effectiveCareOf(bu, addr);
+        Ipv6Address coa = addr.effectiveCareOf(bu);
         boolean deregistration = bu.lifetime().isZero() || coa.equals(hoa);
 
         BindingAckStatus refusal = null;

@@ -1,0 +1,64 @@
+package org.mip6kit.provider.auth4285;
+
+import org.mip6kit.wire.MobilityHeaderCodec;
+import org.mip6kit.wire.MobilityHeaderType;
+
+/**
+ * Finds the Mobility Message Authentication option in Mobility Header octets, which the
+ * authenticator is computed over: "MH Data" runs from Payload Proto up to and including the
+ * option's 4-octet mobility SPI (RFC 4285 §5.1), so the sender and the receiver need the
+ * option's offset, which a decoded message does not keep.
+ */
+final class AuthenticatorLocation {
+
+    /** Returned when the octets hold no usable authentication option. */
+    static final int NONE = -1;
+
+    private AuthenticatorLocation() {
+    }
+
+    /**
+     * The offset of the Type octet of the Mobility Message Authentication option, provided it is
+     * the only one in the message and the last option (padding after it aside); otherwise
+     * {@link #NONE}. Bounds are checked on every step, so any octets are safe.
+     */
+    static int find(byte[] mh) {
+        if (mh == null || mh.length < 8) {
+            return NONE;
+        }
+        int typeCode = mh[2] & 0xFF;
+        int start;
+        try {
+            start = 6 + MobilityHeaderCodec.fixedPartLength(MobilityHeaderType.of(typeCode));
+        } catch (IllegalArgumentException e) {
+            return NONE;
+        }
+        int found = NONE;
+        int count = 0;
+        boolean lastIsAuth = false;
+        int i = start;
+        while (i < mh.length) {
+            int type = mh[i] & 0xFF;
+            if (type == 0) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= mh.length) {
+                return NONE;
+            }
+            int length = mh[i + 1] & 0xFF;
+            if (i + 2 + length > mh.length) {
+                return NONE;
+            }
+            if (type != 1) {
+                lastIsAuth = type == MobilityMessageAuthentication.TYPE;
+                if (lastIsAuth) {
+                    count++;
+                    found = length >= 5 ? i : NONE;
+                }
+            }
+            i += 2 + length;
+        }
+        return count == 1 && lastIsAuth ? found : NONE;
+    }
+}

@@ -1,0 +1,35 @@
+package org.mip6kit.provider.auth4285;
+
+import java.util.OptionalLong;
+
+import org.mip6kit.spi.ReplyContext;
+
+/**
+ * What the home agent needs to protect the Binding Acknowledgement that answers one Binding
+ * Update: the same security association (RFC 4285 §5.1: the BA is authenticated with the SA of
+ * the BU), the addresses the authenticator covers, and the replay option to send back — the
+ * Binding Update's own timestamp echoed, or, after status 144, the home agent's clock at the
+ * time of sending so the mobile node can resynchronise (RFC 4285 §6).
+ *
+ * @param association the MN-HA security association
+ * @param addresses the care-of and home address of the Binding Update
+ * @param echoedTimestamp the Binding Update's timestamp, when it carried a replay option
+ * @param sendOwnTime whether the acknowledgement carries the home agent's time instead (status 144)
+ */
+record Exchange(SecurityAssociation association, AuthenticatedAddresses addresses, OptionalLong echoedTimestamp,
+                boolean sendOwnTime) implements ReplyContext {
+
+    Exchange withOwnTime() {
+        return new Exchange(association, addresses, echoedTimestamp, true);
+    }
+
+    @Override
+    public String describe() {
+        return "spi=" + association.spi() + (sendOwnTime ? ", home agent time" : "");
+    }
+
+    @Override
+    public String toString() {
+        return "Exchange[" + describe() + ", " + association.nai() + "]";
+    }
+}

@@ -1,0 +1,414 @@
+package org.mip6kit.provider.auth4285;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.mip6kit.spi.Addressing;
+import org.mip6kit.spi.BindingChange;
+import org.mip6kit.spi.HomeAgentSecurity;
+import org.mip6kit.spi.Identity;
+import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.ProviderContext;
+import org.mip6kit.spi.ProviderEvent;
+import org.mip6kit.spi.ReplyContext;
+import org.mip6kit.spi.SecurityProviderException;
+import org.mip6kit.spi.SignallingPath;
+import org.mip6kit.spi.SignallingTransport;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.spi.Verdict;
+import org.mip6kit.wire.BindingAckStatus;
+import org.mip6kit.wire.BindingAcknowledgement;
+import org.mip6kit.wire.BindingError;
+import org.mip6kit.wire.BindingUpdate;
+import org.mip6kit.wire.MobileNodeIdentifier;
+import org.mip6kit.wire.MobilityHeaderFormatException;
+import org.mip6kit.wire.MobilityMessage;
+import org.mip6kit.wire.MobilityOption;
+
+/**
+ * The home agent side of {@code auth-option-4285}. Judges each Binding Update in this order
+ * (authentication before the timestamp, as RFC 4285 §6 has the replay option checked only on
+ * an authenticated message):
+ * <ol>
+ * <li>exactly one Mobility Message Authentication option, and it is the last option — else
+ *     silence;</li>
+ * <li>MN-HA: the SPI names a security association — else silence, because an answer could not
+ *     be protected (RFC 4285: without a mobility SA the home agent drops the Binding Update);
+ *     MN-AAA: the {@link AaaClient}'s answer, see below;</li>
+ * <li>the authenticator verifies (constant-time comparison), and the Mobile Node Identifier
+ *     option (RFC 4283) names the NAI the association belongs to — else status 146
+ *     MIPV6-AUTH-FAIL, answered and authenticated with that SPI's key;</li>
+ * <li>a replay protection option is present — else 145 MIPV6-MESG-ID-REQD when policy requires
+ *     it;</li>
+ * <li>its timestamp is within the replay window of the home agent's clock — else 144
+ *     MIPV6-ID-MISMATCH, whose acknowledgement is authenticated and carries the home agent's
+ *     own time so the mobile node can resynchronise;</li>
+ * <li>the timestamp was not accepted from this node before — else silence (a byte-identical
+ *     replay inside the window).</li>
+ * </ol>
+ * Accepted and refused Binding Updates alike are answered with the same security association,
+ * the replay option echoed. The engine checks home-address ownership (129) and the sequence
+ * number itself.
+ *
+ * <p><b>MN-AAA.</b> {@link SignallingPath#verify} must not block, and an AAA round trip does. So
+ * the path holds a Binding Update carrying the MN-AAA option until its {@link AaaClient} has
+ * answered, and only then hands it to the engine, whose {@code verify} then finds the answer.
+ * An authenticated answer installs the MN-HA association the AAA server distributed, for its
+ * lifetime.
+ */
+final class HomeAgentSide implements HomeAgentSecurity {
+
+    /** Binding Updates waiting for the AAA server at most; beyond, new ones are dropped. */
+    static final int MAX_PENDING_AAA = 256;
+    /** How long an AAA answer waits for the engine's verify before it is forgotten. */
+    static final Duration AAA_ANSWER_HOLD = Duration.ofSeconds(30);
+
+    private final ProviderContext context;
+    private final KeyTable keys;
+    private final Duration window;
+    private final boolean requireReplayProtection;
+    private final AaaClient aaa;
+    private final ReplayMemory replay;
+    private final Map<Long, Learned> learned = new ConcurrentHashMap<>();
+    private final Map<ByteBuffer, AaaOutcome> aaaAnswers = new ConcurrentHashMap<>();
+    private final Map<ByteBuffer, Boolean> aaaPending = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** An MN-HA association distributed by the AAA server, usable until {@code until}. */
+    private record Learned(SecurityAssociation association, Instant until) {
+    }
+
+    /** The AAA server's answer to one held Binding Update. */
+    private record AaaOutcome(AaaClient.Request request, AaaClient.Answer answer, Throwable failure) {
+    }
+
+    HomeAgentSide(ProviderContext context, KeyTable keys, Duration window, boolean requireReplayProtection,
+                  AaaClient aaa) {
+        this.context = context;
+        this.keys = keys;
+        this.window = window;
+        this.requireReplayProtection = requireReplayProtection;
+        this.aaa = aaa;
+        this.replay = new ReplayMemory(context, window);
+    }
+
+    @Override
+    public SignallingPath path(TransportFactory engineTransports) {
+        return new Path(engineTransports);
+    }
+
+    @Override
+    public CompletionStage<Void> beforeAck(BindingChange change) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Nothing to do: replay memory is released by time (when its timestamps leave the window),
+     * not by binding changes, so it outlives a deregistration exactly as long as it must.
+     */
+    @Override
+    public void afterChange(BindingChange change) {
+    }
+
+    @Override
+    public int perNodeStateCount() {
+        return replay.size() + learned.size() + aaaAnswers.size() + aaaPending.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        replay.close();
+        learned.clear();
+        aaaAnswers.clear();
+        aaaPending.clear();
+    }
+
+    // ------------------------------------------------------------------ verification
+
+    Verdict judge(Inbound in, MobilityMessage decoded) {
+        if (!(decoded instanceof BindingUpdate bu)) {
+            return Verdict.drop("a home agent judges only Binding Updates, not " + decoded.type());
+        }
+        List<MobilityMessageAuthentication> auths = bu.options(MobilityMessageAuthentication.class);
+        if (auths.isEmpty()) {
+            return Verdict.drop("no Mobility Message Authentication option (RFC 4285 §5): the Binding Update is "
+                    + "not authenticated");
+        }
+        if (auths.size() > 1) {
+            return Verdict.drop(auths.size() + " Mobility Message Authentication options; exactly one is allowed");
+        }
+        MobilityMessageAuthentication auth = auths.get(0);
+        List<MobilityOption> options = bu.options();
+        byte[] mh = in.octets();
+        int at = AuthenticatorLocation.find(mh);
+        if (options.get(options.size() - 1) != auth || at < 0) {
+            return Verdict.drop("the Mobility Message Authentication option is not the last option (RFC 4285 §5)");
+        }
+        AuthenticatedAddresses addresses = AuthenticatedAddresses.forBindingUpdate(bu, in.addressing());
+        Optional<MobilityMessageReplayProtection> stamp = bu.option(MobilityMessageReplayProtection.class);
+        OptionalLong echo = stamp.isPresent() ? OptionalLong.of(stamp.get().timestamp()) : OptionalLong.empty();
+        if (auth.isMnAaa()) {
+            return judgeMnAaa(bu, auth, addresses, echo);
+        }
+        if (!auth.isMnHa()) {
+            return Verdict.drop("authentication subtype " + auth.subtype() + " is not MN-HA (1) or MN-AAA (2)");
+        }
+        Optional<SecurityAssociation> found = association(auth.spi());
+        if (found.isEmpty()) {
+            return Verdict.drop("unknown mobility SPI " + auth.spi() + ": no security association, so no answer "
+                    + "could be authenticated");
+        }
+        SecurityAssociation sa = found.get();
+        Exchange reply = new Exchange(sa, addresses, echo, false);
+        if (!sa.verifies(addresses, mh, at)) {
+            return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "the authenticator for SPI " + sa.spi()
+                    + " does not verify over care-of " + addresses.careOf() + " and home address "
+                    + addresses.homeAddress());
+        }
+        Optional<MobileNodeIdentifier> id = bu.option(MobileNodeIdentifier.class);
+        if (id.isEmpty() || !id.get().isNai()) {
+            return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "no NAI Mobile Node Identifier option "
+                    + "(RFC 4283) naming the owner of SPI " + sa.spi());
+        }
+        if (!id.get().nai().equals(sa.nai())) {
+            return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "SPI " + sa.spi() + " belongs to "
+                    + sa.nai() + ", not to " + id.get().nai());
+        }
+        return checkReplay(sa.identity(), stamp, reply);
+    }
+
+    /** Steps 4–6 of the class comment, for an authenticated Binding Update. */
+    private Verdict checkReplay(Identity who, Optional<MobilityMessageReplayProtection> stamp, Exchange reply) {
+        if (stamp.isEmpty()) {
+            if (requireReplayProtection) {
+                return Verdict.reject(BindingAckStatus.MIPV6_MESG_ID_REQD, reply, "no Mobility Message Replay "
+                        + "Protection option, and this home agent requires one (require-replay-protection)");
+            }
+            return Verdict.accept(who, reply);
+        }
+        long ts = stamp.get().timestamp();
+        Instant now = context.clock().instant();
+        if (!NtpTimestamp.within(ts, now, window)) {
+            return Verdict.reject(BindingAckStatus.MIPV6_ID_MISMATCH, reply.withOwnTime(), "timestamp "
+                    + NtpTimestamp.toInstant(ts) + " is more than " + window.toMillis() + " ms from the home agent's "
+                    + now + "; the answer carries the home agent's time");
+        }
+        if (!replay.firstSeen(who, ts)) {
+            return Verdict.drop("replay: a Binding Update of " + who.value() + " with timestamp "
+                    + NtpTimestamp.hex(ts) + " was accepted before");
+        }
+        return Verdict.accept(who, reply);
+    }
+
+    private Verdict judgeMnAaa(BindingUpdate bu, MobilityMessageAuthentication auth, AuthenticatedAddresses addresses,
+                               OptionalLong echo) {
+        if (aaa == null) {
+            return Verdict.drop("MN-AAA authentication is not enabled on this home agent (mn-aaa)");
+        }
+        AaaOutcome outcome = aaaAnswers.remove(aaaKey(auth));
+        if (outcome == null) {
+            return Verdict.drop("MN-AAA Binding Update without an answer from the AAA server");
+        }
+        if (outcome.failure() != null) {
+            return Verdict.drop("the AAA server could not be asked: " + outcome.failure().getClass().getSimpleName());
+        }
+        AaaClient.Answer answer = outcome.answer();
+        if (answer == null || !answer.authenticated()) {
+            return Verdict.drop("the AAA server refused the MN-AAA authenticator of " + outcome.request().nai()
+                    + "; there is no MN-HA key to protect an answer");
+        }
+        Optional<MobileNodeIdentifier> id = bu.option(MobileNodeIdentifier.class);
+        if (id.isEmpty() || !id.get().isNai() || !id.get().nai().equals(outcome.request().nai())) {
+            return Verdict.drop("the MN-ID option does not name the NAI the AAA server authenticated");
+        }
+        SecurityAssociation sa;
+        try {
+            sa = install(outcome.request().nai(), answer);
+        } catch (IllegalArgumentException e) {
+            return Verdict.drop("the AAA server's MN-HA association is unusable: " + e.getMessage());
+        }
+        Exchange reply = new Exchange(sa, addresses, echo, false);
+        return checkReplay(sa.identity(), bu.option(MobilityMessageReplayProtection.class), reply);
+    }
+
+    private SecurityAssociation install(String nai, AaaClient.Answer answer) {
+        long spi = answer.mnHaSpi();
+        if (spi < MobilityMessageAuthentication.FIRST_UNRESERVED_SPI || spi > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("SPI " + spi + " is reserved or out of range");
+        }
+        if (keys.bySpi(spi).isPresent()) {
+            throw new IllegalArgumentException("SPI " + spi + " is already in the key table");
+        }
+        byte[] key = answer.mnHaKey();
+        SecurityAssociation sa;
+        try {
+            sa = new SecurityAssociation(nai, spi, Algorithm.HMAC_SHA1, key);
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+        Learned previous = learned.get(spi);
+        if (previous != null && !previous.association().nai().equals(nai)) {
+            throw new IllegalArgumentException("SPI " + spi + " belongs to " + previous.association().nai());
+        }
+        Learned entry = new Learned(sa, context.clock().instant().plus(answer.lifetime()));
+        learned.put(spi, entry);
+        context.scheduler().schedule(answer.lifetime(), () -> learned.remove(spi, entry));
+        context.events().emit(new ProviderEvent("mn-ha-key-installed", Optional.of(sa.identity()), Optional.empty(),
+                "the AAA server distributed MN-HA SPI " + spi + " for " + answer.lifetime()));
+        return sa;
+    }
+
+    private Optional<SecurityAssociation> association(long spi) {
+        Optional<SecurityAssociation> configured = keys.bySpi(spi);
+        if (configured.isPresent()) {
+            return configured;
+        }
+        Learned l = learned.get(spi);
+        return l != null && context.clock().instant().isBefore(l.until()) ? Optional.of(l.association())
+                : Optional.empty();
+    }
+
+    private static ByteBuffer aaaKey(MobilityMessageAuthentication auth) {
+        return ByteBuffer.wrap(auth.authenticator());
+    }
+
+    // ------------------------------------------------------------------ the MN-AAA hold
+
+    /** Whether {@code in} carries an MN-AAA option as its last option (a cheap look at the octets). */
+    private static boolean carriesMnAaa(Inbound in) {
+        byte[] mh = in.octets();
+        int at = AuthenticatorLocation.find(mh);
+        return at >= 0 && (mh[at + 2] & 0xFF) == MobilityMessageAuthentication.SUBTYPE_MN_AAA;
+    }
+
+    private void askAaa(Inbound in, Consumer<Inbound> receiver) {
+        byte[] mh = in.octets();
+        Addressing a = in.addressing();
+        MobilityMessage m;
+        try {
+            m = context.codec().decode(mh, a.pseudoHeaderSource(), a.pseudoHeaderDestination());
+        } catch (MobilityHeaderFormatException e) {
+            receiver.accept(in); // the engine reports the format error
+            return;
+        }
+        Optional<MobileNodeIdentifier> id = m.option(MobileNodeIdentifier.class);
+        Optional<MobilityMessageAuthentication> auth = m.option(MobilityMessageAuthentication.class);
+        if (!(m instanceof BindingUpdate) || id.isEmpty() || !id.get().isNai() || auth.isEmpty()) {
+            receiver.accept(in); // verify refuses it
+            return;
+        }
+        ByteBuffer key = aaaKey(auth.get());
+        if (aaaPending.size() >= MAX_PENDING_AAA || aaaPending.putIfAbsent(key, Boolean.TRUE) != null) {
+            context.events().emit(new ProviderEvent("aaa-busy", Optional.empty(), Optional.empty(),
+                    "an MN-AAA Binding Update was dropped: " + aaaPending.size() + " are already waiting for the AAA server"));
+            return;
+        }
+        AuthenticatedAddresses addresses = AuthenticatedAddresses.forBindingUpdate(m, a);
+        AaaClient.Request request = new AaaClient.Request(id.get().nai(), auth.get().spi(),
+                MnAaaAuthenticator.macMobilityData(addresses, mh, AuthenticatorLocation.find(mh)),
+                auth.get().authenticator(), addresses.homeAddress(), addresses.careOf());
+        CompletionStage<AaaClient.Answer> stage;
+        try {
+            stage = aaa.authenticate(request);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((answer, failure) -> {
+            aaaPending.remove(key);
+            if (closed) {
+                return;
+            }
+            AaaOutcome outcome = new AaaOutcome(request, answer, failure);
+            aaaAnswers.put(key, outcome);
+            context.scheduler().schedule(AAA_ANSWER_HOLD, () -> aaaAnswers.remove(key, outcome));
+            receiver.accept(in);
+        });
+    }
+
+    // ------------------------------------------------------------------ the path
+
+    private final class Path implements SignallingPath {
+        private final TransportFactory transports;
+        private volatile SignallingTransport transport;
+
+        Path(TransportFactory transports) {
+            this.transports = transports;
+        }
+
+        @Override
+        public void start(Consumer<Inbound> receiver) {
+            SignallingTransport t = transports.open();
+            transport = t;
+            if (aaa == null) {
+                t.start(receiver);
+            } else {
+                t.start(in -> {
+                    if (carriesMnAaa(in)) {
+                        askAaa(in, receiver);
+                    } else {
+                        receiver.accept(in);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public Verdict verify(Inbound received, MobilityMessage decoded) {
+            try {
+                return judge(received, decoded);
+            } catch (RuntimeException e) {
+                return Verdict.drop("auth-option-4285 failed verifying: " + e.getClass().getSimpleName());
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> send(MobilityMessage message, Addressing to, Optional<ReplyContext> reply) {
+            SignallingTransport t = transport;
+            if (t == null || closed) {
+                return CompletableFuture.failedFuture(new SecurityProviderException("the auth-option-4285 path is not "
+                        + "running"));
+            }
+            try {
+                if (message instanceof BindingError && reply.isEmpty()) {
+                    // RFC 4285 protects Binding Updates and Acknowledgements only; a Binding Error
+                    // (RFC 6275 §9.3.3) goes out as it is, and a mobile node never acts on it unverified.
+                    return t.send(context.codec().encode(message, to.pseudoHeaderSource(),
+                            to.pseudoHeaderDestination()), to);
+                }
+                if (!(message instanceof BindingAcknowledgement)) {
+                    throw new SecurityProviderException("auth-option-4285 on a home agent sends Binding "
+                            + "Acknowledgements and Binding Errors, not " + message.type());
+                }
+                if (reply.isEmpty() || !(reply.get() instanceof Exchange ex)) {
+                    throw new SecurityProviderException("cannot authenticate a Binding Acknowledgement without the "
+                            + "security association of the Binding Update it answers; nothing is sent");
+                }
+                Long timestamp = ex.sendOwnTime() ? Long.valueOf(NtpTimestamp.of(context.clock().instant()))
+                        : ex.echoedTimestamp().isPresent() ? Long.valueOf(ex.echoedTimestamp().getAsLong()) : null;
+                byte[] mh = Protection.protect(context.codec(), message, null, timestamp, ex.association(),
+                        ex.addresses(), to);
+                return t.send(mh, to);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            SignallingTransport t = transport;
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.mip6kit.provider.auth4285;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The 64-bit NTP timestamp carried by the Mobility Message Replay Protection option (RFC 4285
+ * §6, specs/MIP6-WIRE.md §4.3): 32 bits of seconds since 1900-01-01T00:00:00Z and 32 bits of
+ * binary fraction.
+ *
+ * <p>The seconds field wraps on 2036-02-07 (NTP era 1). Following RFC 4330 §3, a seconds value
+ * whose top bit is clear is read as era 1, so values decode to instants between 1968 and 2104.
+ */
+public final class NtpTimestamp {
+
+    /** Seconds from 1900-01-01 (NTP epoch) to 1970-01-01 (Unix epoch). */
+    static final long NTP_TO_UNIX_SECONDS = 2_208_988_800L;
+    private static final long ERA = 1L << 32;
+
+    private NtpTimestamp() {
+    }
+
+    /** The NTP timestamp of {@code instant}; the fraction is truncated to 2^-32 s. */
+    public static long of(Instant instant) {
+        long seconds = (instant.getEpochSecond() + NTP_TO_UNIX_SECONDS) & 0xFFFF_FFFFL;
+        long fraction = ((long) instant.getNano() << 32) / 1_000_000_000L;
+        return (seconds << 32) | fraction;
+    }
+
+    /** The instant an NTP timestamp stands for (see the class comment for the era rule). */
+    public static Instant toInstant(long ntp) {
+        long seconds = ntp >>> 32;
+        if ((seconds & 0x8000_0000L) == 0) {
+            seconds += ERA;
+        }
+        long nanos = ((ntp & 0xFFFF_FFFFL) * 1_000_000_000L) >>> 32;
+        return Instant.ofEpochSecond(seconds - NTP_TO_UNIX_SECONDS, nanos);
+    }
+
+    /** Whether {@code ntp} lies within {@code window} of {@code now}, either side, ends included. */
+    public static boolean within(long ntp, Instant now, Duration window) {
+        return Duration.between(toInstant(ntp), now).abs().compareTo(window) <= 0;
+    }
+
+    /** {@code 0x...} with 16 hexadecimal digits, for log lines. */
+    public static String hex(long ntp) {
+        return String.format("0x%016x", ntp);
+    }
+}

@@ -1,0 +1,184 @@
+package org.mip6kit.provider.auth4285;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.mip6kit.engine.VirtualTime;
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.ProviderContext;
+
+/** The key table file: format, permissions, key sizes; keys never in messages. */
+@Tag("small")
+class KeyTableTest {
+
+    private static final String KEY = "000102030405060708090a0b0c0d0e0f";
+    private static final String SECTION = "security.auth-option-4285";
+
+    @Test
+    void readsRowsWithInlineKeysKeyFilesCommentsAndSeveralSpisPerNode() throws Exception {
+        Path keyFile = privateFile("  00112233445566778899aabbccddeeff\n  0011\n");
+        Path table = privateFile("""
+                # NAI              SPI    algorithm  key
+                mn1@example.com    256    hmac-sha1  key=%s   # the old key
+                mn1@example.com    0x101  HMAC-SHA1  key-file=%s
+
+                mn2@example.com    300    hmac-sha1  key=%s
+                """.formatted(KEY, keyFile.getFileName(), KEY));
+        KeyTable t = KeyTable.readFile(table, section(table), "key-table");
+        assertThat(t.size()).isEqualTo(3);
+        assertThat(t.forNai("mn1@example.com")).extracting(SecurityAssociation::spi).containsExactly(256L, 257L);
+        assertThat(t.bySpi(300)).map(SecurityAssociation::nai).contains("mn2@example.com");
+        assertThat(t.bySpi(999)).isEmpty();
+    }
+
+    @Test
+    void keyTableReadableByGroupOrOthersIsRefusedNamingTheFileAndTheFix() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        for (String perms : new String[] {"rw-r-----", "rw----r--", "rw-rw----", "rw-----w-"}) {
+            Files.setPosixFilePermissions(table, PosixFilePermissions.fromString(perms));
+            ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                    () -> KeyTable.readFile(table, section(table), "key-table"), perms);
+            assertThat(e.key()).isEqualTo(SECTION + ".key-table");
+            assertThat(e.getMessage()).contains(table.toString()).contains("chmod 600 " + table).contains(perms)
+                    .doesNotContain(KEY);
+        }
+    }
+
+    @Test
+    void keyFileReadableByOthersIsRefusedNamingTheKeyFile() throws Exception {
+        Path keyFile = privateFile(KEY + "\n");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key-file=" + keyFile + "\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("chmod 600 " + keyFile).contains("line 1").doesNotContain(KEY);
+    }
+
+    @Test
+    void keyShorterThanSixteenOctetsIsRefused() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=000102030405060708090a0b0c0d0e\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("15-octet key").contains("16 to 64 octets")
+                .doesNotContain("000102030405060708090a0b0c0d0e");
+    }
+
+    @Test
+    void keyThatIsNotHexadecimalIsRefusedWithoutShowingIt() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=secretsecretsecretsecretsecretsecret\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("hexadecimal").contains("line 1").doesNotContain("secret");
+    }
+
+    @Test
+    void spiListedTwiceIsRefused() throws Exception {
+        Path table = privateFile("a@x.example 256 hmac-sha1 key=" + KEY + "\nb@x.example 256 hmac-sha1 key=" + KEY + "\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("line 2").contains("SPI 256 is listed twice");
+    }
+
+    @Test
+    void reservedSpiIsRefused() throws Exception {
+        Path table = privateFile("a@x.example 255 hmac-sha1 key=" + KEY + "\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("SPI 255").contains("reserved");
+    }
+
+    @Test
+    void algorithmOtherThanHmacSha1IsRefused() throws Exception {
+        Path table = privateFile("a@x.example 256 hmac-md5 key=" + KEY + "\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("hmac-md5").contains("hmac-sha1");
+    }
+
+    @Test
+    void rowWithTheWrongNumberOfFieldsIsRefusedWithTheLineNumber() throws Exception {
+        Path table = privateFile("# header\na@x.example 256 key=" + KEY + "\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+        assertThat(e.getMessage()).contains("line 2 has 3 fields").doesNotContain(KEY);
+    }
+
+    @Test
+    void homeAgentConfigurationNamingAGroupReadableKeyTableFailsThroughTheFactory() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-r-----"));
+        Path config = privateFile("# the daemon's file\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> new AuthOption4285Provider()
+                .homeAgent(context(), ConfigSection.of(SECTION, config, Map.of("key-table", table.toString()))));
+        assertThat(e.key()).isEqualTo(SECTION + ".key-table");
+        assertThat(e.file()).contains(config);
+        assertThat(e.getMessage()).contains("chmod 600 " + table);
+    }
+
+    @Test
+    void inlineKeyInAConfigurationFileReadableByOthersIsRefused() throws Exception {
+        Path config = privateFile("# the daemon's file\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> new AuthOption4285Provider()
+                .mobileNode(context(), ConfigSection.of(SECTION, config,
+                        Map.of("nai", "mn1@example.com", "spi", 256, "key", KEY))));
+        assertThat(e.key()).isEqualTo(SECTION + ".key");
+        assertThat(e.getMessage()).contains("chmod 600 " + config).doesNotContain(KEY);
+    }
+
+    @Test
+    void mobileNodeKeyFileIsReadAndChecked() throws Exception {
+        Path keyFile = privateFile(KEY + "\n");
+        assertThat(new AuthOption4285Provider().mobileNode(context(), ConfigSection.of(SECTION, null,
+                Map.of("nai", "mn1@example.com", "spi", 256, "key-file", keyFile.toString())))).isNotNull();
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--r--r--"));
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> new AuthOption4285Provider()
+                .mobileNode(context(), ConfigSection.of(SECTION, null,
+                        Map.of("nai", "mn1@example.com", "spi", 256, "key-file", keyFile.toString()))));
+        assertThat(e.key()).isEqualTo(SECTION + ".key-file");
+        assertThat(e.getMessage()).contains("chmod 600 " + keyFile);
+    }
+
+    @Test
+    void securityAssociationsNeverShowTheirKey() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        KeyTable t = KeyTable.readFile(table, section(table), "key-table");
+        SecurityAssociation sa = t.bySpi(256).orElseThrow();
+        assertThat(sa.toString()).contains("256").contains("mn1@example.com").doesNotContain(KEY)
+                .doesNotContainIgnoringCase("0001020304");
+        assertThat(t.toString()).doesNotContain(KEY);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A file with {@code text}, permissions 600, deleted when the JVM exits. */
+    static Path privateFile(String text) {
+        try {
+            Path f = Files.createTempFile("auth4285-", ".txt",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(f, text);
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ConfigSection section(Path configFile) {
+        return ConfigSection.of(SECTION, configFile, Map.of());
+    }
+
+    private static ProviderContext context() {
+        return new TestContext(ProviderContext.Role.HOME_AGENT, new VirtualTime());
+    }
+}

@@ -1,0 +1,593 @@
+package org.mip6kit.daemon;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A daemon's admin socket: a unix domain stream socket speaking the JSON-lines protocol of
+ * {@link AdminProtocol}, with one {@link AdminCommand} per command name. Two commands are
+ * built in: {@code ping} (answers {@code daemon} and {@code pid}) and {@code commands} (the
+ * sorted list of command names).
+ *
+ * <p><b>Who may connect.</b> The socket is owner-only from the moment it appears at its path:
+ * it is bound inside a fresh {@code 0700} directory next to the configured path, set to
+ * {@code 0600} there, and only then renamed into place (a connect needs write permission on
+ * the socket file). A missing directory is created {@code 0700}; a directory that anybody may
+ * write to without the sticky bit is refused, because anybody could then replace the socket.
+ * As a second check, the server asks the kernel who connected ({@code SO_PEERCRED}) and
+ * answers only the socket's owner and root.
+ *
+ * <p><b>Stale sockets.</b> A socket file left by a daemon that died is replaced; a socket some
+ * daemon still accepts connections on is refused ("another daemon is running on ..."); a file
+ * at the path that is not a socket is never touched. {@link #close()} removes the socket file,
+ * unless something else has replaced it meanwhile.
+ *
+ * <p><b>Bounds.</b> A request line holds at most {@value AdminProtocol#MAX_REQUEST_BYTES}
+ * octets; at most {@code maxConnections} clients are served at once (others get a "busy"
+ * error); an idle connection is closed after {@code idleTimeout}. Handlers run on the
+ * server's own threads, never on the daemon's.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    /** The built-in command that answers the daemon's name and process id. */
+    public static final String PING = "ping";
+    /** The built-in command that lists the command names. */
+    public static final String COMMANDS = "commands";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_SOCKET = PosixFilePermissions.fromString("rw-------");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** {@code /.} + 8 hex digits + {@code /s}: the private directory the socket is bound in. */
+    private static final int TEMPORARY_SUFFIX_BYTES = 2 + 8 + 2;
+
+    private final Path socket;
+    private final String daemon;
+    private final Map<String, AdminCommand> commands;
+    private final Duration idleTimeout;
+    private final ServerSocketChannel server;
+    private final Object fileKey;
+    private final String owner;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Thread acceptThread;
+    private volatile boolean closed;
+
+    private AdminServer(Builder b, ServerSocketChannel server, Object fileKey, String owner) {
+        this.socket = b.socket;
+        this.daemon = b.daemon;
+        TreeMap<String, AdminCommand> all = new TreeMap<>(b.commands);
+        all.put(PING, (request, reply) -> reply.put("daemon", daemon).put("pid", ProcessHandle.current().pid()));
+        all.put(COMMANDS, (request, reply) -> {
+            var list = reply.putArray("commands");
+            all.keySet().forEach(list::add);
+        });
+        this.commands = Collections.unmodifiableSortedMap(all);
+        this.idleTimeout = b.idleTimeout;
+        this.server = server;
+        this.fileKey = fileKey;
+        this.owner = owner;
+        this.slots = new Semaphore(b.maxConnections);
+        this.workers = Executors.newCachedThreadPool(threads("mip6-admin"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, threads("mip6-admin-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timers = t;
+        this.acceptThread = new Thread(this::acceptLoop, "mip6-admin-accept " + socket);
+        this.acceptThread.setDaemon(true);
+    }
+
+    /** A server for the socket at {@code socket} (made absolute). */
+    public static Builder builder(Path socket) {
+        return new Builder(socket);
+    }
+
+    /** Configures and starts an {@link AdminServer}. */
+    public static final class Builder {
+        private final Path socket;
+        private String daemon = "daemon";
+        private final Map<String, AdminCommand> commands = new TreeMap<>();
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 16;
+
+        private Builder(Path socket) {
+            this.socket = Objects.requireNonNull(socket, "socket").toAbsolutePath().normalize();
+        }
+
+        /** The daemon's name, answered by {@code ping} (e.g. {@code home-agent}). */
+        public Builder daemon(String name) {
+            this.daemon = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Registers {@code handler} for requests whose {@code command} is {@code name}.
+         *
+         * @throws IllegalArgumentException if the name is taken or built in
+         */
+        public Builder command(String name, AdminCommand handler) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(handler, "handler");
+            if (name.equals(PING) || name.equals(COMMANDS) || commands.containsKey(name)) {
+                throw new IllegalArgumentException("admin command '" + name + "' is already defined");
+            }
+            commands.put(name, handler);
+            return this;
+        }
+
+        /** How long a connection may stay silent (or a response unread) before it is closed; default 30 s. */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** How many clients are served at once; default 16. */
+        public Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + n);
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        /**
+         * Binds the socket (replacing a stale one) and starts accepting.
+         *
+         * @throws AdminException if another daemon is running on the socket, the path is too
+         *         long or not a socket, the directory is unsafe, or binding fails
+         */
+        public AdminServer start() throws AdminException {
+            ServerSocketChannel server = bind(socket);
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(socket, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                String owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
+                AdminServer s = new AdminServer(this, server, attributes.fileKey(), owner);
+                s.acceptThread.start();
+                LOG.info("admin socket {} ready (owner-only; commands: {})", socket,
+                        String.join(", ", s.commands.keySet()));
+                return s;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(server);
+                deleteQuietly(socket);
+                throw new AdminException("cannot start the admin socket " + socket + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The socket's absolute path. */
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * The problem with {@code socket} as an admin socket path, if it is too long for the
+     * kernel (including the private directory it is first bound in), else {@code null}.
+     */
+    public static String pathTooLong(Path socket) {
+        Path absolute = socket.toAbsolutePath().normalize();
+        int finalBytes = AdminProtocol.pathBytes(absolute);
+        Path parent = absolute.getParent();
+        int temporaryBytes = parent == null ? finalBytes : AdminProtocol.pathBytes(parent) + TEMPORARY_SUFFIX_BYTES;
+        int needed = Math.max(finalBytes, temporaryBytes);
+        if (needed <= AdminProtocol.MAX_SOCKET_PATH_BYTES) {
+            return null;
+        }
+        return "the socket path " + absolute + " needs " + needed + " octets; a unix socket path holds at most "
+                + AdminProtocol.MAX_SOCKET_PATH_BYTES + " (choose a shorter directory)";
+    }
+
+    // ------------------------------------------------------------------ binding
+
+    private static ServerSocketChannel bind(Path socket) throws AdminException {
+        String tooLong = pathTooLong(socket);
+        if (tooLong != null) {
+            throw new AdminException("cannot start the admin socket: " + tooLong);
+        }
+        Path directory = socket.getParent();
+        prepareDirectory(directory, socket);
+        replaceStale(socket);
+        Path privateDirectory = null;
+        Path temporary = null;
+        ServerSocketChannel server = null;
+        try {
+            privateDirectory = directory.resolve("." + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+            Files.createDirectory(privateDirectory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            Files.setPosixFilePermissions(privateDirectory, OWNER_ONLY_DIRECTORY);
+            temporary = privateDirectory.resolve("s");
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(temporary), 16);
+            Files.setPosixFilePermissions(temporary, OWNER_ONLY_SOCKET);
+            Files.move(temporary, socket);
+            return server;
+        } catch (FileAlreadyExistsException e) {
+            closeQuietly(server);
+            throw new AdminException("another daemon is running on " + socket + " (its socket appeared while this "
+                    + "one was starting): stop it first, or give this daemon another admin.socket");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server);
+            throw new AdminException("cannot bind the admin socket " + socket + ": " + e.getMessage(), e);
+        } finally {
+            if (temporary != null) {
+                deleteQuietly(temporary);
+            }
+            if (privateDirectory != null) {
+                deleteQuietly(privateDirectory);
+            }
+        }
+    }
+
+    private static void prepareDirectory(Path directory, Path socket) throws AdminException {
+        try {
+            if (!Files.exists(directory)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+                return;
+            }
+            PosixFileAttributes a = Files.readAttributes(directory, PosixFileAttributes.class);
+            if (!a.isDirectory()) {
+                throw new AdminException("cannot start the admin socket " + socket + ": " + directory
+                        + " is not a directory");
+            }
+            Set<PosixFilePermission> p = a.permissions();
+            boolean sticky = (unixMode(directory) & 01000) != 0;
+            if (p.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
+                throw new AdminException("refusing to put the admin socket in " + directory + ": anybody may write "
+                        + "to that directory (mode " + PosixFilePermissions.toString(p) + ", no sticky bit) and "
+                        + "could replace the socket; choose a directory only you can write to");
+            }
+        } catch (IOException e) {
+            throw new AdminException("cannot prepare the directory of the admin socket " + socket + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static int unixMode(Path path) {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode");
+            return mode instanceof Integer m ? m : 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * A socket file whose daemon is gone is deleted; a live one, or a file that is not a
+     * socket, is refused.
+     */
+    private static void replaceStale(Path socket) throws AdminException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return; // nothing there
+        }
+        if (!a.isOther()) {
+            String kind = a.isDirectory() ? "a directory" : a.isSymbolicLink() ? "a symbolic link" : "a regular file";
+            throw new AdminException(socket + " exists and is " + kind + ", not a socket; refusing to replace it: "
+                    + "remove it, or set admin.socket to another path");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (ConnectException e) {
+            try {
+                Files.deleteIfExists(socket);
+                LOG.info("removed the stale admin socket {} of a daemon that is no longer running", socket);
+                return;
+            } catch (IOException d) {
+                throw new AdminException("cannot remove the stale admin socket " + socket + ": " + d.getMessage(), d);
+            }
+        } catch (IOException e) {
+            throw new AdminException("cannot tell whether a daemon is running on " + socket + " (" + e.getMessage()
+                    + "); if none is, remove the file");
+        }
+        throw new AdminException("another daemon is running on " + socket + " (it accepts connections): stop it "
+                + "first, or give this daemon another admin.socket");
+    }
+
+    // ------------------------------------------------------------------ serving
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("admin socket {}: accept failed: {}", socket, e.toString());
+                }
+                continue;
+            }
+            String refusal = refusal(c);
+            if (refusal != null) {
+                refuse(c, refusal);
+                continue;
+            }
+            if (!slots.tryAcquire()) {
+                refuse(c, "busy: the daemon already serves the most admin connections it takes at once; try again");
+                continue;
+            }
+            connections.add(c);
+            try {
+                workers.execute(() -> serve(c));
+            } catch (RuntimeException e) {
+                connections.remove(c);
+                slots.release();
+                closeQuietly(c);
+            }
+        }
+    }
+
+    /** Why a connected peer may not use the socket, or {@code null}. */
+    private String refusal(SocketChannel c) {
+        try {
+            UnixDomainPrincipal peer = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            String user = peer.user().getName();
+            if (user.equals(owner) || user.equals("root")) {
+                return null;
+            }
+            LOG.warn("admin socket {}: refused a connection from user {}", socket, user);
+            return "permission denied: the admin socket answers only its owner " + owner;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // the socket file's mode still keeps others out
+        }
+    }
+
+    /**
+     * Answers {@code error} and closes, on the accept thread without blocking: a refused client
+     * gets no thread of its own, and one that does not read just loses the answer.
+     */
+    private void refuse(SocketChannel c, String error) {
+        try (c) {
+            c.configureBlocking(false);
+            byte[] json = AdminProtocol.JSON.writeValueAsBytes(error(error));
+            c.write(ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip());
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private void serve(SocketChannel c) {
+        try (c) {
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (!closed) {
+                buffer.clear();
+                int n = withDeadline(c, () -> c.read(buffer));
+                if (n < 0) {
+                    return;
+                }
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer.get(i);
+                    if (b != '\n') {
+                        line.write(b);
+                        if (line.size() >= AdminProtocol.MAX_REQUEST_BYTES) {
+                            write(c, error("request longer than " + AdminProtocol.MAX_REQUEST_BYTES
+                                    + " octets; a request is one line of JSON"));
+                            return;
+                        }
+                        continue;
+                    }
+                    byte[] bytes = line.toByteArray();
+                    line.reset();
+                    String text;
+                    try {
+                        text = AdminProtocol.utf8(bytes, bytes.length).strip();
+                    } catch (CharacterCodingException e) {
+                        write(c, error("the request is not UTF-8 text"));
+                        return;
+                    }
+                    if (!text.isEmpty()) {
+                        write(c, answer(text));
+                    }
+                }
+            }
+        } catch (ClosedChannelException e) {
+            // idle timeout or shutdown
+        } catch (IOException e) {
+            LOG.debug("admin socket {}: connection ended: {}", socket, e.toString());
+        } finally {
+            connections.remove(c);
+            slots.release();
+        }
+    }
+
+    private ObjectNode answer(String text) {
+        JsonNode request;
+        try {
+            request = AdminProtocol.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return error("the request is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (request == null || !request.isObject()) {
+            return error("a request is one JSON object, such as {\"command\":\"" + COMMANDS + "\"}");
+        }
+        JsonNode name = request.get("command");
+        if (name == null || !name.isTextual()) {
+            return error("the request has no \"command\" string; commands: " + String.join(", ", commands.keySet()));
+        }
+        AdminCommand command = commands.get(name.textValue());
+        if (command == null) {
+            return error("unknown command '" + name.textValue() + "'; commands: "
+                    + String.join(", ", commands.keySet()));
+        }
+        ObjectNode reply = AdminProtocol.JSON.createObjectNode();
+        try {
+            command.handle((ObjectNode) request, reply);
+        } catch (AdminException e) {
+            return error(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("admin socket {}: command {} failed", socket, name.textValue(), e);
+            return error("internal error in command '" + name.textValue() + "': " + e);
+        }
+        reply.remove("ok");
+        ObjectNode ok = AdminProtocol.JSON.createObjectNode().put("ok", true);
+        ok.setAll(reply);
+        return ok;
+    }
+
+    private static ObjectNode error(String message) {
+        return AdminProtocol.JSON.createObjectNode().put("ok", false).put("error", message);
+    }
+
+    private void write(SocketChannel c, ObjectNode response) throws IOException {
+        byte[] json = AdminProtocol.JSON.writeValueAsBytes(response);
+        ByteBuffer out = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+        withDeadline(c, () -> {
+            while (out.hasRemaining()) {
+                c.write(out);
+            }
+            return 0;
+        });
+    }
+
+    private interface Io {
+        int run() throws IOException;
+    }
+
+    /** Runs one blocking read or write; closes the connection if it takes longer than the idle timeout. */
+    private int withDeadline(SocketChannel c, Io io) throws IOException {
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timers.schedule(() -> closeQuietly(c), idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            throw new ClosedChannelException(); // shutting down
+        }
+        try {
+            return io.run();
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /**
+     * Stops accepting, lets requests being answered finish (up to two seconds), closes every
+     * connection and removes the socket file if it is still this server's. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(server);
+        try {
+            acceptThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(200, TimeUnit.MILLISECONDS)) {
+                // Connections waiting for their next request: nothing is in flight there.
+                connections.forEach(AdminServer::closeQuietly);
+                workers.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+        timers.shutdownNow();
+        removeSocketFile();
+    }
+
+    private void removeSocketFile() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (fileKey != null && !fileKey.equals(a.fileKey())) {
+                LOG.warn("admin socket {} was replaced by another file; leaving it", socket);
+                return;
+            }
+            Files.deleteIfExists(socket);
+            LOG.info("admin socket {} removed", socket);
+        } catch (IOException e) {
+            LOG.debug("admin socket {} already gone: {}", socket, e.toString());
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "AdminServer[" + socket + (closed ? ", closed" : "") + "]";
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // nothing to do
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

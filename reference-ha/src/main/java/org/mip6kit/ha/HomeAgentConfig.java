@@ -1,0 +1,129 @@
+package org.mip6kit.ha;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+import org.mip6kit.daemon.ConfigFile;
+import org.mip6kit.daemon.ConfigValues;
+import org.mip6kit.daemon.DaemonSettings;
+import org.mip6kit.engine.HomeAgentSettings;
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.transport.UdpTransport;
+import org.mip6kit.wire.Lifetime;
+
+/**
+ * The reference home agent's configuration file ({@code ha.yaml}), read strictly: every
+ * section allows only its documented keys, and every error names the key and the file
+ * ({@code docs/operator-guide.md#home-agent-configuration} lists them all).
+ * <pre>
+ * home-agent:
+ *   address: 2001:db8:1::1              # required
+ *   home-prefixes: [2001:db8:1::/64]    # required, at least one
+ *   max-lifetime: 1h                    # 4s .. 262140s
+ *   refresh-advice-ratio: 0.8           # 0 (no advice) .. below 1
+ *   replay-hold: 5m
+ *   max-bindings: 100000
+ *   before-ack-timeout: 5s
+ *   sweep-interval: 1s
+ *   nat-keepalive: 110s
+ *   failure-replies-per-second: 100
+ *   failure-log-lines-per-second: 10
+ *   shutdown-timeout: 5s
+ * transport: { udp: { bind: "::", port: 4191, receive-buffer: 1048576 } }
+ * admin: { socket: ha.sock }
+ * logging: { level: info, loggers: { org.mip6kit.ha: info } }
+ * security: { provider: NAME, NAME: { ... } }
+ * </pre>
+ * The {@code security} section is checked when the daemon starts, once the provider is known
+ * ({@link org.mip6kit.daemon.SelectedProvider}).
+ *
+ * @param file the file, absolute
+ * @param homeAgent the protocol settings ({@code home-agent})
+ * @param daemon the shared sections ({@code transport}, {@code admin}, {@code logging})
+ * @param root the whole file, for the {@code security} section
+ */
+public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root) {
+
+    /** The top-level keys of a home agent's file. */
+    public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging");
+    /** The keys of the {@code home-agent} section. */
+    public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
+            "refresh-advice-ratio", "replay-hold", "max-bindings", "before-ack-timeout", "sweep-interval",
+            "nat-keepalive", "failure-replies-per-second", "failure-log-lines-per-second", "shutdown-timeout");
+    /** The admin socket's name next to the file when {@code admin.socket} is absent. */
+    public static final String DEFAULT_SOCKET_NAME = "ha.sock";
+
+    public HomeAgentConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(homeAgent, "homeAgent");
+        Objects.requireNonNull(daemon, "daemon");
+        Objects.requireNonNull(root, "root");
+    }
+
+    /** Where the home agent listens when {@code transport.udp} says nothing: every address, port 4191. */
+    public static UdpTransport.Config defaultUdp() {
+        try {
+            return UdpTransport.Config.homeAgent(InetAddress.getByAddress(new byte[16]));
+        } catch (UnknownHostException e) {
+            throw new AssertionError("16 octets are always an address", e);
+        }
+    }
+
+    /**
+     * Reads and checks {@code file}.
+     *
+     * @throws ProviderConfigException if the file cannot be read, is not YAML, or any key is
+     *         unknown, missing or wrong; the message is {@code <file>: <key>: <problem>}
+     */
+    public static HomeAgentConfig load(Path file) throws ProviderConfigException {
+        ConfigSection root = ConfigFile.load(file);
+        return read(root, file.toAbsolutePath());
+    }
+
+    /** Checks an already parsed file (its root section). */
+    public static HomeAgentConfig read(ConfigSection root, Path file) throws ProviderConfigException {
+        root.allowOnly(TOP_LEVEL);
+        if (!root.has("home-agent")) {
+            throw root.error("home-agent", "is required: the section with the home agent's address and home "
+                    + "prefixes (see docs/examples/ha.yaml)");
+        }
+        HomeAgentSettings settings = readHomeAgent(root.section("home-agent"));
+        DaemonSettings daemon = DaemonSettings.read(root,
+                new DaemonSettings.Defaults(defaultUdp(), DEFAULT_SOCKET_NAME));
+        return new HomeAgentConfig(file, settings, daemon, root);
+    }
+
+    private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {
+        ha.allowOnly(HOME_AGENT_KEYS);
+        HomeAgentSettings d = HomeAgentSettings.defaults(ConfigValues.unicastIpv6(ha, "address"),
+                ConfigValues.prefixes(ha, "home-prefixes").get(0));
+        try {
+            return new HomeAgentSettings(
+                    d.homeAgentAddress(),
+                    ConfigValues.prefixes(ha, "home-prefixes"),
+                    ha.duration("max-lifetime", Duration.ofSeconds(Lifetime.UNIT_SECONDS),
+                            Lifetime.MAX.toDuration(), Duration.ofHours(1)),
+                    ConfigValues.number(ha, "refresh-advice-ratio", 0, 1, false, d.refreshAdviceRatio()),
+                    ha.duration("before-ack-timeout", Duration.ofMillis(1), Duration.ofMinutes(5),
+                            d.beforeAckTimeout()),
+                    ha.duration("replay-hold", Duration.ofSeconds(1), Duration.ofDays(7), d.replayHold()),
+                    (int) ha.integer("max-bindings", 1, 100_000_000, d.maxBindings()),
+                    ha.duration("sweep-interval", Duration.ofMillis(10), Duration.ofHours(1), d.sweepInterval()),
+                    ha.duration("nat-keepalive", Duration.ofSeconds(1), Duration.ofHours(1), d.natKeepalive()),
+                    ConfigValues.number(ha, "failure-replies-per-second", 0.001, 1_000_000, true,
+                            d.failureRepliesPerSecond()),
+                    ConfigValues.number(ha, "failure-log-lines-per-second", 0.001, 1_000_000, true,
+                            d.failureLogLinesPerSecond()),
+                    ha.duration("shutdown-timeout", Duration.ofMillis(1), Duration.ofMinutes(10),
+                            d.shutdownTimeout()));
+        } catch (IllegalArgumentException e) {
+            // The ranges above keep the engine's own checks from failing; if one still does, say where.
+            throw new ProviderConfigException(ha.path(), ha.file().orElse(null), e.getMessage());
+        }
+    }
+}

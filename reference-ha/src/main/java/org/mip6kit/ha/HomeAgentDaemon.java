@@ -1,0 +1,389 @@
+package org.mip6kit.ha;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mip6kit.daemon.AdminException;
+import org.mip6kit.daemon.AdminServer;
+import org.mip6kit.daemon.CapturingTransport;
+import org.mip6kit.daemon.DaemonSettings;
+import org.mip6kit.daemon.DaemonStartException;
+import org.mip6kit.daemon.ExitStatus;
+import org.mip6kit.daemon.LogbackLevels;
+import org.mip6kit.daemon.PacketCapture;
+import org.mip6kit.daemon.SelectedProvider;
+import org.mip6kit.daemon.TerminationSignals;
+import org.mip6kit.engine.ExecutorScheduler;
+import org.mip6kit.engine.HomeAgentEngine;
+import org.mip6kit.engine.HomeAgentSettings;
+import org.mip6kit.inject.DiscoveryReport;
+import org.mip6kit.inject.ProviderSelectionException;
+import org.mip6kit.inject.SecurityProviders;
+import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.SignallingTransport;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.transport.UdpTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference home agent: a {@link HomeAgentEngine} on the RFC 5555 UDP transport with the
+ * security provider the configuration names, an admin socket answering {@code bindings} and
+ * {@code status}, and optionally a pcap of all signalling.
+ *
+ * <p>Start-up order, each step undone if a later one fails: select the provider (fail closed)
+ * → open the pcap file → build the engine (the provider validates its section) → bind the
+ * admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
+ *
+ * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
+ * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
+ * then the provider and transport close, then the admin socket closes and its file is removed,
+ * then the pcap file is closed. Every signalling event is one log line on the logger
+ * {@value #LOGGER} (the engine's events: binding created, refreshed, moved, deleted, expired,
+ * refused, dropped), with identity and home address.
+ */
+public final class HomeAgentDaemon implements AutoCloseable {
+
+    /** The logger of the home agent's events and of this daemon's own lines. */
+    public static final String LOGGER = "org.mip6kit.ha";
+    /** The name {@code ping} answers. */
+    public static final String DAEMON_NAME = "home-agent";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+    private final HomeAgentConfig config;
+    private final SelectedProvider provider;
+    private final HomeAgentEngine engine;
+    private final ExecutorScheduler scheduler;
+    private final PacketCapture capture;
+    private final AtomicReference<UdpTransport> udp;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile AdminServer admin;
+    private volatile boolean closing;
+    private volatile boolean started;
+
+    private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
+                            ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
+                            Clock clock) {
+        this.config = config;
+        this.provider = provider;
+        this.engine = engine;
+        this.scheduler = scheduler;
+        this.capture = capture;
+        this.udp = udp;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    /**
+     * How to start: where to write a pcap, which providers to choose from, which clock.
+     *
+     * @param pcap the capture file ({@code --pcap}), if any
+     * @param providers the providers discovered; by default those on this class's class loader
+     * @param clock the engine's clock; the system clock by default
+     */
+    public record Options(Optional<Path> pcap, DiscoveryReport providers, Clock clock) {
+        public Options {
+            Objects.requireNonNull(pcap, "pcap");
+            Objects.requireNonNull(providers, "providers");
+            Objects.requireNonNull(clock, "clock");
+        }
+
+        /** No pcap, the providers on the class path, the system clock. */
+        public static Options defaults() {
+            return new Options(Optional.empty(), SecurityProviders.discover(HomeAgentDaemon.class.getClassLoader()),
+                    Clock.systemUTC());
+        }
+
+        public Options withPcap(Path file) {
+            return new Options(Optional.of(file), providers, clock);
+        }
+
+        public Options withProviders(DiscoveryReport report) {
+            return new Options(pcap, report, clock);
+        }
+    }
+
+    /**
+     * Starts a home agent.
+     *
+     * @throws ProviderSelectionException if the configured provider cannot be selected (the
+     *         message is for the operator, verbatim)
+     * @throws ProviderConfigException if the {@code security} section or the provider's own
+     *         section is wrong
+     * @throws DaemonStartException if the pcap file, the admin socket or the UDP port cannot be
+     *         opened
+     */
+    public static HomeAgentDaemon start(HomeAgentConfig config, Options options)
+            throws ProviderSelectionException, ProviderConfigException, DaemonStartException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        SelectedProvider provider = SelectedProvider.select(config.root(), options.providers());
+        PacketCapture capture = null;
+        ExecutorScheduler scheduler = null;
+        HomeAgentDaemon daemon = null;
+        try {
+            if (options.pcap().isPresent()) {
+                try {
+                    capture = PacketCapture.open(options.pcap().get(), options.clock());
+                } catch (IOException e) {
+                    throw new DaemonStartException("cannot write the pcap file " + options.pcap().get() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            scheduler = new ExecutorScheduler("mip6-ha", 2);
+            AtomicReference<UdpTransport> udp = new AtomicReference<>();
+            HomeAgentEngine engine = HomeAgentEngine.builder()
+                    .provider(provider.factory(), provider.section())
+                    .settings(config.homeAgent())
+                    .transports(transports(config.daemon().udp(), capture, udp))
+                    .clock(options.clock())
+                    .scheduler(scheduler)
+                    .build();
+            daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, options.clock());
+            daemon.admin = daemon.openAdmin();
+            try {
+                engine.start();
+            } catch (RuntimeException e) {
+                throw new DaemonStartException("the home agent could not start: " + e.getMessage(), e);
+            }
+            daemon.started = true;
+            daemon.logStarted();
+            return daemon;
+        } catch (DaemonStartException | ProviderConfigException | RuntimeException e) {
+            if (daemon != null) {
+                daemon.close();
+            } else {
+                if (capture != null) {
+                    capture.close();
+                }
+                if (scheduler != null) {
+                    scheduler.shutdown(Duration.ofSeconds(1));
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static TransportFactory transports(UdpTransport.Config config, PacketCapture capture,
+                                               AtomicReference<UdpTransport> opened) {
+        return () -> {
+            UdpTransport u = UdpTransport.open(config);
+            opened.set(u);
+            SignallingTransport t = u;
+            if (capture != null) {
+                t = new CapturingTransport(u, u.localAddress(), capture);
+            }
+            return t;
+        };
+    }
+
+    private AdminServer openAdmin() throws DaemonStartException {
+        try {
+            return AdminServer.builder(config.daemon().adminSocket())
+                    .daemon(DAEMON_NAME)
+                    .command("bindings", (request, reply) -> bindings(reply))
+                    .command("status", (request, reply) -> status(reply))
+                    .start();
+        } catch (AdminException e) {
+            throw new DaemonStartException(e.getMessage(), e);
+        }
+    }
+
+    private void logStarted() {
+        HomeAgentSettings s = config.homeAgent();
+        LOG.info("home agent {} serving {} on udp {} with security provider {}; admin socket {}{}",
+                s.homeAgentAddress(), s.homePrefixes().stream().map(HomePrefix::toString).toList(),
+                udpAddress().map(DaemonSettings::describe).orElse("(not opened: the provider owns its channel)"),
+                provider.describe(), config.daemon().adminSocket(),
+                capture != null ? "; capturing to " + capture.file() : "");
+    }
+
+    // ------------------------------------------------------------------ admin commands
+
+    /** Fills the {@code bindings} answer: {@code {"bindings":[...], "count":N}}. */
+    void bindings(ObjectNode reply) {
+        ArrayNode list = reply.putArray("bindings");
+        BindingListing.fill(list, engine.bindings(), provider.name(), clock.instant());
+        reply.put("count", list.size());
+    }
+
+    /** The {@code status} answer: addresses, provider, counts and counters. */
+    void status(ObjectNode reply) {
+        HomeAgentSettings s = config.homeAgent();
+        reply.put("daemon", DAEMON_NAME);
+        reply.put("homeAgent", s.homeAgentAddress().toString());
+        ArrayNode prefixes = reply.putArray("homePrefixes");
+        s.homePrefixes().forEach(p -> prefixes.add(p.toString()));
+        reply.put("udp", udpAddress().map(DaemonSettings::describe).orElse(null));
+        ObjectNode p = reply.putObject("provider");
+        p.put("name", provider.name());
+        p.put("version", provider.selection().descriptor().version());
+        p.put("placement", provider.selection().descriptor().placement().name());
+        p.put("perNodeState", engine.providerStateCount());
+        reply.put("bindings", engine.bindingCount());
+        reply.put("replayHolds", engine.replayHoldCount());
+        reply.put("inFlight", engine.inFlight());
+        HomeAgentEngine.Counters c = engine.counters();
+        ObjectNode counters = reply.putObject("counters");
+        counters.put("received", c.received());
+        counters.put("accepted", c.accepted());
+        counters.put("refused", c.refused());
+        counters.put("rejected", c.rejected());
+        counters.put("dropped", c.dropped());
+        counters.put("malformed", c.malformed());
+        counters.put("ignored", c.ignored());
+        counters.put("expired", c.expired());
+        counters.put("sendFailures", c.sendFailures());
+        reply.put("startedAt", startedAt.toString());
+        reply.put("pcap", capture != null ? capture.file().toString() : null);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public HomeAgentEngine engine() {
+        return engine;
+    }
+
+    public HomeAgentConfig config() {
+        return config;
+    }
+
+    public SelectedProvider provider() {
+        return provider;
+    }
+
+    /** Where the UDP transport is bound (the real port when the file said 0); empty until opened. */
+    public Optional<InetSocketAddress> udpAddress() {
+        UdpTransport u = udp.get();
+        return u == null ? Optional.empty() : Optional.of(u.localAddress());
+    }
+
+    public Path adminSocket() {
+        return config.daemon().adminSocket();
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Like {@link #awaitTermination()}, at most {@code timeout}; true if it finished. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Stops accepting Binding Updates, finishes those in flight, closes the provider and the
+     * transport, removes the admin socket and closes the pcap file. Idempotent; a second caller
+     * waits for the first to finish.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                try {
+                    terminated.await(config.homeAgent().shutdownTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            closing = true;
+        }
+        try {
+            if (started) {
+                LOG.info("home agent {} stopping: no new Binding Updates; {} in flight, {} bindings",
+                        config.homeAgent().homeAgentAddress(), engine.inFlight(), engine.bindingCount());
+            }
+            engine.close();
+            AdminServer a = admin;
+            if (a != null) {
+                a.close();
+            }
+            if (capture != null) {
+                capture.close();
+            }
+            scheduler.shutdown(Duration.ofMillis(200));
+            if (!started) {
+                return;
+            }
+            HomeAgentEngine.Counters c = engine.counters();
+            LOG.info("home agent {} stopped: {} Binding Updates received, {} accepted, {} refused, {} rejected, "
+                            + "{} dropped, {} malformed{}",
+                    config.homeAgent().homeAgentAddress(), c.received(), c.accepted(), c.refused(), c.rejected(),
+                    c.dropped(), c.malformed(),
+                    capture != null ? "; " + capture.packetsWritten() + " packets in " + capture.file() : "");
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    // ------------------------------------------------------------------ foreground
+
+    /**
+     * {@code mip6kit ha run}: loads {@code configFile}, starts, and runs until SIGTERM or SIGINT
+     * (then shuts down cleanly; the process exits with 0). Problems go to {@code err}.
+     *
+     * @return {@link ExitStatus#BAD_CONFIGURATION} for a wrong file or an unknown provider,
+     *         {@link ExitStatus#FAILURE} if the daemon could not start, {@link ExitStatus#OK}
+     *         once it has stopped
+     */
+    public static int run(Path configFile, Optional<Path> pcap, PrintWriter err) {
+        HomeAgentConfig config;
+        try {
+            config = HomeAgentConfig.load(configFile);
+        } catch (ProviderConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitStatus.BAD_CONFIGURATION;
+        }
+        LogbackLevels.apply(config.daemon().logging());
+        Options options = Options.defaults();
+        if (pcap.isPresent()) {
+            options = options.withPcap(pcap.get());
+        }
+        HomeAgentDaemon daemon;
+        try {
+            daemon = start(config, options);
+        } catch (ProviderSelectionException | ProviderConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitStatus.BAD_CONFIGURATION;
+        } catch (DaemonStartException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitStatus.FAILURE;
+        }
+        TerminationSignals.install("mip6-ha", daemon::close);
+        try {
+            daemon.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            daemon.close();
+        }
+        return ExitStatus.OK;
+    }
+
+    @Override
+    public String toString() {
+        return "HomeAgentDaemon[" + config.homeAgent().homeAgentAddress() + ", " + config.file() + "]";
+    }
+}

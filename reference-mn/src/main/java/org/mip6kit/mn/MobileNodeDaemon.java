@@ -1,0 +1,478 @@
+package org.mip6kit.mn;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.mip6kit.daemon.AdminException;
+import org.mip6kit.daemon.AdminServer;
+import org.mip6kit.daemon.CapturingTransport;
+import org.mip6kit.daemon.DaemonStartException;
+import org.mip6kit.daemon.ExitStatus;
+import org.mip6kit.daemon.LogbackLevels;
+import org.mip6kit.daemon.PacketCapture;
+import org.mip6kit.daemon.SelectedProvider;
+import org.mip6kit.daemon.TerminationSignals;
+import org.mip6kit.engine.EngineEventListener;
+import org.mip6kit.engine.ExecutorScheduler;
+import org.mip6kit.engine.MobileNodeEngine;
+import org.mip6kit.engine.MobileNodeRegistrationException;
+import org.mip6kit.inject.DiscoveryReport;
+import org.mip6kit.inject.ProviderSelectionException;
+import org.mip6kit.inject.SecurityProviders;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.SignallingTransport;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.transport.UdpTransport;
+import org.mip6kit.wire.Ipv6Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference mobile node: a {@link MobileNodeEngine} on real time, the RFC 5555 UDP
+ * transport, an owner-only admin socket ({@code status}, {@code move}) and, when configured,
+ * an interface whose addresses it follows. What {@code mip6kit mn run} starts.
+ *
+ * <h2>Life</h2>
+ * <ol>
+ * <li>{@link #start}: applies the logging levels, selects the provider (failing closed), opens
+ *     the pcap file if asked, builds the engine (the provider validates its section), binds the
+ *     admin socket, then starts the engine: bootstrap, then the home registration. The UDP
+ *     socket is bound when the provider opens its path (right after bootstrap).</li>
+ * <li>While running: {@code move} over the admin socket and changes of the followed interface
+ *     both call {@link MobileNodeEngine#moveTo}; the engine refreshes the binding on its own.</li>
+ * <li>{@link #close}: stops following the interface, deregisters (lifetime 0, bounded by
+ *     {@code mobile-node.shutdown-timeout}), closes the admin socket and the pcap file.
+ *     {@link org.mip6kit.daemon.TerminationSignals} calls it on SIGTERM and SIGINT.</li>
+ * </ol>
+ * If the first registration fails (bootstrap failed, the home agent refused, no answer after
+ * every retransmission), the daemon closes itself and {@link #awaitTermination()} returns
+ * {@link ExitStatus#FAILURE}.
+ */
+public final class MobileNodeDaemon implements AutoCloseable {
+
+    /** The daemon's name in logs, on the admin socket ({@code ping}) and for its threads. */
+    public static final String NAME = "mobile-node";
+    /** Admin command: the registration snapshot ({@link MobileNodeStatus}). */
+    public static final String STATUS = "status";
+    /** Admin command: {@code {"command":"move","careOf":"192.0.2.10"}}. */
+    public static final String MOVE = "move";
+    /** How long {@code move} waits for the home agent's acknowledgement before answering anyway. */
+    public static final Duration MOVE_WAIT = Duration.ofSeconds(8);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MobileNodeEngine.LOGGER);
+
+    /**
+     * What the command line (or a test) adds to the file.
+     *
+     * @param pcap write all signalling to this pcap file
+     * @param providers where the provider is chosen from
+     * @param addresses where a followed interface's addresses come from
+     * @param listeners extra engine event listeners (tests)
+     */
+    public record Options(Optional<Path> pcap, DiscoveryReport providers, CareOfInterfaceWatcher.AddressSource addresses,
+                          List<EngineEventListener> listeners) {
+        public Options {
+            Objects.requireNonNull(pcap, "pcap");
+            Objects.requireNonNull(providers, "providers");
+            Objects.requireNonNull(addresses, "addresses");
+            listeners = List.copyOf(listeners);
+        }
+
+        /** No pcap, the providers on this class's class loader, the system's interfaces. */
+        public static Options defaults() {
+            return new Options(Optional.empty(), SecurityProviders.discover(MobileNodeDaemon.class.getClassLoader()),
+                    CareOfInterfaceWatcher.AddressSource.system(), List.of());
+        }
+
+        public Options withPcap(Path file) {
+            return new Options(Optional.ofNullable(file), providers, addresses, listeners);
+        }
+
+        public Options withProviders(DiscoveryReport report) {
+            return new Options(pcap, report, addresses, listeners);
+        }
+
+        public Options withAddresses(CareOfInterfaceWatcher.AddressSource source) {
+            return new Options(pcap, providers, source, listeners);
+        }
+
+        public Options withListener(EngineEventListener listener) {
+            List<EngineEventListener> more = new ArrayList<>(listeners);
+            more.add(listener);
+            return new Options(pcap, providers, addresses, more);
+        }
+    }
+
+    private final MobileNodeConfig config;
+    private final Clock clock;
+    private final ExecutorScheduler scheduler;
+    private final PacketCapture capture;
+    private final AtomicReference<InetSocketAddress> localUdp = new AtomicReference<>();
+    private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+    private final CompletableFuture<MobileNodeEngine.Registration> firstRegistration = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    private MobileNodeEngine engine;
+    private AdminServer admin;
+    private CareOfInterfaceWatcher watcher;
+    private boolean closed;
+
+    private MobileNodeDaemon(MobileNodeConfig config, Clock clock, ExecutorScheduler scheduler, PacketCapture capture) {
+        this.config = config;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.capture = capture;
+    }
+
+    /**
+     * Starts the mobile node as {@code config} and {@code options} say. Returns once the admin
+     * socket answers and the first Binding Update is on its way; {@link #firstRegistration()}
+     * completes when the home agent accepts it.
+     *
+     * @throws ProviderConfigException if the {@code security} section or the provider's own
+     *         section is wrong (exit status 2)
+     * @throws ProviderSelectionException if the provider cannot be chosen (exit status 2)
+     * @throws DaemonStartException if the pcap file, the admin socket or the followed interface
+     *         cannot be used (exit status 1)
+     */
+    public static MobileNodeDaemon start(MobileNodeConfig config, Options options)
+            throws ProviderConfigException, ProviderSelectionException, DaemonStartException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        LogbackLevels.apply(config.daemon().logging());
+        SelectedProvider provider = SelectedProvider.select(config.root(), options.providers());
+        MobileNodeSection.CareOfSource careOf = config.mobileNode().careOf();
+        Ipv6Address initialCareOf = initialCareOf(careOf, options.addresses());
+
+        Clock clock = Clock.systemUTC();
+        PacketCapture capture = null;
+        if (options.pcap().isPresent()) {
+            try {
+                capture = PacketCapture.open(options.pcap().get(), clock);
+            } catch (IOException e) {
+                throw new DaemonStartException("cannot write the pcap file " + options.pcap().get() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        ExecutorScheduler scheduler = new ExecutorScheduler("mip6-mn", 2);
+        MobileNodeDaemon daemon = new MobileNodeDaemon(config, clock, scheduler, capture);
+        try {
+            daemon.startParts(provider, initialCareOf, options);
+            return daemon;
+        } catch (ProviderConfigException | DaemonStartException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    private static Ipv6Address initialCareOf(MobileNodeSection.CareOfSource careOf,
+                                             CareOfInterfaceWatcher.AddressSource addresses) throws DaemonStartException {
+        if (careOf.address().isPresent()) {
+            return careOf.address().get();
+        }
+        String name = careOf.interfaceName().orElseThrow();
+        try {
+            return CareOfInterfaceWatcher.currentAddress(addresses, name).orElseThrow(() -> new DaemonStartException(
+                    "the care-of interface " + name + " is missing, down, or has no global unicast address, and "
+                            + "mobile-node.care-of.address is not set: bring the interface up or set the address"));
+        } catch (IOException e) {
+            throw new DaemonStartException("cannot read the addresses of the care-of interface " + name + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void startParts(SelectedProvider provider, Ipv6Address initialCareOf, Options options)
+            throws ProviderConfigException, DaemonStartException {
+        MobileNodeEngine.Builder b = MobileNodeEngine.builder()
+                .provider(provider.factory(), provider.section())
+                .settings(config.mobileNode().settings())
+                .transports(transports(config.daemon().udp()))
+                .clock(clock)
+                .scheduler(scheduler)
+                .careOfAddress(initialCareOf);
+        options.listeners().forEach(b::listener);
+        MobileNodeEngine e = b.build();
+        synchronized (lifecycle) {
+            engine = e;
+        }
+        LOG.info("mobile node starting: provider {}; care-of {}{}; home agent {} via udp {}; config {}",
+                provider.describe(), CareOfAddresses.display(initialCareOf),
+                config.mobileNode().careOf().interfaceName().map(n -> " (following interface " + n + ")").orElse(""),
+                config.mobileNode().settings().homeAgent().map(Ipv6Address::toString).orElse("(from bootstrap)"),
+                config.mobileNode().settings().homeAgentEndpoint().map(MobileNodeDaemon::describe)
+                        .orElse("(from bootstrap)"), config.file());
+        try {
+            AdminServer server = AdminServer.builder(config.daemon().adminSocket())
+                    .daemon(NAME)
+                    .command(STATUS, (request, reply) -> status().writeTo(reply))
+                    .command(MOVE, this::move)
+                    .start();
+            synchronized (lifecycle) {
+                admin = server;
+            }
+        } catch (AdminException ex) {
+            throw new DaemonStartException(ex.getMessage(), ex);
+        }
+        e.start().whenComplete((registration, failure) -> {
+            if (failure == null) {
+                firstRegistration.complete(registration);
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            firstRegistration.completeExceptionally(cause);
+            if (!isClosed()) {
+                LOG.error("mobile node stops: the first home registration failed: {}", cause.getMessage());
+                // Not on the engine's own thread: close() waits for the engine's threads.
+                Thread stopper = new Thread(() -> close(ExitStatus.FAILURE), "mip6-mn-stop");
+                stopper.setDaemon(true);
+                stopper.start();
+            }
+        });
+        config.mobileNode().careOf().interfaceName().ifPresent(name -> {
+            CareOfInterfaceWatcher w = new CareOfInterfaceWatcher(name, options.addresses(), scheduler,
+                    config.mobileNode().careOf().pollInterval(), initialCareOf, e::careOfAddress, this::moveQuietly);
+            synchronized (lifecycle) {
+                watcher = w;
+            }
+            w.start();
+        });
+    }
+
+    /** Opens the UDP socket when the provider asks, remembering where it is bound; through pcap when asked. */
+    private TransportFactory transports(UdpTransport.Config udp) {
+        return () -> {
+            UdpTransport t = UdpTransport.open(udp);
+            localUdp.set(t.localAddress());
+            LOG.info("mobile node signalling on udp {}", describe(t.localAddress()));
+            SignallingTransport s = capture == null ? t : new CapturingTransport(t, t.localAddress(), capture);
+            return s;
+        };
+    }
+
+    // ------------------------------------------------------------------ admin commands
+
+    /** The registration snapshot now. */
+    public MobileNodeStatus status() {
+        MobileNodeEngine e;
+        synchronized (lifecycle) {
+            e = engine;
+        }
+        return MobileNodeStatus.of(e, clock.instant(), config.mobileNode().careOf().interfaceName(),
+                Optional.ofNullable(localUdp.get()).map(MobileNodeDaemon::describe));
+    }
+
+    private void move(ObjectNode request, ObjectNode reply) throws AdminException {
+        JsonNode text = request.get("careOf");
+        if (text == null || !text.isTextual()) {
+            throw new AdminException("move needs \"careOf\": an IPv6 or IPv4 address, such as "
+                    + "{\"command\":\"move\",\"careOf\":\"192.0.2.10\"}");
+        }
+        Ipv6Address to;
+        try {
+            to = CareOfAddresses.parse(text.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(e.getMessage());
+        }
+        CompletableFuture<MobileNodeEngine.Registration> moved;
+        try {
+            if (config.mobileNode().settings().homeAddress().or(() -> engine.registration()
+                    .map(MobileNodeEngine.Registration::homeAddress)).filter(to::equals).isPresent()) {
+                throw new IllegalArgumentException("that is the home address; a care-of address is where the node "
+                        + "is away from home");
+            }
+            LOG.info("care-of change to {} requested through the admin socket", CareOfAddresses.display(to));
+            moved = engine.moveTo(to).toCompletableFuture();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AdminException("cannot move to " + CareOfAddresses.display(to) + ": " + e.getMessage());
+        }
+        try {
+            moved.get(MOVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            reply.put("acknowledged", true);
+        } catch (TimeoutException e) {
+            reply.put("acknowledged", false);
+            reply.put("detail", "the Binding Update for " + CareOfAddresses.display(to) + " is out but the home agent "
+                    + "has not acknowledged it within " + MOVE_WAIT.toSeconds() + " s; the node keeps retransmitting");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new AdminException("the move to " + CareOfAddresses.display(to) + " failed: " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted while waiting for the home agent");
+        }
+        status().writeTo(reply);
+    }
+
+    private void moveQuietly(Ipv6Address to) {
+        engine.moveTo(to).whenComplete((r, e) -> {
+            if (e != null && !(unwrap(e) instanceof MobileNodeRegistrationException m
+                    && m.reason() == MobileNodeRegistrationException.Reason.SUPERSEDED)) {
+                LOG.warn("the move to {} failed: {}", CareOfAddresses.display(to), unwrap(e).getMessage());
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    // ------------------------------------------------------------------ the command line's entry
+
+    /**
+     * {@code mip6kit mn run}: loads {@code configFile}, starts the daemon, installs the SIGTERM and
+     * SIGINT handling ({@link TerminationSignals}: deregister, then exit 0) and waits until it
+     * stops. Errors go to {@code err} as one line for the operator.
+     *
+     * @return {@link ExitStatus#BAD_CONFIGURATION} for a wrong file or an unknown provider;
+     *         {@link ExitStatus#FAILURE} if the daemon could not start or its first registration
+     *         failed; {@link ExitStatus#OK} once it has stopped cleanly
+     */
+    public static int run(Path configFile, Optional<Path> pcap, PrintWriter err) {
+        MobileNodeConfig config;
+        try {
+            config = MobileNodeConfig.load(configFile);
+        } catch (ProviderConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitStatus.BAD_CONFIGURATION;
+        }
+        Options options = Options.defaults();
+        if (pcap.isPresent()) {
+            options = options.withPcap(pcap.get());
+        }
+        MobileNodeDaemon daemon;
+        try {
+            daemon = start(config, options);
+        } catch (ProviderSelectionException | ProviderConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitStatus.BAD_CONFIGURATION;
+        } catch (DaemonStartException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitStatus.FAILURE;
+        }
+        TerminationSignals.install("mip6-mn", daemon::close);
+        try {
+            int status = daemon.awaitTermination();
+            if (status != ExitStatus.OK) {
+                err.println("mip6kit mn run: the first home registration failed: "
+                        + daemon.firstRegistration().handle((r, e) -> e == null ? "" : unwrap(e).getMessage()).join());
+                err.flush();
+            }
+            return status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            daemon.close();
+            return ExitStatus.OK;
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** Completes with the first accepted registration, or exceptionally if it failed. */
+    public CompletableFuture<MobileNodeEngine.Registration> firstRegistration() {
+        return firstRegistration.copy();
+    }
+
+    /** The engine (for tests and embedding). */
+    public MobileNodeEngine engine() {
+        return engine;
+    }
+
+    /** The admin socket's path. */
+    public Path adminSocket() {
+        return config.daemon().adminSocket();
+    }
+
+    /** Where the UDP socket is bound, once the provider opened it. */
+    public Optional<InetSocketAddress> localUdpAddress() {
+        return Optional.ofNullable(localUdp.get());
+    }
+
+    public MobileNodeConfig config() {
+        return config;
+    }
+
+    /** {@code [2001:db8::1]:4191} (RFC 5952 text) or {@code 192.0.2.1:4191}, for log lines and the status. */
+    static String describe(InetSocketAddress endpoint) {
+        if (endpoint.getAddress() instanceof java.net.Inet6Address v6) {
+            return "[" + Ipv6Address.fromBytes(v6.getAddress()) + "]:" + endpoint.getPort();
+        }
+        return (endpoint.getAddress() == null ? endpoint.getHostString() : endpoint.getAddress().getHostAddress())
+                + ":" + endpoint.getPort();
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    /** Waits until the daemon has stopped; returns its exit status. */
+    public int awaitTermination() throws InterruptedException {
+        try {
+            return terminated.get();
+        } catch (ExecutionException e) {
+            return ExitStatus.FAILURE;
+        }
+    }
+
+    public boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
+        }
+    }
+
+    /** Deregisters, then closes everything; exit status {@link ExitStatus#OK}. Idempotent. */
+    @Override
+    public void close() {
+        close(ExitStatus.OK);
+    }
+
+    private void close(int status) {
+        CareOfInterfaceWatcher w;
+        MobileNodeEngine e;
+        AdminServer a;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            w = watcher;
+            e = engine;
+            a = admin;
+        }
+        try {
+            if (w != null) {
+                w.close();
+            }
+            if (e != null) {
+                LOG.info("mobile node stopping: deregistering first");
+                e.close();
+            }
+            if (a != null) {
+                a.close();
+            }
+            if (capture != null) {
+                capture.close();
+                LOG.info("pcap {}: {} packets written", capture.file(), capture.packetsWritten());
+            }
+            scheduler.shutdown(Duration.ofSeconds(2));
+            LOG.info("mobile node stopped");
+        } finally {
+            terminated.complete(status);
+        }
+    }
+}

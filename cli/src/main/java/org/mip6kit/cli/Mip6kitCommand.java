@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
         versionProvider = Mip6kitCommand.Version.class,
         description = "Mobile IPv6 (RFC 6275) signalling toolkit.",
         subcommands = {
+                DemoCommand.class,
                 DecodeCommand.class,
+                HaCommand.class,
+                MnCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'mip6kit help COMMAND' or 'mip6kit COMMAND --help' for a command's options."})

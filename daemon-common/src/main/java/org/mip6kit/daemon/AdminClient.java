@@ -84,8 +84,21 @@ public final class AdminClient {
             connect(channel, path);
             byte[] json = AdminProtocol.JSON.writeValueAsBytes(request);
             ByteBuffer out = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-            while (out.hasRemaining()) {
-                channel.write(out);
+            try {
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+            } catch (IOException writeFailed) {
+                // A server that refuses the connection (busy) answers and closes without reading
+                // the request; its answer may already be waiting, so read it before giving up.
+                if (!channel.isOpen()) {
+                    throw writeFailed;
+                }
+                try {
+                    return parse(path, readLine(channel, path));
+                } catch (IOException | AdminException nothingWaiting) {
+                    throw writeFailed;
+                }
             }
             return parse(path, readLine(channel, path));
         } catch (ClosedChannelException e) {

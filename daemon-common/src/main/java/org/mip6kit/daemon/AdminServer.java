@@ -385,12 +385,16 @@ public final class AdminServer implements AutoCloseable {
      * gets no thread of its own, and one that does not read just loses the answer.
      */
     private void refuse(SocketChannel c, String error) {
-        try (c) {
+        try {
             c.configureBlocking(false);
             byte[] json = AdminProtocol.JSON.writeValueAsBytes(error(error));
             c.write(ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip());
-        } catch (IOException e) {
-            // the client went away
+            // Half-close and keep the socket a moment: a client that writes its request before
+            // reading gets the answer instead of a broken pipe.
+            c.shutdownOutput();
+            timers.schedule(() -> closeQuietly(c), 1, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(c); // the client went away, or the server is closing
         }
     }
 

@@ -1,0 +1,170 @@
+package org.mip6kit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mip6kit.daemon.AdminClient;
+import org.mip6kit.daemon.AdminException;
+import org.mip6kit.ha.BindingListing;
+import org.mip6kit.ha.HomeAgentConfig;
+import org.mip6kit.spi.ProviderConfigException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mip6kit ha bindings}: the binding cache of a running home agent, read through its
+ * admin socket ({@code {"command":"bindings"}}), as a table or as JSON.
+ */
+@Command(name = "bindings", mixinStandardHelpOptions = true,
+        versionProvider = Mip6kitCommand.Version.class,
+        sortOptions = false,
+        description = {
+                "List the binding cache of a running home agent: home address, care-of address, identity, "
+                        + "lifetime left, sequence number and security provider of every live binding.",
+                "The home agent is reached through its admin socket (owner-only: run this as the user the home "
+                        + "agent runs as), named by --socket or by admin.socket in --config.",
+                ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:listed (possibly no bindings)",
+                "1:no home agent answered on the socket, or it refused the request",
+                "2:the configuration file is wrong, or a usage error"
+        },
+        footerHeading = "%nJSON output (--json):%n",
+        footer = {
+                "{\"bindings\": [{homeAddress, careOfAddress, identity, lifetimeLeftSeconds, lifetimeSeconds, "
+                        + "sequence, provider, expiresAt, outerPeer, mobileRouter, keyManagementMobility}], "
+                        + "\"count\": N}",
+                "An IPv4 care-of address (RFC 5555) appears IPv4-mapped (::ffff:192.0.2.7); identity is "
+                        + "kind:value (nai:mn1@example.org)."
+        })
+public final class HaBindingsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--config", paramLabel = "FILE", required = true,
+                description = "The home agent's configuration file; its admin.socket is used.")
+        Path config;
+
+        @Option(names = "--socket", paramLabel = "PATH", required = true,
+                description = "The home agent's admin socket.")
+        Path socket;
+    }
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long to wait for the home agent's answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path socket;
+        if (target.socket != null) {
+            socket = target.socket;
+        } else {
+            try {
+                socket = HomeAgentConfig.load(target.config).daemon().adminSocket();
+            } catch (ProviderConfigException e) {
+                err.println(e.getMessage());
+                err.flush();
+                return Mip6kitCommand.EXIT_BAD_INPUT;
+            }
+        }
+        ObjectNode answer;
+        try {
+            answer = AdminClient.send(socket, "bindings", Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        } catch (AdminException e) {
+            err.println("mip6kit ha bindings: " + e.getMessage());
+            err.flush();
+            return Mip6kitCommand.EXIT_FAILURE;
+        }
+        answer.remove("ok");
+        if (json) {
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(answer));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a JSON tree always serialises", e);
+            }
+        } else {
+            out.print(table(answer.path("bindings")));
+        }
+        out.flush();
+        return Mip6kitCommand.EXIT_OK;
+    }
+
+    private static final String[] HEADINGS = {"HOME ADDRESS", "CARE-OF ADDRESS", "IDENTITY", "LIFETIME LEFT",
+            "SEQUENCE", "PROVIDER"};
+
+    /** The bindings as aligned columns, then a count line. */
+    static String table(JsonNode bindings) {
+        if (bindings.isEmpty()) {
+            return "no bindings" + System.lineSeparator();
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADINGS);
+        for (JsonNode b : bindings) {
+            rows.add(new String[] {
+                    b.path(BindingListing.HOME_ADDRESS).asText(),
+                    b.path(BindingListing.CARE_OF_ADDRESS).asText(),
+                    b.path(BindingListing.IDENTITY).asText(),
+                    duration(b.path(BindingListing.LIFETIME_LEFT_SECONDS).asLong()),
+                    b.path(BindingListing.SEQUENCE).asText(),
+                    b.path(BindingListing.PROVIDER).asText()});
+        }
+        int[] widths = new int[HEADINGS.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                }
+            }
+            text.append(line.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        int n = rows.size() - 1;
+        text.append(n).append(n == 1 ? " binding" : " bindings").append(System.lineSeparator());
+        return text.toString();
+    }
+
+    /** {@code 1h02m05s}, {@code 9m58s}, {@code 42s}. */
+    static String duration(long seconds) {
+        long h = seconds / 3600;
+        long m = seconds % 3600 / 60;
+        long s = seconds % 60;
+        if (h > 0) {
+            return String.format("%dh%02dm%02ds", h, m, s);
+        }
+        if (m > 0) {
+            return String.format("%dm%02ds", m, s);
+        }
+        return s + "s";
+    }
+}

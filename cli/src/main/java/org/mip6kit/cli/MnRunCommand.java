@@ -1,0 +1,51 @@
+package org.mip6kit.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.mip6kit.mn.MobileNodeDaemon;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mip6kit mn run}: the mobile node in the foreground; the work is {@link MobileNodeDaemon#run}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        versionProvider = Mip6kitCommand.Version.class,
+        sortOptions = false,
+        description = {
+                "Run the reference mobile node in the foreground: bootstrap through the security provider, "
+                        + "register the care-of address with the home agent, refresh before the binding expires, "
+                        + "follow care-of changes (mip6kit mn move, or care-of.interface), until SIGTERM or "
+                        + "SIGINT (Ctrl-C); then deregister (lifetime 0) and exit.",
+                "Logs one line per signalling event on stderr; -Dmip6kit.log.level=debug (MIP6KIT_JAVA_OPTS) or "
+                        + "the file's logging section changes the level.",
+                ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:stopped cleanly by SIGTERM or SIGINT, after deregistering",
+                "1:could not start (admin socket in use, pcap file not writable, care-of interface without an "
+                        + "address) or the first registration failed (refused, no answer, bootstrap failed)",
+                "2:the configuration file is wrong (<file>: <key>: <problem>) or names an unknown security "
+                        + "provider, or a usage error"
+        })
+public final class MnRunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "The mobile node's YAML configuration (see docs/examples/mn.yaml).")
+    Path config;
+
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "Write every Binding Update and Acknowledgement, sent and received, to this pcap file. "
+                    + "Wireshark: -d udp.port==4191,ipv6.")
+    Path pcap;
+
+    @Override
+    public Integer call() {
+        return MobileNodeDaemon.run(config, Optional.ofNullable(pcap), spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,139 @@
+package org.mip6kit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mip6kit.daemon.AdminClient;
+import org.mip6kit.daemon.AdminException;
+import org.mip6kit.engine.ExecutorScheduler;
+import org.mip6kit.engine.MobileNodeEngine;
+import org.mip6kit.wire.pcap.PcapReader;
+
+/**
+ * {@code mip6kit ha run} as its own operating-system process: it serves a mobile node, and on
+ * SIGTERM ({@link Process#destroy()}) or SIGINT it stops cleanly — exit status 0, admin socket
+ * removed, pcap complete.
+ *
+ * <p>The process runs the launcher's main class ({@code org.mip6kit.cli.Mip6kitCommand}, what
+ * {@code ./mip6kit} execs) on this test's class path plus a directory holding a
+ * {@code META-INF/services} entry for {@link HaTestProvider}, so no test provider ever reaches
+ * the shipped command line.
+ */
+@Tag("large")
+class HaRunSignalTest {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermStopsTheHomeAgentWithExitZeroAndRemovesTheSocket() throws Exception {
+        runAndStop(Process::destroy, "SIGTERM");
+    }
+
+    @Test
+    void sigintStopsTheHomeAgentWithExitZeroAndRemovesTheSocket() throws Exception {
+        runAndStop(p -> {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(kill.exitValue()).isZero();
+        }, "SIGINT");
+    }
+
+    private interface Signal {
+        void send(Process p) throws Exception;
+    }
+
+    private void runAndStop(Signal signal, String name) throws Exception {
+        Path config = HaTestRig.config(dir);
+        Path socket = dir.resolve("ha.sock");
+        Path pcap = dir.resolve("ha.pcap");
+        Path out = dir.resolve("ha.stdout");
+        Path err = dir.resolve("ha.stderr");
+        Process process = new ProcessBuilder(command(config, pcap))
+                .directory(dir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        try (ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2)) {
+            process.getOutputStream().close();
+            ObjectNode status = awaitReady(process, socket, err);
+            int port = Integer.parseInt(status.get("udp").asText().replaceAll(".*:", ""));
+            MobileNodeEngine mn = HaTestRig.mobileNode(
+                    new InetSocketAddress(InetAddress.getByName("::1"), port), scheduler);
+            mn.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(AdminClient.send(socket, "bindings", Duration.ofSeconds(5)).get("count").asInt()).isEqualTo(1);
+
+            signal.send(process);
+
+            assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                    .as("stopped within %s; stderr:%n%s", STOP_TIMEOUT, Files.readString(err)).isTrue();
+            String log = Files.readString(err);
+            assertThat(process.exitValue()).as("exit status; stderr:%n%s", log).isZero();
+            assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("admin socket removed").isFalse();
+            assertThat(log).contains(name + " received, shutting down")
+                    .contains("home agent 2001:db8:1::1 stopping")
+                    .contains("home agent 2001:db8:1::1 stopped: 1 Binding Updates received, 1 accepted");
+            try (PcapReader reader = new PcapReader(pcap)) {
+                assertThat(reader.readAll()).as("the BU and its BA, flushed before exit").hasSize(2);
+            }
+            mn.close(); // the home agent is gone: gives up after its short shutdown timeout
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code java -cp <test class path>:<services dir> org.mip6kit.cli.Mip6kitCommand ha run ...}. */
+    private List<String> command(Path config, Path pcap) throws IOException {
+        Path services = dir.resolve("provider/META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve("org.mip6kit.spi.SecurityProviderFactory"),
+                HaTestProvider.class.getName() + "\n");
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java,
+                "-cp", classPath + File.pathSeparator + dir.resolve("provider"),
+                Mip6kitCommand.class.getName(), "ha", "run", "--config", config.toString(), "--pcap", pcap.toString()));
+        return command;
+    }
+
+    /** Waits until the child answers {@code status} on its admin socket; fails early if it died. */
+    private static ObjectNode awaitReady(Process process, Path socket, Path err) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        AdminException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("mip6kit ha run exited with " + process.exitValue() + " before it was ready; "
+                        + "stderr:\n" + Files.readString(err));
+            }
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    return AdminClient.send(socket, "status", Duration.ofSeconds(5));
+                } catch (AdminException e) {
+                    last = e;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("mip6kit ha run was not ready within " + START_TIMEOUT + " (last: " + last
+                + "); stderr:\n" + Files.readString(err));
+    }
+}

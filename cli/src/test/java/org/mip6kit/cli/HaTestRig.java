@@ -1,0 +1,61 @@
+package org.mip6kit.cli;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import org.mip6kit.engine.ExecutorScheduler;
+import org.mip6kit.engine.MobileNodeEngine;
+import org.mip6kit.engine.MobileNodeSettings;
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.transport.UdpTransport;
+import org.mip6kit.wire.Ipv6Address;
+
+/** A home agent configuration on {@code ::1} with {@link HaTestProvider}, and a mobile node engine for it. */
+final class HaTestRig {
+
+    static final Ipv6Address HA = Ipv6Address.parse("2001:db8:1::1");
+    static final Ipv6Address HOA = Ipv6Address.parse("2001:db8:1::100");
+    static final Ipv6Address COA = Ipv6Address.parse("2001:db8:2::100");
+    static final String NAI = "mn1@example.org";
+
+    private HaTestRig() {
+    }
+
+    /** {@code dir/ha.yaml}: UDP on {@code [::1]:0}, admin socket {@code dir/ha.sock}, provider test-nai. */
+    static Path config(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("ha.yaml"), """
+                home-agent:
+                  address: 2001:db8:1::1
+                  home-prefixes: [2001:db8:1::/64]
+                  max-lifetime: 10m
+                  shutdown-timeout: 2s
+                transport:
+                  udp: { bind: "::1", port: 0 }
+                admin:
+                  socket: ha.sock
+                security:
+                  provider: test-nai
+                  test-nai: { realm: example.org }
+                """);
+    }
+
+    /** A mobile node registering {@link #HOA} from {@link #COA} with the home agent at {@code homeAgent}. */
+    static MobileNodeEngine mobileNode(InetSocketAddress homeAgent, ExecutorScheduler scheduler) throws Exception {
+        InetAddress loopback = InetAddress.getByName("::1");
+        return MobileNodeEngine.builder()
+                .provider(new HaTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", NAI)))
+                .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
+                        .withHomeAgentEndpoint(homeAgent).withRequestedLifetime(Duration.ofSeconds(600))
+                        .withShutdownTimeout(Duration.ofMillis(500)))
+                .transports(() -> UdpTransport.open(UdpTransport.Config.ephemeral(loopback)))
+                .clock(Clock.systemUTC())
+                .scheduler(scheduler)
+                .careOfAddress(COA)
+                .build();
+    }
+}

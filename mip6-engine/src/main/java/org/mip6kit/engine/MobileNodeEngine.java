@@ -399,7 +399,7 @@ public final class MobileNodeEngine implements AutoCloseable {
             ipv4HomeAddress = r.ipv4HomeAddress().get();
         }
         emit(Kind.BOOTSTRAP_COMPLETED, careOf, null, "home agent " + homeAgent
-                + homeAgentEndpoint.map(e -> " via udp " + e).orElse("")
+                + homeAgentEndpoint.map(e -> " via udp " + endpointText(e)).orElse("")
                 + r.homePrefix().map(p -> ", home prefix " + p).orElse("")
                 + r.ipv4HomeAddress().map(a -> ", IPv4 home address " + a).orElse(""));
         if (path == null) {
@@ -1232,4 +1232,17 @@ public final class MobileNodeEngine implements AutoCloseable {
             return new MobileNodeEngine(this, security, codec, events);
         }
     }
+
+    /** {@code [2001:db8::1]:4191} or {@code 192.0.2.1:4191}, addresses in their canonical text form. */
+    static String endpointText(java.net.InetSocketAddress e) {
+        java.net.InetAddress a = e.getAddress();
+        if (a == null) {
+            return e.getHostString() + ":" + e.getPort();
+        }
+        if (a instanceof java.net.Inet4Address) {
+            return a.getHostAddress() + ":" + e.getPort();
+        }
+        return "[" + Ipv6Address.fromBytes(a.getAddress()) + "]:" + e.getPort();
+    }
+
 }

@@ -22,8 +22,10 @@ public interface HomeAgentSecurity extends AutoCloseable {
      * Prepares for a binding change before the Binding Acknowledgement is sent: install or
      * migrate IPsec policies for the home address (draft §6.6/§6.7, RFC 4877 §4.4), move a
      * tunnel endpoint. The Binding Acknowledgement waits for the stage, up to the engine's
-     * configured bound; a stage that fails or times out turns the answer into status 130
-     * (insufficient resources) and the change is not committed. Must not block the caller.
+     * configured bound. A stage that times out turns the answer into status 130 (insufficient
+     * resources), one that fails into 128 (reason unspecified; the failure's message goes to the
+     * log, so it must not carry secrets); either way the change is not committed. Must not
+     * block the caller.
      * Providers with nothing to prepare return a completed stage.
      */
     CompletionStage<Void> beforeAck(BindingChange change);

@@ -335,12 +335,14 @@ public final class HomeAgentEngine implements AutoCloseable {
         return prepared.handle((ok, failure) -> {
             if (failure != null) {
                 counters.refused.incrementAndGet();
-                String reason = failure instanceof TimeoutException
+                boolean timedOut = failure instanceof TimeoutException;
+                String reason = timedOut
                         ? "the provider did not prepare within " + settings.beforeAckTimeout()
                         : "the provider could not prepare: " + rootMessage(failure);
-                emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
-                        reason);
-                sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
+                BindingAckStatus status = timedOut ? BindingAckStatus.INSUFFICIENT_RESOURCES
+                        : BindingAckStatus.REASON_UNSPECIFIED;
+                emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, status, reason);
+                sendFailureAck(bu, addr, hoa, status, bu.sequence(), replyCtx, who);
                 return null;
             }
             commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);

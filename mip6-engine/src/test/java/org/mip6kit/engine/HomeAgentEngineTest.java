@@ -268,11 +268,11 @@ class HomeAgentEngineTest {
     }
 
     @Test
-    void providerThatCannotPrepareTurnsTheAnswerInto130AndBindsNothing() throws Exception {
+    void providerThatCannotPrepareTurnsTheAnswerInto128AndBindsNothing() throws Exception {
         start();
-        provider.beforeAck = c -> CompletableFuture.failedFuture(new IllegalStateException("SPD full"));
+        provider.beforeAck = c -> CompletableFuture.failedFuture(new IllegalStateException("netlink refused the policy"));
         register(1, COA);
-        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.INSUFFICIENT_RESOURCES);
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.REASON_UNSPECIFIED);
         assertThat(ha.bindingCount()).isZero();
         assertThat(provider.after).isEmpty();
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.MobileNodeEngine;
 import org.mip6kit.ha.HomeAgentConfig;
@@ -174,6 +175,6 @@ class HaCommandTest {
 
     private HomeAgentDaemon startDaemon() throws Exception {
         return HomeAgentDaemon.start(HomeAgentConfig.load(HaTestRig.config(dir)), HomeAgentDaemon.Options.defaults()
-                .withProviders(SecurityProviders.of(List.of(new HaTestProvider()))));
+                .withProviders(SecurityProviders.of(List.of(new NaiTestProvider()))));
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminException;
+import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.MobileNodeEngine;
 import org.mip6kit.wire.pcap.PcapReader;
@@ -31,7 +32,7 @@ import org.mip6kit.wire.pcap.PcapReader;
  *
  * <p>The process runs the launcher's main class ({@code org.mip6kit.cli.Mip6kitCommand}, what
  * {@code ./mip6kit} execs) on this test's class path plus a directory holding a
- * {@code META-INF/services} entry for {@link HaTestProvider}, so no test provider ever reaches
+ * {@code META-INF/services} entry for {@link NaiTestProvider}, so no test provider ever reaches
  * the shipped command line.
  */
 @Tag("large")
@@ -106,7 +107,7 @@ class HaRunSignalTest {
         Path services = dir.resolve("provider/META-INF/services");
         Files.createDirectories(services);
         Files.writeString(services.resolve("org.mip6kit.spi.SecurityProviderFactory"),
-                HaTestProvider.class.getName() + "\n");
+                NaiTestProvider.class.getName() + "\n");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java,

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.MobileNodeEngine;
 import org.mip6kit.engine.MobileNodeSettings;
@@ -15,7 +16,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.transport.UdpTransport;
 import org.mip6kit.wire.Ipv6Address;
 
-/** A home agent configuration on {@code ::1} with {@link HaTestProvider}, and a mobile node engine for it. */
+/** A home agent configuration on {@code ::1} with {@link NaiTestProvider}, and a mobile node engine for it. */
 final class HaTestRig {
 
     static final Ipv6Address HA = Ipv6Address.parse("2001:db8:1::1");
@@ -48,7 +49,7 @@ final class HaTestRig {
     static MobileNodeEngine mobileNode(InetSocketAddress homeAgent, ExecutorScheduler scheduler) throws Exception {
         InetAddress loopback = InetAddress.getByName("::1");
         return MobileNodeEngine.builder()
-                .provider(new HaTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", NAI)))
+                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", NAI)))
                 .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
                         .withHomeAgentEndpoint(homeAgent).withRequestedLifetime(Duration.ofSeconds(600))
                         .withShutdownTimeout(Duration.ofMillis(500)))

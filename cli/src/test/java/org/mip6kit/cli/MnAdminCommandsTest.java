@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mip6kit.daemon.testing.LoopbackHomeAgent;
+import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.BindingRecord;
 import org.mip6kit.inject.SecurityProviders;
 import org.mip6kit.mn.MobileNodeConfig;
@@ -31,13 +33,13 @@ class MnAdminCommandsTest {
     @TempDir
     Path dir;
 
-    private MnLoopbackHomeAgent ha;
+    private LoopbackHomeAgent ha;
     private MobileNodeDaemon mn;
     private Path config;
 
     @BeforeEach
     void start() throws Exception {
-        ha = new MnLoopbackHomeAgent();
+        ha = new LoopbackHomeAgent();
         config = dir.resolve("mn.yaml");
         Files.writeString(config, """
                 mobile-node:
@@ -51,9 +53,9 @@ class MnAdminCommandsTest {
                 security:
                   provider: %s
                   %s: { nai: %s }
-                """.formatted(ha.port(), MnTestProvider.NAME, MnTestProvider.NAME, MnLoopbackHomeAgent.NAI));
+                """.formatted(ha.port(), NaiTestProvider.NAME, NaiTestProvider.NAME, LoopbackHomeAgent.NAI));
         mn = MobileNodeDaemon.start(MobileNodeConfig.load(config), MobileNodeDaemon.Options.defaults()
-                .withProviders(SecurityProviders.of(List.of(new MnTestProvider()))));
+                .withProviders(SecurityProviders.of(List.of(new NaiTestProvider()))));
         mn.firstRegistration().get(10, TimeUnit.SECONDS);
     }
 
@@ -75,7 +77,7 @@ class MnAdminCommandsTest {
                 .contains("home agent:      2001:db8:1::1")
                 .contains("sequence:        7")
                 .contains("lifetime:        600 s granted")
-                .contains("provider:        " + MnTestProvider.NAME);
+                .contains("provider:        " + NaiTestProvider.NAME);
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mip6kit.daemon.testing.LoopbackHomeAgent;
+import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.BindingRecord;
 import org.mip6kit.engine.EngineEvent;
 import org.mip6kit.wire.Ipv6Address;
@@ -24,7 +26,7 @@ import org.mip6kit.wire.pcap.PcapReader;
  * status 0.
  *
  * <p>The launcher runs the command line exactly as installed; the only addition is the test
- * provider ({@link MnTestProvider}, no keys), put on the class path through the launcher's
+ * provider ({@link NaiTestProvider}, no keys), put on the class path through the launcher's
  * {@code MIP6KIT_JAVA} hook by a small wrapper script.
  */
 @Tag("large")
@@ -41,7 +43,7 @@ class MnRunProcessTest {
     @Test
     void registersMovesAndDeregistersOnSigtermThenExits0() throws Exception {
         Path root = Mip6kitLauncherTest.repositoryRoot();
-        try (MnLoopbackHomeAgent ha = new MnLoopbackHomeAgent()) {
+        try (LoopbackHomeAgent ha = new LoopbackHomeAgent()) {
             Path config = dir.resolve("mn.yaml");
             Files.writeString(config, """
                     mobile-node:
@@ -53,7 +55,7 @@ class MnRunProcessTest {
                     security:
                       provider: %s
                       %s: { nai: %s }
-                    """.formatted(ha.port(), MnTestProvider.NAME, MnTestProvider.NAME, MnLoopbackHomeAgent.NAI));
+                    """.formatted(ha.port(), NaiTestProvider.NAME, NaiTestProvider.NAME, LoopbackHomeAgent.NAI));
             Path pcap = dir.resolve("mn.pcap");
             Path out = dir.resolve("stdout.txt");
             Path err = dir.resolve("stderr.txt");
@@ -65,7 +67,7 @@ class MnRunProcessTest {
             builder.environment().put("MIP6KIT_JAVA", javaWithTestProvider().toString());
             Process process = builder.start();
             try {
-                boolean registered = MnLoopbackHomeAgent.eventually(() -> ha.binding(HOA).isPresent() || !process.isAlive(),
+                boolean registered = LoopbackHomeAgent.eventually(() -> ha.binding(HOA).isPresent() || !process.isAlive(),
                         START_LIMIT) && ha.binding(HOA).isPresent();
                 assertThat(registered).as("registered; stderr:%n%s", read(err)).isTrue();
                 assertThat(ha.binding(HOA).orElseThrow().careOfAddress())
@@ -107,16 +109,18 @@ class MnRunProcessTest {
     }
 
     /**
-     * A {@code MIP6KIT_JAVA} for the launcher: runs this JVM's java with the test classes and a
-     * services file naming {@link MnTestProvider} appended to the launcher's {@code -cp}.
+     * A {@code MIP6KIT_JAVA} for the launcher: runs this JVM's java with the classes holding
+     * {@link NaiTestProvider} (daemon-common's test-jar) and a services file naming it appended to
+     * the launcher's {@code -cp}.
      */
     private Path javaWithTestProvider() throws Exception {
         Path services = dir.resolve("provider/META-INF/services/org.mip6kit.spi.SecurityProviderFactory");
         Files.createDirectories(services.getParent());
-        Files.writeString(services, MnTestProvider.class.getName() + "\n");
-        Path testClasses = Path.of(MnTestProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Files.writeString(services, NaiTestProvider.class.getName() + "\n");
+        Path providerClasses = Path.of(
+                NaiTestProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = ProcessHandle.current().info().command().orElse("java");
-        String extra = testClasses + ":" + dir.resolve("provider");
+        String extra = providerClasses + ":" + dir.resolve("provider");
         Path script = dir.resolve("java-with-test-provider");
         Files.writeString(script, """
                 #!/usr/bin/env bash

@@ -3,51 +3,26 @@ package org.mip6kit.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.mip6kit.spi.Addressing;
-import org.mip6kit.spi.BindingChange;
-import org.mip6kit.spi.BootstrapRequest;
-import org.mip6kit.spi.BootstrapResult;
-import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
-import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.Identity;
-import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.MobileNodeSecurity;
-import org.mip6kit.spi.Placement;
-import org.mip6kit.spi.ProviderContext;
-import org.mip6kit.spi.ProviderDescriptor;
-import org.mip6kit.spi.RejectAction;
-import org.mip6kit.spi.ReplyContext;
-import org.mip6kit.spi.SecurityProviderFactory;
-import org.mip6kit.spi.SignallingPath;
-import org.mip6kit.spi.SignallingTransport;
-import org.mip6kit.spi.SpiVersion;
-import org.mip6kit.spi.TransportFactory;
-import org.mip6kit.spi.Verdict;
 import org.mip6kit.transport.InMemoryNetwork;
 import org.mip6kit.transport.InMemoryTransport;
 import org.mip6kit.wire.BindingAckStatus;
-import org.mip6kit.wire.BindingUpdate;
 import org.mip6kit.wire.Ipv6Address;
-import org.mip6kit.wire.MobilityHeaderCodec;
-import org.mip6kit.wire.MobilityMessage;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
  * The mobile node engine against the real {@link HomeAgentEngine} over an {@link InMemoryNetwork}
- * on virtual time, with a provider that trusts everything (the protocol, not security, is under
- * test): registration, movement, refresh, 135 after a restart, loss, return home and shutdown.
+ * on virtual time, with a provider that trusts everything ({@link TrustingProvider}: the protocol,
+ * not security, is under test): registration, movement, refresh, 135 after a restart, loss,
+ * return home and shutdown.
  */
 @Tag("small")
 class MobileNodeHomeAgentLoopTest {
@@ -67,7 +42,7 @@ class MobileNodeHomeAgentLoopTest {
 
     MobileNodeHomeAgentLoopTest() throws Exception {
         ha = HomeAgentEngine.builder()
-                .provider(new Trusting(), ConfigSection.of("security.trusting", null, Map.of()))
+                .provider(new TrustingProvider(MN, HA), ConfigSection.of("security.trusting", null, Map.of()))
                 .settings(HomeAgentSettings.defaults(HA, PREFIX))
                 .transports(() -> haTransport)
                 .clock(time.clock())
@@ -78,7 +53,7 @@ class MobileNodeHomeAgentLoopTest {
 
     private MobileNodeEngine mobileNode(int firstSequence, InMemoryTransport transport, Ipv6Address coa) throws Exception {
         return MobileNodeEngine.builder()
-                .provider(new Trusting(), ConfigSection.of("security.trusting", null, Map.of()))
+                .provider(new TrustingProvider(MN, HA), ConfigSection.of("security.trusting", null, Map.of()))
                 .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
                         .withInitialSequence(SequenceNumber.of(firstSequence)))
                 .transports(() -> transport)
@@ -132,7 +107,7 @@ class MobileNodeHomeAgentLoopTest {
         InMemoryTransport again = network.attach(COA2);
         List<EngineEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         MobileNodeEngine second = MobileNodeEngine.builder()
-                .provider(new Trusting(), ConfigSection.of("security.trusting", null, Map.of()))
+                .provider(new TrustingProvider(MN, HA), ConfigSection.of("security.trusting", null, Map.of()))
                 .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
                         .withInitialSequence(SequenceNumber.of(10)))
                 .transports(() -> again).clock(time.clock()).scheduler(time).careOfAddress(COA2)
@@ -173,100 +148,5 @@ class MobileNodeHomeAgentLoopTest {
         time.advance(Duration.ofSeconds(1));
         assertThat(ha.binding(HOA).filter(BindingRecord::isBound)).isEmpty();
         assertThat(mnTransport.isClosed()).isTrue();
-    }
-
-    /**
-     * Trusts every message and protects nothing: an {@link Placement#IN_MESSAGE} provider without
-     * options, over the engine's transport, for both roles.
-     */
-    private static final class Trusting implements SecurityProviderFactory {
-        private static final ReplyContext REPLY = () -> "trusting";
-
-        @Override
-        public ProviderDescriptor descriptor() {
-            return new ProviderDescriptor("trusting", "test", SpiVersion.MAJOR, Placement.IN_MESSAGE,
-                    EnumSet.of(Capability.INTEGRITY));
-        }
-
-        @Override
-        public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) {
-            return new MobileNodeSecurity() {
-                @Override
-                public CompletionStage<BootstrapResult> bootstrap(BootstrapRequest want) {
-                    return CompletableFuture.completedFuture(new BootstrapResult(MN, want.configuredHomeAddress(),
-                            Optional.empty(), Optional.empty(), want.configuredHomeAgent().orElseThrow(), Optional.empty()));
-                }
-
-                @Override
-                public SignallingPath path(TransportFactory engineTransports) {
-                    return new Path(context.codec(), engineTransports.open(), MN);
-                }
-
-                @Override
-                public CompletionStage<Void> careOfChanging(Ipv6Address from, Ipv6Address to) {
-                    return CompletableFuture.completedFuture(null);
-                }
-
-                @Override
-                public RejectAction onRejected(BindingAckStatus status, Inbound verifiedAcknowledgement) {
-                    return new RejectAction.GiveUp("trusting provider never retries");
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) {
-            return new HomeAgentSecurity() {
-                @Override
-                public SignallingPath path(TransportFactory engineTransports) {
-                    return new Path(context.codec(), engineTransports.open(), MN);
-                }
-
-                @Override
-                public CompletionStage<Void> beforeAck(BindingChange change) {
-                    return CompletableFuture.completedFuture(null);
-                }
-
-                @Override
-                public void afterChange(BindingChange change) {
-                }
-
-                @Override
-                public void close() {
-                }
-
-                @Override
-                public int perNodeStateCount() {
-                    return 0;
-                }
-            };
-        }
-    }
-
-    private record Path(MobilityHeaderCodec codec, SignallingTransport transport, Identity peer) implements SignallingPath {
-        @Override
-        public void start(Consumer<Inbound> receiver) {
-            transport.start(receiver);
-        }
-
-        @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
-            return Verdict.accept(decoded instanceof BindingUpdate ? MN
-                    : new Identity(Identity.Kind.HOME_AGENT, HA.toString()), Trusting.REPLY);
-        }
-
-        @Override
-        public CompletionStage<Void> send(MobilityMessage message, Addressing to, Optional<ReplyContext> reply) {
-            return transport.send(codec.encode(message, to.pseudoHeaderSource(), to.pseudoHeaderDestination()), to);
-        }
-
-        @Override
-        public void close() {
-            transport.close();
-        }
     }
 }

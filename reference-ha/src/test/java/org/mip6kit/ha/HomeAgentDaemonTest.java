@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminServer;
 import org.mip6kit.daemon.DaemonStartException;
+import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.MobileNodeEngine;
 import org.mip6kit.engine.MobileNodeSettings;

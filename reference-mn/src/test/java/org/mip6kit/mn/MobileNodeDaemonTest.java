@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.ExitStatus;
+import org.mip6kit.daemon.testing.LoopbackHomeAgent;
 import org.mip6kit.engine.BindingRecord;
 import org.mip6kit.engine.EngineEvent;
 import org.mip6kit.engine.MobileNodeEngine;

@@ -1,4 +1,4 @@
-package org.mip6kit.cli;
+package org.mip6kit.daemon.testing;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import org.mip6kit.engine.BindingRecord;
 import org.mip6kit.engine.EngineEvent;
@@ -22,24 +23,24 @@ import org.mip6kit.wire.Ipv6Address;
 
 /**
  * A {@link HomeAgentEngine} on real time and UDP {@code [::1]:<ephemeral>}, with the
- * {@code mn-test-nai} provider accepting {@code mn1@example.org}: the peer a mobile node daemon
- * test registers with.
+ * {@link NaiTestProvider} accepting {@value #NAI}: the peer a mobile node daemon test registers
+ * with.
  */
-final class MnLoopbackHomeAgent implements AutoCloseable {
+public final class LoopbackHomeAgent implements AutoCloseable {
 
-    static final Ipv6Address ADDRESS = Ipv6Address.parse("2001:db8:1::1");
-    static final HomePrefix PREFIX = HomePrefix.parse("2001:db8:1::/64");
-    static final String NAI = "mn1@example.org";
+    public static final Ipv6Address ADDRESS = Ipv6Address.parse("2001:db8:1::1");
+    public static final HomePrefix PREFIX = HomePrefix.parse("2001:db8:1::/64");
+    public static final String NAI = "mn1@example.org";
 
     private final ExecutorScheduler scheduler = new ExecutorScheduler("test-ha", 2);
     private final AtomicReference<InetSocketAddress> bound = new AtomicReference<>();
     private final List<EngineEvent> events = new CopyOnWriteArrayList<>();
     private final HomeAgentEngine engine;
 
-    MnLoopbackHomeAgent() throws Exception {
+    public LoopbackHomeAgent() throws Exception {
         UdpTransport.Config udp = new UdpTransport.Config(InetAddress.getByName("::1"), 0, 0);
         engine = HomeAgentEngine.builder()
-                .provider(new MnTestProvider(), ConfigSection.of("security." + MnTestProvider.NAME, null,
+                .provider(new NaiTestProvider(), ConfigSection.of("security." + NaiTestProvider.NAME, null,
                         Map.of("nais", List.of(NAI))))
                 .settings(HomeAgentSettings.defaults(ADDRESS, PREFIX))
                 .transports(() -> {
@@ -54,20 +55,20 @@ final class MnLoopbackHomeAgent implements AutoCloseable {
         engine.start();
     }
 
-    int port() {
+    public int port() {
         return bound.get().getPort();
     }
 
-    Optional<BindingRecord> binding(Ipv6Address homeAddress) {
+    public Optional<BindingRecord> binding(Ipv6Address homeAddress) {
         return engine.binding(homeAddress).filter(BindingRecord::isBound);
     }
 
-    List<EngineEvent> events() {
+    public List<EngineEvent> events() {
         return events;
     }
 
     /** Polls {@code condition} every 20 ms for up to {@code limit}; true once it holds. */
-    static boolean eventually(java.util.function.BooleanSupplier condition, Duration limit) throws InterruptedException {
+    public static boolean eventually(BooleanSupplier condition, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {

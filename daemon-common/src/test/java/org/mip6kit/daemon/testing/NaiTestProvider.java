@@ -1,4 +1,4 @@
-package org.mip6kit.mn;
+package org.mip6kit.daemon.testing;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BindingChange;
@@ -40,22 +41,29 @@ import org.mip6kit.wire.MobilityMessage;
 import org.mip6kit.wire.MobilityOption;
 
 /**
- * A test-only provider, {@code test-nai}: it names the node (the MN-ID option, RFC 4283, in
- * every Binding Update) and protects nothing, so daemon tests can run the real engines over
- * real sockets without keys. The home agent accepts a Binding Update only when it carries an
- * NAI listed in its {@code nais} key, which is enough to tell a configured node from a stranger.
+ * A test-only provider, {@value #NAME}: it names the node (the MN-ID option, RFC 4283, in every
+ * Binding Update) and protects nothing, so daemon tests can run the real engines over real
+ * sockets without keys. The home agent accepts a Binding Update only when it carries an NAI it
+ * was configured to accept: any NAI in its {@code realm}, or one listed in its {@code nais} (one
+ * key or the other, never both); that is enough to tell a configured node from a stranger.
  *
  * <pre>
  * security:
  *   provider: test-nai
  *   test-nai: { nai: mn1@example.org }          # mobile node
- *   test-nai: { nais: [mn1@example.org] }       # home agent
+ *   test-nai: { realm: example.org }            # home agent, by realm
+ *   test-nai: { nais: [mn1@example.org] }       # home agent, by list
  * </pre>
+ *
+ * <p>Shared through daemon-common's test-jar. Tests hand it to an engine or daemon directly, or
+ * find it through a {@code META-INF/services} entry: reference-ha's and reference-mn's test
+ * resources list it, and cli's process tests write one for the process they launch. The test-jar
+ * itself registers nothing, so no consumer sees it unless it asks.
  */
-public final class NaiOnlyTestProvider implements SecurityProviderFactory {
+public final class NaiTestProvider implements SecurityProviderFactory {
 
     public static final String NAME = "test-nai";
-    private static final ReplyContext REPLY = () -> "test-nai";
+    private static final ReplyContext REPLY = () -> NAME;
 
     @Override
     public ProviderDescriptor descriptor() {
@@ -71,8 +79,8 @@ public final class NaiOnlyTestProvider implements SecurityProviderFactory {
             @Override
             public CompletionStage<BootstrapResult> bootstrap(BootstrapRequest want) {
                 if (want.configuredHomeAddress().isEmpty() || want.configuredHomeAgent().isEmpty()) {
-                    return CompletableFuture.failedFuture(new IllegalStateException(
-                            "test-nai assigns nothing: configure mobile-node.home-address and mobile-node.home-agent"));
+                    return CompletableFuture.failedFuture(new IllegalStateException(NAME
+                            + " assigns nothing: configure mobile-node.home-address and mobile-node.home-agent"));
                 }
                 return CompletableFuture.completedFuture(new BootstrapResult(me, want.configuredHomeAddress(),
                         Optional.empty(), Optional.empty(), want.configuredHomeAgent().get(), Optional.empty()));
@@ -80,7 +88,7 @@ public final class NaiOnlyTestProvider implements SecurityProviderFactory {
 
             @Override
             public SignallingPath path(TransportFactory engineTransports) {
-                return new Path(context.codec(), engineTransports.open(), me, Set.of());
+                return new Path(context.codec(), engineTransports.open(), me, null);
             }
 
             @Override
@@ -90,7 +98,7 @@ public final class NaiOnlyTestProvider implements SecurityProviderFactory {
 
             @Override
             public RejectAction onRejected(BindingAckStatus status, Inbound verifiedAcknowledgement) {
-                return new RejectAction.GiveUp("test-nai never retries a refusal");
+                return new RejectAction.GiveUp(NAME + " never retries a refusal");
             }
 
             @Override
@@ -101,12 +109,11 @@ public final class NaiOnlyTestProvider implements SecurityProviderFactory {
 
     @Override
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
-        config.allowOnly(Set.of("nais"));
-        Set<String> nais = Set.copyOf(config.strings("nais"));
+        Accepted accepted = Accepted.from(config);
         return new HomeAgentSecurity() {
             @Override
             public SignallingPath path(TransportFactory engineTransports) {
-                return new Path(context.codec(), engineTransports.open(), null, nais);
+                return new Path(context.codec(), engineTransports.open(), null, accepted);
             }
 
             @Override
@@ -129,8 +136,24 @@ public final class NaiOnlyTestProvider implements SecurityProviderFactory {
         };
     }
 
-    /** The mobile node's path when {@code me} is set, the home agent's otherwise. */
-    private record Path(MobilityHeaderCodec codec, SignallingTransport transport, Identity me, Set<String> nais)
+    /** The NAIs a home agent accepts, and how to say so in a drop reason. */
+    private record Accepted(Predicate<String> test, String description) {
+
+        /** {@code nais} when that key is present, {@code realm} otherwise; the other key is unknown. */
+        static Accepted from(ConfigSection config) throws ProviderConfigException {
+            if (config.has("nais")) {
+                config.allowOnly(Set.of("nais"));
+                Set<String> nais = Set.copyOf(config.strings("nais"));
+                return new Accepted(nais::contains, "listed in nais");
+            }
+            config.allowOnly(Set.of("realm"));
+            String realm = config.string("realm");
+            return new Accepted(nai -> nai.endsWith("@" + realm), "in realm " + realm);
+        }
+    }
+
+    /** The mobile node's path when {@code me} is set, the home agent's (with {@code accepted}) otherwise. */
+    private record Path(MobilityHeaderCodec codec, SignallingTransport transport, Identity me, Accepted accepted)
             implements SignallingPath {
 
         @Override
@@ -145,13 +168,17 @@ public final class NaiOnlyTestProvider implements SecurityProviderFactory {
                         received.addressing().source().toString()), REPLY);
             }
             if (!(decoded instanceof BindingUpdate)) {
-                return Verdict.drop("test-nai home agent expects only Binding Updates");
+                return Verdict.drop(NAME + " home agent expects only Binding Updates");
             }
             Optional<MobileNodeIdentifier> id = decoded.option(MobileNodeIdentifier.class);
-            if (id.isEmpty() || !id.get().isNai() || !nais.contains(id.get().nai())) {
-                return Verdict.drop("test-nai: no MN-ID option with a configured NAI");
+            if (id.isEmpty() || !id.get().isNai()) {
+                return Verdict.drop(NAME + ": no MN-ID option with an NAI");
             }
-            return Verdict.accept(Identity.nai(id.get().nai()), REPLY);
+            String nai = id.get().nai();
+            if (!accepted.test().test(nai)) {
+                return Verdict.drop(NAME + ": NAI " + nai + " is not " + accepted.description());
+            }
+            return Verdict.accept(Identity.nai(nai), REPLY);
         }
 
         @Override

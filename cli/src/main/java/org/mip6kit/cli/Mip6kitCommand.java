@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 DecodeCommand.class,
                 HaCommand.class,
                 MnCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'mip6kit help COMMAND' or 'mip6kit COMMAND --help' for a command's options."})

@@ -1,0 +1,201 @@
+package org.mip6kit.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.mip6kit.daemon.CapturingTransport;
+import org.mip6kit.daemon.PacketCapture;
+import org.mip6kit.engine.ExecutorScheduler;
+import org.mip6kit.engine.HomeAgentEngine;
+import org.mip6kit.engine.HomeAgentSettings;
+import org.mip6kit.provider.auth4285.AuthOption4285Provider;
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.SignallingTransport;
+import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.transport.UdpTransport;
+
+/**
+ * The forked JVM under load: a real {@link HomeAgentEngine} with {@code auth-option-4285} on a
+ * {@link UdpTransport} — built the way the reference daemon builds it — and, on a second port
+ * of the same JVM, the ceiling: a raw UDP echo that sends every datagram back unchanged
+ * without any Mobile IPv6 work. Only this JVM's heap is measured, so the load generator's own
+ * state does not count.
+ *
+ * <p>Talks to the load generator over standard input and output, one line each way:
+ * <pre>
+ * → READY ha=PORT echo=PORT pid=PID heapBefore=B heapAfterBuild=B buildMillis=MS
+ * ← heap          → HEAP used=B bindings=N providerState=N replayHolds=N
+ * ← restart       → RESTARTED buildMillis=MS used=B   (a new engine, same key table, same port)
+ * ← counters      → COUNTERS received=.. accepted=.. rejected=.. dropped=.. refused=.. malformed=..
+ * ← quit          (exits)
+ * </pre>
+ * Arguments: {@code --key-table FILE [--max-bindings N] [--pcap FILE]}.
+ */
+public final class HomeAgentServer {
+
+    private final Path keyTable;
+    private final int maxBindings;
+    private final PacketCapture capture;
+    private ExecutorScheduler scheduler;
+    private HomeAgentEngine engine;
+    private int port;
+
+    private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture) {
+        this.keyTable = keyTable;
+        this.maxBindings = maxBindings;
+        this.capture = capture;
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadGenerator.quietLogging();
+        Path keyTable = null;
+        int maxBindings = 2_100_000;
+        Path pcap = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--key-table" -> keyTable = Path.of(args[++i]);
+                case "--max-bindings" -> maxBindings = Integer.parseInt(args[++i]);
+                case "--pcap" -> pcap = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (keyTable == null) {
+            throw new IllegalArgumentException("--key-table is required");
+        }
+        PacketCapture capture = pcap == null ? null : PacketCapture.open(pcap, Clock.systemUTC());
+        HomeAgentServer server = new HomeAgentServer(keyTable, maxBindings, capture);
+        long heapBefore = usedHeapAfterGc();
+        long t0 = System.nanoTime();
+        server.startEngine();
+        long buildMillis = (System.nanoTime() - t0) / 1_000_000;
+        long heapAfterBuild = usedHeapAfterGc();
+        DatagramChannel echo = startEcho();
+        int echoPort = ((InetSocketAddress) echo.getLocalAddress()).getPort();
+        say("READY ha=" + server.port + " echo=" + echoPort + " pid=" + ProcessHandle.current().pid()
+                + " heapBefore=" + heapBefore + " heapAfterBuild=" + heapAfterBuild + " buildMillis=" + buildMillis);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            switch (line.trim()) {
+                case "heap" -> {
+                    long used = usedHeapAfterGc();
+                    say("HEAP used=" + used + " bindings=" + server.engine.bindingCount() + " providerState="
+                            + server.engine.providerStateCount() + " replayHolds=" + server.engine.replayHoldCount());
+                }
+                case "restart" -> {
+                    server.stopEngine();
+                    long t1 = System.nanoTime();
+                    server.startEngine();
+                    long ms = (System.nanoTime() - t1) / 1_000_000;
+                    say("RESTARTED buildMillis=" + ms + " used=" + usedHeapAfterGc());
+                }
+                case "counters" -> {
+                    HomeAgentEngine.Counters c = server.engine.counters();
+                    say("COUNTERS received=" + c.received() + " accepted=" + c.accepted() + " rejected="
+                            + c.rejected() + " dropped=" + c.dropped() + " refused=" + c.refused() + " malformed="
+                            + c.malformed() + " sendFailures=" + c.sendFailures());
+                }
+                case "quit" -> {
+                    server.stopEngine();
+                    echo.close();
+                    if (capture != null) {
+                        capture.close();
+                    }
+                    say("BYE");
+                    System.exit(0);
+                }
+                default -> say("ERROR unknown command " + line);
+            }
+        }
+        System.exit(0);
+    }
+
+    private void startEngine() throws Exception {
+        scheduler = new ExecutorScheduler("bench-ha", 1);
+        InetAddress loopback = InetAddress.getByName("::1");
+        UdpTransport.Config udp = new UdpTransport.Config(loopback, port, 4 << 20);
+        AtomicReference<UdpTransport> opened = new AtomicReference<>();
+        TransportFactory transports = () -> {
+            UdpTransport u = UdpTransport.open(udp);
+            opened.set(u);
+            SignallingTransport t = u;
+            if (capture != null) {
+                t = new CapturingTransport(u, u.localAddress(), capture);
+            }
+            return t;
+        };
+        HomeAgentSettings settings = HomeAgentSettings.defaults(NodeKeys.HOME_AGENT, HomePrefix.parse(NodeKeys.HOME_PREFIX))
+                .withMaxBindings(maxBindings);
+        ConfigSection section = ConfigSection.of("security." + AuthOption4285Provider.NAME, null,
+                Map.of("key-table", keyTable.toString()));
+        engine = HomeAgentEngine.builder()
+                .provider(new AuthOption4285Provider(), section)
+                .settings(settings)
+                .transports(transports)
+                .clock(Clock.systemUTC())
+                .scheduler(scheduler)
+                .build();
+        engine.start();
+        port = opened.get().localAddress().getPort();
+    }
+
+    private void stopEngine() {
+        engine.close();
+        scheduler.shutdown(Duration.ofSeconds(2));
+        engine = null;
+    }
+
+    /** The ceiling: every datagram goes back to its sender unchanged, on one thread, no parsing. */
+    private static DatagramChannel startEcho() throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+        ch.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+        Thread t = new Thread(() -> {
+            ByteBuffer buf = ByteBuffer.allocateDirect(65535);
+            try {
+                while (true) {
+                    buf.clear();
+                    InetSocketAddress from = (InetSocketAddress) ch.receive(buf);
+                    buf.flip();
+                    ch.send(buf, from);
+                }
+            } catch (ClosedChannelException e) {
+                // closed on quit
+            } catch (IOException e) {
+                System.err.println("echo stopped: " + e);
+            }
+        }, "bench-echo");
+        t.setDaemon(true);
+        t.start();
+        return ch;
+    }
+
+    /** Used heap after two full collections (the JVM's own accounting, MemoryMXBean). */
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -46,6 +46,9 @@ public final class EngineEvents {
             }
         }
         if (event.kind().isFailure()) {
+            if (!log.isWarnEnabled()) {
+                return;
+            }
             if (failureLines.tryAcquire()) {
                 long dropped = suppressed.getAndSet(0);
                 if (dropped > 0) {
@@ -56,7 +59,7 @@ public final class EngineEvents {
             } else {
                 suppressed.incrementAndGet();
             }
-        } else {
+        } else if (log.isInfoEnabled()) {
             log.info("{}", event.toLogLine());
         }
     }

@@ -24,8 +24,8 @@ import org.mip6kit.wire.MobilityHeaderCodec;
  *   MH Data       = Mobility Header octets from Payload Proto up to and including the SPI of
  *                   the authentication option, with the Checksum field taken as 0
  * </pre>
- * One {@link Mac}, initialised with this key, is kept per thread and reused, so the hot path
- * allocates only the 12-octet result.
+ * One {@link Mac} per thread and algorithm is reused, keyed with this association's key for each
+ * message, so the hot path allocates only the 12-octet result.
  *
  * <p>Thread-safe. {@link #toString()} names the SPI and NAI only; the key is never shown.
  */
@@ -38,12 +38,12 @@ final class SecurityAssociation {
 
     private static final byte[] ZERO_CHECKSUM = new byte[2];
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[32 + 20]);
+    private static final ThreadLocal<Mac[]> MACS = ThreadLocal.withInitial(() -> new Mac[Algorithm.values().length]);
 
     private final String nai;
     private final long spi;
     private final Algorithm algorithm;
     private final SecretKeySpec key;
-    private final ThreadLocal<Mac> macs;
 
     SecurityAssociation(String nai, long spi, Algorithm algorithm, byte[] keyBytes) {
         if (nai == null || nai.isEmpty()) {
@@ -59,8 +59,7 @@ final class SecurityAssociation {
         this.spi = spi;
         this.algorithm = algorithm;
         this.key = new SecretKeySpec(keyBytes, algorithm.jcaName());
-        this.macs = ThreadLocal.withInitial(this::newMac);
-        newMac(); // fail now, not on the first message, if the JVM lacks the algorithm
+        mac(algorithm, key); // fail now, not on the first message, if the JVM lacks the algorithm
     }
 
     String nai() {
@@ -110,7 +109,7 @@ final class SecurityAssociation {
     }
 
     private void digest(AuthenticatedAddresses addresses, byte[] mh, int optionOffset, byte[] scratch) {
-        Mac mac = macs.get();
+        Mac mac = mac(algorithm, key);
         addresses.careOf().writeTo(scratch, 0);
         addresses.homeAddress().writeTo(scratch, 16);
         int end = optionOffset + MobilityMessageAuthentication.OFFSET_AFTER_SPI;
@@ -125,9 +124,20 @@ final class SecurityAssociation {
         }
     }
 
-    private Mac newMac() {
+    /**
+     * This thread's {@link Mac} for {@code algorithm}, keyed with {@code key}. One instance per
+     * thread and algorithm, re-keyed per message: a home agent with a million associations keeps
+     * a million small key specs, not a million {@code Mac} objects per thread (re-keying an HMAC
+     * costs two block compressions).
+     */
+    private static Mac mac(Algorithm algorithm, SecretKeySpec key) {
+        Mac[] perAlgorithm = MACS.get();
         try {
-            Mac mac = Mac.getInstance(algorithm.jcaName());
+            Mac mac = perAlgorithm[algorithm.ordinal()];
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm.jcaName());
+                perAlgorithm[algorithm.ordinal()] = mac;
+            }
             mac.init(key);
             return mac;
         } catch (GeneralSecurityException e) {

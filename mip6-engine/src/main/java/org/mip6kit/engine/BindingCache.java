@@ -19,7 +19,8 @@ import org.mip6kit.wire.SequenceNumber;
 /**
  * The home agent's binding cache: an open-addressing hash table over primitive arrays keyed
  * by home address, sized for a million entries without an object per entry. Addresses are
- * stored as pairs of {@code long}s, identities as interned {@code int}s, IPv4 outer endpoints
+ * stored as pairs of {@code long}s, identities as references to the provider's own
+ * {@link Identity} objects (4 octets a slot with compressed references), IPv4 outer endpoints
  * packed into one {@code long} (an IPv6 outer endpoint, rare, goes to a side map). Expiry is
  * found by {@link #sweep}, a linear scan the engine runs once per tick, instead of one timer
  * per entry.
@@ -40,7 +41,6 @@ final class BindingCache {
     private static final long OUTER_SIDE = 1L << 61;
 
     private final int maxEntries;
-    private final IdentityTable identities = new IdentityTable();
     private final Map<Ipv6Address, InetSocketAddress> ipv6Outer = new HashMap<>();
 
     private byte[] state;
@@ -50,7 +50,7 @@ final class BindingCache {
     private long[] coaLo;
     private int[] seqAndLifetime;
     private long[] expiresAtMillis;
-    private int[] identity;
+    private Identity[] identity;
     private long[] outer;
     private int mask;
     private int live;
@@ -82,7 +82,7 @@ final class BindingCache {
         coaLo = new long[size];
         seqAndLifetime = new int[size];
         expiresAtMillis = new long[size];
-        identity = new int[size];
+        identity = new Identity[size];
         outer = new long[size];
         mask = size - 1;
     }
@@ -116,7 +116,7 @@ final class BindingCache {
 
     synchronized Optional<Identity> ownerOf(Ipv6Address hoa) {
         int i = find(hoa.high(), hoa.low());
-        return i < 0 ? Optional.empty() : Optional.of(identities.get(identity[i]));
+        return i < 0 ? Optional.empty() : Optional.of(identity[i]);
     }
 
     /** Whether a new entry (not an update of an existing one) still fits. */
@@ -141,15 +141,14 @@ final class BindingCache {
             }
             i = insertSlot(hoa.high(), hoa.low());
             live++;
-            identity[i] = identities.acquire(r.identity());
+            identity[i] = r.identity();
         } else {
             if (state[i] == HOLD) {
                 held--;
                 live++;
             }
-            if (!identities.get(identity[i]).equals(r.identity())) {
-                identities.release(identity[i]);
-                identity[i] = identities.acquire(r.identity());
+            if (!identity[i].equals(r.identity())) {
+                identity[i] = r.identity();
             }
         }
         state[i] = BOUND;
@@ -206,7 +205,7 @@ final class BindingCache {
         } else if (state[i] == HOLD) {
             held--;
         }
-        identities.release(identity[i]);
+        identity[i] = null;
         if ((outer[i] & OUTER_SIDE) != 0) {
             ipv6Outer.remove(Ipv6Address.of(hoaHi[i], hoaLo[i]));
         }
@@ -228,7 +227,13 @@ final class BindingCache {
 
     /** Distinct identities referenced by entries (bindings and holds). */
     synchronized int identityCount() {
-        return identities.size();
+        java.util.Set<Identity> distinct = new java.util.HashSet<>();
+        for (int i = 0; i <= mask; i++) {
+            if (state[i] == BOUND || state[i] == HOLD) {
+                distinct.add(identity[i]);
+            }
+        }
+        return distinct.size();
     }
 
     synchronized List<BindingRecord> liveBindings() {
@@ -262,7 +267,7 @@ final class BindingCache {
         long[] oCoaLo = coaLo;
         int[] oSeq = seqAndLifetime;
         long[] oExp = expiresAtMillis;
-        int[] oId = identity;
+        Identity[] oId = identity;
         long[] oOuter = outer;
         allocate(newSize);
         tombstones = 0;
@@ -321,7 +326,7 @@ final class BindingCache {
         int sl = seqAndLifetime[i];
         return new BindingRecord(state[i] == BOUND ? BindingRecord.State.BOUND : BindingRecord.State.REPLAY_HOLD,
                 hoa, Ipv6Address.of(coaHi[i], coaLo[i]), SequenceNumber.of(sl >>> 16), Lifetime.ofUnits(sl & 0xFFFF),
-                (o & FLAG_MOBILE_ROUTER) != 0, (o & FLAG_K) != 0, identities.get(identity[i]),
+                (o & FLAG_MOBILE_ROUTER) != 0, (o & FLAG_K) != 0, identity[i],
                 Instant.ofEpochMilli(expiresAtMillis[i]), peer);
     }
 }

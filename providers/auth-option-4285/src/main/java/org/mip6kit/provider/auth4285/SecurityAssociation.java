@@ -44,6 +44,7 @@ final class SecurityAssociation {
     private final long spi;
     private final Algorithm algorithm;
     private final SecretKeySpec key;
+    private final Identity identity;
 
     SecurityAssociation(String nai, long spi, Algorithm algorithm, byte[] keyBytes) {
         if (nai == null || nai.isEmpty()) {
@@ -59,6 +60,7 @@ final class SecurityAssociation {
         this.spi = spi;
         this.algorithm = algorithm;
         this.key = new SecretKeySpec(keyBytes, algorithm.jcaName());
+        this.identity = Identity.nai(nai);
         mac(algorithm, key); // fail now, not on the first message, if the JVM lacks the algorithm
     }
 
@@ -66,8 +68,9 @@ final class SecurityAssociation {
         return nai;
     }
 
+    /** The same instance every call, so the home agent's binding cache shares it instead of copying it. */
     Identity identity() {
-        return Identity.nai(nai);
+        return identity;
     }
 
     long spi() {

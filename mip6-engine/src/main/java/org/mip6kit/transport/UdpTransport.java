@@ -8,16 +8,15 @@ import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.mip6kit.spi.Addressing;
@@ -69,9 +68,11 @@ import org.slf4j.LoggerFactory;
  * raw Mobility Header socket is not allowed; RFC 5555 defines IPv4 only and other
  * implementations will not understand it.
  *
- * <p>Thread-safe. {@code send} may be called from any thread and never blocks (the channel is
- * non-blocking; a full socket buffer fails the stage). The receiver is called on the receive
- * thread, one datagram at a time.
+ * <p>Thread-safe. {@code send} may be called from any thread. The socket is in blocking mode, so
+ * the receive thread sleeps in one {@code recvfrom} per datagram (a selector costs two more
+ * system calls per datagram when traffic is light); a send therefore waits while the socket's
+ * send buffer is full, which for UDP needs a congested interface. The receiver is called on the
+ * receive thread, one datagram at a time.
  */
 public final class UdpTransport implements SignallingTransport {
 
@@ -90,7 +91,8 @@ public final class UdpTransport implements SignallingTransport {
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
     private final DatagramChannel channel;
-    private final Selector selector;
+    /** Held by the receive thread while it handles a datagram, so close() never cuts a receiver call short. */
+    private final ReentrantLock handling = new ReentrantLock();
     private final InetSocketAddress localAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder received = new LongAdder();
@@ -102,9 +104,8 @@ public final class UdpTransport implements SignallingTransport {
     private Thread receiveThread;
     private volatile Consumer<Inbound> receiver;
 
-    private UdpTransport(DatagramChannel channel, Selector selector, InetSocketAddress localAddress) {
+    private UdpTransport(DatagramChannel channel, InetSocketAddress localAddress) {
         this.channel = channel;
-        this.selector = selector;
         this.localAddress = localAddress;
     }
 
@@ -119,20 +120,15 @@ public final class UdpTransport implements SignallingTransport {
         Objects.requireNonNull(config, "config");
         InetSocketAddress endpoint = config.endpoint();
         DatagramChannel channel = null;
-        Selector selector = null;
         try {
             channel = DatagramChannel.open();
             if (config.receiveBufferBytes() > 0) {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferBytes());
             }
             channel.bind(endpoint);
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            channel.register(selector, SelectionKey.OP_READ);
             InetSocketAddress bound = OuterEndpoint.normalised((InetSocketAddress) channel.getLocalAddress());
-            return new UdpTransport(channel, selector, bound);
+            return new UdpTransport(channel, bound);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(selector);
             closeQuietly(channel);
             throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on " + endpoint + ": "
                     + e + " (is another home agent or mobile node using the port? ports below 1024 need "
@@ -173,11 +169,11 @@ public final class UdpTransport implements SignallingTransport {
 
     /**
      * Sends one datagram to {@code to.outerPeer()} holding the inner IPv6 packet built from
-     * {@code to} and {@code octets}. Never blocks. The stage fails with
+     * {@code to} and {@code octets}. Waits only while the socket's send buffer is full. The stage fails with
      * {@link IllegalArgumentException} if {@code to} has no outer peer (or an unresolved one) or
      * {@code octets} is empty or longer than {@link MobilityHeaderCodec#MAX_LENGTH}; with
      * {@link IllegalStateException} after {@link #close}; with an {@link IOException} if the
-     * operating system refuses the datagram or its buffer is full.
+     * operating system refuses the datagram.
      *
      * @throws NullPointerException if an argument is null
      */
@@ -201,11 +197,7 @@ public final class UdpTransport implements SignallingTransport {
         byte[] packet = new MobilityPacket(to.source(), to.destination(), to.homeAddressOption(),
                 to.routingHeader(), Optional.empty(), octets).toBytes();
         try {
-            if (channel.send(ByteBuffer.wrap(packet), peer) == 0) {
-                sendFailures.increment();
-                return CompletableFuture.failedFuture(new IOException("the socket's send buffer is full; the "
-                        + packet.length + "-octet datagram to " + peer + " was dropped"));
-            }
+            channel.send(ByteBuffer.wrap(packet), peer);
             sent.increment();
             return CompletableFuture.completedFuture(null);
         } catch (IOException | RuntimeException e) {
@@ -232,11 +224,25 @@ public final class UdpTransport implements SignallingTransport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        boolean locked = false;
+        try {
+            // Once the lock is ours the receive thread is asleep in recvfrom or about to see
+            // `closed`; closing the channel then wakes it without cutting a receiver call short.
+            locked = handling.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            closeQuietly(channel);
+        } finally {
+            if (locked) {
+                handling.unlock();
+            }
+        }
         Thread thread;
         synchronized (this) {
             thread = receiveThread;
         }
-        selector.wakeup();
         if (thread != null && thread != Thread.currentThread()) {
             try {
                 thread.join(CLOSE_WAIT_MILLIS);
@@ -244,8 +250,6 @@ public final class UdpTransport implements SignallingTransport {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly(channel);
-        closeQuietly(selector);
     }
 
     @Override
@@ -254,41 +258,35 @@ public final class UdpTransport implements SignallingTransport {
     }
 
     private void receiveLoop() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
-        try {
-            while (!closed.get()) {
-                selector.select();
-                selector.selectedKeys().clear();
-                drain(buffer);
-            }
-        } catch (ClosedSelectorException | ClosedChannelException e) {
-            if (!closed.get()) {
-                LOG.error("{}: socket closed under the receive loop; no more signalling is received", this, e);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!closed.get()) {
-                LOG.error("{}: receive loop stopped; no more signalling is received", this, e);
-            }
-        }
-    }
-
-    private void drain(ByteBuffer buffer) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
         while (!closed.get()) {
             buffer.clear();
             SocketAddress from;
             try {
                 from = channel.receive(buffer);
             } catch (ClosedChannelException e) {
-                throw e;
+                if (!closed.get()) {
+                    LOG.error("{}: socket closed under the receive loop; no more signalling is received", this, e);
+                }
+                return;
             } catch (IOException e) {
+                // An ICMP error reported on the socket, for instance: the next datagram may be fine.
                 LOG.warn("{}: receive failed: {}", this, e.toString());
+                continue;
+            } catch (RuntimeException e) {
+                LOG.error("{}: receive loop stopped; no more signalling is received", this, e);
                 return;
             }
-            if (from == null) {
-                return;
+            handling.lock();
+            try {
+                if (closed.get()) {
+                    return;
+                }
+                buffer.flip();
+                handle((InetSocketAddress) from, buffer);
+            } finally {
+                handling.unlock();
             }
-            buffer.flip();
-            handle((InetSocketAddress) from, buffer);
         }
     }
 

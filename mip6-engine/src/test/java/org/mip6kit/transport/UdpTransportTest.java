@@ -295,6 +295,43 @@ class UdpTransportTest {
     }
 
     @Test
+    void closeWaitsForTheReceiverCallInProgressThenStopsTheBlockedReceiveThread() throws Exception {
+        UdpTransport ha = open(loopback4());
+        java.util.concurrent.CountDownLatch inReceiver = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch mayFinish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        ha.start(in -> {
+            inReceiver.countDown();
+            try {
+                mayFinish.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.set(true);
+        });
+        DatagramSocket mn = mobileNodeSocket();
+        byte[] mh = CODEC.encode(ipv4CareOfBu(3, Ipv4Address.parse("127.0.0.1")), HOA, HA);
+        sendRaw(mn, MobilityPacket.of(HOA, HA, mh).toBytes(), ha.localAddress());
+        assertThat(inReceiver.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the receiver was called").isTrue();
+
+        Thread closer = new Thread(ha::close, "closer");
+        closer.start();
+        closer.join(300);
+        assertThat(closer.isAlive()).as("close() waits for the receiver call in progress").isTrue();
+        mayFinish.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(finished).as("the receiver call ran to its end").isTrue();
+
+        String name = "mip6-udp-" + ha.localAddress();
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals(name)))
+                .as("the receive thread, asleep in recvfrom after the call, has ended").isEmpty();
+        try (DatagramSocket rebind = new DatagramSocket(ha.localAddress())) {
+            assertThat(rebind.getLocalPort()).as("the port was released").isEqualTo(ha.localAddress().getPort());
+        }
+    }
+
+    @Test
     void startTwiceIsRefused() throws Exception {
         UdpTransport t = open(loopback4());
         t.start(in -> { });

@@ -1,6 +1,5 @@
 package org.mip6kit.provider.auth4285;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -31,6 +30,11 @@ enum Algorithm {
     }
 
     static Optional<Algorithm> byConfigName(String name) {
-        return Arrays.stream(values()).filter(a -> a.configName.equalsIgnoreCase(name)).findFirst();
+        for (Algorithm a : values()) {
+            if (a.configName.equalsIgnoreCase(name)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
     }
 }

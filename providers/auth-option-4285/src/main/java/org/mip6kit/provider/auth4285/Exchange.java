@@ -1,7 +1,5 @@
 package org.mip6kit.provider.auth4285;
 
-import java.util.OptionalLong;
-
 import org.mip6kit.spi.ReplyContext;
 
 /**
@@ -13,14 +11,14 @@ import org.mip6kit.spi.ReplyContext;
  *
  * @param association the MN-HA security association
  * @param addresses the care-of and home address of the Binding Update
- * @param echoedTimestamp the Binding Update's timestamp, when it carried a replay option
+ * @param echoed the Binding Update's replay option, or null when it carried none
  * @param sendOwnTime whether the acknowledgement carries the home agent's time instead (status 144)
  */
-record Exchange(SecurityAssociation association, AuthenticatedAddresses addresses, OptionalLong echoedTimestamp,
-                boolean sendOwnTime) implements ReplyContext {
+record Exchange(SecurityAssociation association, AuthenticatedAddresses addresses,
+                MobilityMessageReplayProtection echoed, boolean sendOwnTime) implements ReplyContext {
 
     Exchange withOwnTime() {
-        return new Exchange(association, addresses, echoedTimestamp, true);
+        return new Exchange(association, addresses, echoed, true);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,8 +51,9 @@ import org.mip6kit.wire.MobilityOption;
  * <li>its timestamp is within the replay window of the home agent's clock — else 144
  *     MIPV6-ID-MISMATCH, whose acknowledgement is authenticated and carries the home agent's
  *     own time so the mobile node can resynchronise;</li>
- * <li>the timestamp was not accepted from this node before — else silence (a byte-identical
- *     replay inside the window).</li>
+ * <li>the timestamp was not accepted under this association before, and is above the
+ *     association's replay floor — else silence (a byte-identical replay inside the window, or
+ *     possibly one; see {@link ReplayMemory}).</li>
  * </ol>
  * Accepted and refused Binding Updates alike are answered with the same security association,
  * the replay option echoed. The engine checks home-address ownership (129) and the sequence
@@ -67,6 +67,8 @@ import org.mip6kit.wire.MobilityOption;
  */
 final class HomeAgentSide implements HomeAgentSecurity {
 
+    /** Where the replay rules are explained. */
+    static final String REPLAY_DOCS = "docs/providers/auth-option-4285.md#replay";
     /** Binding Updates waiting for the AAA server at most; beyond, new ones are dropped. */
     static final int MAX_PENDING_AAA = 256;
     /** How long an AAA answer waits for the engine's verify before it is forgotten. */
@@ -83,8 +85,11 @@ final class HomeAgentSide implements HomeAgentSecurity {
     private final Map<ByteBuffer, Boolean> aaaPending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** An MN-HA association distributed by the AAA server, usable until {@code until}. */
-    private record Learned(SecurityAssociation association, Instant until) {
+    /**
+     * An MN-HA association distributed by the AAA server, usable until {@code until}, with a
+     * replay memory of its own (one row).
+     */
+    private record Learned(SecurityAssociation association, Instant until, ReplayMemory replay) {
     }
 
     /** The AAA server's answer to one held Binding Update. */
@@ -98,7 +103,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
         this.window = window;
         this.requireReplayProtection = requireReplayProtection;
         this.aaa = aaa;
-        this.replay = new ReplayMemory(context, window);
+        this.replay = new ReplayMemory(keys.size(), window);
     }
 
     @Override
@@ -112,8 +117,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
     }
 
     /**
-     * Nothing to do: replay memory is released by time (when its timestamps leave the window),
-     * not by binding changes, so it outlives a deregistration exactly as long as it must.
+     * Nothing to do: replay memory expires by time (when its timestamps leave the window), not by
+     * binding changes, so it outlives a deregistration exactly as long as it must.
      */
     @Override
     public void afterChange(BindingChange change) {
@@ -121,7 +126,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
 
     @Override
     public int perNodeStateCount() {
-        return replay.size() + learned.size() + aaaAnswers.size() + aaaPending.size();
+        return replay.size(context.clock().instant()) + learned.size() + aaaAnswers.size() + aaaPending.size();
     }
 
     @Override
@@ -139,79 +144,105 @@ final class HomeAgentSide implements HomeAgentSecurity {
         if (!(decoded instanceof BindingUpdate bu)) {
             return Verdict.drop("a home agent judges only Binding Updates, not " + decoded.type());
         }
-        List<MobilityMessageAuthentication> auths = bu.options(MobilityMessageAuthentication.class);
-        if (auths.isEmpty()) {
+        List<MobilityOption> options = bu.options();
+        MobilityMessageAuthentication auth = null;
+        int auths = 0;
+        MobilityMessageReplayProtection stamp = null;
+        MobileNodeIdentifier id = null;
+        for (int i = 0; i < options.size(); i++) {
+            MobilityOption o = options.get(i);
+            if (o instanceof MobilityMessageAuthentication a) {
+                auth = auths++ == 0 ? a : auth;
+            } else if (stamp == null && o instanceof MobilityMessageReplayProtection r) {
+                stamp = r;
+            } else if (id == null && o instanceof MobileNodeIdentifier m) {
+                id = m;
+            }
+        }
+        if (auths == 0) {
             return Verdict.drop("no Mobility Message Authentication option (RFC 4285 §5): the Binding Update is "
                     + "not authenticated");
         }
-        if (auths.size() > 1) {
-            return Verdict.drop(auths.size() + " Mobility Message Authentication options; exactly one is allowed");
+        if (auths > 1) {
+            return Verdict.drop(auths + " Mobility Message Authentication options; exactly one is allowed");
         }
-        MobilityMessageAuthentication auth = auths.get(0);
-        List<MobilityOption> options = bu.options();
         byte[] mh = in.octets();
         int at = AuthenticatorLocation.find(mh);
         if (options.get(options.size() - 1) != auth || at < 0) {
             return Verdict.drop("the Mobility Message Authentication option is not the last option (RFC 4285 §5)");
         }
         AuthenticatedAddresses addresses = AuthenticatedAddresses.forBindingUpdate(bu, in.addressing());
-        Optional<MobilityMessageReplayProtection> stamp = bu.option(MobilityMessageReplayProtection.class);
-        OptionalLong echo = stamp.isPresent() ? OptionalLong.of(stamp.get().timestamp()) : OptionalLong.empty();
         if (auth.isMnAaa()) {
-            return judgeMnAaa(bu, auth, addresses, echo);
+            return judgeMnAaa(id, auth, addresses, stamp);
         }
         if (!auth.isMnHa()) {
             return Verdict.drop("authentication subtype " + auth.subtype() + " is not MN-HA (1) or MN-AAA (2)");
         }
-        Optional<SecurityAssociation> found = association(auth.spi());
-        if (found.isEmpty()) {
-            return Verdict.drop("unknown mobility SPI " + auth.spi() + ": no security association, so no answer "
-                    + "could be authenticated");
+        SecurityAssociation sa;
+        ReplayMemory memory;
+        int row = keys.row(auth.spi());
+        if (row != KeyTable.NONE) {
+            sa = keys.association(row);
+            memory = replay;
+        } else {
+            Learned l = learned(auth.spi());
+            if (l == null) {
+                return Verdict.drop("unknown mobility SPI " + auth.spi() + ": no security association, so no answer "
+                        + "could be authenticated");
+            }
+            sa = l.association();
+            memory = l.replay();
+            row = 0;
         }
-        SecurityAssociation sa = found.get();
-        Exchange reply = new Exchange(sa, addresses, echo, false);
+        Exchange reply = new Exchange(sa, addresses, stamp, false);
         if (!sa.verifies(addresses, mh, at)) {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "the authenticator for SPI " + sa.spi()
                     + " does not verify over care-of " + addresses.careOf() + " and home address "
                     + addresses.homeAddress());
         }
-        Optional<MobileNodeIdentifier> id = bu.option(MobileNodeIdentifier.class);
-        if (id.isEmpty() || !id.get().isNai()) {
+        if (id == null || !id.isNai()) {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "no NAI Mobile Node Identifier option "
                     + "(RFC 4283) naming the owner of SPI " + sa.spi());
         }
-        if (!id.get().nai().equals(sa.nai())) {
+        if (!id.nai().equals(sa.nai())) {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "SPI " + sa.spi() + " belongs to "
-                    + sa.nai() + ", not to " + id.get().nai());
+                    + sa.nai() + ", not to " + id.nai());
         }
-        return checkReplay(sa.identity(), stamp, reply);
+        return checkReplay(sa.identity(), memory, row, stamp, reply);
     }
 
-    /** Steps 4–6 of the class comment, for an authenticated Binding Update. */
-    private Verdict checkReplay(Identity who, Optional<MobilityMessageReplayProtection> stamp, Exchange reply) {
-        if (stamp.isEmpty()) {
+    /**
+     * Steps 4–6 of the class comment, for a Binding Update authenticated with the association
+     * whose replay memory is row {@code row} of {@code memory}.
+     */
+    private Verdict checkReplay(Identity who, ReplayMemory memory, int row, MobilityMessageReplayProtection stamp,
+                                Exchange reply) {
+        if (stamp == null) {
             if (requireReplayProtection) {
                 return Verdict.reject(BindingAckStatus.MIPV6_MESG_ID_REQD, reply, "no Mobility Message Replay "
                         + "Protection option, and this home agent requires one (require-replay-protection)");
             }
             return Verdict.accept(who, reply);
         }
-        long ts = stamp.get().timestamp();
+        long ts = stamp.timestamp();
         Instant now = context.clock().instant();
         if (!NtpTimestamp.within(ts, now, window)) {
             return Verdict.reject(BindingAckStatus.MIPV6_ID_MISMATCH, reply.withOwnTime(), "timestamp "
                     + NtpTimestamp.toInstant(ts) + " is more than " + window.toMillis() + " ms from the home agent's "
                     + now + "; the answer carries the home agent's time");
         }
-        if (!replay.firstSeen(who, ts)) {
-            return Verdict.drop("replay: a Binding Update of " + who.value() + " with timestamp "
+        return switch (memory.record(row, ts, now)) {
+            case FIRST_SEEN -> Verdict.accept(who, reply);
+            case SEEN_BEFORE -> Verdict.drop("replay: a Binding Update of " + who.value() + " with timestamp "
                     + NtpTimestamp.hex(ts) + " was accepted before");
-        }
-        return Verdict.accept(who, reply);
+            case AT_OR_BELOW_FLOOR -> Verdict.drop("possible replay: timestamp " + NtpTimestamp.hex(ts) + " of "
+                    + who.value() + " is not newer than one this home agent had to forget after accepting "
+                    + ReplayMemory.REMEMBERED + " newer ones inside the window (see " + REPLAY_DOCS + ")");
+        };
     }
 
-    private Verdict judgeMnAaa(BindingUpdate bu, MobilityMessageAuthentication auth, AuthenticatedAddresses addresses,
-                               OptionalLong echo) {
+    private Verdict judgeMnAaa(MobileNodeIdentifier id, MobilityMessageAuthentication auth,
+                               AuthenticatedAddresses addresses, MobilityMessageReplayProtection stamp) {
         if (aaa == null) {
             return Verdict.drop("MN-AAA authentication is not enabled on this home agent (mn-aaa)");
         }
@@ -227,26 +258,30 @@ final class HomeAgentSide implements HomeAgentSecurity {
             return Verdict.drop("the AAA server refused the MN-AAA authenticator of " + outcome.request().nai()
                     + "; there is no MN-HA key to protect an answer");
         }
-        Optional<MobileNodeIdentifier> id = bu.option(MobileNodeIdentifier.class);
-        if (id.isEmpty() || !id.get().isNai() || !id.get().nai().equals(outcome.request().nai())) {
+        if (id == null || !id.isNai() || !id.nai().equals(outcome.request().nai())) {
             return Verdict.drop("the MN-ID option does not name the NAI the AAA server authenticated");
         }
-        SecurityAssociation sa;
+        Learned l;
         try {
-            sa = install(outcome.request().nai(), answer);
+            l = install(outcome.request().nai(), answer);
         } catch (IllegalArgumentException e) {
             return Verdict.drop("the AAA server's MN-HA association is unusable: " + e.getMessage());
         }
-        Exchange reply = new Exchange(sa, addresses, echo, false);
-        return checkReplay(sa.identity(), bu.option(MobilityMessageReplayProtection.class), reply);
+        SecurityAssociation sa = l.association();
+        Exchange reply = new Exchange(sa, addresses, stamp, false);
+        return checkReplay(sa.identity(), l.replay(), 0, stamp, reply);
     }
 
-    private SecurityAssociation install(String nai, AaaClient.Answer answer) {
+    /**
+     * Installs the MN-HA association the AAA server distributed. When it distributes the same SPI
+     * for the same NAI again, the replay memory carries over.
+     */
+    private Learned install(String nai, AaaClient.Answer answer) {
         long spi = answer.mnHaSpi();
         if (spi < MobilityMessageAuthentication.FIRST_UNRESERVED_SPI || spi > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("SPI " + spi + " is reserved or out of range");
         }
-        if (keys.bySpi(spi).isPresent()) {
+        if (keys.row(spi) != KeyTable.NONE) {
             throw new IllegalArgumentException("SPI " + spi + " is already in the key table");
         }
         byte[] key = answer.mnHaKey();
@@ -260,22 +295,34 @@ final class HomeAgentSide implements HomeAgentSecurity {
         if (previous != null && !previous.association().nai().equals(nai)) {
             throw new IllegalArgumentException("SPI " + spi + " belongs to " + previous.association().nai());
         }
-        Learned entry = new Learned(sa, context.clock().instant().plus(answer.lifetime()));
+        ReplayMemory memory = previous != null ? previous.replay() : new ReplayMemory(1, window);
+        Learned entry = new Learned(sa, context.clock().instant().plus(answer.lifetime()), memory);
         learned.put(spi, entry);
-        context.scheduler().schedule(answer.lifetime(), () -> learned.remove(spi, entry));
+        context.scheduler().schedule(answer.lifetime(), () -> retire(spi, entry));
         context.events().emit(new ProviderEvent("mn-ha-key-installed", Optional.of(sa.identity()), Optional.empty(),
                 "the AAA server distributed MN-HA SPI " + spi + " for " + answer.lifetime()));
-        return sa;
+        return entry;
     }
 
-    private Optional<SecurityAssociation> association(long spi) {
-        Optional<SecurityAssociation> configured = keys.bySpi(spi);
-        if (configured.isPresent()) {
-            return configured;
+    /**
+     * Forgets an AAA-distributed association once its lifetime is over and its replay memory has
+     * left the window, so a replayed MN-AAA Binding Update cannot come back with fresh memory.
+     */
+    private void retire(long spi, Learned entry) {
+        if (closed || learned.get(spi) != entry) {
+            return;
         }
+        if (entry.replay().size(context.clock().instant()) == 0) {
+            learned.remove(spi, entry);
+        } else {
+            context.scheduler().schedule(window, () -> retire(spi, entry));
+        }
+    }
+
+    /** The AAA-distributed association with {@code spi}, while its lifetime lasts. */
+    private Learned learned(long spi) {
         Learned l = learned.get(spi);
-        return l != null && context.clock().instant().isBefore(l.until()) ? Optional.of(l.association())
-                : Optional.empty();
+        return l != null && context.clock().instant().isBefore(l.until()) ? l : null;
     }
 
     private static ByteBuffer aaaKey(MobilityMessageAuthentication auth) {
@@ -394,7 +441,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
                             + "security association of the Binding Update it answers; nothing is sent");
                 }
                 Long timestamp = ex.sendOwnTime() ? Long.valueOf(NtpTimestamp.of(context.clock().instant()))
-                        : ex.echoedTimestamp().isPresent() ? Long.valueOf(ex.echoedTimestamp().getAsLong()) : null;
+                        : ex.echoed() != null ? Long.valueOf(ex.echoed().timestamp()) : null;
                 byte[] mh = Protection.protect(context.codec(), message, null, timestamp, ex.association(),
                         ex.addresses(), to);
                 return t.send(mh, to);

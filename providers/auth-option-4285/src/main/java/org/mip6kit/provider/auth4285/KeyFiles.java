@@ -75,11 +75,11 @@ final class KeyFiles {
      */
     static byte[] parseHexKey(String text, ConfigSection config, String key, String where)
             throws ProviderConfigException {
-        String hex = text.replaceAll("\\s+", "");
+        String hex = withoutSpaces(text);
         if (hex.startsWith("0x") || hex.startsWith("0X")) {
             hex = hex.substring(2);
         }
-        if (hex.isEmpty() || hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (hex.isEmpty() || hex.length() % 2 != 0 || !isHex(hex)) {
             throw config.error(key, where + " must hold the key as an even number of hexadecimal digits "
                     + "(the value is not shown)");
         }
@@ -92,5 +92,32 @@ final class KeyFiles {
                     + " octets (32 to 128 hexadecimal digits), e.g. from: openssl rand -hex 20");
         }
         return bytes;
+    }
+
+    /** White space as a regular expression's {@code \s} knows it: space, tab, line feed, VT, form feed, CR. */
+    static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    private static String withoutSpaces(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isSpace(c)) {
+                out = out != null ? out : new StringBuilder(s.length()).append(s, 0, i);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -4,12 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.Identity;
@@ -32,48 +33,138 @@ import org.mip6kit.spi.ProviderConfigException;
  * digits (16–64 octets), or {@code key-file=} and a file holding those digits (relative paths
  * are resolved against the table's directory). The table and every key file must be private to
  * their owner ({@code chmod 600}).
+ *
+ * <h2>Layout</h2>
+ * A home agent may hold a million rows, so a row is a position in parallel arrays, not an
+ * object: the SPI, the algorithm, the owner's {@link Identity} (one per NAI, shared by that NAI's
+ * rows and by the engine's binding cache), and the key as a slice of one array holding every
+ * key. An open-addressing {@code int[]} maps an SPI to its row. {@link SecurityAssociation} is a
+ * view of one row. Immutable once built; thread-safe.
  */
 final class KeyTable {
 
     static final Set<String> ROW_KEYS = Set.of("nai", "spi", "algorithm", "key", "key-file");
 
-    private final Map<Long, SecurityAssociation> bySpi;
+    /** What {@link #row} returns for an SPI the table does not hold. */
+    static final int NONE = -1;
 
-    private KeyTable(Map<Long, SecurityAssociation> bySpi) {
-        this.bySpi = Collections.unmodifiableMap(bySpi);
+    private static final Algorithm[] ALGORITHMS = Algorithm.values();
+    private static final AtomicLong SERIALS = new AtomicLong();
+
+    /** Tells this table from every other in the JVM, without holding a reference to it. */
+    final long serial = SERIALS.incrementAndGet();
+
+    private final int size;
+    private final int[] spis;
+    private final byte[] algorithms;
+    private final Identity[] owners;
+    /** Row {@code r}'s key is {@code keys[keyStart[r] .. keyStart[r + 1])}. */
+    private final int[] keyStart;
+    private final byte[] keys;
+    /** Open addressing, linear probing: row + 1, or 0 for an empty slot. */
+    private final int[] index;
+
+    private KeyTable(Builder b) {
+        this.size = b.size;
+        this.spis = Arrays.copyOf(b.spis, size);
+        this.algorithms = Arrays.copyOf(b.algorithms, size);
+        this.owners = Arrays.copyOf(b.owners, size);
+        this.keyStart = Arrays.copyOf(b.keyStart, size + 1);
+        this.keys = Arrays.copyOf(b.keys, keyStart[size]);
+        this.index = indexOf(spis, size, size * 3 / 2 + 1);
     }
 
     /** An empty table. */
     static KeyTable empty() {
-        return new KeyTable(new LinkedHashMap<>());
+        return new Builder().build();
+    }
+
+    /** A table of one row, for an association that is not read from a table (a mobile node's, or one an AAA server distributed). */
+    static KeyTable of(String nai, long spi, Algorithm algorithm, byte[] keyBytes) {
+        Builder b = new Builder();
+        b.add(nai, spi, algorithm, keyBytes);
+        return b.build();
+    }
+
+    /** The row of {@code spi}, or {@link #NONE}. Allocates nothing. */
+    int row(long spi) {
+        if (spi < 0 || spi > 0xFFFF_FFFFL) {
+            return NONE;
+        }
+        return find(index, spis, (int) spi);
     }
 
     Optional<SecurityAssociation> bySpi(long spi) {
-        return Optional.ofNullable(bySpi.get(spi));
+        int r = row(spi);
+        return r == NONE ? Optional.empty() : Optional.of(association(r));
     }
 
-    /** The associations of {@code nai}, oldest first (in the order they were listed). */
+    /** A view of row {@code row}. */
+    SecurityAssociation association(int row) {
+        return new SecurityAssociation(this, row);
+    }
+
+    /**
+     * The associations of {@code nai}, oldest first (in the order they were listed), in a table
+     * of their own: a mobile node keeps no other node's key a shared table may list.
+     */
     List<SecurityAssociation> forNai(String nai) {
-        return bySpi.values().stream().filter(sa -> sa.nai().equals(nai)).toList();
-    }
-
-    List<SecurityAssociation> all() {
-        return List.copyOf(bySpi.values());
+        Builder own = new Builder();
+        for (int r = 0; r < size; r++) {
+            if (owners[r].value().equals(nai)) {
+                own.copyRow(this, r);
+            }
+        }
+        KeyTable t = own.build();
+        List<SecurityAssociation> out = new ArrayList<>(t.size);
+        for (int r = 0; r < t.size; r++) {
+            out.add(t.association(r));
+        }
+        return List.copyOf(out);
     }
 
     int size() {
-        return bySpi.size();
+        return size;
+    }
+
+    long spi(int row) {
+        return spis[row] & 0xFFFF_FFFFL;
+    }
+
+    Identity owner(int row) {
+        return owners[row];
+    }
+
+    Algorithm algorithm(int row) {
+        return ALGORITHMS[algorithms[row]];
+    }
+
+    /** Where row {@code row}'s key starts in {@link #keyMaterial()}. */
+    int keyOffset(int row) {
+        return keyStart[row];
+    }
+
+    int keyLength(int row) {
+        return keyStart[row + 1] - keyStart[row];
+    }
+
+    /** Every key, back to back; never copied out, logged or shown. */
+    byte[] keyMaterial() {
+        return keys;
     }
 
     /** This table plus {@code other}'s rows; an SPI in both is an error at {@code config.key}. */
     KeyTable plus(KeyTable other, ConfigSection config, String key) throws ProviderConfigException {
-        Map<Long, SecurityAssociation> merged = new LinkedHashMap<>(bySpi);
-        for (SecurityAssociation sa : other.bySpi.values()) {
-            if (merged.putIfAbsent(sa.spi(), sa) != null) {
-                throw config.error(key, "SPI " + sa.spi() + " is listed twice; an SPI names one security association");
+        Builder merged = new Builder();
+        for (KeyTable t : List.of(this, other)) {
+            for (int r = 0; r < t.size; r++) {
+                if (!merged.copyRow(t, r)) {
+                    throw config.error(key, "SPI " + t.spi(r) + " is listed twice; an SPI names one security "
+                            + "association");
+                }
             }
         }
-        return new KeyTable(merged);
+        return merged.build();
     }
 
     /**
@@ -82,10 +173,14 @@ final class KeyTable {
      */
     static KeyTable readFile(Path file, ConfigSection config, String key) throws ProviderConfigException {
         String text = KeyFiles.readPrivate(file, config, key, "key table");
-        Map<Long, SecurityAssociation> rows = new LinkedHashMap<>();
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
+        Builder rows = new Builder();
+        int lineNumber = 0;
+        for (int start = 0; start <= text.length(); ) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            start = end + 1;
+            lineNumber++;
             int hash = line.indexOf('#');
             if (hash >= 0) {
                 line = line.substring(0, hash);
@@ -94,8 +189,8 @@ final class KeyTable {
             if (line.isEmpty()) {
                 continue;
             }
-            String where = "key table " + file + " line " + (i + 1);
-            String[] f = line.split("\\s+");
+            String where = "key table " + file + " line " + lineNumber;
+            String[] f = fields(line);
             if (f.length != 4) {
                 throw config.error(key, where + " has " + f.length + " fields; a row is: NAI SPI ALGORITHM "
                         + "key=HEX | key-file=PATH (see " + KeyFiles.DOCS + ")");
@@ -110,13 +205,13 @@ final class KeyTable {
             } else {
                 throw config.error(key, where + ": the fourth field must be key=HEX or key-file=PATH");
             }
-            SecurityAssociation sa = association(f[0], f[1], f[2], keyBytes, config, key, where);
-            if (rows.putIfAbsent(sa.spi(), sa) != null) {
-                throw config.error(key, where + ": SPI " + sa.spi() + " is listed twice; an SPI names one "
+            long spi = addRow(rows, f[0], f[1], f[2], keyBytes, config, key, where);
+            if (spi != NONE) {
+                throw config.error(key, where + ": SPI " + spi + " is listed twice; an SPI names one "
                         + "security association");
             }
         }
-        return new KeyTable(rows);
+        return rows.build();
     }
 
     /**
@@ -126,24 +221,19 @@ final class KeyTable {
      */
     static KeyTable readRows(List<ConfigSection> rows, ConfigSection parent, String listKey)
             throws ProviderConfigException {
-        Map<Long, SecurityAssociation> out = new LinkedHashMap<>();
+        Builder out = new Builder();
         for (ConfigSection row : rows) {
             row.allowOnly(ROW_KEYS);
-            SecurityAssociation sa = readRow(row);
-            if (out.putIfAbsent(sa.spi(), sa) != null) {
-                throw row.error("spi", sa.spi() + " is listed twice; an SPI names one security association");
+            String nai = row.string("nai");
+            String spi = row.string("spi");
+            String algorithm = row.optionalString("algorithm").orElse(Algorithm.HMAC_SHA1.configName());
+            byte[] keyBytes = readKey(row);
+            long twice = addRow(out, nai, spi, algorithm, keyBytes, row, "spi", "");
+            if (twice != NONE) {
+                throw row.error("spi", twice + " is listed twice; an SPI names one security association");
             }
         }
-        return new KeyTable(out);
-    }
-
-    /** One association from a section with {@code nai}, {@code spi}, {@code algorithm}, {@code key} or {@code key-file}. */
-    static SecurityAssociation readRow(ConfigSection row) throws ProviderConfigException {
-        String nai = row.string("nai");
-        String spi = row.string("spi");
-        String algorithm = row.optionalString("algorithm").orElse(Algorithm.HMAC_SHA1.configName());
-        byte[] keyBytes = readKey(row);
-        return association(nai, spi, algorithm, keyBytes, row, "spi", "");
+        return out.build();
     }
 
     /** The key from {@code key} (then the configuration file must be private) or {@code key-file}. */
@@ -165,21 +255,24 @@ final class KeyTable {
                 "key-file", "the key file " + keyFile);
     }
 
-    private static SecurityAssociation association(String nai, String spiText, String algorithmText, byte[] keyBytes,
-                                                   ConfigSection config, String key, String where)
-            throws ProviderConfigException {
-        String prefix = where.isEmpty() ? "" : where + ": ";
+    /**
+     * Checks one row's fields and adds it to {@code rows}, zeroing {@code keyBytes} in every case.
+     * Returns {@link #NONE}, or the SPI when the table already holds it.
+     */
+    private static long addRow(Builder rows, String nai, String spiText, String algorithmText, byte[] keyBytes,
+                               ConfigSection config, String key, String where) throws ProviderConfigException {
         try {
-            checkNai(nai);
-        } catch (IllegalArgumentException e) {
-            throw config.error(key, prefix + "NAI '" + printable(nai) + "' " + e.getMessage());
-        }
-        long spi = parseSpi(spiText, config, key, prefix);
-        Algorithm algorithm = Algorithm.byConfigName(algorithmText).orElseThrow(() -> config.error(key, prefix
-                + "algorithm '" + printable(algorithmText) + "' is not supported; RFC 4285 defines "
-                + Algorithm.HMAC_SHA1.configName()));
-        try {
-            return new SecurityAssociation(nai, spi, algorithm, keyBytes);
+            String prefix = where.isEmpty() ? "" : where + ": ";
+            try {
+                checkNai(nai);
+            } catch (IllegalArgumentException e) {
+                throw config.error(key, prefix + "NAI '" + printable(nai) + "' " + e.getMessage());
+            }
+            long spi = parseSpi(spiText, config, key, prefix);
+            Algorithm algorithm = Algorithm.byConfigName(algorithmText).orElseThrow(() -> config.error(key, prefix
+                    + "algorithm '" + printable(algorithmText) + "' is not supported; RFC 4285 defines "
+                    + Algorithm.HMAC_SHA1.configName()));
+            return rows.add(nai, spi, algorithm, keyBytes) ? NONE : spi;
         } finally {
             Arrays.fill(keyBytes, (byte) 0);
         }
@@ -206,9 +299,30 @@ final class KeyTable {
         if (nai.getBytes(StandardCharsets.UTF_8).length > 254) {
             throw new IllegalArgumentException("is longer than the 254 octets an MN-ID option holds");
         }
-        if (nai.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("contains white space");
+        for (int i = 0; i < nai.length(); i++) {
+            if (Character.isWhitespace(nai.charAt(i))) {
+                throw new IllegalArgumentException("contains white space");
+            }
         }
+    }
+
+    /** The fields of a row: runs of characters other than white space as a regular expression's {@code \s} knows it. */
+    private static String[] fields(String line) {
+        List<String> out = new ArrayList<>(4);
+        int i = 0;
+        while (i < line.length()) {
+            while (i < line.length() && KeyFiles.isSpace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < line.length() && !KeyFiles.isSpace(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(line.substring(start, i));
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     private static Path resolve(Path table, String path) {
@@ -222,10 +336,135 @@ final class KeyTable {
         return t.length() > 80 ? t.substring(0, 80) + "…" : t;
     }
 
+    // ------------------------------------------------------------------ the SPI index
+
+    /** An index of {@code capacity} slots (more than {@code size}) of the first {@code size} SPIs. */
+    private static int[] indexOf(int[] spis, int size, int capacity) {
+        int[] index = new int[capacity];
+        for (int r = 0; r < size; r++) {
+            put(index, spis[r], r);
+        }
+        return index;
+    }
+
+    private static void put(int[] index, int spi, int row) {
+        int i = home(index, spi);
+        while (index[i] != 0) {
+            i = next(index, i);
+        }
+        index[i] = row + 1;
+    }
+
+    /** The row of {@code spi} (as an unsigned int), or {@link #NONE}. */
+    private static int find(int[] index, int[] spis, int spi) {
+        for (int i = home(index, spi); ; i = next(index, i)) {
+            int entry = index[i];
+            if (entry == 0) {
+                return NONE;
+            }
+            if (spis[entry - 1] == spi) {
+                return entry - 1;
+            }
+        }
+    }
+
+    /** Fibonacci hashing onto {@code 0 .. index.length - 1}, without a power-of-two length. */
+    private static int home(int[] index, int spi) {
+        return (int) (((spi * 0x9E37_79B9) & 0xFFFF_FFFFL) * index.length >>> 32);
+    }
+
+    private static int next(int[] index, int slot) {
+        return slot + 1 == index.length ? 0 : slot + 1;
+    }
+
+    /** The first rows only: a home agent's table may have a million. Never a key. */
     @Override
     public String toString() {
-        List<String> rows = new ArrayList<>();
-        bySpi.values().forEach(sa -> rows.add(sa.nai() + "/" + sa.spi()));
-        return "KeyTable" + rows;
+        StringBuilder s = new StringBuilder("KeyTable[");
+        for (int r = 0; r < Math.min(size, 8); r++) {
+            s.append(r == 0 ? "" : ", ").append(owners[r].value()).append('/').append(spi(r));
+        }
+        return s.append(size > 8 ? ", … " + size + " rows]" : "]").toString();
+    }
+
+    /**
+     * Collects rows while a table is read. One {@link Identity} per NAI; SPIs are checked for
+     * uniqueness as rows arrive, so the error can name the line. Arrays that held keys are
+     * zeroed when they are replaced or discarded.
+     */
+    private static final class Builder {
+        private static final String KEY_LENGTHS = "a key has " + SecurityAssociation.MIN_KEY_LENGTH + ".."
+                + SecurityAssociation.MAX_KEY_LENGTH + " octets";
+
+        private int size;
+        private int[] spis = new int[4];
+        private byte[] algorithms = new byte[4];
+        private Identity[] owners = new Identity[4];
+        private int[] keyStart = new int[5];
+        private byte[] keys = new byte[4 * 20];
+        private int[] index = new int[7];
+        private final Map<String, Identity> identities = new HashMap<>();
+        private final Set<Algorithm> checked = EnumSet.noneOf(Algorithm.class);
+
+        /** Adds a row unless its SPI is already held; false then. Copies {@code keyBytes}. */
+        boolean add(String nai, long spi, Algorithm algorithm, byte[] keyBytes) {
+            if (nai == null || nai.isEmpty()) {
+                throw new IllegalArgumentException("a security association belongs to an NAI");
+            }
+            if (keyBytes == null) {
+                throw new IllegalArgumentException(KEY_LENGTHS);
+            }
+            return add(identities.computeIfAbsent(nai, Identity::nai), spi, algorithm, keyBytes, 0, keyBytes.length);
+        }
+
+        boolean copyRow(KeyTable t, int r) {
+            Identity owner = identities.computeIfAbsent(t.owners[r].value(), n -> t.owners[r]);
+            return add(owner, t.spi(r), t.algorithm(r), t.keys, t.keyOffset(r), t.keyLength(r));
+        }
+
+        private boolean add(Identity owner, long spi, Algorithm algorithm, byte[] key, int offset, int length) {
+            if (spi < 0 || spi > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("the mobility SPI is 32 bits, got " + spi);
+            }
+            if (length < SecurityAssociation.MIN_KEY_LENGTH || length > SecurityAssociation.MAX_KEY_LENGTH) {
+                throw new IllegalArgumentException(KEY_LENGTHS);
+            }
+            if (checked.add(algorithm)) {
+                SecurityAssociation.requireAvailable(algorithm); // fail now, not on the first message
+            }
+            if (find(index, spis, (int) spi) != NONE) {
+                return false;
+            }
+            if (size == spis.length) {
+                int n = size + (size >> 1) + 1;
+                spis = Arrays.copyOf(spis, n);
+                algorithms = Arrays.copyOf(algorithms, n);
+                owners = Arrays.copyOf(owners, n);
+                keyStart = Arrays.copyOf(keyStart, n + 1);
+            }
+            if ((size + 1) * 3 / 2 >= index.length) {
+                index = indexOf(spis, size, index.length * 2 + 1);
+            }
+            int at = keyStart[size];
+            if (at + length > keys.length) {
+                byte[] grown = Arrays.copyOf(keys, Math.max(at + length, keys.length + (keys.length >> 1)));
+                Arrays.fill(keys, (byte) 0);
+                keys = grown;
+            }
+            System.arraycopy(key, offset, keys, at, length);
+            spis[size] = (int) spi;
+            algorithms[size] = (byte) algorithm.ordinal();
+            owners[size] = owner;
+            keyStart[size + 1] = at + length;
+            put(index, spis[size], size);
+            size++;
+            return true;
+        }
+
+        KeyTable build() {
+            KeyTable t = new KeyTable(this);
+            Arrays.fill(keys, (byte) 0);
+            return t;
+        }
     }
 }

@@ -62,6 +62,11 @@ public final class MobilityMessageAuthentication implements MobilityOption {
      * @param authenticator the Authentication Data, 0..250 octets
      */
     public MobilityMessageAuthentication(int subtype, long spi, byte[] authenticator) {
+        this(subtype, spi, authenticator == null ? null : authenticator.clone(), true);
+    }
+
+    /** Takes ownership of {@code authenticator} (a fresh array: the decoder's copy, or a placeholder's). */
+    private MobilityMessageAuthentication(int subtype, long spi, byte[] authenticator, boolean owned) {
         if (subtype < 0 || subtype > 255) {
             throw new IllegalArgumentException("subtype is one octet, got " + subtype);
         }
@@ -73,12 +78,12 @@ public final class MobilityMessageAuthentication implements MobilityOption {
         }
         this.subtype = subtype;
         this.spi = spi;
-        this.authenticator = authenticator.clone();
+        this.authenticator = authenticator;
     }
 
     /** An option whose authenticator (all zero) the sender fills in after encoding. */
     public static MobilityMessageAuthentication placeholder(int subtype, long spi, int authenticatorLength) {
-        return new MobilityMessageAuthentication(subtype, spi, new byte[authenticatorLength]);
+        return new MobilityMessageAuthentication(subtype, spi, new byte[authenticatorLength], true);
     }
 
     public int subtype() {
@@ -182,7 +187,7 @@ public final class MobilityMessageAuthentication implements MobilityOption {
             long spi = ((mh[offset + 1] & 0xFFL) << 24) | ((mh[offset + 2] & 0xFFL) << 16)
                     | ((mh[offset + 3] & 0xFFL) << 8) | (mh[offset + 4] & 0xFFL);
             return new MobilityMessageAuthentication(mh[offset] & 0xFF, spi,
-                    Arrays.copyOfRange(mh, offset + 5, offset + length));
+                    Arrays.copyOfRange(mh, offset + 5, offset + length), true);
         }
     };
 }

@@ -29,17 +29,35 @@ public final class NtpTimestamp {
 
     /** The instant an NTP timestamp stands for (see the class comment for the era rule). */
     public static Instant toInstant(long ntp) {
+        return Instant.ofEpochSecond(epochSecond(ntp), nano(ntp));
+    }
+
+    /**
+     * Whether {@code ntp} lies within {@code window} of {@code now}, either side, ends included:
+     * {@code |toInstant(ntp) - now| <= window}, to the nanosecond, without allocating.
+     */
+    public static boolean within(long ntp, Instant now, Duration window) {
+        long seconds = epochSecond(ntp) - now.getEpochSecond();
+        long nanos = nano(ntp) - now.getNano();
+        if (Math.abs(seconds) > window.getSeconds() + 1) {
+            return false;
+        }
+        if (window.getSeconds() > 1L << 40) {
+            return true; // longer than the whole NTP range; and window.toNanos() would overflow
+        }
+        return Math.abs(seconds * 1_000_000_000L + nanos) <= window.toNanos();
+    }
+
+    private static long epochSecond(long ntp) {
         long seconds = ntp >>> 32;
         if ((seconds & 0x8000_0000L) == 0) {
             seconds += ERA;
         }
-        long nanos = ((ntp & 0xFFFF_FFFFL) * 1_000_000_000L) >>> 32;
-        return Instant.ofEpochSecond(seconds - NTP_TO_UNIX_SECONDS, nanos);
+        return seconds - NTP_TO_UNIX_SECONDS;
     }
 
-    /** Whether {@code ntp} lies within {@code window} of {@code now}, either side, ends included. */
-    public static boolean within(long ntp, Instant now, Duration window) {
-        return Duration.between(toInstant(ntp), now).abs().compareTo(window) <= 0;
+    private static long nano(long ntp) {
+        return ((ntp & 0xFFFF_FFFFL) * 1_000_000_000L) >>> 32;
     }
 
     /** {@code 0x...} with 16 hexadecimal digits, for log lines. */

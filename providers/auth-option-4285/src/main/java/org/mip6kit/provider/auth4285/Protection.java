@@ -30,8 +30,9 @@ final class Protection {
      */
     static byte[] protect(MobilityHeaderCodec codec, MobilityMessage message, MobileNodeIdentifier identifier,
                           Long timestamp, SecurityAssociation sa, AuthenticatedAddresses addresses, Addressing to) {
-        List<MobilityOption> options = new ArrayList<>();
-        for (MobilityOption o : message.options()) {
+        List<MobilityOption> own = message.options();
+        List<MobilityOption> options = new ArrayList<>(own.size() + 3);
+        for (MobilityOption o : own) {
             if (!(o instanceof MobilityMessageAuthentication) && !(o instanceof MobilityMessageReplayProtection)
                     && !(identifier != null && o instanceof MobileNodeIdentifier)) {
                 options.add(o);

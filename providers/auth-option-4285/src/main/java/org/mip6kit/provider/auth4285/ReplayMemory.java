@@ -2,116 +2,175 @@ package org.mip6kit.provider.auth4285;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.mip6kit.spi.Identity;
-import org.mip6kit.spi.ProviderContext;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * What the home agent remembers to refuse a byte-identical replay inside the timestamp window:
- * per mobile node, the timestamps of the Binding Updates it accepted, each until it has left the
- * window (timestamp + window on the home agent's clock; after that the timestamp check refuses
- * the copy on its own). A node's memory outlives its binding — deregistration does not end it —
- * and is released once every timestamp in it has left the window, so {@link #size()} falls back
- * to zero when nodes go quiet (DESIGN.md: "replay state outlives the binding").
+ * What the home agent remembers to refuse a byte-identical replay inside the timestamp window,
+ * per security association (a row of the {@link KeyTable}): the {@value #REMEMBERED} newest
+ * timestamps it accepted under that association, and a <em>floor</em>.
  *
- * <p>Only authenticated messages create memory, so a forger cannot fill it. Thread-safe.
+ * <ul>
+ * <li>A timestamp equal to a remembered one is a replay.</li>
+ * <li>When a newly accepted timestamp finds every place taken by timestamps still inside the
+ *     window, the oldest of them (or the new one, if it is older still) is forgotten and becomes
+ *     the floor: from then on a timestamp at or below the floor is refused as a possible replay.
+ *     This fails closed. A genuine Binding Update can be refused only when it arrives after
+ *     {@value #REMEMBERED} + 1 newer ones of the same association were accepted, within one
+ *     window; the mobile node's next retransmission carries a new timestamp.</li>
+ * <li>A remembered timestamp expires when it leaves the window (timestamp + window before the
+ *     home agent's clock): the window check refuses a copy of it on its own. Expired places are
+ *     reused; there is no timer.</li>
+ * </ul>
+ *
+ * Memory lasts past deregistration and binding expiry exactly as long as it must, and
+ * {@link #size} falls back to zero when nodes go quiet (DESIGN.md: "replay state outlives the
+ * binding"). Only authenticated messages reach it, so a forger cannot fill it.
+ *
+ * <p><b>Layout.</b> {@value #STRIDE} {@code long}s per row (the floor, then the remembered
+ * timestamps), in pages of {@value #PAGE_ROWS} rows allocated when a row of the page first
+ * records a timestamp, so associations that never send cost nothing. A page stays once
+ * allocated: the memory is bounded by the key table. Timestamps are the raw 64-bit NTP values,
+ * compared as signed numbers, which orders them in time under {@link NtpTimestamp}'s era rule
+ * (1968–2104). {@link Long#MIN_VALUE} (1968) marks an empty place; it is always outside the
+ * window.
+ *
+ * <p>Thread-safe: each page is guarded by its own monitor.
  */
 final class ReplayMemory {
 
-    private final ProviderContext context;
-    private final Duration window;
-    private final Map<Identity, Node> nodes = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    /** Timestamps remembered per association, besides the floor. */
+    static final int REMEMBERED = 2;
+    /** Rows per page. */
+    static final int PAGE_ROWS = 1024;
 
-    ReplayMemory(ProviderContext context, Duration window) {
-        this.context = context;
-        this.window = window;
+    private static final int STRIDE = 1 + REMEMBERED;
+    private static final long EMPTY = Long.MIN_VALUE;
+
+    /** What {@link #record} found. */
+    enum Outcome {
+        /** Not seen before: now remembered. */
+        FIRST_SEEN,
+        /** Accepted before under this association: a replay. */
+        SEEN_BEFORE,
+        /** At or below the floor: possibly a replay of a timestamp that had to be forgotten. */
+        AT_OR_BELOW_FLOOR
+    }
+
+    private final int rows;
+    private final long windowNtp;
+    private final AtomicReferenceArray<long[]> pages;
+
+    /**
+     * @param rows the associations (rows {@code 0 .. rows - 1})
+     * @param window the replay window
+     */
+    ReplayMemory(int rows, Duration window) {
+        this.rows = rows;
+        this.windowNtp = ntpUnitsRoundedUp(window);
+        this.pages = new AtomicReferenceArray<>((rows + PAGE_ROWS - 1) / PAGE_ROWS);
     }
 
     /**
-     * Records an accepted timestamp of {@code who}; false if it was accepted before (a replay).
-     * The caller has already checked that the timestamp lies inside the window.
+     * Records that association {@code row} sent {@code ntpTimestamp}, unless it is a replay by
+     * the rules of the class comment. The caller has already checked that the timestamp lies
+     * inside the window of {@code now}. Allocates only the row's page, the first time.
      */
-    boolean firstSeen(Identity who, long ntpTimestamp) {
-        Instant now = context.clock().instant();
-        Instant forgetAt = NtpTimestamp.toInstant(ntpTimestamp).plus(window);
-        while (true) {
-            Node node = nodes.computeIfAbsent(who, k -> new Node());
-            boolean schedule;
-            synchronized (node) {
-                if (node.released) {
-                    continue; // released between the lookup and the lock: take a fresh one
-                }
-                node.forgetExpired(now);
-                if (node.seen.putIfAbsent(ntpTimestamp, forgetAt) != null) {
-                    return false;
-                }
-                if (forgetAt.isAfter(node.releaseAt)) {
-                    node.releaseAt = forgetAt;
-                }
-                schedule = !node.releaseScheduled;
-                node.releaseScheduled = true;
+    Outcome record(int row, long ntpTimestamp, Instant now) {
+        long horizon = horizon(now);
+        long[] page = page(row);
+        int floor = (row % PAGE_ROWS) * STRIDE;
+        synchronized (page) {
+            if (ntpTimestamp <= page[floor]) {
+                return Outcome.AT_OR_BELOW_FLOOR;
             }
-            if (schedule) {
-                scheduleRelease(who, node);
+            int free = -1;
+            int oldest = -1;
+            for (int i = floor + 1; i < floor + STRIDE; i++) {
+                long t = page[i];
+                if (t == ntpTimestamp) {
+                    return Outcome.SEEN_BEFORE;
+                }
+                if (t < horizon) {
+                    free = free < 0 ? i : free;
+                } else if (oldest < 0 || t < page[oldest]) {
+                    oldest = i;
+                }
             }
-            return true;
+            if (free >= 0) {
+                page[free] = ntpTimestamp;
+            } else if (ntpTimestamp < page[oldest]) {
+                page[floor] = ntpTimestamp;
+            } else {
+                page[floor] = page[oldest];
+                page[oldest] = ntpTimestamp;
+            }
+            return Outcome.FIRST_SEEN;
         }
     }
 
-    /** Nodes with memory. */
-    int size() {
-        return nodes.size();
+    /** Associations remembering a timestamp still inside the window at {@code now} (a scan). */
+    int size(Instant now) {
+        long horizon = horizon(now);
+        int count = 0;
+        for (int p = 0; p < pages.length(); p++) {
+            long[] page = pages.get(p);
+            if (page == null) {
+                continue;
+            }
+            synchronized (page) {
+                for (int floor = 0; floor < page.length; floor += STRIDE) {
+                    for (int i = floor + 1; i < floor + STRIDE; i++) {
+                        if (page[i] >= horizon) {
+                            count++;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Pages allocated so far. */
+    int pagesAllocated() {
+        int n = 0;
+        for (int p = 0; p < pages.length(); p++) {
+            n += pages.get(p) == null ? 0 : 1;
+        }
+        return n;
     }
 
     void close() {
-        closed = true;
-        nodes.clear();
+        for (int p = 0; p < pages.length(); p++) {
+            pages.set(p, null);
+        }
     }
 
-    private void scheduleRelease(Identity who, Node node) {
-        if (closed) {
-            return;
+    private long[] page(int row) {
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         }
-        Duration delay;
-        synchronized (node) {
-            delay = Duration.between(context.clock().instant(), node.releaseAt);
+        int p = row / PAGE_ROWS;
+        long[] page = pages.get(p);
+        if (page == null) {
+            long[] fresh = new long[Math.min(PAGE_ROWS, rows - p * PAGE_ROWS) * STRIDE];
+            Arrays.fill(fresh, EMPTY);
+            page = pages.compareAndSet(p, null, fresh) ? fresh : pages.get(p);
         }
-        context.scheduler().schedule(delay.isNegative() ? Duration.ZERO : delay, () -> releaseIfDue(who, node));
+        return page;
     }
 
-    private void releaseIfDue(Identity who, Node node) {
-        synchronized (node) {
-            if (node.released) {
-                return;
-            }
-            if (!context.clock().instant().isBefore(node.releaseAt)) {
-                node.released = true;
-                nodes.remove(who, node);
-                return;
-            }
-            // A newer timestamp arrived since the task was scheduled: wait for it to leave the window too.
-        }
-        scheduleRelease(who, node);
+    /**
+     * The oldest timestamp still inside the window at {@code now}, one unit (2^-32 s) early so
+     * rounding never forgets a timestamp the window check would still accept.
+     */
+    private long horizon(Instant now) {
+        return NtpTimestamp.of(now) - windowNtp - 1;
     }
 
-    /** One node's memory; guarded by its own monitor. */
-    private static final class Node {
-        final Map<Long, Instant> seen = new HashMap<>();
-        Instant releaseAt = Instant.MIN;
-        boolean releaseScheduled;
-        boolean released;
-
-        void forgetExpired(Instant now) {
-            for (Iterator<Instant> it = seen.values().iterator(); it.hasNext(); ) {
-                if (it.next().isBefore(now)) {
-                    it.remove();
-                }
-            }
-        }
+    private static long ntpUnitsRoundedUp(Duration d) {
+        long fraction = (((long) d.getNano() << 32) + 999_999_999L) / 1_000_000_000L;
+        return (d.getSeconds() << 32) + fraction;
     }
 }

@@ -1,12 +1,11 @@
 package org.mip6kit.provider.auth4285;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.SecurityProviderException;
@@ -18,14 +17,19 @@ import org.mip6kit.wire.MobilityHeaderCodec;
  * algorithm (HMAC_SHA1) and the key. Replay protection is by timestamp (RFC 4285 §6), kept
  * elsewhere.
  *
+ * <p>A view of one row of a {@link KeyTable}, cheap to create: the table holds the fields. An
+ * association made with the constructor gets a table of its own.
+ *
  * <p>Computes the MN-HA authenticator
  * <pre>
  *   Authenticator = First96( HMAC_SHA1( key, care-of address ‖ home address ‖ MH Data ) )
  *   MH Data       = Mobility Header octets from Payload Proto up to and including the SPI of
  *                   the authentication option, with the Checksum field taken as 0
  * </pre>
- * One {@link Mac} per thread and algorithm is reused, keyed with this association's key for each
- * message, so the hot path allocates only the 12-octet result.
+ * One {@link Mac} per thread and algorithm is reused. It is re-keyed only when the association
+ * changes from the one it last served on that thread, so a home agent that verifies a Binding
+ * Update and then signs the answer with the same association keys the {@code Mac} once. Signing
+ * and verifying allocate nothing but the copy of the key the JDK takes (and zeroes) on re-keying.
  *
  * <p>Thread-safe. {@link #toString()} names the SPI and NAI only; the key is never shown.
  */
@@ -37,48 +41,37 @@ final class SecurityAssociation {
     static final int MAX_KEY_LENGTH = 64;
 
     private static final byte[] ZERO_CHECKSUM = new byte[2];
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[32 + 20]);
-    private static final ThreadLocal<Mac[]> MACS = ThreadLocal.withInitial(() -> new Mac[Algorithm.values().length]);
+    private static final ThreadLocal<Macs> MACS = ThreadLocal.withInitial(Macs::new);
 
-    private final String nai;
-    private final long spi;
-    private final Algorithm algorithm;
-    private final SecretKeySpec key;
-    private final Identity identity;
+    private final KeyTable table;
+    private final int row;
 
+    /** An association of its own (a mobile node's, or one an AAA server distributed). */
     SecurityAssociation(String nai, long spi, Algorithm algorithm, byte[] keyBytes) {
-        if (nai == null || nai.isEmpty()) {
-            throw new IllegalArgumentException("a security association belongs to an NAI");
-        }
-        if (spi < 0 || spi > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("the mobility SPI is 32 bits, got " + spi);
-        }
-        if (keyBytes == null || keyBytes.length < MIN_KEY_LENGTH || keyBytes.length > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("a key has " + MIN_KEY_LENGTH + ".." + MAX_KEY_LENGTH + " octets");
-        }
-        this.nai = nai;
-        this.spi = spi;
-        this.algorithm = algorithm;
-        this.key = new SecretKeySpec(keyBytes, algorithm.jcaName());
-        this.identity = Identity.nai(nai);
-        mac(algorithm, key); // fail now, not on the first message, if the JVM lacks the algorithm
+        this(KeyTable.of(nai, spi, algorithm, keyBytes), 0);
+    }
+
+    /** Row {@code row} of {@code table}. */
+    SecurityAssociation(KeyTable table, int row) {
+        this.table = table;
+        this.row = row;
     }
 
     String nai() {
-        return nai;
+        return table.owner(row).value();
     }
 
-    /** The same instance every call, so the home agent's binding cache shares it instead of copying it. */
+    /** The same instance for every association of the NAI, so the home agent's binding cache shares it instead of copying it. */
     Identity identity() {
-        return identity;
+        return table.owner(row);
     }
 
     long spi() {
-        return spi;
+        return table.spi(row);
     }
 
     Algorithm algorithm() {
-        return algorithm;
+        return table.algorithm(row);
     }
 
     /**
@@ -86,33 +79,41 @@ final class SecurityAssociation {
      * {@code optionOffset} (see {@link AuthenticatorLocation#find}), for {@code addresses}.
      */
     byte[] authenticate(AuthenticatedAddresses addresses, byte[] mh, int optionOffset) {
-        byte[] scratch = SCRATCH.get();
-        digest(addresses, mh, optionOffset, scratch);
-        return Arrays.copyOfRange(scratch, 32, 32 + MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH);
+        Macs macs = MACS.get();
+        digest(macs, addresses, mh, optionOffset);
+        return Arrays.copyOfRange(macs.scratch, 32, 32 + MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH);
     }
 
     /**
      * Whether the authenticator stored in {@code mh} after the SPI is right, compared in
-     * constant time ({@link MessageDigest#isEqual}).
+     * constant time (every octet is looked at, whatever differs).
      */
     boolean verifies(AuthenticatedAddresses addresses, byte[] mh, int optionOffset) {
         int length = (mh[optionOffset + 1] & 0xFF) - 5;
         if (length != MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH) {
             return false;
         }
+        Macs macs = MACS.get();
+        digest(macs, addresses, mh, optionOffset);
         int at = optionOffset + MobilityMessageAuthentication.OFFSET_AFTER_SPI;
-        byte[] expected = authenticate(addresses, mh, optionOffset);
-        return MessageDigest.isEqual(expected, Arrays.copyOfRange(mh, at, at + length));
+        int difference = 0;
+        for (int i = 0; i < length; i++) {
+            difference |= macs.scratch[32 + i] ^ mh[at + i];
+        }
+        return difference == 0;
     }
 
     /** Writes the authenticator into {@code mh} after the SPI of the option at {@code optionOffset}. */
     void sign(AuthenticatedAddresses addresses, byte[] mh, int optionOffset) {
-        byte[] mac = authenticate(addresses, mh, optionOffset);
-        System.arraycopy(mac, 0, mh, optionOffset + MobilityMessageAuthentication.OFFSET_AFTER_SPI, mac.length);
+        Macs macs = MACS.get();
+        digest(macs, addresses, mh, optionOffset);
+        System.arraycopy(macs.scratch, 32, mh, optionOffset + MobilityMessageAuthentication.OFFSET_AFTER_SPI,
+                MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH);
     }
 
-    private void digest(AuthenticatedAddresses addresses, byte[] mh, int optionOffset, byte[] scratch) {
-        Mac mac = mac(algorithm, key);
+    private void digest(Macs macs, AuthenticatedAddresses addresses, byte[] mh, int optionOffset) {
+        Mac mac = macs.keyedFor(table, row);
+        byte[] scratch = macs.scratch;
         addresses.careOf().writeTo(scratch, 0);
         addresses.homeAddress().writeTo(scratch, 16);
         int end = optionOffset + MobilityMessageAuthentication.OFFSET_AFTER_SPI;
@@ -127,30 +128,116 @@ final class SecurityAssociation {
         }
     }
 
-    /**
-     * This thread's {@link Mac} for {@code algorithm}, keyed with {@code key}. One instance per
-     * thread and algorithm, re-keyed per message: a home agent with a million associations keeps
-     * a million small key specs, not a million {@code Mac} objects per thread (re-keying an HMAC
-     * costs two block compressions).
-     */
-    private static Mac mac(Algorithm algorithm, SecretKeySpec key) {
-        Mac[] perAlgorithm = MACS.get();
-        try {
-            Mac mac = perAlgorithm[algorithm.ordinal()];
-            if (mac == null) {
-                mac = Mac.getInstance(algorithm.jcaName());
-                perAlgorithm[algorithm.ordinal()] = mac;
-            }
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new SecurityProviderException(algorithm.jcaName() + " is not available in this JVM ("
-                    + e.getClass().getSimpleName() + "); auth-option-4285 needs it", e);
-        }
+    /** Fails with a {@link SecurityProviderException} if this JVM cannot compute {@code algorithm}. */
+    static void requireAvailable(Algorithm algorithm) {
+        MACS.get().mac(algorithm);
+    }
+
+    /** Views of one row are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecurityAssociation sa && sa.table == table && sa.row == row;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(table) * 31 + row;
     }
 
     @Override
     public String toString() {
-        return "SecurityAssociation[spi=" + spi + ", nai=" + nai + ", " + algorithm.configName() + "]";
+        return "SecurityAssociation[spi=" + spi() + ", nai=" + nai() + ", " + algorithm().configName() + "]";
+    }
+
+    /**
+     * One thread's {@link Mac}s (one per algorithm), the row each was last keyed for, and a
+     * scratch buffer: the addresses (32 octets), then the HMAC output (20 octets).
+     */
+    private static final class Macs {
+        final byte[] scratch = new byte[32 + 20];
+        private final Mac[] macs = new Mac[Algorithm.values().length];
+        private final RowKey key = new RowKey();
+        /** What {@code keyedMac} is keyed for: a table's serial (not the table, which may be large) and a row. */
+        private long keyedTable;
+        private int keyedRow = -1;
+        private Mac keyedMac;
+
+        /**
+         * The {@link Mac} for row {@code row} of {@code table}, keyed with its key. A {@code Mac}
+         * is back at its keyed start after {@code doFinal}; {@code reset()} also recovers one an
+         * exception left half-way.
+         */
+        Mac keyedFor(KeyTable table, int row) {
+            Mac mac = mac(table.algorithm(row));
+            if (mac == keyedMac && table.serial == keyedTable && row == keyedRow) {
+                mac.reset();
+                return mac;
+            }
+            keyedMac = null;
+            key.select(table, row);
+            try {
+                mac.init(key);
+            } catch (GeneralSecurityException e) {
+                throw new SecurityProviderException(table.algorithm(row).jcaName() + " refused a key of "
+                        + table.keyLength(row) + " octets (" + e.getClass().getSimpleName() + ")", e);
+            } finally {
+                key.select(null, 0);
+            }
+            keyedTable = table.serial;
+            keyedRow = row;
+            keyedMac = mac;
+            return mac;
+        }
+
+        Mac mac(Algorithm algorithm) {
+            Mac mac = macs[algorithm.ordinal()];
+            if (mac == null) {
+                try {
+                    mac = Mac.getInstance(algorithm.jcaName());
+                } catch (GeneralSecurityException e) {
+                    throw new SecurityProviderException(algorithm.jcaName() + " is not available in this JVM ("
+                            + e.getClass().getSimpleName() + "); auth-option-4285 needs it", e);
+                }
+                macs[algorithm.ordinal()] = mac;
+            }
+            return mac;
+        }
+    }
+
+    /**
+     * The key of one row, handed to {@link Mac#init}: the JDK's HMAC takes a copy with
+     * {@link #getEncoded()} and zeroes that copy once it has derived its pads. Selected only for
+     * the duration of one {@code init}; never serialised or shown.
+     */
+    private static final class RowKey implements SecretKey {
+        private static final long serialVersionUID = 1L;
+        private transient KeyTable table;
+        private transient int row;
+
+        void select(KeyTable t, int r) {
+            table = t;
+            row = r;
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return table.algorithm(row).jcaName();
+        }
+
+        @Override
+        public String getFormat() {
+            return "RAW";
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            int from = table.keyOffset(row);
+            return Arrays.copyOfRange(table.keyMaterial(), from, from + table.keyLength(row));
+        }
+
+        @Override
+        public String toString() {
+            return "RowKey[hidden]";
+        }
     }
 }

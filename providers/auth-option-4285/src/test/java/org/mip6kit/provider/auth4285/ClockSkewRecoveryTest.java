@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Tag;
@@ -90,7 +89,7 @@ class ClockSkewRecoveryTest {
         // Right SPI, wrong key: what a forger without the key produces at best.
         Exchange forged = new Exchange(HomeAgentVerificationTest.association(Parties.NAI, Parties.SPI,
                 "ffeeddccbbaa99887766554433221100"), new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_ADDRESS),
-                OptionalLong.empty(), true);
+                null, true);
         p.time.advance(Duration.ofMillis(1));
         byte[] ba = p.homeAgentAnswers(BindingAckStatus.MIPV6_ID_MISMATCH, SequenceNumber.of(2), forged,
                 Parties.toCareOf());

@@ -158,6 +158,25 @@ class HomeAgentVerificationTest {
     }
 
     @Test
+    void replayOfATimestampTheMemoryHadToForgetInsideTheWindowIsDroppedAsAPossibleReplay() throws Exception {
+        Parties p = Parties.at(T0);
+        byte[] first = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
+        byte[] second = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
+        byte[] third = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
+        for (byte[] mh : List.of(first, second, third)) {
+            assertThat(p.homeAgentJudges(mh, Parties.fromCareOf())).isInstanceOf(Verdict.Accept.class);
+        }
+        p.time.advance(Duration.ofSeconds(1));
+        Verdict replayedFirst = p.homeAgentJudges(first, Parties.fromCareOf());
+        assertThat(replayedFirst).as("forgotten for the third, but at the floor").isInstanceOf(Verdict.Drop.class);
+        assertThat(((Verdict.Drop) replayedFirst).reason()).contains("possible replay")
+                .contains("#replay");
+        Verdict replayedThird = p.homeAgentJudges(third, Parties.fromCareOf());
+        assertThat(((Verdict.Drop) replayedThird).reason()).contains("was accepted before");
+        assertThat(p.homeAgent.perNodeStateCount()).isEqualTo(1);
+    }
+
+    @Test
     void replayMemoryOutlivesDeregistrationAndIsReleasedOnceTheWindowHasPassed() throws Exception {
         Parties p = Parties.at(T0);
         byte[] mh = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());

@@ -159,6 +159,88 @@ class KeyTableTest {
         assertThat(t.toString()).doesNotContain(KEY);
     }
 
+    @Test
+    void spiTheTableDoesNotHoldFindsNoRow() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        KeyTable t = KeyTable.readFile(table, section(table), "key-table");
+        for (long spi : new long[] {0, 255, 257, 0xFFFF_FFFFL, -1, 1L << 32, 256 + (1L << 32)}) {
+            assertThat(t.row(spi)).as("SPI %d", spi).isEqualTo(KeyTable.NONE);
+            assertThat(t.bySpi(spi)).as("SPI %d", spi).isEmpty();
+        }
+        assertThat(t.row(256)).isZero();
+        assertThat(KeyTable.empty().row(256)).isEqualTo(KeyTable.NONE);
+    }
+
+    @Test
+    void spisOfOneNaiShareOneIdentityAcrossTheFileAndTheConfiguration() throws Exception {
+        Path table = privateFile("""
+                mn1@example.com 256 hmac-sha1 key=%s
+                mn2@example.com 300 hmac-sha1 key=%s
+                mn1@example.com 257 hmac-sha1 key=%s
+                """.formatted(KEY, KEY, KEY));
+        KeyTable fromFile = KeyTable.readFile(table, section(table), "key-table");
+        KeyTable inline = KeyTable.readRows(java.util.List.of(ConfigSection.of(SECTION + ".keys[0]", null,
+                Map.of("nai", "mn1@example.com", "spi", 258, "key", KEY))), section(null), "keys");
+        KeyTable t = fromFile.plus(inline, section(null), "keys");
+
+        org.mip6kit.spi.Identity mn1 = t.bySpi(256).orElseThrow().identity();
+        assertThat(t.bySpi(257).orElseThrow().identity()).isSameAs(mn1);
+        assertThat(t.bySpi(258).orElseThrow().identity()).as("listed under keys:").isSameAs(mn1);
+        assertThat(mn1.value()).isSameAs(t.bySpi(257).orElseThrow().nai());
+        assertThat(t.bySpi(300).orElseThrow().identity()).isNotSameAs(mn1)
+                .isEqualTo(org.mip6kit.spi.Identity.nai("mn2@example.com"));
+    }
+
+    @Test
+    void spiInBothTheFileAndTheConfigurationIsRefused() throws Exception {
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        KeyTable fromFile = KeyTable.readFile(table, section(table), "key-table");
+        KeyTable inline = KeyTable.readRows(java.util.List.of(ConfigSection.of(SECTION + ".keys[0]", null,
+                Map.of("nai", "mn9@example.com", "spi", 256, "key", KEY))), section(null), "keys");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> fromFile.plus(inline, section(null), "keys"));
+        assertThat(e.getMessage()).contains("SPI 256 is listed twice");
+    }
+
+    @Test
+    @Tag("medium")
+    void tableOfHundredThousandRowsLoadsAndFindsEveryRow() throws Exception {
+        int rows = 100_000;
+        java.util.Random random = new java.util.Random(4285);
+        long[] spis = random.longs(256, 1L << 32).distinct().limit(rows * 2L).toArray();
+        StringBuilder text = new StringBuilder(rows * 90);
+        for (int i = 0; i < rows; i++) {
+            String key = KEY + "%08x".formatted(i) + (i % 3 == 0 ? "" : "a5a5a5a5");
+            text.append("mn").append(i / 2).append("@scale.example ").append(spis[i]).append(" hmac-sha1 key=")
+                    .append(key).append('\n');
+        }
+        Path table = privateFile(text.toString());
+        KeyTable t = KeyTable.readFile(table, section(table), "key-table");
+
+        assertThat(t.size()).isEqualTo(rows);
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        for (int i = 0; i < rows && wrong.size() < 5; i++) {
+            int row = t.row(spis[i]);
+            if (row != i || !t.owner(row).value().equals("mn" + (i / 2) + "@scale.example")
+                    || t.keyLength(row) != (i % 3 == 0 ? 20 : 24)) {
+                wrong.add("SPI " + spis[i] + " listed on line " + (i + 1) + " found row " + row);
+            }
+        }
+        for (int i = rows; i < spis.length && wrong.size() < 5; i++) {
+            if (t.row(spis[i]) != KeyTable.NONE) {
+                wrong.add("SPI " + spis[i] + " is not listed but found row " + t.row(spis[i]));
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(t.owner(2)).as("two SPIs per NAI share the identity").isSameAs(t.owner(3));
+        for (int i : new int[] {0, 1, rows / 2, rows - 1}) {
+            String key = KEY + "%08x".formatted(i) + (i % 3 == 0 ? "" : "a5a5a5a5");
+            assertThat(HomeAgentVerificationTest.independentlyVerified(signedBy(t.association(i)), key,
+                    Parties.CARE_OF, Parties.HOME_ADDRESS)).as("row %d signs with its own key", i).isTrue();
+        }
+        assertThat(t.toString()).contains("100000 rows").doesNotContain(KEY);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A file with {@code text}, permissions 600, deleted when the JVM exits. */
@@ -172,6 +254,13 @@ class KeyTableTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** TV3's Binding Update signed by {@code sa}. */
+    private static byte[] signedBy(SecurityAssociation sa) {
+        return Protection.protect(TestContext.providerCodec(), Parties.tv3Update(),
+                org.mip6kit.wire.MobileNodeIdentifier.nai(sa.nai()), NtpTimestamp.of(Parties.TV3_TIME), sa,
+                new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_ADDRESS), Parties.fromCareOf());
     }
 
     private static ConfigSection section(Path configFile) {

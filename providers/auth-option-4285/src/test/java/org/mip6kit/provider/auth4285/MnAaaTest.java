@@ -140,6 +140,32 @@ class MnAaaTest {
     }
 
     @Test
+    void replayedMnAaaBindingUpdateIsDroppedAlthoughTheAaaServerAuthenticatesItAgain() throws Exception {
+        AaaServerDouble server = new AaaServerDouble();
+        TestContext ctx = new TestContext(ProviderContext.Role.HOME_AGENT, TestContext.timeAt(Parties.TV3_TIME));
+        HomeAgentSecurity ha = new AuthOption4285Provider(server).homeAgent(ctx, ConfigSection.of("s", null,
+                Map.of("mn-aaa", true)));
+        CapturingTransport t = new CapturingTransport();
+        SignallingPath path = ha.path(() -> t);
+        path.start(t.delivered::add);
+        byte[] mh = mnAaaUpdate(MN_AAA_KEY, Parties.TV3_TIME);
+
+        t.receive(new Inbound(mh, Parties.fromCareOf(), IngressEvidence.NONE));
+        server.answer();
+        assertThat(path.verify(t.delivered.get(0), Parties.decode(mh, Parties.fromCareOf())))
+                .isInstanceOf(Verdict.Accept.class);
+
+        ctx.time.advance(Duration.ofSeconds(2));
+        t.receive(new Inbound(mh, Parties.fromCareOf(), IngressEvidence.NONE));
+        server.answer();
+        assertThat(server.requests).as("the replay reached the AAA server, which cannot tell").hasSize(2);
+        Verdict replayed = path.verify(t.delivered.get(1), Parties.decode(mh, Parties.fromCareOf()));
+        assertThat(replayed).as("the re-distributed association keeps its replay memory")
+                .isInstanceOf(Verdict.Drop.class);
+        assertThat(((Verdict.Drop) replayed).reason()).contains("replay");
+    }
+
+    @Test
     void bindingUpdateTheAaaServerRefusesIsDroppedBecauseNoMnHaKeyCouldProtectAnAnswer() throws Exception {
         AaaServerDouble server = new AaaServerDouble();
         TestContext ctx = new TestContext(ProviderContext.Role.HOME_AGENT, TestContext.timeAt(Parties.TV3_TIME));

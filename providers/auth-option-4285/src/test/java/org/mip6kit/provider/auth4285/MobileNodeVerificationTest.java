@@ -97,7 +97,7 @@ class MobileNodeVerificationTest {
         // A genuine home agent answer, but to a Binding Update this node never sent (another timestamp).
         Exchange other = new Exchange(HomeAgentVerificationTest.association(Parties.NAI, Parties.SPI, Parties.KEY),
                 new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_ADDRESS),
-                java.util.OptionalLong.of(NtpTimestamp.of(T0.minusSeconds(3))), false);
+                new MobilityMessageReplayProtection(NtpTimestamp.of(T0.minusSeconds(3))), false);
         byte[] ba = p.homeAgentAnswers(BindingAckStatus.ACCEPTED, SequenceNumber.of(2), other, Parties.toCareOf());
         Verdict v = p.mobileNodeJudges(ba, Parties.toCareOf());
         assertThat(v).isInstanceOf(Verdict.Drop.class);
@@ -110,7 +110,7 @@ class MobileNodeVerificationTest {
         p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
         Exchange otherSa = new Exchange(HomeAgentVerificationTest.association("mn2@example.com", 300, Parties.KEY),
                 new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_ADDRESS),
-                java.util.OptionalLong.of(NtpTimestamp.of(T0)), false);
+                new MobilityMessageReplayProtection(NtpTimestamp.of(T0)), false);
         byte[] ba = p.homeAgentAnswers(BindingAckStatus.ACCEPTED, SequenceNumber.of(2), otherSa, Parties.toCareOf());
         assertThat(p.mobileNodeJudges(ba, Parties.toCareOf())).isInstanceOf(Verdict.Drop.class);
     }

@@ -45,4 +45,16 @@ class NtpTimestampTest {
         assertThat(NtpTimestamp.within(NtpTimestamp.of(now.minusSeconds(7)), now, Duration.ofSeconds(7))).isTrue();
         assertThat(NtpTimestamp.within(NtpTimestamp.of(now.minusMillis(7001)), now, Duration.ofSeconds(7))).isFalse();
     }
+
+    @Test
+    void windowIsMeasuredToTheNanosecondOfTheTimestampsInstant() {
+        Instant now = Instant.parse("2025-01-01T00:00:00.123456789Z");
+        long ntp = NtpTimestamp.of(now.minusSeconds(7));
+        Duration exact = Duration.between(NtpTimestamp.toInstant(ntp), now);
+        assertThat(NtpTimestamp.within(ntp, now, exact)).isTrue();
+        assertThat(NtpTimestamp.within(ntp, now, exact.minusNanos(1))).isFalse();
+        assertThat(NtpTimestamp.within(ntp, now.minus(exact).minus(exact), exact)).as("the other side").isTrue();
+        assertThat(NtpTimestamp.within(NtpTimestamp.of(Instant.parse("2090-01-01T00:00:00Z")), now,
+                Duration.ofHours(1))).as("decades away, the other era").isFalse();
+    }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.mip6kit.daemon.CapturingTransport;
 import org.mip6kit.daemon.PacketCapture;
@@ -42,11 +44,21 @@ import org.mip6kit.transport.UdpTransport;
  * ← heap          → HEAP used=B bindings=N providerState=N replayHolds=N
  * ← restart       → RESTARTED buildMillis=MS used=B   (a new engine, same key table, same port)
  * ← counters      → COUNTERS received=.. accepted=.. rejected=.. dropped=.. refused=.. malformed=..
+ * ← stats         → STATS processCpuNanos=.. gcCount=.. gcMillis=.. ha.threads=ID,.. ha.cpuNanos=..
+ *                   ha.allocatedBytes=.. echo.threads=ID echo.cpuNanos=.. echo.allocatedBytes=..
+ *                   (this JVM's CPU time and collections so far; {@code ha} is the home agent's receive
+ *                   thread, {@code echo} the echo's thread: see {@link ResourceUsage})
  * ← quit          (exits)
  * </pre>
  * Arguments: {@code --key-table FILE [--max-bindings N] [--pcap FILE]}.
  */
 public final class HomeAgentServer {
+
+    private static final String ECHO_THREAD = "bench-echo";
+    /** The threads that do the work: the home agent's receive thread (every message) and the echo's. */
+    private static final Map<String, Predicate<ThreadInfo>> WORK_THREADS = Map.of(
+            PhaseCost.HOME_AGENT, ResourceUsage.named(SimulatedNodes.RECEIVE_THREAD_PREFIX),
+            PhaseCost.ECHO, ResourceUsage.named(ECHO_THREAD));
 
     private final Path keyTable;
     private final int maxBindings;
@@ -110,6 +122,7 @@ public final class HomeAgentServer {
                             + c.rejected() + " dropped=" + c.dropped() + " refused=" + c.refused() + " malformed="
                             + c.malformed() + " sendFailures=" + c.sendFailures());
                 }
+                case "stats" -> say("STATS " + ResourceUsage.read(WORK_THREADS).toFields());
                 case "quit" -> {
                     server.stopEngine();
                     echo.close();
@@ -179,7 +192,7 @@ public final class HomeAgentServer {
             } catch (IOException e) {
                 System.err.println("echo stopped: " + e);
             }
-        }, "bench-echo");
+        }, ECHO_THREAD);
         t.setDaemon(true);
         t.start();
         return ch;

@@ -2,6 +2,7 @@ package org.mip6kit.benchmarks.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ThreadInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -14,8 +15,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
+import org.HdrHistogram.Histogram;
 import org.mip6kit.wire.Lifetime;
 
 /**
@@ -37,7 +41,15 @@ import org.mip6kit.wire.Lifetime;
  *     (restart storm);</li>
  * <li>{@code deregister}: every node deregisters.</li>
  * </ol>
- * Options: {@code --nodes N} (100000), {@code --window W} (32), {@code --repeats R} (5),
+ * <p>Around every phase both JVMs' counters are read ({@link ResourceUsage}; the home agent's over
+ * its control channel), and the {@code PHASE} line and the summary give per exchange: the server
+ * JVM's CPU, the CPU and heap allocation of the server thread that did the work (the home agent's
+ * receive thread or the echo's thread), the server's collections; the client JVM's CPU, its sender
+ * and receive threads' CPU and allocation, and its collections. CPU per exchange is much less
+ * sensitive to other load on the machine than throughput. A paced phase also reports how late the
+ * sender was against its schedule, and the latency of the requests it sent on schedule apart.
+ *
+ * <p>Options: {@code --nodes N} (100000), {@code --window W} (32), {@code --repeats R} (5),
  * {@code --seconds S} per ceiling phase (5), {@code --warmup-seconds S} (5: echo and home agent at full
  * load before round 1, not reported), {@code --server-heap SIZE} (4g), {@code --timeout-ms}
  * (2000), {@code --phases LIST} (all of the above but refresh), {@code --class-histogram FILE} (a
@@ -190,10 +202,9 @@ public final class LoadGenerator {
             nodes.createAll();
             double setup = (System.nanoTime() - t0) / 1e9;
             out.printf("SETUP keys, key table, home agent start and %d client nodes: %.1f s%n", o.nodes, setup);
-            int cursor = 0;
+            PhaseRunner phases = new PhaseRunner(server, nodes, ha, echo);
             if (o.phases.contains("register")) {
-                results.add(print(out, nodes.run("register", false, ha, SimulatedNodes.Kind.REFRESH, 0, o.nodes, 0,
-                        o.window, 0)));
+                results.add(print(out, phases.everyNode("register", SimulatedNodes.Kind.REFRESH, o.window)));
             }
             if (o.phases.contains("memory")) {
                 heapRegistered = server.ask("heap", "HEAP");
@@ -204,58 +215,41 @@ public final class LoadGenerator {
                 }
             }
             if (o.phases.contains("refresh")) {
-                results.add(print(out, nodes.run("refresh", false, ha, SimulatedNodes.Kind.REFRESH, 0, o.nodes, 0,
-                        o.window, 0)));
+                results.add(print(out, phases.everyNode("refresh", SimulatedNodes.Kind.REFRESH, o.window)));
             }
             if (o.phases.contains("ceiling")) {
                 // Warm-up (not reported): both servers and the client compiled before round 1.
                 for (boolean toEcho : new boolean[] {true, false}) {
-                    PhaseResult w = nodes.run("warmup", toEcho, toEcho ? echo : ha, SimulatedNodes.Kind.REFRESH, cursor,
-                            0, o.warmupSeconds, o.window, 0);
-                    cursor += (int) w.sent();
-                    out.println(w.line());
+                    out.println(phases.refreshes("warmup", toEcho, o.warmupSeconds, o.window, 0).line());
                 }
                 for (int r = 1; r <= o.repeats; r++) {
-                    PhaseResult e1 = nodes.run("echo-unloaded", true, echo, SimulatedNodes.Kind.REFRESH, cursor, 0,
-                            o.seconds, 1, 0);
-                    cursor += (int) e1.sent();
-                    PhaseResult h1 = nodes.run("ha-unloaded", false, ha, SimulatedNodes.Kind.REFRESH, cursor, 0,
-                            o.seconds, 1, 0);
-                    cursor += (int) h1.sent();
-                    PhaseResult e2 = nodes.run("echo-loaded", true, echo, SimulatedNodes.Kind.REFRESH, cursor, 0,
-                            o.seconds, o.window, 0);
-                    cursor += (int) e2.sent();
-                    PhaseResult h2 = nodes.run("ha-loaded", false, ha, SimulatedNodes.Kind.REFRESH, cursor, 0,
-                            o.seconds, o.window, 0);
-                    cursor += (int) h2.sent();
+                    PhaseResult e1 = phases.refreshes("echo-unloaded", true, o.seconds, 1, 0);
+                    PhaseResult h1 = phases.refreshes("ha-unloaded", false, o.seconds, 1, 0);
+                    PhaseResult e2 = phases.refreshes("echo-loaded", true, o.seconds, o.window, 0);
+                    PhaseResult h2 = phases.refreshes("ha-loaded", false, o.seconds, o.window, 0);
                     double half = e2.throughput() / 2;
-                    PhaseResult e3 = nodes.run("echo-50pct", true, echo, SimulatedNodes.Kind.REFRESH, cursor, 0,
-                            o.seconds, o.window, half);
-                    cursor += (int) e3.sent();
-                    PhaseResult h3 = nodes.run("ha-50pct", false, ha, SimulatedNodes.Kind.REFRESH, cursor, 0,
-                            o.seconds, o.window, half);
-                    cursor += (int) h3.sent();
+                    PhaseResult e3 = phases.refreshes("echo-50pct", true, o.seconds, o.window, half);
+                    PhaseResult h3 = phases.refreshes("ha-50pct", false, o.seconds, o.window, half);
                     for (PhaseResult p : List.of(e1, h1, e2, h2, e3, h3)) {
                         results.add(print(out, p));
                     }
-                    out.printf("ROUND %d throughput ratio %.3f, unloaded p50 ratio %.3f, p99.9 ratio %.3f%n", r,
+                    out.printf("ROUND %d throughput ratio %.3f, unloaded p50 ratio %.3f, p99.9 ratio %.3f, "
+                                    + "server work thread CPU per BU ratio (window %d) %.3f%n", r,
                             h2.throughput() / e2.throughput(), h1.micros(50) / e1.micros(50),
-                            h1.micros(99.9) / e1.micros(99.9));
+                            h1.micros(99.9) / e1.micros(99.9), o.window,
+                            h2.serverThreadCpuMicros() / e2.serverThreadCpuMicros());
                 }
             }
             if (o.phases.contains("move")) {
-                results.add(print(out, nodes.run("move", false, ha, SimulatedNodes.Kind.MOVE, 0, o.nodes, 0,
-                        o.window, 0)));
+                results.add(print(out, phases.everyNode("move", SimulatedNodes.Kind.MOVE, o.window)));
             }
             if (o.phases.contains("restart")) {
                 restart = server.ask("restart", "RESTARTED");
                 out.println("RESTARTED " + restart);
-                results.add(print(out, nodes.run("restart-storm", false, ha, SimulatedNodes.Kind.REFRESH, 0, o.nodes,
-                        0, o.window, 0)));
+                results.add(print(out, phases.everyNode("restart-storm", SimulatedNodes.Kind.REFRESH, o.window)));
             }
             if (o.phases.contains("deregister")) {
-                results.add(print(out, nodes.run("deregister", false, ha, SimulatedNodes.Kind.DEREGISTER, 0, o.nodes,
-                        0, o.window, 0)));
+                results.add(print(out, phases.everyNode("deregister", SimulatedNodes.Kind.DEREGISTER, o.window)));
                 heapDeregistered = server.ask("heap", "HEAP");
                 out.println("HEAP deregistered " + heapDeregistered);
             }
@@ -265,6 +259,54 @@ public final class LoadGenerator {
             return report;
         } finally {
             NodeKeys.deleteKeyTable(keyTable);
+        }
+    }
+
+    /**
+     * Runs the phases against one home agent JVM and one set of nodes, and reads both JVMs'
+     * counters ({@link ResourceUsage}) just before and just after each phase: the home agent's
+     * over its control channel ({@code stats}), the client's in this JVM. The client's sender is
+     * the thread calling these methods; its receiver is the socket's receive thread.
+     */
+    private static final class PhaseRunner {
+        private final ServerProcess server;
+        private final SimulatedNodes nodes;
+        private final InetSocketAddress ha;
+        private final InetSocketAddress echo;
+        private final Map<String, Predicate<ThreadInfo>> clientThreads;
+        private int cursor;
+
+        PhaseRunner(ServerProcess server, SimulatedNodes nodes, InetSocketAddress ha, InetSocketAddress echo) {
+            this.server = server;
+            this.nodes = nodes;
+            this.ha = ha;
+            this.echo = echo;
+            this.clientThreads = Map.of(PhaseCost.SENDER, ResourceUsage.thread(Thread.currentThread().getId()),
+                    PhaseCost.RECEIVER, ResourceUsage.named(SimulatedNodes.RECEIVE_THREAD_PREFIX));
+        }
+
+        /** One Binding Update of {@code kind} per node, to the home agent. */
+        PhaseResult everyNode(String name, SimulatedNodes.Kind kind, int window) throws Exception {
+            return costed(false, () -> nodes.run(name, false, ha, kind, 0, nodes.count(), 0, window, 0));
+        }
+
+        /** Refreshes for {@code seconds}, nodes taken round-robin from where the previous one stopped. */
+        PhaseResult refreshes(String name, boolean toEcho, double seconds, int window, double rate) throws Exception {
+            int first = cursor;
+            PhaseResult p = costed(toEcho, () -> nodes.run(name, toEcho, toEcho ? echo : ha,
+                    SimulatedNodes.Kind.REFRESH, first, 0, seconds, window, rate));
+            cursor += (int) p.sent();
+            return p;
+        }
+
+        private PhaseResult costed(boolean toEcho, Callable<PhaseResult> phase) throws Exception {
+            ResourceUsage serverBefore = server.usage();
+            ResourceUsage clientBefore = ResourceUsage.read(clientThreads);
+            PhaseResult p = phase.call();
+            ResourceUsage clientAfter = ResourceUsage.read(clientThreads);
+            ResourceUsage serverAfter = server.usage();
+            return p.withCost(new PhaseCost(serverAfter.since(serverBefore),
+                    toEcho ? PhaseCost.ECHO : PhaseCost.HOME_AGENT, clientAfter.since(clientBefore)));
         }
     }
 
@@ -311,6 +353,14 @@ public final class LoadGenerator {
             row(out, r, "at 50% of ceiling: p50 (µs)", "echo-50pct", "ha-50pct", p -> p.micros(50), "%.1f");
             row(out, r, "at 50% of ceiling: p99 (µs)", "echo-50pct", "ha-50pct", p -> p.micros(99), "%.1f");
             row(out, r, "at 50% of ceiling: p99.9 (µs)", "echo-50pct", "ha-50pct", p -> p.micros(99.9), "%.1f");
+            row(out, r, "at 50%: send lag p99, how late the sender was (µs)", "echo-50pct", "ha-50pct",
+                    p -> p.lagMicros(99), "%.1f");
+            row(out, r, "at 50%: requests sent > 1 ms behind schedule (%)", "echo-50pct", "ha-50pct",
+                    PhaseResult::behindSchedulePercent, "%.2f");
+            row(out, r, "at 50%: p99 of the requests sent on schedule (µs)", "echo-50pct", "ha-50pct",
+                    p -> p.onScheduleMicros(99), "%.1f");
+            row(out, r, "at 50%: p99.9 of the requests sent on schedule (µs)", "echo-50pct", "ha-50pct",
+                    p -> p.onScheduleMicros(99.9), "%.1f");
             out.println();
             out.println("Per-round ratios HA/echo (each round back to back), and their median:");
             perRound(out, r, "throughput", "echo-loaded", "ha-loaded", PhaseResult::throughput);
@@ -319,6 +369,7 @@ public final class LoadGenerator {
             perRound(out, r, "50% p99", "echo-50pct", "ha-50pct", p -> p.micros(99));
             perRound(out, r, "50% p99.9", "echo-50pct", "ha-50pct", p -> p.micros(99.9));
         }
+        costs(out, o, r);
         out.println();
         out.println("| Phase | Nodes | Seconds | BU→BA/s | p50 µs | p99 µs | p99.9 µs | Accepted | Failures |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -353,6 +404,86 @@ public final class LoadGenerator {
                     + "%.2f s: %.2f s in all%n", build, r.phase("restart-storm").sent(),
                     r.phase("restart-storm").seconds(), build + r.phase("restart-storm").seconds());
         }
+    }
+
+    /** Phases in the order the cost table lists them. */
+    private static final List<String> COSTED = List.of("register", "refresh", "echo-unloaded", "ha-unloaded",
+            "echo-loaded", "ha-loaded", "echo-50pct", "ha-50pct", "move", "restart-storm", "deregister");
+
+    /** CPU, allocation and GC per exchange, both sides: the table, then what it implies for the ceiling. */
+    private static void costs(PrintStream out, Options o, Report r) {
+        if (r.phases().stream().noneMatch(p -> p.cost().measured())) {
+            return;
+        }
+        out.println();
+        out.println("CPU and heap allocated per exchange (one BU and its answer): medians over rounds. Server: the "
+                + "home agent's JVM; its work thread is the home agent's receive thread or the echo's thread. Client: "
+                + "the load generator's JVM. GCs and send lag: all rounds together.");
+        out.println();
+        out.println("| Phase | Exchanges | Server CPU µs | Server work thread µs | Work thread B | Server GCs (ms) "
+                + "| Client CPU µs | Client sender µs | Client receiver µs | Client threads B | Client GCs (ms) "
+                + "| Send lag p99 / max µs | Sends that waited for the window |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (String name : COSTED) {
+            List<PhaseResult> ps = r.all(name).stream().filter(p -> p.cost().measured()).toList();
+            if (ps.isEmpty()) {
+                continue;
+            }
+            Histogram lag = new Histogram(ps.get(0).sendLag().getHighestTrackableValue(), 3);
+            ps.forEach(p -> lag.add(p.sendLag()));
+            out.printf("| %s | %d | %.2f | %.2f | %.0f | %d (%d) | %.2f | %.2f | %.2f | %.0f | %d (%d) | %s | %s |%n",
+                    name, ps.stream().mapToLong(PhaseResult::completed).sum(),
+                    median(ps, PhaseResult::serverCpuMicros), median(ps, PhaseResult::serverThreadCpuMicros),
+                    median(ps, PhaseResult::serverThreadBytes),
+                    ps.stream().mapToLong(p -> p.cost().server().gcCount()).sum(),
+                    ps.stream().mapToLong(p -> p.cost().server().gcMillis()).sum(),
+                    median(ps, PhaseResult::clientCpuMicros), median(ps, PhaseResult::clientSenderCpuMicros),
+                    median(ps, PhaseResult::clientReceiverCpuMicros), median(ps, PhaseResult::clientThreadBytes),
+                    ps.stream().mapToLong(p -> p.cost().client().gcCount()).sum(),
+                    ps.stream().mapToLong(p -> p.cost().client().gcMillis()).sum(),
+                    lag.getTotalCount() == 0 ? "—" : String.format("%.0f / %.0f",
+                            lag.getValueAtPercentile(99) / 1000.0, lag.getMaxValue() / 1000.0),
+                    lag.getTotalCount() == 0 ? "—"
+                            : Long.toString(ps.stream().mapToLong(PhaseResult::windowFull).sum()));
+        }
+        out.println();
+        out.println("Run delay: how long each busy thread was ready to run but had no core (Linux schedstat), ms "
+                + "per phase, medians over rounds; and the client's collections (they stop its threads too). A "
+                + "thread of this run that waits is waiting for the other threads of the run or for other work on "
+                + "the machine, not for the code under test.");
+        out.println();
+        out.println("| Phase | Seconds | Server work thread ms | Client sender ms | Client receiver ms "
+                + "| Client GC pauses ms |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        for (String name : COSTED) {
+            List<PhaseResult> ps = r.all(name).stream().filter(p -> p.cost().measured()).toList();
+            if (!ps.isEmpty()) {
+                out.printf("| %s | %.2f | %.0f | %.0f | %.0f | %.0f |%n", name, median(ps, PhaseResult::seconds),
+                        median(ps, PhaseResult::serverThreadRunDelayMillis),
+                        median(ps, p -> p.runDelayMillis(false, PhaseCost.SENDER)),
+                        median(ps, p -> p.runDelayMillis(false, PhaseCost.RECEIVER)),
+                        median(ps, p -> p.cost().client().gcMillis()));
+            }
+        }
+        List<PhaseResult> echo = r.all("echo-loaded");
+        List<PhaseResult> ha = r.all("ha-loaded");
+        if (echo.isEmpty() || ha.isEmpty()) {
+            return;
+        }
+        double echoThread = median(echo, PhaseResult::serverThreadCpuMicros);
+        double haThread = median(ha, PhaseResult::serverThreadCpuMicros);
+        double echoBoth = median(echo, p -> p.serverCpuMicros() + p.clientCpuMicros());
+        double haBoth = median(ha, p -> p.serverCpuMicros() + p.clientCpuMicros());
+        out.println();
+        out.printf("Window %d: the home agent's receive thread spends %.2f µs of CPU per BU, the echo's thread "
+                + "%.2f µs (%.2f×). That one thread does all of the home agent's work, so even with a core of its "
+                + "own the home agent would not pass %.0f BU/s.%n", o.window, haThread, echoThread,
+                haThread / echoThread, 1e6 / haThread);
+        out.printf("Both JVMs together spend %.2f µs of CPU per exchange against the echo and %.2f µs against "
+                + "the home agent: if CPU were the only limit, the throughput ratio would be %.2f (measured: "
+                + "%.2f).%n",
+                echoBoth, haBoth, echoBoth / haBoth,
+                median(ha, PhaseResult::throughput) / median(echo, PhaseResult::throughput));
     }
 
     private static void perRound(PrintStream out, Report r, String label, String echo, String ha,

@@ -9,6 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
+import javax.crypto.spec.SecretKeySpec;
+
 import org.mip6kit.wire.Ipv6Address;
 
 /**
@@ -21,6 +23,8 @@ import org.mip6kit.wire.Ipv6Address;
 final class NodeKeys {
 
     static final int KEY_LENGTH = 20;
+    /** The JCA name of the keys' algorithm (the key table's {@code hmac-sha1}). */
+    static final String MAC_ALGORITHM = "HmacSHA1";
     static final long FIRST_SPI = 256;
     static final Ipv6Address HOME_AGENT = Ipv6Address.parse("2001:db8:1::1");
     static final String HOME_PREFIX = "2001:db8:1::/64";
@@ -71,6 +75,11 @@ final class NodeKeys {
 
     String keyHex(int i) {
         return HexFormat.of().formatHex(keys, i * KEY_LENGTH, (i + 1) * KEY_LENGTH);
+    }
+
+    /** Node {@code i}'s key for a {@link javax.crypto.Mac}: a new copy each call, so no spec is kept per node. */
+    SecretKeySpec macKey(int i) {
+        return new SecretKeySpec(keys, i * KEY_LENGTH, KEY_LENGTH, MAC_ALGORITHM);
     }
 
     /** Writes the home agent's key table into a new owner-only directory; the file is 0600. */

@@ -58,6 +58,11 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The home agent JVM's counters now ({@code stats}). */
+    ResourceUsage usage() throws IOException {
+        return ResourceUsage.parse(ask("stats", "STATS"));
+    }
+
     /** Sends {@code command} and returns the fields of the answer line starting with {@code answer}. */
     synchronized Map<String, String> ask(String command, String answer) throws IOException {
         in.println(command);

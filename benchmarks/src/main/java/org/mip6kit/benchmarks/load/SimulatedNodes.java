@@ -55,20 +55,47 @@ import org.mip6kit.wire.SequenceNumber;
  * <p>Client-side work per request is the same whichever server answers: build and sign the BU
  * (provider), send it, receive the answer, parse the inner packet ({@link UdpTransport}), decode
  * it with the checksum checked, hand it to the node's provider path to verify. The echo returns the
- * BU itself, which the provider refuses at its first check (the source is not the home agent), so
- * against the echo the client skips one HMAC-SHA1 per request: the ceiling is, if anything, a
- * little high and the ratios a little pessimistic.
+ * BU itself, which the provider refuses at its first check (the source is not the home agent); so
+ * that the client still computes the MAC it would have computed on an acknowledgement, an echoed
+ * BU's authenticator is verified with the node's key ({@link EchoAuthenticatorCheck}).
+ *
+ * <p>Latency runs from the moment the signed Binding Update is handed to the socket (taken in the
+ * transport wrapper, after signing) to the moment its answer was matched. For a paced phase the
+ * sender also records how late each send was against the schedule ({@link PhaseResult#sendLag()}):
+ * a send that is late does not start its clock late silently.
  *
  * <p>Threads: one sender (the caller of {@link #run}), the socket's receive thread, and a
  * watchdog that times out requests unanswered after {@code timeout}. No retransmission: an
  * unanswered request is a {@code timeout} failure.
+ *
+ * <p>Garbage: one JVM holds every node's provider state, and each node's provider keeps its last
+ * Binding Updates to match acknowledgements against, so everything a send leaves in that record
+ * survives young collections and is copied by them. The node's addresses and the sequence numbers
+ * are therefore shared instances, not new ones per send.
  */
 final class SimulatedNodes implements AutoCloseable {
 
     enum Kind { REFRESH, MOVE, DEREGISTER }
 
-    private static final Set<BindingUpdate.Flag> FLAGS =
+    /**
+     * A paced send that leaves more than this after its slot is "behind schedule": the sender was
+     * held up (its own pause or descheduling, or a full window) and is catching up.
+     */
+    static final long ON_SCHEDULE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** How {@link UdpTransport} names its receive thread: the client JVM has one. */
+    static final String RECEIVE_THREAD_PREFIX = "mip6-udp-";
+
+    /** A|H: a home registration that asks for an acknowledgement, as {@code MobileNodeEngine} sends it. */
+    static final Set<BindingUpdate.Flag> FLAGS =
             Set.copyOf(EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION));
+    private static final SequenceNumber[] SEQUENCE_NUMBERS = new SequenceNumber[0x10000];
+
+    static {
+        for (int s = 0; s < SEQUENCE_NUMBERS.length; s++) {
+            SEQUENCE_NUMBERS[s] = SequenceNumber.of(s);
+        }
+    }
 
     private record Node(MobileNodeSecurity security, SignallingPath path) {
     }
@@ -83,7 +110,11 @@ final class SimulatedNodes implements AutoCloseable {
     private final AtomicReferenceArray<Node> nodes;
     private final int[] sequence;
     private final short[] generation;
+    private final Ipv6Address[] homeAddress;
+    private final Ipv6Address[] careOf;
     private final AtomicLongArray sentAt;
+    private final boolean[] behindSchedule; // written before sentAt is set, read before it is cleared
+    private final EchoAuthenticatorCheck echoCheck;
     private final Lifetime lifetime;
     private final long timeoutNanos;
     private final Thread watchdog;
@@ -93,27 +124,33 @@ final class SimulatedNodes implements AutoCloseable {
     // Per phase; the histogram is written by the receive thread only and read after the phase drained.
     private volatile Semaphore permits = new Semaphore(0);
     private volatile Histogram histogram = newHistogram();
+    private volatile Histogram onScheduleHistogram = newHistogram();
     private volatile boolean echo;
     private final LongAdder completed = new LongAdder();
     private final LongAdder accepted = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private volatile long lastAnswer;
+    private long lastSend; // sender thread only
 
     SimulatedNodes(NodeKeys keys, Lifetime lifetime, long timeoutMillis) throws Exception {
         this.keys = keys;
         this.lifetime = lifetime;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        MobilityOptionRegistry registry = MobilityOptionRegistry.standard();
-        for (MobilityOptionCodec<?> c : factory.optionCodecs()) {
-            registry = registry.with(c);
-        }
-        this.codec = new MobilityHeaderCodec(registry);
+        this.codec = codec(factory);
         this.context = new ClientContext(codec, scheduler, e -> providerEvents.increment());
         int n = keys.count();
         this.nodes = new AtomicReferenceArray<>(n);
         this.sequence = new int[n];
         this.generation = new short[n];
+        this.homeAddress = new Ipv6Address[n];
+        this.careOf = new Ipv6Address[n];
+        for (int i = 0; i < n; i++) {
+            homeAddress[i] = NodeKeys.homeAddress(i);
+            careOf[i] = NodeKeys.careOf(i, 0);
+        }
         this.sentAt = new AtomicLongArray(n);
+        this.behindSchedule = new boolean[n];
+        this.echoCheck = new EchoAuthenticatorCheck(keys);
         this.socket = UdpTransport.open(new UdpTransport.Config(InetAddress.getByName("::1"), 0, 4 << 20));
         this.shared = new SignallingTransport() {
             @Override
@@ -123,6 +160,13 @@ final class SimulatedNodes implements AutoCloseable {
 
             @Override
             public CompletionStage<Void> send(byte[] octets, Addressing to) {
+                // The request's clock starts here, after signing: what it measures is the round trip.
+                int i = keys.indexOf(to.homeAddressOption().orElse(null));
+                long now = System.nanoTime();
+                if (i >= 0) {
+                    sentAt.set(i, now);
+                }
+                lastSend = now;
                 return socket.send(octets, to);
             }
 
@@ -148,11 +192,18 @@ final class SimulatedNodes implements AutoCloseable {
         }
     }
 
-    private Node node(int i) throws ProviderConfigException {
-        Node n = nodes.get(i);
-        if (n != null) {
-            return n;
+    /** The Mobility Header codec with the provider's options registered. */
+    static MobilityHeaderCodec codec(SecurityProviderFactory factory) {
+        MobilityOptionRegistry registry = MobilityOptionRegistry.standard();
+        for (MobilityOptionCodec<?> c : factory.optionCodecs()) {
+            registry = registry.with(c);
         }
+        return new MobilityHeaderCodec(registry);
+    }
+
+    /** Node {@code i}'s mobile-node side of the provider, configured from {@code keys} and bootstrapped. */
+    static MobileNodeSecurity mobileNode(SecurityProviderFactory factory, ClientContext context, NodeKeys keys, int i)
+            throws ProviderConfigException {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("nai", NodeKeys.nai(i));
         cfg.put("spi", Long.toString(NodeKeys.spi(i)));
@@ -163,6 +214,15 @@ final class SimulatedNodes implements AutoCloseable {
                 ConfigSection.of("security." + AuthOption4285Provider.NAME, null, cfg));
         sec.bootstrap(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, false, Optional.empty(),
                 Optional.empty())).toCompletableFuture().join();
+        return sec;
+    }
+
+    private Node node(int i) throws ProviderConfigException {
+        Node n = nodes.get(i);
+        if (n != null) {
+            return n;
+        }
+        MobileNodeSecurity sec = mobileNode(factory, context, keys, i);
         SignallingPath path = sec.path(() -> shared);
         path.start(in -> { });
         n = new Node(sec, path);
@@ -180,6 +240,8 @@ final class SimulatedNodes implements AutoCloseable {
         Semaphore p = new Semaphore(window);
         permits = p;
         histogram = newHistogram();
+        onScheduleHistogram = newHistogram();
+        Histogram lag = newHistogram();
         echo = toEcho;
         completed.reset();
         accepted.reset();
@@ -189,30 +251,40 @@ final class SimulatedNodes implements AutoCloseable {
         long deadline = count > 0 ? Long.MAX_VALUE : start + (long) (seconds * 1e9);
         long next = start;
         long sent = 0;
+        long windowFull = 0;
         int n = keys.count();
         int cursor = Math.floorMod(firstNode, n);
         int busy = 0;
         Optional<InetSocketAddress> endpoint = Optional.of(server);
         while (count > 0 ? sent < count : System.nanoTime() < deadline) {
+            long scheduled = next;
             if (interval > 0) {
-                long now = System.nanoTime();
-                if (now < next) {
-                    LockSupport.parkNanos(next - now);
+                for (long now = System.nanoTime(); now < next; now = System.nanoTime()) {
+                    LockSupport.parkNanos(next - now); // may return early
                 }
                 next += interval;
             }
-            p.acquire();
+            if (!p.tryAcquire()) {
+                windowFull++;
+                p.acquire();
+            }
             int i = cursor;
             cursor = cursor + 1 == n ? 0 : cursor + 1;
             if (sentAt.get(i) != 0) {
                 p.release(); // still outstanding from before (possible only when window ≥ N)
+                next = scheduled; // this slot was not used
                 if (++busy > n) {
                     Thread.onSpinWait();
                     busy = 0;
                 }
                 continue;
             }
+            lastSend = 0;
+            behindSchedule[i] = interval > 0 && System.nanoTime() - scheduled > ON_SCHEDULE_NANOS;
             send(i, kind, endpoint);
+            if (interval > 0 && lastSend != 0) {
+                lag.recordValue(Math.min(Math.max(0, lastSend - scheduled), lag.getHighestTrackableValue()));
+            }
             sent++;
         }
         // Drain: every permit back (answers, or the watchdog's timeouts).
@@ -223,7 +295,8 @@ final class SimulatedNodes implements AutoCloseable {
         Map<String, Long> f = new HashMap<>();
         failures.forEach((k, v) -> f.put(k, v.sum()));
         return new PhaseResult(name, toEcho ? "echo" : "ha", window, rate, sent, completed.sum(), accepted.sum(),
-                (end - start) / 1e9, histogram, f);
+                (end - start) / 1e9, histogram, f, lag, interval > 0 ? onScheduleHistogram : newHistogram(), windowFull,
+                PhaseCost.UNMEASURED);
     }
 
     private void send(int i, Kind kind, Optional<InetSocketAddress> endpoint) throws ProviderConfigException {
@@ -232,16 +305,18 @@ final class SimulatedNodes implements AutoCloseable {
         sequence[i] = seq;
         if (kind == Kind.MOVE) {
             generation[i]++;
+            careOf[i] = NodeKeys.careOf(i, generation[i]);
         }
-        Ipv6Address hoa = NodeKeys.homeAddress(i);
-        BindingUpdate bu = new BindingUpdate(SequenceNumber.of(seq), FLAGS,
+        BindingUpdate bu = new BindingUpdate(SEQUENCE_NUMBERS[seq], FLAGS,
                 kind == Kind.DEREGISTER ? Lifetime.ZERO : lifetime, List.of());
-        Addressing to = new Addressing(NodeKeys.careOf(i, generation[i]), NodeKeys.HOME_AGENT, Optional.of(hoa),
+        Addressing to = new Addressing(careOf[i], NodeKeys.HOME_AGENT, Optional.of(homeAddress[i]),
                 Optional.empty(), endpoint);
-        long t = System.nanoTime();
-        sentAt.set(i, t);
         node.path().send(bu, to, Optional.empty()).whenComplete((v, e) -> {
-            if (e != null && sentAt.compareAndSet(i, t, 0)) {
+            if (e == null) {
+                return;
+            }
+            long t = sentAt.get(i);
+            if (t == 0 || sentAt.compareAndSet(i, t, 0)) { // 0: it failed before reaching the socket
                 fail("send-failed");
                 permits.release();
             }
@@ -258,9 +333,10 @@ final class SimulatedNodes implements AutoCloseable {
             fail("stray");
             return;
         }
+        byte[] octets = in.octets(); // a copy each call
         MobilityMessage m;
         try {
-            m = codec.decode(in.octets(), a.pseudoHeaderSource(), a.pseudoHeaderDestination());
+            m = codec.decode(octets, a.pseudoHeaderSource(), a.pseudoHeaderDestination());
         } catch (MobilityHeaderFormatException e) {
             fail("malformed");
             return;
@@ -268,12 +344,16 @@ final class SimulatedNodes implements AutoCloseable {
         Node node = nodes.get(i);
         Verdict v = node.path().verify(in, m);
         long t = sentAt.get(i);
+        boolean behind = behindSchedule[i]; // before the slot is freed and the sender reuses it
         if (t == 0 || !sentAt.compareAndSet(i, t, 0)) {
             fail("late");
             return;
         }
         if (echo) {
             completed.increment();
+            if (!echoCheck.verifies(i, octets, m, a)) {
+                fail("echo-unverified");
+            }
         } else if (v instanceof Verdict.Accept && m instanceof BindingAcknowledgement ba) {
             completed.increment();
             if (ba.status().isAccepted()) {
@@ -285,7 +365,11 @@ final class SimulatedNodes implements AutoCloseable {
             completed.increment();
             fail(v instanceof Verdict.Accept ? "not-a-ba" : "unverified");
         }
-        histogram.recordValue(Math.min(now - t, histogram.getHighestTrackableValue()));
+        long latency = Math.min(now - t, histogram.getHighestTrackableValue());
+        histogram.recordValue(latency);
+        if (!behind) {
+            onScheduleHistogram.recordValue(latency);
+        }
         lastAnswer = now;
         permits.release();
     }

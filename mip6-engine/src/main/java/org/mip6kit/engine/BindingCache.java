@@ -6,10 +6,13 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
@@ -17,74 +20,96 @@ import org.mip6kit.wire.Lifetime;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
- * The home agent's binding cache: an open-addressing hash table over primitive arrays keyed
- * by home address, sized for a million entries without an object per entry. Addresses are
- * stored as pairs of {@code long}s, identities as references to the provider's own
- * {@link Identity} objects (4 octets a slot with compressed references), IPv4 outer endpoints
- * packed into one {@code long} (an IPv6 outer endpoint, rare, goes to a side map). Expiry is
- * found by {@link #sweep}, a linear scan the engine runs once per tick, instead of one timer
+ * The home agent's binding cache, keyed by home address and sized for a million entries
+ * without an object per entry (about 52 octets a row, plus the index).
+ *
+ * <p>Entries are dense rows in three arrays, indexed by row number:
+ * <pre>
+ *  rows   long[5 per row]   home address hi, lo | care-of address hi, lo | outer word
+ *  terms  int[2 per row]    sequence (16) lifetime units (16) | expiry, ms after expiryBase (unsigned)
+ *  owners Identity[]        the provider's own Identity object (a reference, not a copy)
+ *
+ *  outer word: bit 63 replay hold | 62 R | 61 K | 60 IPv4 peer | 59 IPv6 peer |
+ *              bits 0..47: IPv4 address (32) and port (16), or the IPv6 peer's number in peers
+ * </pre>
+ * Rows grow by a quarter when full, up to {@code maxEntries}; removing a row moves the last
+ * row into its place. {@code index} is an open-addressing table (linear probing, backward-shift
+ * deletion) of row + 1, 0 for empty, kept at most 3/4 full. IPv6 outer endpoints (rare) are
+ * interned in {@link Ipv6Peers}: bindings behind one NAT64 or IPv6 endpoint share one entry.
+ *
+ * <p>Expiry is kept to the millisecond as an unsigned 32-bit offset from {@code expiryBase},
+ * a window of 49.7 days that starts a day before the earliest expiry (so a clock stepped back
+ * does not move it). Lifetimes are at most 65535 × 4 s (3 days) and replay holds short, so
+ * {@link #sweep} moves the base forward long before the window runs out and the engine's writes
+ * never have to (moving it rewrites every row). If an expiry still falls outside the window, the
+ * base moves to fit it; only when entries are more than 49.7 days apart are the oldest expiries
+ * raised to the window's start (they lapsed weeks before the newest entry was written). Expiry
+ * is found by {@code sweep}, a linear scan the engine runs once per tick, instead of one timer
  * per entry.
  *
- * <p>Entries are either live ({@link BindingRecord.State#BOUND}) or a replay hold. Deleted
- * slots become tombstones that inserts reuse; the table rehashes when tombstones pile up.
- * All methods are {@code synchronized}: every operation is a few array accesses.
+ * <p>Entries are either live ({@link BindingRecord.State#BOUND}) or a replay hold. All
+ * methods are {@code synchronized}: every operation is a few array accesses.
  */
 final class BindingCache {
 
-    private static final byte EMPTY = 0;
-    private static final byte BOUND = 1;
-    private static final byte HOLD = 2;
-    private static final byte DELETED = 3;
-    private static final long FLAG_MOBILE_ROUTER = 1L << 56;
-    private static final long FLAG_K = 1L << 57;
-    private static final long OUTER_V4 = 1L << 62;
-    private static final long OUTER_SIDE = 1L << 61;
+    private static final int HOA_HI = 0;
+    private static final int HOA_LO = 1;
+    private static final int COA_HI = 2;
+    private static final int COA_LO = 3;
+    private static final int OUTER = 4;
+    private static final int ROW_LONGS = 5;
+    private static final int SEQ_LIFETIME = 0;
+    private static final int EXPIRY = 1;
+    private static final int ROW_INTS = 2;
+
+    private static final long HOLD = 1L << 63;
+    private static final long MOBILE_ROUTER = 1L << 62;
+    private static final long KEY_MANAGEMENT = 1L << 61;
+    private static final long PEER_V4 = 1L << 60;
+    private static final long PEER_V6 = 1L << 59;
+    private static final long PEER_BITS = (1L << 48) - 1;
+
+    /** The widest expiry offset: 2^32 − 1 ms, 49.7 days. */
+    static final long EXPIRY_WINDOW_MILLIS = 0xFFFF_FFFFL;
+    /** Sweep moves the base once less than this is left between now and the window's end. */
+    private static final long EXPIRY_REBASE_MARGIN_MILLIS = EXPIRY_WINDOW_MILLIS / 2;
+    /** Room kept below the earliest expiry, so a clock stepped back does not make a write rebase. */
+    private static final long EXPIRY_SLACK_MILLIS = 24 * 3600 * 1000L;
+    private static final int MAX_ROWS = Integer.MAX_VALUE / ROW_LONGS - 8;
 
     private final int maxEntries;
-    private final Map<Ipv6Address, InetSocketAddress> ipv6Outer = new HashMap<>();
+    private final Ipv6Peers peers = new Ipv6Peers();
 
-    private byte[] state;
-    private long[] hoaHi;
-    private long[] hoaLo;
-    private long[] coaHi;
-    private long[] coaLo;
-    private int[] seqAndLifetime;
-    private long[] expiresAtMillis;
-    private Identity[] identity;
-    private long[] outer;
-    private int mask;
-    private int live;
+    private long[] rows;
+    private int[] terms;
+    private Identity[] owners;
+    private int size;
     private int held;
-    private int tombstones;
+    private int[] index;
+    private int indexMask;
+    private long expiryBase;
+    private boolean expiryBaseSet;
 
     BindingCache(int maxEntries, int initialCapacity) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be positive");
         }
-        this.maxEntries = maxEntries;
-        allocate(tableSizeFor(Math.max(16, Math.min(initialCapacity, maxEntries))));
+        this.maxEntries = Math.min(maxEntries, MAX_ROWS);
+        int capacity = Math.max(16, Math.min(initialCapacity, this.maxEntries));
+        rows = new long[capacity * ROW_LONGS];
+        terms = new int[capacity * ROW_INTS];
+        owners = new Identity[capacity];
+        index = new int[indexSizeFor(capacity)];
+        indexMask = index.length - 1;
     }
 
-    private static int tableSizeFor(int entries) {
+    private static int indexSizeFor(int entries) {
         long want = (long) Math.ceil(entries / 0.75);
-        int size = 16;
-        while (size < want) {
-            size <<= 1;
+        int length = 16;
+        while (length < want) {
+            length <<= 1;
         }
-        return size;
-    }
-
-    private void allocate(int size) {
-        state = new byte[size];
-        hoaHi = new long[size];
-        hoaLo = new long[size];
-        coaHi = new long[size];
-        coaLo = new long[size];
-        seqAndLifetime = new int[size];
-        expiresAtMillis = new long[size];
-        identity = new Identity[size];
-        outer = new long[size];
-        mask = size - 1;
+        return length;
     }
 
     private static int hash(long hi, long lo) {
@@ -95,33 +120,43 @@ final class BindingCache {
         return (int) h;
     }
 
-    private int find(long hi, long lo) {
-        int i = hash(hi, lo) & mask;
+    private int hashOfRow(int row) {
+        return hash(rows[row * ROW_LONGS + HOA_HI], rows[row * ROW_LONGS + HOA_LO]);
+    }
+
+    /** The index slot holding {@code hoa}'s row, or the empty slot where it would go. */
+    private int slotOf(long hi, long lo) {
+        int slot = hash(hi, lo) & indexMask;
         while (true) {
-            byte s = state[i];
-            if (s == EMPTY) {
-                return -1;
+            int entry = index[slot];
+            if (entry == 0) {
+                return slot;
             }
-            if (s != DELETED && hoaHi[i] == hi && hoaLo[i] == lo) {
-                return i;
+            int base = (entry - 1) * ROW_LONGS;
+            if (rows[base + HOA_HI] == hi && rows[base + HOA_LO] == lo) {
+                return slot;
             }
-            i = (i + 1) & mask;
+            slot = (slot + 1) & indexMask;
         }
     }
 
+    private int rowOf(Ipv6Address hoa) {
+        return index[slotOf(hoa.high(), hoa.low())] - 1;
+    }
+
     synchronized BindingRecord get(Ipv6Address hoa) {
-        int i = find(hoa.high(), hoa.low());
-        return i < 0 ? null : record(i);
+        int row = rowOf(hoa);
+        return row < 0 ? null : record(row);
     }
 
     synchronized Optional<Identity> ownerOf(Ipv6Address hoa) {
-        int i = find(hoa.high(), hoa.low());
-        return i < 0 ? Optional.empty() : Optional.of(identity[i]);
+        int row = rowOf(hoa);
+        return row < 0 ? Optional.empty() : Optional.of(owners[row]);
     }
 
     /** Whether a new entry (not an update of an existing one) still fits. */
     synchronized boolean hasRoomFor(Ipv6Address hoa) {
-        return find(hoa.high(), hoa.low()) >= 0 || live + held < maxEntries;
+        return size < maxEntries || rowOf(hoa) >= 0;
     }
 
     /**
@@ -131,94 +166,81 @@ final class BindingCache {
      */
     synchronized boolean put(BindingRecord r) {
         Ipv6Address hoa = r.homeAddress();
-        int i = find(hoa.high(), hoa.low());
-        if (i < 0) {
-            if (live + held >= maxEntries) {
+        int slot = slotOf(hoa.high(), hoa.low());
+        int row = index[slot] - 1;
+        if (row < 0) {
+            if (size >= maxEntries) {
                 return false;
             }
-            if ((live + held + tombstones + 1) > (mask + 1) * 3L / 4) {
-                rehash(tableSizeFor(Math.max(live + held + 1, (live + held) * 2)));
+            row = appendRow(hoa.high(), hoa.low());
+            if (size > (indexMask + 1) * 3L / 4) {
+                rebuildIndex(index.length * 2);
+            } else {
+                index[slot] = row + 1;
             }
-            i = insertSlot(hoa.high(), hoa.low());
-            live++;
-            identity[i] = r.identity();
-        } else {
-            if (state[i] == HOLD) {
-                held--;
-                live++;
-            }
-            if (!identity[i].equals(r.identity())) {
-                identity[i] = r.identity();
-            }
+            owners[row] = r.identity();
+        } else if (!owners[row].equals(r.identity())) {
+            // An equal identity keeps the reference already held (the provider's own object).
+            owners[row] = r.identity();
         }
-        state[i] = BOUND;
-        write(i, r);
+        write(row, r);
         return true;
     }
 
     /** Turns a live binding into a replay hold until {@code holdUntilMillis}. */
     synchronized BindingRecord hold(Ipv6Address hoa, long holdUntilMillis) {
-        int i = find(hoa.high(), hoa.low());
-        if (i < 0) {
+        int row = rowOf(hoa);
+        if (row < 0) {
             return null;
         }
-        if (state[i] == BOUND) {
-            live--;
+        int b = row * ROW_LONGS;
+        if ((rows[b + OUTER] & HOLD) == 0) {
             held++;
+            rows[b + OUTER] |= HOLD;
         }
-        state[i] = HOLD;
-        expiresAtMillis[i] = holdUntilMillis;
-        return record(i);
+        setExpiry(row, holdUntilMillis);
+        return record(row);
     }
 
     /**
      * Finds live bindings whose lifetime has run out (returned, unchanged: the engine expires
      * each under its per-home-address serialisation) and removes replay holds that have lapsed.
+     * Moves the expiry base forward when the window ahead of {@code nowMillis} runs short.
      */
     synchronized void sweep(long nowMillis, List<BindingRecord> expired, List<BindingRecord> forgotten) {
-        for (int i = 0; i <= mask; i++) {
-            byte s = state[i];
-            if ((s == BOUND || s == HOLD) && expiresAtMillis[i] <= nowMillis) {
-                if (s == BOUND) {
-                    expired.add(record(i));
+        long earliest = Long.MAX_VALUE;
+        int row = 0;
+        while (row < size) {
+            long expiry = expiryOf(row);
+            if (expiry <= nowMillis) {
+                if ((rows[row * ROW_LONGS + OUTER] & HOLD) == 0) {
+                    expired.add(record(row));
                 } else {
-                    forgotten.add(record(i));
-                    removeSlot(i, false);
+                    forgotten.add(record(row));
+                    removeRow(row);
+                    continue; // the last row now sits here
                 }
             }
+            earliest = Math.min(earliest, expiry);
+            row++;
         }
-        if (tombstones > (mask + 1) / 4) {
-            rehash(mask + 1);
+        if (expiryBaseSet && expiryBase + EXPIRY_WINDOW_MILLIS - nowMillis < EXPIRY_REBASE_MARGIN_MILLIS) {
+            long newBase = Math.min(earliest, nowMillis) - EXPIRY_SLACK_MILLIS;
+            if (newBase > expiryBase) {
+                rebaseExpiry(newBase);
+            }
         }
     }
 
     synchronized void remove(Ipv6Address hoa) {
-        int i = find(hoa.high(), hoa.low());
-        if (i >= 0) {
-            removeSlot(i, true);
-        }
-    }
-
-    private void removeSlot(int i, boolean mayRehash) {
-        if (state[i] == BOUND) {
-            live--;
-        } else if (state[i] == HOLD) {
-            held--;
-        }
-        identity[i] = null;
-        if ((outer[i] & OUTER_SIDE) != 0) {
-            ipv6Outer.remove(Ipv6Address.of(hoaHi[i], hoaLo[i]));
-        }
-        state[i] = DELETED;
-        outer[i] = 0;
-        tombstones++;
-        if (mayRehash && tombstones > (mask + 1) / 4) {
-            rehash(mask + 1);
+        int row = rowOf(hoa);
+        if (row >= 0) {
+            removeRow(row);
         }
     }
 
     synchronized int liveCount() {
-        return live;
+        return size - held;
     }
 
     synchronized int holdCount() {
@@ -227,106 +249,242 @@ final class BindingCache {
 
     /** Distinct identities referenced by entries (bindings and holds). */
     synchronized int identityCount() {
-        java.util.Set<Identity> distinct = new java.util.HashSet<>();
-        for (int i = 0; i <= mask; i++) {
-            if (state[i] == BOUND || state[i] == HOLD) {
-                distinct.add(identity[i]);
-            }
+        Set<Identity> distinct = new HashSet<>();
+        for (int row = 0; row < size; row++) {
+            distinct.add(owners[row]);
         }
         return distinct.size();
     }
 
+    /** Distinct IPv6 outer endpoints in use (each kept once, however many bindings share it). */
+    synchronized int ipv6OuterPeerCount() {
+        return peers.size();
+    }
+
+    /** Rows the arrays have room for before they grow. */
+    synchronized int rowCapacity() {
+        return owners.length;
+    }
+
+    synchronized long expiryBaseMillis() {
+        return expiryBase;
+    }
+
     synchronized List<BindingRecord> liveBindings() {
-        List<BindingRecord> out = new ArrayList<>(live);
-        for (int i = 0; i <= mask; i++) {
-            if (state[i] == BOUND) {
-                out.add(record(i));
+        List<BindingRecord> out = new ArrayList<>(size - held);
+        for (int row = 0; row < size; row++) {
+            if ((rows[row * ROW_LONGS + OUTER] & HOLD) == 0) {
+                out.add(record(row));
             }
         }
         return out;
     }
 
-    private int insertSlot(long hi, long lo) {
-        int i = hash(hi, lo) & mask;
-        while (state[i] == BOUND || state[i] == HOLD) {
-            i = (i + 1) & mask;
+    // ------------------------------------------------------------------ rows
+
+    private int appendRow(long hi, long lo) {
+        if (size == owners.length) {
+            growRows();
         }
-        if (state[i] == DELETED) {
-            tombstones--;
-        }
-        hoaHi[i] = hi;
-        hoaLo[i] = lo;
-        return i;
+        int row = size++;
+        rows[row * ROW_LONGS + HOA_HI] = hi;
+        rows[row * ROW_LONGS + HOA_LO] = lo;
+        rows[row * ROW_LONGS + OUTER] = 0;
+        return row;
     }
 
-    private void rehash(int newSize) {
-        byte[] oldState = state;
-        long[] oHi = hoaHi;
-        long[] oLo = hoaLo;
-        long[] oCoaHi = coaHi;
-        long[] oCoaLo = coaLo;
-        int[] oSeq = seqAndLifetime;
-        long[] oExp = expiresAtMillis;
-        Identity[] oId = identity;
-        long[] oOuter = outer;
-        allocate(newSize);
-        tombstones = 0;
-        for (int j = 0; j < oldState.length; j++) {
-            if (oldState[j] == BOUND || oldState[j] == HOLD) {
-                int i = insertSlot(oHi[j], oLo[j]);
-                state[i] = oldState[j];
-                coaHi[i] = oCoaHi[j];
-                coaLo[i] = oCoaLo[j];
-                seqAndLifetime[i] = oSeq[j];
-                expiresAtMillis[i] = oExp[j];
-                identity[i] = oId[j];
-                outer[i] = oOuter[j];
+    private void growRows() {
+        int capacity = owners.length;
+        long wanted = Math.max(capacity + (capacity >> 2), capacity + 16L);
+        int grown = (int) Math.min(wanted, maxEntries);
+        rows = Arrays.copyOf(rows, grown * ROW_LONGS);
+        terms = Arrays.copyOf(terms, grown * ROW_INTS);
+        owners = Arrays.copyOf(owners, grown);
+    }
+
+    /** Removes a row: its index slot goes, and the last row moves into its place. */
+    private void removeRow(int row) {
+        int b = row * ROW_LONGS;
+        long outer = rows[b + OUTER];
+        if ((outer & PEER_V6) != 0) {
+            peers.release((int) (outer & PEER_BITS));
+        }
+        if ((outer & HOLD) != 0) {
+            held--;
+        }
+        deleteSlot(slotOf(rows[b + HOA_HI], rows[b + HOA_LO]));
+        int last = --size;
+        if (row != last) {
+            System.arraycopy(rows, last * ROW_LONGS, rows, b, ROW_LONGS);
+            System.arraycopy(terms, last * ROW_INTS, terms, row * ROW_INTS, ROW_INTS);
+            owners[row] = owners[last];
+            index[slotOf(rows[b + HOA_HI], rows[b + HOA_LO])] = row + 1;
+        }
+        owners[last] = null;
+    }
+
+    /** Backward-shift deletion: entries after the hole that may live there move up, so no tombstones. */
+    private void deleteSlot(int hole) {
+        int slot = hole;
+        while (true) {
+            slot = (slot + 1) & indexMask;
+            int entry = index[slot];
+            if (entry == 0) {
+                break;
+            }
+            int home = hashOfRow(entry - 1) & indexMask;
+            if (((slot - home) & indexMask) >= ((slot - hole) & indexMask)) {
+                index[hole] = entry;
+                hole = slot;
             }
         }
+        index[hole] = 0;
     }
 
-    private void write(int i, BindingRecord r) {
-        coaHi[i] = r.careOfAddress().high();
-        coaLo[i] = r.careOfAddress().low();
-        seqAndLifetime[i] = (r.sequence().value() << 16) | r.lifetime().units();
-        expiresAtMillis[i] = r.expiresAt().toEpochMilli();
-        long o = 0;
-        if ((outer[i] & OUTER_SIDE) != 0) {
-            ipv6Outer.remove(r.homeAddress());
+    private void rebuildIndex(int length) {
+        index = new int[length];
+        indexMask = length - 1;
+        for (int row = 0; row < size; row++) {
+            int slot = hashOfRow(row) & indexMask;
+            while (index[slot] != 0) {
+                slot = (slot + 1) & indexMask;
+            }
+            index[slot] = row + 1;
         }
+    }
+
+    private void write(int row, BindingRecord r) {
+        int b = row * ROW_LONGS;
+        rows[b + COA_HI] = r.careOfAddress().high();
+        rows[b + COA_LO] = r.careOfAddress().low();
+        terms[row * ROW_INTS + SEQ_LIFETIME] = (r.sequence().value() << 16) | r.lifetime().units();
+        long previous = rows[b + OUTER];
+        if ((previous & HOLD) != 0) {
+            held--;
+        }
+        long outer = 0;
         if (r.outerPeer().isPresent()) {
             InetSocketAddress peer = r.outerPeer().get();
             if (peer.getAddress() instanceof Inet4Address v4) {
-                byte[] b = v4.getAddress();
-                long addr = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
-                o = OUTER_V4 | (addr << 16) | peer.getPort();
+                byte[] a = v4.getAddress();
+                long address = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFFL) << 16) | ((a[2] & 0xFFL) << 8) | (a[3] & 0xFFL);
+                outer = PEER_V4 | (address << 16) | peer.getPort();
             } else {
-                ipv6Outer.put(r.homeAddress(), peer);
-                o = OUTER_SIDE;
+                outer = PEER_V6 | peers.acquire(peer);
             }
         }
-        outer[i] = o | (r.mobileRouter() ? FLAG_MOBILE_ROUTER : 0) | (r.keyManagementMobility() ? FLAG_K : 0);
+        if ((previous & PEER_V6) != 0) {
+            peers.release((int) (previous & PEER_BITS));
+        }
+        rows[b + OUTER] = outer | (r.mobileRouter() ? MOBILE_ROUTER : 0) | (r.keyManagementMobility() ? KEY_MANAGEMENT : 0);
+        setExpiry(row, r.expiresAt().toEpochMilli());
     }
 
-    private BindingRecord record(int i) {
-        Ipv6Address hoa = Ipv6Address.of(hoaHi[i], hoaLo[i]);
-        long o = outer[i];
+    private BindingRecord record(int row) {
+        int b = row * ROW_LONGS;
+        long outer = rows[b + OUTER];
         Optional<InetSocketAddress> peer = Optional.empty();
-        if ((o & OUTER_V4) != 0) {
-            long addr = (o >>> 16) & 0xFFFF_FFFFL;
-            byte[] b = {(byte) (addr >>> 24), (byte) (addr >>> 16), (byte) (addr >>> 8), (byte) addr};
+        if ((outer & PEER_V4) != 0) {
+            long address = (outer >>> 16) & 0xFFFF_FFFFL;
+            byte[] a = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
             try {
-                peer = Optional.of(new InetSocketAddress(InetAddress.getByAddress(b), (int) (o & 0xFFFF)));
+                peer = Optional.of(new InetSocketAddress(InetAddress.getByAddress(a), (int) (outer & 0xFFFF)));
             } catch (UnknownHostException e) {
                 throw new AssertionError(e);
             }
-        } else if ((o & OUTER_SIDE) != 0) {
-            peer = Optional.ofNullable(ipv6Outer.get(hoa));
+        } else if ((outer & PEER_V6) != 0) {
+            peer = Optional.of(peers.get((int) (outer & PEER_BITS)));
         }
-        int sl = seqAndLifetime[i];
-        return new BindingRecord(state[i] == BOUND ? BindingRecord.State.BOUND : BindingRecord.State.REPLAY_HOLD,
-                hoa, Ipv6Address.of(coaHi[i], coaLo[i]), SequenceNumber.of(sl >>> 16), Lifetime.ofUnits(sl & 0xFFFF),
-                (o & FLAG_MOBILE_ROUTER) != 0, (o & FLAG_K) != 0, identity[i],
-                Instant.ofEpochMilli(expiresAtMillis[i]), peer);
+        int sl = terms[row * ROW_INTS + SEQ_LIFETIME];
+        return new BindingRecord((outer & HOLD) == 0 ? BindingRecord.State.BOUND : BindingRecord.State.REPLAY_HOLD,
+                Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]), Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
+                SequenceNumber.of(sl >>> 16), Lifetime.ofUnits(sl & 0xFFFF), (outer & MOBILE_ROUTER) != 0,
+                (outer & KEY_MANAGEMENT) != 0, owners[row], Instant.ofEpochMilli(expiryOf(row)), peer);
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    private long expiryOf(int row) {
+        return expiryBase + Integer.toUnsignedLong(terms[row * ROW_INTS + EXPIRY]);
+    }
+
+    private void setExpiry(int row, long millis) {
+        if (!expiryBaseSet) {
+            expiryBase = millis - EXPIRY_SLACK_MILLIS;
+            expiryBaseSet = true;
+        } else if (millis < expiryBase || millis - expiryBase > EXPIRY_WINDOW_MILLIS) {
+            long earliest = millis;
+            long latest = millis;
+            for (int other = 0; other < size; other++) {
+                if (other != row) {
+                    earliest = Math.min(earliest, expiryOf(other));
+                    latest = Math.max(latest, expiryOf(other));
+                }
+            }
+            rebaseExpiry(Math.max(earliest - EXPIRY_SLACK_MILLIS, latest - EXPIRY_WINDOW_MILLIS));
+        }
+        terms[row * ROW_INTS + EXPIRY] = (int) (Math.max(millis, expiryBase) - expiryBase);
+    }
+
+    /** Moves the base to {@code newBase}; expiries before it are raised to it. */
+    private void rebaseExpiry(long newBase) {
+        for (int row = 0; row < size; row++) {
+            long expiry = expiryOf(row);
+            terms[row * ROW_INTS + EXPIRY] = (int) Math.min(Math.max(expiry - newBase, 0), EXPIRY_WINDOW_MILLIS);
+        }
+        expiryBase = newBase;
+    }
+
+    // ------------------------------------------------------------------ IPv6 outer peers
+
+    /** IPv6 outer endpoints, each stored once and counted by the rows that use it. */
+    private static final class Ipv6Peers {
+        private final Map<InetSocketAddress, Integer> numbers = new HashMap<>();
+        private InetSocketAddress[] peers = new InetSocketAddress[4];
+        private int[] users = new int[4];
+        private int[] free = new int[4];
+        private int freeCount;
+        private int used;
+
+        int acquire(InetSocketAddress peer) {
+            Integer known = numbers.get(peer);
+            if (known != null) {
+                users[known]++;
+                return known;
+            }
+            int n;
+            if (freeCount > 0) {
+                n = free[--freeCount];
+            } else {
+                n = used++;
+                if (n == peers.length) {
+                    peers = Arrays.copyOf(peers, n * 2);
+                    users = Arrays.copyOf(users, n * 2);
+                }
+            }
+            peers[n] = peer;
+            users[n] = 1;
+            numbers.put(peer, n);
+            return n;
+        }
+
+        void release(int n) {
+            if (--users[n] == 0) {
+                numbers.remove(peers[n]);
+                peers[n] = null;
+                if (freeCount == free.length) {
+                    free = Arrays.copyOf(free, freeCount * 2);
+                }
+                free[freeCount++] = n;
+            }
+        }
+
+        InetSocketAddress get(int n) {
+            return peers[n];
+        }
+
+        int size() {
+            return numbers.size();
+        }
     }
 }

@@ -37,6 +37,14 @@ public final class EngineEvents {
         listeners.remove(listener);
     }
 
+    /**
+     * Whether an event of {@code kind} would reach anyone (a listener, or the log at its level),
+     * so that callers can skip building it.
+     */
+    boolean wouldRecord(EngineEvent.Kind kind) {
+        return !listeners.isEmpty() || (kind.isFailure() ? log.isWarnEnabled() : log.isInfoEnabled());
+    }
+
     public void emit(EngineEvent event) {
         for (EngineEventListener l : listeners) {
             try {

@@ -70,6 +70,9 @@ import org.mip6kit.wire.SequenceNumber;
  */
 public final class HomeAgentEngine implements AutoCloseable {
 
+    /** Returned by processing steps that finish at once; only ever read. */
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final HomeAgentSettings settings;
     private final Clock clock;
     private final Scheduler scheduler;
@@ -82,6 +85,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final TransportFactory transports;
     private final KeyedSerializer<Ipv6Address> serializer = new KeyedSerializer<>();
     private final RateLimiter failureReplies;
+    private final Lifetime maxLifetime;
     private final Counters counters = new Counters();
     private volatile SignallingPath path;
     private volatile boolean accepting;
@@ -102,6 +106,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.transports = b.transports;
         this.failureReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
                 (int) Math.max(1, settings.failureRepliesPerSecond() * 2));
+        this.maxLifetime = Lifetime.ofDuration(settings.maxLifetime());
     }
 
     public static Builder builder() {
@@ -282,10 +287,10 @@ public final class HomeAgentEngine implements AutoCloseable {
         if (!bu.has(BindingUpdate.Flag.HOME_REGISTRATION)) {
             refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
             why = "not a home registration: this home agent has no correspondent node role";
-        } else if (!registry.mayUse(who, hoa)) {
+        } else if (existing != null ? !existing.identity().equals(who) : !registry.mayUse(who, hoa)) {
             // Authorisation is part of the security requirement (RFC 6275 §9.5.1, RFC 3776 §5):
             // checked before anything that would reveal the owner's binding state, such as the
-            // sequence number a 135 carries.
+            // sequence number a 135 carries. An entry's owner is what the registry would answer.
             refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
             why = "the home address belongs to another identity";
         } else if (bound && existing.mobileRouter() != bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
@@ -305,7 +310,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         } else if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             refusal = BindingAckStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED;
             why = "mobile routers (RFC 3963) are not supported yet";
-        } else if (!deregistration && !cache.hasRoomFor(hoa)) {
+        } else if (!deregistration && existing == null && !cache.hasRoomFor(hoa)) {
             refusal = BindingAckStatus.INSUFFICIENT_RESOURCES;
             why = "the binding cache is full (" + settings.maxBindings() + ")";
         } else if (!deregistration && !isAcceptableCareOf(coa)) {
@@ -321,8 +326,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             return done();
         }
 
-        Lifetime granted = deregistration ? Lifetime.ZERO
-                : bu.lifetime().min(Lifetime.ofDuration(settings.maxLifetime()));
+        Lifetime granted = deregistration ? Lifetime.ZERO : bu.lifetime().min(maxLifetime);
         BindingChange.Kind kind = deregistration ? BindingChange.Kind.DELETED
                 : !bound ? BindingChange.Kind.CREATED
                 : existing.careOfAddress().equals(coa) ? BindingChange.Kind.REFRESHED : BindingChange.Kind.MOVED;
@@ -331,8 +335,13 @@ public final class HomeAgentEngine implements AutoCloseable {
                 bound ? Optional.of(existing.careOfAddress()) : Optional.empty(),
                 deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer());
 
-        CompletionStage<Void> prepared = deregistration ? done() : bounded(callBeforeAck(change));
-        return prepared.handle((ok, failure) -> {
+        CompletionStage<Void> prepared = deregistration ? done() : callBeforeAck(change);
+        if (succeeded(prepared)) {
+            // The usual case: the provider was ready at once, so no timer and no continuation.
+            commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+            return done();
+        }
+        return bounded(prepared).handle((ok, failure) -> {
             if (failure != null) {
                 counters.refused.incrementAndGet();
                 boolean timedOut = failure instanceof TimeoutException;
@@ -350,18 +359,24 @@ public final class HomeAgentEngine implements AutoCloseable {
         });
     }
 
+    /** A plain CompletableFuture already completed normally (other stages may refuse isDone). */
+    private static boolean succeeded(CompletionStage<?> stage) {
+        return stage instanceof CompletableFuture<?> f && f.getClass() == CompletableFuture.class
+                && f.isDone() && !f.isCompletedExceptionally();
+    }
+
     private void commit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, Ipv6Address coa,
                         Lifetime granted, boolean k, BindingChange change, ReplyContext replyCtx,
                         BindingRecord existing) {
-        Instant now = clock.instant();
         if (change.kind() == BindingChange.Kind.DELETED) {
+            Instant now = clock.instant();
             cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, existing.careOfAddress(), bu.sequence(),
                     Lifetime.ZERO, existing.mobileRouter(), false, who, now, addr.outerPeer()));
             cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
         } else {
+            Instant expires = Instant.ofEpochMilli(clock.millis() + granted.seconds() * 1000);
             boolean stored = cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
-                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, now.plus(granted.toDuration()),
-                    addr.outerPeer()));
+                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, expires, addr.outerPeer()));
             if (!stored) {
                 // The cache filled up between the check and the commit: another home address won.
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
@@ -374,15 +389,18 @@ public final class HomeAgentEngine implements AutoCloseable {
             registry.bound(hoa);
         }
         counters.accepted.incrementAndGet();
-        emit(switch (change.kind()) {
+        EngineEvent.Kind happened = switch (change.kind()) {
             case CREATED -> EngineEvent.Kind.BINDING_CREATED;
             case MOVED -> EngineEvent.Kind.BINDING_MOVED;
             case REFRESHED -> EngineEvent.Kind.BINDING_REFRESHED;
             default -> EngineEvent.Kind.BINDING_DELETED;
-        }, who, hoa, change.careOf(), BindingAckStatus.ACCEPTED, bu.sequence(),
-                "seq=" + bu.sequence() + " lifetime=" + granted + (k ? " K" : ""));
+        };
+        if (events.wouldRecord(happened)) {
+            emit(happened, who, hoa, change.careOf(), BindingAckStatus.ACCEPTED, bu.sequence(),
+                    "seq=" + bu.sequence() + " lifetime=" + granted + (k ? " K" : ""));
+        }
 
-        List<MobilityOption> options = new ArrayList<>();
+        List<MobilityOption> options = new ArrayList<>(3);
         if (!granted.isZero() && settings.refreshAdviceRatio() > 0) {
             int units = (int) Math.floor(granted.units() * settings.refreshAdviceRatio());
             if (units > 0 && units < granted.units()) {
@@ -452,6 +470,9 @@ public final class HomeAgentEngine implements AutoCloseable {
             sent = p.send(m, to, ctx);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
+        }
+        if (onSent == null && succeeded(sent)) {
+            return;
         }
         sent.whenComplete((v, e) -> {
             if (e != null) {
@@ -649,11 +670,14 @@ public final class HomeAgentEngine implements AutoCloseable {
 
     private void emit(EngineEvent.Kind kind, Identity who, Ipv6Address hoa, Ipv6Address coa, BindingAckStatus status,
                       SequenceNumber sequence, String detail) {
+        if (!events.wouldRecord(kind)) {
+            return;
+        }
         events.emit(EngineEvent.of(kind, who, hoa, coa, status, sequence, detail == null ? "" : detail));
     }
 
     private static CompletionStage<Void> done() {
-        return CompletableFuture.completedFuture(null);
+        return DONE;
     }
 
     private static String rootMessage(Throwable t) {

@@ -118,4 +118,141 @@ class BindingCacheTest {
         cache.put(record(b, 2, 10, who, Optional.empty()));
         assertThat(cache.get(b).outerPeer()).isEmpty();
     }
+
+    @Test
+    void keepsEveryLookupRightWhileRemovalsMoveTheLastRowIntoTheGap() {
+        Random rnd = new Random(7);
+        BindingCache cache = new BindingCache(1_000, 16);
+        Identity who = Identity.nai("a@example.com");
+        Map<Ipv6Address, BindingRecord> model = new HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            Ipv6Address hoa = Ipv6Address.of(0x20010db800010000L, rnd.nextLong());
+            BindingRecord r = record(hoa, i, 1_000 + i, who, Optional.empty());
+            cache.put(r);
+            model.put(hoa, r);
+        }
+        List<Ipv6Address> order = new ArrayList<>(model.keySet());
+        java.util.Collections.shuffle(order, rnd);
+        for (Ipv6Address gone : order) {
+            cache.remove(gone);
+            model.remove(gone);
+            assertThat(cache.get(gone)).isNull();
+            for (Map.Entry<Ipv6Address, BindingRecord> e : model.entrySet()) {
+                assertThat(cache.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(cache.liveCount()).isEqualTo(model.size());
+        }
+    }
+
+    @Test
+    void growsRowsByAQuarterUpToTheMaximumAndFindsEveryEntryAfterwards() {
+        BindingCache cache = new BindingCache(1_000, 16);
+        Identity who = Identity.nai("a@example.com");
+        List<Ipv6Address> keys = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            Ipv6Address hoa = Ipv6Address.of(0x20010db800010000L, i);
+            keys.add(hoa);
+            int before = cache.rowCapacity();
+            assertThat(cache.put(record(hoa, i, 5_000, who, Optional.empty()))).isTrue();
+            int after = cache.rowCapacity();
+            if (after != before) {
+                assertThat(after).isEqualTo(Math.min(1_000, Math.max(before + before / 4, before + 16)));
+            }
+            assertThat(after).isGreaterThanOrEqualTo(i + 1);
+        }
+        assertThat(cache.rowCapacity()).isEqualTo(1_000);
+        assertThat(cache.put(record(Ipv6Address.of(0x20010db800010000L, 1_000), 1, 5_000, who, Optional.empty())))
+                .isFalse();
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(cache.get(keys.get(i)).sequence()).isEqualTo(SequenceNumber.of(i));
+        }
+    }
+
+    @Test
+    void storesASharedIpv6OuterEndpointOnceAndReleasesItWithItsLastBinding() {
+        BindingCache cache = new BindingCache(10, 10);
+        Identity who = Identity.nai("a@example.com");
+        Ipv6Address a = Ipv6Address.parse("2001:db8:1::a");
+        Ipv6Address b = Ipv6Address.parse("2001:db8:1::b");
+        Ipv6Address c = Ipv6Address.parse("2001:db8:1::c");
+        InetSocketAddress nat = new InetSocketAddress("2001:db8::64", 4191);
+        InetSocketAddress other = new InetSocketAddress("2001:db8::65", 4191);
+        cache.put(record(a, 1, 100, who, Optional.of(nat)));
+        cache.put(record(b, 1, 100, who, Optional.of(nat)));
+        cache.put(record(c, 1, 100, who, Optional.of(other)));
+        assertThat(cache.ipv6OuterPeerCount()).isEqualTo(2);
+        assertThat(cache.get(b).outerPeer()).containsSame(cache.get(a).outerPeer().orElseThrow());
+
+        cache.put(record(c, 2, 100, who, Optional.of(new InetSocketAddress("192.0.2.1", 4500))));
+        assertThat(cache.ipv6OuterPeerCount()).isEqualTo(1);
+        cache.remove(a);
+        assertThat(cache.ipv6OuterPeerCount()).isEqualTo(1);
+        assertThat(cache.get(b).outerPeer()).contains(nat);
+        cache.hold(b, 150);
+        cache.sweep(200, new ArrayList<>(), new ArrayList<>());
+        assertThat(cache.get(b)).isNull();
+        assertThat(cache.ipv6OuterPeerCount()).isZero();
+
+        cache.put(record(a, 3, 100, who, Optional.of(other)));
+        assertThat(cache.get(a).outerPeer()).contains(other);
+        assertThat(cache.ipv6OuterPeerCount()).isEqualTo(1);
+    }
+
+    @Test
+    void sweepMovesTheExpiryBaseAlongWithTimeAndExpiriesStayExactForYears() {
+        BindingCache cache = new BindingCache(10, 10);
+        Identity who = Identity.nai("a@example.com");
+        Ipv6Address a = Ipv6Address.parse("2001:db8:1::a");
+        Ipv6Address b = Ipv6Address.parse("2001:db8:1::b");
+        long start = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+        long hour = 3_600_000L;
+        long maxLifetime = Lifetime.MAX.seconds() * 1000;
+        for (long now = start; now < start + 3 * 365 * 24 * hour; now += 24 * hour + 1) {
+            cache.put(record(a, 1, now + maxLifetime, who, Optional.empty()));
+            cache.put(record(b, 1, now + hour, who, Optional.empty()));
+            cache.hold(b, now + 7_001);
+            cache.sweep(now, new ArrayList<>(), new ArrayList<>());
+            assertThat(cache.get(a).expiresAt()).isEqualTo(Instant.ofEpochMilli(now + maxLifetime));
+            assertThat(cache.get(b).expiresAt()).isEqualTo(Instant.ofEpochMilli(now + 7_001));
+            // At least half the window lies ahead of now, so the engine's writes never rebase.
+            assertThat(cache.expiryBaseMillis()).isLessThanOrEqualTo(now);
+            assertThat(cache.expiryBaseMillis() + BindingCache.EXPIRY_WINDOW_MILLIS - now)
+                    .isGreaterThanOrEqualTo(BindingCache.EXPIRY_WINDOW_MILLIS / 2);
+        }
+    }
+
+    @Test
+    void anEarlierExpiryMovesTheBaseBackWithoutChangingOtherExpiries() {
+        BindingCache cache = new BindingCache(10, 10);
+        Identity who = Identity.nai("a@example.com");
+        Ipv6Address a = Ipv6Address.parse("2001:db8:1::a");
+        Ipv6Address b = Ipv6Address.parse("2001:db8:1::b");
+        long t = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+        long day = 24 * 3_600_000L;
+        cache.put(record(a, 1, t + 40 * day, who, Optional.empty()));
+        cache.put(record(b, 1, t, who, Optional.empty()));
+        assertThat(cache.get(a).expiresAt()).isEqualTo(Instant.ofEpochMilli(t + 40 * day));
+        assertThat(cache.get(b).expiresAt()).isEqualTo(Instant.ofEpochMilli(t));
+    }
+
+    @Test
+    void raisesOnlyExpiriesMoreThanTheWindowOlderThanTheNewestOne() {
+        BindingCache cache = new BindingCache(10, 10);
+        Identity who = Identity.nai("a@example.com");
+        Ipv6Address stale = Ipv6Address.parse("2001:db8:1::a");
+        Ipv6Address recent = Ipv6Address.parse("2001:db8:1::b");
+        Ipv6Address newest = Ipv6Address.parse("2001:db8:1::c");
+        long t = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+        long day = 24 * 3_600_000L;
+        cache.put(record(stale, 1, t, who, Optional.empty()));
+        cache.put(record(recent, 1, t + 20 * day, who, Optional.empty()));
+        cache.put(record(newest, 1, t + 60 * day, who, Optional.empty()));
+        assertThat(cache.get(newest).expiresAt()).isEqualTo(Instant.ofEpochMilli(t + 60 * day));
+        assertThat(cache.get(recent).expiresAt()).isEqualTo(Instant.ofEpochMilli(t + 20 * day));
+        assertThat(cache.get(stale).expiresAt())
+                .isEqualTo(Instant.ofEpochMilli(t + 60 * day - BindingCache.EXPIRY_WINDOW_MILLIS));
+        List<BindingRecord> expired = new ArrayList<>();
+        cache.sweep(t + 11 * day, expired, new ArrayList<>());
+        assertThat(expired).extracting(BindingRecord::homeAddress).containsExactly(stale);
+    }
 }

@@ -278,6 +278,16 @@ class HomeAgentEngineTest {
     }
 
     @Test
+    void providerMayPrepareWithAnyKindOfCompletedStage() throws Exception {
+        start();
+        provider.beforeAck = c -> CompletableFuture.completedStage(null);
+        register(1, COA);
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(ha.bindingCount()).isEqualTo(1);
+        assertThat(ha.inFlight()).isZero();
+    }
+
+    @Test
     void providerThatDoesNotPrepareInTimeTurnsTheAnswerInto130() throws Exception {
         start();
         provider.beforeAck = c -> new CompletableFuture<>();

@@ -54,11 +54,12 @@ class LoadGeneratorBookkeepingTest {
             PhaseCost c = p.cost();
             assertThat(c.measured()).as(phase + " cost read").isTrue();
             assertThat(c.work()).as(phase).isEqualTo(p.target().equals("echo") ? PhaseCost.ECHO : PhaseCost.HOME_AGENT);
-            assertThat(c.server().processCpuNanos()).as(phase + " server CPU").isPositive();
+            // Process CPU comes from times(2), in clock ticks (10 ms): a 100-node phase may read 0.
+            assertThat(c.server().processCpuNanos()).as(phase + " server CPU").isGreaterThanOrEqualTo(0);
             assertThat(c.server().threadCpuNanos(c.work())).as(phase + " server work thread CPU").isPositive();
             assertThat(c.server().threadAllocatedBytes(c.work())).as(phase + " server work thread heap")
                     .isGreaterThanOrEqualTo(0);
-            assertThat(c.client().processCpuNanos()).as(phase + " client CPU").isPositive();
+            assertThat(c.client().processCpuNanos()).as(phase + " client CPU").isGreaterThanOrEqualTo(0);
             assertThat(c.client().threadCpuNanos(PhaseCost.SENDER)).as(phase + " client sender CPU").isPositive();
             assertThat(c.client().threadCpuNanos(PhaseCost.RECEIVER)).as(phase + " client receiver CPU").isPositive();
             assertThat(c.client().threadAllocatedBytes(PhaseCost.SENDER)).as(phase + " client sender heap")
@@ -78,6 +79,10 @@ class LoadGeneratorBookkeepingTest {
             assertThat(p.line()).as(phase).contains(" srvThreadWait=", " cliSendWait=", " srvCpu=", " srvThread=", " srvAlloc=", " srvGc=", " cliCpu=",
                     " cliSend=", " cliRecv=", " cliAlloc=", " cliGc=");
         }
+        assertThat(r.phases().stream().mapToLong(p -> p.cost().server().processCpuNanos()).sum())
+                .as("server process CPU over the whole run").isPositive();
+        assertThat(r.phases().stream().mapToLong(p -> p.cost().client().processCpuNanos()).sum())
+                .as("client process CPU over the whole run").isPositive();
         // The home agent builds, signs and allocates per BU; the echo thread only moves datagrams.
         assertThat(r.phase("ha-loaded").cost().server().threadAllocatedBytes(PhaseCost.HOME_AGENT)).isPositive();
         for (String phase : List.of("echo-50pct", "ha-50pct")) {

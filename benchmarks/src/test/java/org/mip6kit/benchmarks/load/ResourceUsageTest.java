@@ -100,7 +100,9 @@ class ResourceUsageTest {
     @EnabledOnOs(OS.LINUX)
     void onLinuxTheRunDelayOfThisThreadAndOfANamedThreadAreRead() throws Exception {
         CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
         Thread named = new Thread(() -> {
+            running.countDown();
             try {
                 read.await();
             } catch (InterruptedException e) {
@@ -109,6 +111,8 @@ class ResourceUsageTest {
         }, "resource-usage-test-thread");
         named.setDaemon(true);
         named.start();
+        // The JVM gives the kernel task its name just before run(): wait for run().
+        assertThat(running.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         ResourceUsage r = ResourceUsage.read(Map.of(
                 "me", ResourceUsage.thread(Thread.currentThread().getId()),
                 "named", ResourceUsage.named("resource-usage-test")));

@@ -55,7 +55,10 @@ import org.mip6kit.wire.Lifetime;
  * (2000), {@code --phases LIST} (all of the above but refresh), {@code --class-histogram FILE} (a
  * {@code jcmd GC.class_histogram} of the home agent JVM after registration), {@code --pcap FILE}
  * (the home agent's signalling as a pcap, via the daemons' {@code CapturingTransport}),
- * {@code --server-jvm-option OPT} (repeatable).
+ * {@code --server-jvm-option OPT} (repeatable), {@code --pin-cpus CLIENT/SERVER} (Linux {@code taskset}
+ * CPU lists, e.g. {@code 0/1}: this JVM's threads on CLIENT, the home agent's JVM on SERVER, so the
+ * two sides do not take each other's cores and the ratio to the echo shows the home agent's own
+ * cost; default: no pinning).
  */
 public final class LoadGenerator {
 
@@ -94,10 +97,12 @@ public final class LoadGenerator {
         System.exit(report.ok() ? 0 : 1);
     }
 
+    private static final java.util.regex.Pattern CPU_LIST = java.util.regex.Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
+
     static final String USAGE = """
             usage: bench [--nodes N] [--window W] [--repeats R] [--seconds S] [--warmup-seconds S] [--server-heap SIZE]
                          [--timeout-ms MS] [--phases register,memory,refresh,ceiling,move,restart,deregister]
-                         [--class-histogram FILE] [--pcap FILE] [--server-jvm-option OPT]...
+                         [--class-histogram FILE] [--pcap FILE] [--server-jvm-option OPT]... [--pin-cpus CLIENT/SERVER]
             Simulated RFC 4285 mobile nodes against a real home agent (auth-option-4285, RFC 5555 UDP on ::1)
             in a forked JVM, with a raw UDP echo in the same JVM as the ceiling. See docs/performance.md.""";
 
@@ -115,6 +120,9 @@ public final class LoadGenerator {
         Path classHistogram;
         Path pcap;
         List<String> serverJvmOptions = new ArrayList<>();
+        /** taskset CPU lists for this JVM and the home agent's, or null: no pinning. */
+        String clientCpus;
+        String serverCpus;
         boolean help;
 
         static Options parse(String[] args) {
@@ -150,6 +158,16 @@ public final class LoadGenerator {
                         case "--class-histogram" -> o.classHistogram = Path.of(v);
                         case "--pcap" -> o.pcap = Path.of(v);
                         case "--server-jvm-option" -> o.serverJvmOptions.add(v);
+                        case "--pin-cpus" -> {
+                            String[] both = v.split("/", -1);
+                            if (both.length != 2 || !CPU_LIST.matcher(both[0]).matches()
+                                    || !CPU_LIST.matcher(both[1]).matches()) {
+                                throw new IllegalArgumentException("--pin-cpus takes CLIENT/SERVER, two taskset CPU "
+                                        + "lists such as 0/1 or 0-1/2-3; got " + v);
+                            }
+                            o.clientCpus = both[0];
+                            o.serverCpus = both[1];
+                        }
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 } catch (NumberFormatException e) {
@@ -179,9 +197,31 @@ public final class LoadGenerator {
         }
     }
 
+    /**
+     * Moves every thread of this JVM to {@code cpus} with {@code taskset -a -p}; threads started
+     * later inherit it from the thread that starts them.
+     */
+    static void pinThisJvm(String cpus) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("--pin-cpus needs taskset (Debian package util-linux): " + e.getMessage(), e);
+        }
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new IOException("taskset could not pin this JVM to CPUs " + cpus + ": " + said);
+        }
+    }
+
     static Report run(Options o, PrintStream out) throws Exception {
         out.println("bench: " + o.nodes + " nodes, window " + o.window + ", " + o.repeats + " repeats of " + o.seconds
                 + " s, home agent heap " + o.serverHeap + ", started " + Instant.now());
+        if (o.clientCpus != null) {
+            pinThisJvm(o.clientCpus);
+            out.println("PINNED client (this JVM) to CPUs " + o.clientCpus + ", home agent JVM to CPUs " + o.serverCpus);
+        }
         long t0 = System.nanoTime();
         NodeKeys keys = new NodeKeys(o.nodes, new SecureRandom());
         Path keyTable = keys.writeKeyTable();
@@ -192,7 +232,7 @@ public final class LoadGenerator {
         Map<String, String> ready;
         int maxBindings = (int) Math.min(Integer.MAX_VALUE - 16, 2L * o.nodes + 1024);
         try (ServerProcess server = ServerProcess.start(keyTable, o.serverHeap, maxBindings, o.pcap,
-                o.serverJvmOptions);
+                o.serverJvmOptions, o.serverCpus);
              SimulatedNodes nodes = new SimulatedNodes(keys, Lifetime.ofSeconds(o.lifetimeSeconds), o.timeoutMillis)) {
             ready = server.ready;
             out.println("SERVER " + ready);

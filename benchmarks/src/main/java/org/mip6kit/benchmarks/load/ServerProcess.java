@@ -27,9 +27,15 @@ final class ServerProcess implements AutoCloseable {
         this.ready = expect("READY");
     }
 
-    static ServerProcess start(Path keyTable, String heap, int maxBindings, Path pcap, List<String> jvmOptions)
-            throws IOException {
+    /** Starts the home agent's JVM, bound to {@code cpus} by {@code taskset -c} (which execs it: same PID) unless null. */
+    static ServerProcess start(Path keyTable, String heap, int maxBindings, Path pcap, List<String> jvmOptions,
+                               String cpus) throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (cpus != null) {
+            cmd.add("taskset");
+            cmd.add("-c");
+            cmd.add(cpus);
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + heap);
         cmd.add("-Xmx" + heap);

@@ -106,4 +106,17 @@ class LoadGeneratorBookkeepingTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> LoadGenerator.Options.parse(new String[] {"--phases", "register,warp"}));
     }
+
+    @Test
+    void pinCpusTakesTwoTasksetCpuListsAndRefusesAnythingElseNamingTheForm() {
+        LoadGenerator.Options o = LoadGenerator.Options.parse(new String[] {"--pin-cpus", "0/1-3,5"});
+        assertThat(o.clientCpus).isEqualTo("0");
+        assertThat(o.serverCpus).isEqualTo("1-3,5");
+        assertThat(LoadGenerator.Options.parse(new String[0]).clientCpus).as("no pinning by default").isNull();
+        for (String bad : new String[] {"0", "0/", "/1", "0/1/2", "a/1", "0;rm/1"}) {
+            assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> LoadGenerator.Options.parse(new String[] {"--pin-cpus", bad})))
+                    .as(bad).hasMessageContaining("CLIENT/SERVER");
+        }
+    }
 }

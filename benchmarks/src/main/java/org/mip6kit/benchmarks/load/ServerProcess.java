@@ -39,6 +39,11 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + heap);
         cmd.add("-Xmx" + heap);
+        if (cpus != null && jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            // A JVM that sees one CPU picks the serial collector; keep G1, which it uses unpinned, so
+            // pinned and unpinned heap figures compare.
+            cmd.add("-XX:+UseG1GC");
+        }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -359,10 +359,9 @@ public final class HomeAgentEngine implements AutoCloseable {
         });
     }
 
-    /** A plain CompletableFuture already completed normally (other stages may refuse isDone). */
+    /** Already completed normally (see {@link KeyedSerializer#isComplete}). */
     private static boolean succeeded(CompletionStage<?> stage) {
-        return stage instanceof CompletableFuture<?> f && f.getClass() == CompletableFuture.class
-                && f.isDone() && !f.isCompletedExceptionally();
+        return KeyedSerializer.isComplete(stage) && !((CompletableFuture<?>) stage).isCompletedExceptionally();
     }
 
     private void commit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, Ipv6Address coa,

@@ -58,8 +58,11 @@ final class KeyedSerializer<K> {
         }
     }
 
-    /** Only a plain CompletableFuture is asked: other stages may refuse isDone (completedStage does). */
-    private static boolean isComplete(CompletionStage<?> stage) {
+    /**
+     * Whether {@code stage} has already completed, normally or not. Only a plain CompletableFuture
+     * is asked: other stages may refuse isDone (completedStage does), so they count as pending.
+     */
+    static boolean isComplete(CompletionStage<?> stage) {
         return stage instanceof CompletableFuture<?> f && f.getClass() == CompletableFuture.class && f.isDone();
     }
 

@@ -21,7 +21,7 @@ import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderContext;
@@ -194,7 +194,7 @@ public class HomeAgentReceiveBenchmark {
 
     private void deliver(int i) {
         path.verdict = verdicts[i];
-        path.receiver.accept(new Inbound(octets[i], addressing[i], IngressEvidence.NONE));
+        path.receiver.accept(new Inbound(octets[i], addressing[i], Observed.NOTHING));
     }
 
     /** Rewrites the Sequence # field and updates the checksum to match (RFC 1624 eqn. 3). */
@@ -230,6 +230,11 @@ public class HomeAgentReceiveBenchmark {
         public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) {
             path = new AcceptingPath(context.codec());
             return new HomeAgentSecurity() {
+                @Override
+                public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+                    return descriptor().capabilities();
+                }
+
                 @Override
                 public SignallingPath path(TransportFactory engineTransports) {
                     return path;
@@ -278,7 +283,11 @@ public class HomeAgentReceiveBenchmark {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             return verdict;
         }
 

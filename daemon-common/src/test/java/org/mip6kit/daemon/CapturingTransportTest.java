@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.BindingAcknowledgement;
@@ -113,7 +113,7 @@ class CapturingTransportTest {
             t.start(delivered::add);
             Addressing bu = new Addressing(COA, HA, Optional.of(HOA), Optional.empty(), Optional.of(peer));
             byte[] buOctets = bindingUpdate(bu);
-            fake.receiver.accept(new Inbound(buOctets, bu, IngressEvidence.NONE));
+            fake.receiver.accept(new Inbound(buOctets, bu, Observed.NOTHING));
             Addressing ba = new Addressing(HA, COA, Optional.empty(), Optional.of(HOA), Optional.of(peer));
             byte[] baOctets = bindingAck(ba);
             t.send(baOctets, ba).toCompletableFuture().join();
@@ -161,7 +161,7 @@ class CapturingTransportTest {
                     EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION),
                     Lifetime.ofSeconds(600), List.of(new Ipv4CareOfAddress(Ipv4Address.parse("192.0.2.7")))),
                     HOA, HA);
-            fake.receiver.accept(new Inbound(octets, bu, IngressEvidence.NONE));
+            fake.receiver.accept(new Inbound(octets, bu, Observed.NOTHING));
         }
 
         MobilityPacket p = MobilityPacketParser.parse(records(file).get(0).packet());

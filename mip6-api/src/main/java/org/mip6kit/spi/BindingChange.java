@@ -8,21 +8,25 @@ import org.mip6kit.wire.Lifetime;
 
 /**
  * A change to the home agent's binding cache, given to the provider before the Binding
- * Acknowledgement is sent ({@link HomeAgentSecurity#beforeAck}) and after it is committed
- * ({@link HomeAgentSecurity#afterChange}).
+ * Acknowledgement is sent ({@link HomeAgentSecurity#beforeAck}, for CREATED, MOVED and
+ * REFRESHED only), when it did not happen after all ({@link HomeAgentSecurity#abandoned}), and
+ * once it is done ({@link HomeAgentSecurity#afterChange}).
  *
  * @param kind what happens
  * @param identity the authenticated identity owning the binding
  * @param homeAddress the home address
  * @param previousCareOf the care-of address before the change (absent for a new binding)
  * @param careOf the (effective) care-of address after the change; an IPv4 care-of address is
- *        IPv4-mapped; for a deletion, the last care-of address
- * @param lifetime the granted lifetime (zero for deletion and expiry)
+ *        IPv4-mapped; for a deletion, expiry or revocation, the last care-of address
+ * @param lifetime the granted lifetime (zero for deletion, expiry and revocation)
  * @param outerPeer the mobile node's UDP endpoint as observed, when encapsulated
+ * @param keyManagementMobility whether K was agreed: the Binding Update set K and this provider
+ *        instance declares {@link Capability#IKE_SURVIVES_MOVE}, so the Binding
+ *        Acknowledgement sets K and the IKE SA is to follow the care-of address (RFC 4877 §4.3)
  */
 public record BindingChange(Kind kind, Identity identity, Ipv6Address homeAddress,
                             Optional<Ipv6Address> previousCareOf, Ipv6Address careOf, Lifetime lifetime,
-                            Optional<InetSocketAddress> outerPeer) {
+                            Optional<InetSocketAddress> outerPeer, boolean keyManagementMobility) {
 
     /** What happens to the binding. */
     public enum Kind {
@@ -35,7 +39,14 @@ public record BindingChange(Kind kind, Identity identity, Ipv6Address homeAddres
         /** The mobile node deregistered. */
         DELETED,
         /** The lifetime ran out. */
-        EXPIRED
+        EXPIRED,
+        /** The provider revoked it ({@link HomeAgentHandle#revoke}). */
+        REVOKED;
+
+        /** Whether the binding exists after a change of this kind. */
+        public boolean keepsBinding() {
+            return this == CREATED || this == MOVED || this == REFRESHED;
+        }
     }
 
     public BindingChange {

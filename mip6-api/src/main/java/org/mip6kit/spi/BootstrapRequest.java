@@ -13,9 +13,12 @@ import org.mip6kit.wire.Ipv6Address;
  * @param ipv4HomeAddress whether an IPv4 home address is wanted as well (RFC 5555)
  * @param configuredHomeAddress a home address the operator configured, if any
  * @param configuredHomeAgent a home agent address the operator configured, if any
+ * @param careOf the mobile node's current care-of address (IPv4 as IPv4-mapped; the home
+ *        address when at home): where key management runs from, and which address family the
+ *        home agent endpoint must serve
  */
 public record BootstrapRequest(Want homeAddress, boolean ipv4HomeAddress, Optional<Ipv6Address> configuredHomeAddress,
-                               Optional<Ipv6Address> configuredHomeAgent) {
+                               Optional<Ipv6Address> configuredHomeAgent, Ipv6Address careOf) {
 
     /** How much IPv6 addressing the mobile node asks for. */
     public enum Want {
@@ -26,8 +29,13 @@ public record BootstrapRequest(Want homeAddress, boolean ipv4HomeAddress, Option
     }
 
     public BootstrapRequest {
-        if (homeAddress == null || configuredHomeAddress == null || configuredHomeAgent == null) {
+        if (homeAddress == null || configuredHomeAddress == null || configuredHomeAgent == null || careOf == null) {
             throw new IllegalArgumentException("every bootstrap request field is required (use Optional.empty())");
         }
+    }
+
+    /** The same request from another care-of address. */
+    public BootstrapRequest withCareOf(Ipv6Address newCareOf) {
+        return new BootstrapRequest(homeAddress, ipv4HomeAddress, configuredHomeAddress, configuredHomeAgent, newCareOf);
     }
 }

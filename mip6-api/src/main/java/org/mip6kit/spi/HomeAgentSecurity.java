@@ -1,15 +1,45 @@
 package org.mip6kit.spi;
 
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A provider's home-agent side, created by {@link SecurityProviderFactory#homeAgent}.
  *
- * <p>The engine calls, in order: {@link #path} once; for each accepted Binding Update
- * {@link #beforeAck} and, once committed, {@link #afterChange}; for each deletion or expiry
- * {@link #afterChange}; finally {@link #close}. Calls for one home address never overlap.
+ * <p>The engine calls, in order: {@link #capabilities} and {@link #attach} once; {@link #path}
+ * once; then, for each Binding Update the path's {@link SignallingPath#verify} accepted,
+ * exactly one of:
+ * <ul>
+ * <li>{@link #refused} — the engine's own protocol checks refused it;</li>
+ * <li>{@link #beforeAck}, then {@link #abandoned} — the provider could not prepare in time
+ *     or failed, or the commit failed (binding cache full);</li>
+ * <li>{@link #beforeAck} (not for a deregistration), commit, Binding Acknowledgement, then
+ *     {@link #afterChange} once the acknowledgement has been handed to the network (or its
+ *     send failed).</li>
+ * </ul>
+ * and {@link #afterChange} for each expiry and each {@link HomeAgentHandle#revoke revocation};
+ * finally {@link #close}. Calls for one home address never overlap and follow the order of
+ * processing; calls for different home addresses may run concurrently. Optional hooks have
+ * no-op defaults.
  */
 public interface HomeAgentSecurity extends AutoCloseable {
+
+    /**
+     * What this instance, as configured, can do: a subset of the descriptor's capabilities
+     * (e.g. {@link Capability#IKE_SURVIVES_MOVE} only in a mode whose IKE SA follows the
+     * care-of address; {@link Capability#CONFIDENTIALITY} only with an encrypting suite). The
+     * engine reads it once at start, refuses to start when it is not a subset of the
+     * descriptor's, and decides the K flag from it.
+     */
+    Set<Capability> capabilities();
+
+    /**
+     * Hands the provider the engine's handle (revocation). Called once, before {@link #path}.
+     * Default: the provider needs none.
+     */
+    default void attach(HomeAgentHandle engine) {
+    }
 
     /**
      * The signalling path the home agent receives Binding Updates on and sends Binding
@@ -21,22 +51,45 @@ public interface HomeAgentSecurity extends AutoCloseable {
     /**
      * Prepares for a binding change before the Binding Acknowledgement is sent: install or
      * migrate IPsec policies for the home address (draft §6.6/§6.7, RFC 4877 §4.4), move a
-     * tunnel endpoint. The Binding Acknowledgement waits for the stage, up to the engine's
-     * configured bound. A stage that times out turns the answer into status 130 (insufficient
-     * resources), one that fails into 128 (reason unspecified; the failure's message goes to the
-     * log, so it must not carry secrets); either way the change is not committed. Must not
-     * block the caller.
-     * Providers with nothing to prepare return a completed stage.
+     * tunnel endpoint. Called for {@link BindingChange.Kind#CREATED}, {@code MOVED} and
+     * {@code REFRESHED}; never for a deregistration (nothing is prepared for a binding that is
+     * going away: its teardown belongs in {@link #afterChange}, after the acknowledgement left).
+     * The Binding Acknowledgement waits for the stage, up to the engine's configured bound. A
+     * stage that times out turns the answer into status 130 (insufficient resources), one that
+     * fails into 128 (reason unspecified; the failure's message goes to the log, so it must not
+     * carry secrets); either way the change is not committed and {@link #abandoned} follows.
+     * Must not block the caller. Default: nothing to prepare, a completed stage.
      */
-    CompletionStage<Void> beforeAck(BindingChange change);
+    default CompletionStage<Void> beforeAck(BindingChange change) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /**
-     * A change was committed (created, moved, refreshed) or a binding was deleted or expired.
-     * Remove policies for a deleted binding; release per-node state that is no longer needed —
-     * but keep replay-protection state as long as a captured message could still be replayed
-     * (DESIGN: replay state outlives the binding). Non-blocking; never throws.
+     * A change {@link #beforeAck} was asked to prepare will not happen: the stage failed, or
+     * timed out (then this call comes only once the late stage has completed, so what it
+     * installed can be removed), or the commit failed. Undo what was prepared. Non-blocking;
+     * never throws. Default: nothing to undo.
      */
-    void afterChange(BindingChange change);
+    default void abandoned(BindingChange change, String reason) {
+    }
+
+    /**
+     * A change was committed (created, moved, refreshed) and its Binding Acknowledgement has
+     * been handed to the network, or a binding was deleted (after the acknowledgement left),
+     * expired or revoked. Remove policies for a binding that is gone; release per-node state
+     * that is no longer needed — but keep replay-protection state as long as a captured message
+     * could still be replayed (the engine accepts any sequence number once a binding has
+     * ended, RFC 6275 §9.5.1). Non-blocking; never throws. Default: nothing to do.
+     */
+    default void afterChange(BindingChange change) {
+    }
+
+    /**
+     * The engine refused a Binding Update this provider accepted ({@link Refusal}). Default:
+     * nothing to do.
+     */
+    default void refused(Refusal refusal) {
+    }
 
     /** Releases everything. Idempotent; never throws. */
     @Override
@@ -44,8 +97,10 @@ public interface HomeAgentSecurity extends AutoCloseable {
 
     /**
      * How many peers the provider currently keeps state for (keys in use, replay windows,
-     * associations). The TCK checks it falls back once bindings and replay windows are gone,
-     * so per-node state cannot leak.
+     * associations). The provider kit checks it falls back once bindings and replay windows are
+     * gone, so per-node state cannot leak. Default: 0, for a provider that keeps none.
      */
-    int perNodeStateCount();
+    default int perNodeStateCount() {
+        return 0;
+    }
 }

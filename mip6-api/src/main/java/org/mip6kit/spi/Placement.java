@@ -20,8 +20,9 @@ public enum Placement {
     OWNS_CHANNEL,
     /**
      * The kernel or a key-management daemon protects the packets (IPsec keyed by IKEv2). The
-     * provider never changes octets; it supplies {@link IngressEvidence} of how each packet
-     * arrived, and its verdict depends on that evidence.
+     * provider never changes octets; its verdict rests on what the transport
+     * {@link Observed observed} (the ingress interface, the local address) and on what it
+     * knows of its security associations.
      */
     BELOW_STACK
 }

@@ -2,11 +2,13 @@ package org.mip6kit.spi;
 
 import java.time.Clock;
 
+import org.mip6kit.spi.net.ProviderNetwork;
 import org.mip6kit.wire.MobilityHeaderCodec;
 
 /**
  * What the engine gives a provider when it creates the provider's security objects. All
- * members are thread-safe and valid until the provider is closed.
+ * members are thread-safe and valid until the provider is closed. {@link StandardProviderContext}
+ * is the implementation the engine, the provider kit and embedders use.
  */
 public interface ProviderContext {
 
@@ -35,4 +37,11 @@ public interface ProviderContext {
      * addresses and every change fails with {@link HomeAddressException}.
      */
     HomeAddressBook homeAddresses();
+
+    /**
+     * The only way a provider may open sockets of its own (UDP endpoints, the raw Mobility
+     * Header socket, TCP). Real sockets in the daemons; an in-memory network in the provider
+     * kit; {@link ProviderNetwork#NONE} when the embedder gave none.
+     */
+    ProviderNetwork network();
 }

@@ -20,4 +20,14 @@ public interface Scheduler {
      * clock or drains the queue.
      */
     Executor executor();
+
+    /**
+     * Whether a caller may block waiting for a stage that this scheduler's tasks complete. True
+     * for schedulers with threads of their own; false for one driven by its caller's thread
+     * (virtual time in tests), where such a wait would never end. The engine's blocking
+     * conveniences ({@code close()}) start the work and return at once when this is false.
+     */
+    default boolean callerMayWait() {
+        return true;
+    }
 }

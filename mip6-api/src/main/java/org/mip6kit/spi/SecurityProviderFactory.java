@@ -1,5 +1,6 @@
 package org.mip6kit.spi;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.mip6kit.wire.MobilityOptionCodec;
@@ -44,4 +45,19 @@ public interface SecurityProviderFactory {
      * @throws ProviderConfigException if the configuration is invalid or a key file is unusable
      */
     HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException;
+
+    /**
+     * A throwaway configuration for {@code ./mip6kit demo --provider NAME}: the home agent's and
+     * the mobile node's {@code security.<name>} sections, with fresh credentials written into
+     * {@code privateDirectory} (a new directory readable by the owner only, deleted after the
+     * demo). The demo runs a home agent serving {@link DemoConfiguration#HOME_PREFIX} with the
+     * home agent address {@link DemoConfiguration#HOME_AGENT}, and a mobile node with the home
+     * address {@link DemoConfiguration#HOME_ADDRESS}, on loopback. Default: the provider offers
+     * none, and the demo says so and exits 2.
+     *
+     * @throws ProviderConfigException if the credentials cannot be made
+     */
+    default DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
+        return DemoConfiguration.unsupported("provider " + descriptor().name() + " offers no demo configuration");
+    }
 }

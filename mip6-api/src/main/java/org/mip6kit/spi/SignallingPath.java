@@ -15,9 +15,20 @@ import org.mip6kit.wire.MobilityMessage;
  * <li>{@link Placement#OWNS_CHANNEL}: runs its own socket; {@link #start}'s receiver gets
  *     octets it already decrypted and authenticated, with the addressing its association
  *     vouches for.</li>
- * <li>{@link Placement#BELOW_STACK}: wraps the engine's transport and attaches
- *     {@link IngressEvidence} to each {@link Inbound}; {@link #verify} judges that evidence.</li>
+ * <li>{@link Placement#BELOW_STACK}: wraps the engine's transport or a raw Mobility Header
+ *     socket opened through {@link ProviderContext#network()}; {@link #verify} concludes from
+ *     what the transport {@link Observed observed} (the ingress interface, e.g. the tunnel
+ *     device an SA delivers to) and what the provider knows of its SAs (which identity leased
+ *     the home address) whether the message passed through a matching SA.</li>
  * </ul>
+ *
+ * <p><b>Messages nobody can decode.</b> A datagram that an {@link Placement#OWNS_CHANNEL} path
+ * cannot even decrypt (unknown SPI, an SA that has ended) never reaches the engine. Answering it
+ * is the home-agent path's own decision: RFC 6618 answers status 176 (re-initialise the SA with
+ * the Home Agent Controller) on its channel, rate-limited. The mobile-node path that receives
+ * such an answer cannot verify it with an SA it no longer shares; it may call
+ * {@link MobileNodeHandle#rebootstrap}, which the engine rate-limits, so a forged 176 costs at
+ * most one bootstrap per second and never removes a registration.
  *
  * <p>Lifecycle: {@link #start} once, then any number of {@link #verify} and {@link #send}
  * calls from any thread, then {@link #close}. After close, sends complete exceptionally and no
@@ -36,9 +47,15 @@ public interface SignallingPath extends AutoCloseable {
 
     /**
      * Judges one received message that the engine has already decoded (the checksum and
-     * format were checked with the provider's option codecs registered). Non-blocking,
-     * thread-safe, may be called concurrently for different peers; the engine serialises calls
-     * for one home address. Must not throw: an internal failure is a {@link Verdict.Drop}.
+     * format were checked with the provider's option codecs registered). On the home agent the
+     * engine calls it inside the per-home-address order: calls for one home address never
+     * overlap, calls for different home addresses may run concurrently on any thread. Must not
+     * block; it may return a stage that completes later (a Binding Update that arrives before
+     * the key-management event proving its SA, an RFC 4285 MN-AAA round trip), and should
+     * return an already completed stage when it can decide at once (the engine then continues
+     * on the same thread, without a timer). A stage that does not complete within the engine's
+     * bound counts as {@link Verdict.Drop}. Must not throw, and the stage must not fail: an
+     * internal failure is a {@link Verdict.Drop} (the engine treats both the same way).
      *
      * <p>On the home agent this judges Binding Updates (RFC 6275 §9.5.1, §10.3.1 "security
      * requirements"); on the mobile node, Binding Acknowledgements, Binding Refresh Requests and
@@ -47,7 +64,7 @@ public interface SignallingPath extends AutoCloseable {
      * @param received the octets, addressing and evidence as received
      * @param decoded the same message decoded
      */
-    Verdict verify(Inbound received, MobilityMessage decoded);
+    CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded);
 
     /**
      * Protects and sends one message. Non-blocking: the returned stage completes when the

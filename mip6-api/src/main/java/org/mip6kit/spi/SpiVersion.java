@@ -8,7 +8,7 @@ package org.mip6kit.spi;
 public final class SpiVersion {
 
     /** Incompatible changes increase this. */
-    public static final int MAJOR = 1;
+    public static final int MAJOR = 2;
     /** Compatible additions increase this. */
     public static final int MINOR = 0;
 

@@ -45,6 +45,13 @@ public final class EngineEvents {
         return !listeners.isEmpty() || (kind.isFailure() ? log.isWarnEnabled() : log.isInfoEnabled());
     }
 
+    /** The sink a provider's {@link org.mip6kit.spi.ProviderEvent}s go to: events of kind PROVIDER_EVENT. */
+    public org.mip6kit.spi.EventSink providerSink() {
+        return e -> emit(new EngineEvent(EngineEvent.Kind.PROVIDER_EVENT, e.identity(), e.homeAddress(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                e.kind() + ": " + e.detail()));
+    }
+
     public void emit(EngineEvent event) {
         for (EngineEventListener l : listeners) {
             try {

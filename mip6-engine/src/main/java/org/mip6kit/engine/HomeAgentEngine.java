@@ -23,13 +23,18 @@ import org.mip6kit.spi.Cancellable;
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAddressBook;
+import org.mip6kit.spi.HomeAgentHandle;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ProviderDescriptor;
+import org.mip6kit.spi.Refusal;
 import org.mip6kit.spi.ReplyContext;
+import org.mip6kit.spi.SecurityProviderException;
+import org.mip6kit.spi.StandardProviderContext;
+import org.mip6kit.spi.net.ProviderNetwork;
 import org.mip6kit.spi.Scheduler;
 import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.spi.SignallingPath;
@@ -63,10 +68,13 @@ import org.mip6kit.wire.SequenceNumber;
  * applies RFC 6275 §9.5.1 and §10.3.1 in order, keeps the {@link BindingCache}, and answers
  * with Binding Acknowledgements protected by the same provider (specs/MIP6-WIRE.md §2.10).
  *
- * <p>Order of processing for one received message: decode (format, checksum) → the provider's
- * {@link SignallingPath#verify verdict} → per-home-address serialisation → the protocol checks
- * → the provider's {@link HomeAgentSecurity#beforeAck} → commit → Binding Acknowledgement →
- * {@link HomeAgentSecurity#afterChange}. Nothing before the commit changes any state.
+ * <p>Order of processing for one received message: decode (format, checksum) → per-home-address
+ * serialisation → the provider's {@link SignallingPath#verify verdict} (possibly asynchronous,
+ * bounded) → the protocol checks ({@link HomeAgentSecurity#refused} when they refuse) → the
+ * provider's {@link HomeAgentSecurity#beforeAck} ({@link HomeAgentSecurity#abandoned} when it
+ * fails or times out) → commit → Binding Acknowledgement → {@link HomeAgentSecurity#afterChange}
+ * once the acknowledgement has left. The next message for the same home address waits for all
+ * of it. Nothing before the commit changes any state.
  */
 public final class HomeAgentEngine implements AutoCloseable {
 
@@ -82,6 +90,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final HomeAddressRegistry registry;
     private final ProviderDescriptor descriptor;
     private final HomeAgentSecurity security;
+    private final Set<Capability> capabilities;
     private final TransportFactory transports;
     private final KeyedSerializer<Ipv6Address> serializer = new KeyedSerializer<>();
     private final RateLimiter failureReplies;
@@ -103,6 +112,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.registry = registry;
         this.descriptor = b.factory.descriptor();
         this.security = security;
+        this.capabilities = instanceCapabilities(descriptor, security.capabilities());
         this.transports = b.transports;
         this.failureReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
                 (int) Math.max(1, settings.failureRepliesPerSecond() * 2));
@@ -119,6 +129,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         private ConfigSection providerConfig;
         private HomeAgentSettings settings;
         private TransportFactory transports;
+        private ProviderNetwork network = ProviderNetwork.NONE;
         private Clock clock;
         private Scheduler scheduler;
         private final List<EngineEventListener> listeners = new ArrayList<>();
@@ -141,6 +152,15 @@ public final class HomeAgentEngine implements AutoCloseable {
         /** The engine's transport, opened only if the provider asks for it. */
         public Builder transports(TransportFactory transports) {
             this.transports = transports;
+            return this;
+        }
+
+        /**
+         * The network the provider opens its own sockets through
+         * ({@link ProviderContext#network()}); default {@link ProviderNetwork#NONE}.
+         */
+        public Builder network(ProviderNetwork network) {
+            this.network = Objects.requireNonNull(network, "network");
             return this;
         }
 
@@ -179,8 +199,9 @@ public final class HomeAgentEngine implements AutoCloseable {
             listeners.forEach(events::addListener);
             BindingCache cache = new BindingCache(settings.maxBindings(), Math.min(settings.maxBindings(), 1024));
             HomeAddressRegistry registry = new HomeAddressRegistry(settings.homePrefixes(), cache, clock);
-            ProviderContext ctx = new EngineProviderContext(ProviderContext.Role.HOME_AGENT, clock, scheduler, codec,
-                    events, registry);
+            ProviderContext ctx = StandardProviderContext.builder(ProviderContext.Role.HOME_AGENT).clock(clock)
+                    .scheduler(scheduler).codec(codec).events(events.providerSink()).homeAddresses(registry)
+                    .network(network).build();
             ConfigSection cfg = providerConfig != null ? providerConfig
                     : ConfigSection.of("security." + factory.descriptor().name(), null, java.util.Map.of());
             HomeAgentSecurity security = factory.homeAgent(ctx, cfg);
@@ -193,6 +214,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         if (path != null) {
             throw new IllegalStateException("already started");
         }
+        security.attach(handle);
         path = security.path(transports);
         path.start(this::receive);
         accepting = true;
@@ -221,25 +243,56 @@ public final class HomeAgentEngine implements AutoCloseable {
             return;
         }
         Ipv6Address hoa = homeAddressOf(addr);
-        Verdict verdict;
-        try {
-            verdict = path.verify(in, bu);
-        } catch (RuntimeException e) {
-            verdict = Verdict.drop("provider failed while verifying: " + e);
+        serializer.submit(hoa, () -> verifyThenProcess(in, bu, addr, hoa));
+    }
+
+    private CompletionStage<Void> verifyThenProcess(Inbound in, BindingUpdate bu, Addressing addr, Ipv6Address hoa) {
+        if (closed) {
+            return done();
         }
+        CompletionStage<Verdict> stage;
+        try {
+            stage = path.verify(in, bu);
+            if (stage == null) {
+                stage = CompletableFuture.completedFuture(Verdict.drop("the provider returned no verdict"));
+            }
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.completedFuture(Verdict.drop("provider failed while verifying: " + e));
+        }
+        if (KeyedSerializer.isComplete(stage)) {
+            return onVerdict(verdictOf(stage), bu, addr, hoa);
+        }
+        return bounded(stage).handle((v, e) -> e == null && v != null ? v
+                        : Verdict.drop(unwrap(e) instanceof TimeoutException
+                                ? "the provider gave no verdict within " + settings.beforeAckTimeout()
+                                : "the provider's verdict failed: " + rootMessage(e)))
+                .thenCompose(v -> onVerdict(v, bu, addr, hoa));
+    }
+
+    private static Verdict verdictOf(CompletionStage<Verdict> completed) {
+        try {
+            Verdict v = completed.toCompletableFuture().getNow(null);
+            return v != null ? v : Verdict.drop("the provider returned a null verdict");
+        } catch (RuntimeException e) {
+            return Verdict.drop("the provider's verdict failed: " + rootMessage(e));
+        }
+    }
+
+    private CompletionStage<Void> onVerdict(Verdict verdict, BindingUpdate bu, Addressing addr, Ipv6Address hoa) {
         if (verdict instanceof Verdict.Drop d) {
             counters.dropped.incrementAndGet();
             emit(EngineEvent.Kind.VERDICT_DROPPED, null, hoa, null, null, d.reason());
-        } else if (verdict instanceof Verdict.Reject r) {
+            return done();
+        }
+        if (verdict instanceof Verdict.Reject r) {
             counters.rejected.incrementAndGet();
             emit(EngineEvent.Kind.VERDICT_REJECTED, null, hoa, null, r.status(), r.reason());
             if (r.reply().isPresent() && shouldAcknowledge(bu, r.status())) {
                 sendFailureAck(bu, addr, hoa, r.status(), bu.sequence(), r.reply().get(), null);
             }
-        } else {
-            Verdict.Accept a = (Verdict.Accept) verdict;
-            serializer.submit(hoa, () -> process(bu, addr, hoa, a));
+            return done();
         }
+        return process(bu, addr, hoa, (Verdict.Accept) verdict);
     }
 
     private void onMalformed(Inbound in, MobilityHeaderFormatException e) {
@@ -323,6 +376,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             if (shouldAcknowledge(bu, refusal)) {
                 sendFailureAck(bu, addr, hoa, refusal, baSequence, replyCtx, who);
             }
+            safeRefused(new Refusal(who, hoa, bu.sequence(), refusal, replyCtx, why));
             return done();
         }
 
@@ -330,18 +384,33 @@ public final class HomeAgentEngine implements AutoCloseable {
         BindingChange.Kind kind = deregistration ? BindingChange.Kind.DELETED
                 : !bound ? BindingChange.Kind.CREATED
                 : existing.careOfAddress().equals(coa) ? BindingChange.Kind.REFRESHED : BindingChange.Kind.MOVED;
-        boolean k = bu.has(BindingUpdate.Flag.KEY_MANAGEMENT_MOBILITY) && descriptor.has(Capability.IKE_SURVIVES_MOVE);
+        boolean k = bu.has(BindingUpdate.Flag.KEY_MANAGEMENT_MOBILITY)
+                && capabilities.contains(Capability.IKE_SURVIVES_MOVE);
         BindingChange change = new BindingChange(kind, who, hoa,
                 bound ? Optional.of(existing.careOfAddress()) : Optional.empty(),
-                deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer());
+                deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer(), k && !deregistration);
 
         CompletionStage<Void> prepared = deregistration ? done() : callBeforeAck(change);
         if (succeeded(prepared)) {
             // The usual case: the provider was ready at once, so no timer and no continuation.
-            commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
-            return done();
+            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
         }
-        return bounded(prepared).handle((ok, failure) -> {
+        if (KeyedSerializer.isComplete(prepared)) {
+            return onPrepared(prepared, prepared, bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        }
+        return bounded(prepared).handle((ok, failure) -> unwrap(failure))
+                .thenCompose(failure -> onPrepared(prepared, failure == null ? done()
+                                : CompletableFuture.failedFuture(failure), bu, addr, hoa, who, coa, granted, k, change,
+                        replyCtx, existing));
+    }
+
+    /** Continues after beforeAck: {@code outcome} is the bounded stage, {@code original} the provider's own. */
+    private CompletionStage<Void> onPrepared(CompletionStage<Void> original, CompletionStage<Void> outcome,
+                                             BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who,
+                                             Ipv6Address coa, Lifetime granted, boolean k, BindingChange change,
+                                             ReplyContext replyCtx, BindingRecord existing) {
+        Throwable failure = failureOf(outcome);
+        {
             if (failure != null) {
                 counters.refused.incrementAndGet();
                 boolean timedOut = failure instanceof TimeoutException;
@@ -352,11 +421,23 @@ public final class HomeAgentEngine implements AutoCloseable {
                         : BindingAckStatus.REASON_UNSPECIFIED;
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, status, reason);
                 sendFailureAck(bu, addr, hoa, status, bu.sequence(), replyCtx, who);
-                return null;
+                // A late stage may still install something: undo only once it has settled.
+                original.whenComplete((v, e) -> safeAbandoned(change, reason));
+                return done();
             }
-            commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        }
+    }
+
+    private static Throwable failureOf(CompletionStage<Void> completed) {
+        try {
+            completed.toCompletableFuture().getNow(null);
             return null;
-        });
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     /** Already completed normally (see {@link KeyedSerializer#isComplete}). */
@@ -364,7 +445,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         return KeyedSerializer.isComplete(stage) && !((CompletableFuture<?>) stage).isCompletedExceptionally();
     }
 
-    private void commit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, Ipv6Address coa,
+    private CompletionStage<Void> commit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, Ipv6Address coa,
                         Lifetime granted, boolean k, BindingChange change, ReplyContext replyCtx,
                         BindingRecord existing) {
         if (change.kind() == BindingChange.Kind.DELETED) {
@@ -381,9 +462,8 @@ public final class HomeAgentEngine implements AutoCloseable {
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
                         "the binding cache is full");
                 sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
-                safeAfterChange(new BindingChange(BindingChange.Kind.DELETED, who, hoa, Optional.empty(), coa,
-                        Lifetime.ZERO, addr.outerPeer()));
-                return;
+                safeAbandoned(change, "the binding cache is full");
+                return done();
             }
             registry.bound(hoa);
         }
@@ -413,8 +493,17 @@ public final class HomeAgentEngine implements AutoCloseable {
                 : Set.of();
         BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.ACCEPTED, flags, bu.sequence(),
                 granted, options);
-        send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
-        safeAfterChange(change);
+        CompletionStage<Void> sent = send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
+        if (KeyedSerializer.isComplete(sent)) {
+            safeAfterChange(change);
+            return done();
+        }
+        // afterChange waits for the acknowledgement to leave (an SA torn down earlier could
+        // swallow it), and the next message for this home address waits for afterChange.
+        return sent.handle((v, e) -> {
+            safeAfterChange(change);
+            return null;
+        });
     }
 
     /** RFC 5555 §4.1: a NAT lies between when the IPv4 care-of address differs from the outer source. */
@@ -461,8 +550,8 @@ public final class HomeAgentEngine implements AutoCloseable {
         send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
     }
 
-    private void send(MobilityMessage m, Addressing to, Optional<ReplyContext> ctx, Identity who, Ipv6Address hoa,
-                      EngineEvent.Kind onSent, String sentDetail) {
+    private CompletionStage<Void> send(MobilityMessage m, Addressing to, Optional<ReplyContext> ctx, Identity who,
+                                       Ipv6Address hoa, EngineEvent.Kind onSent, String sentDetail) {
         SignallingPath p = path;
         CompletionStage<Void> sent;
         try {
@@ -470,10 +559,13 @@ public final class HomeAgentEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        if (onSent == null && succeeded(sent)) {
-            return;
+        if (sent == null) {
+            sent = CompletableFuture.failedFuture(new SecurityProviderException("the path returned no send stage"));
         }
-        sent.whenComplete((v, e) -> {
+        if (onSent == null && succeeded(sent)) {
+            return sent;
+        }
+        return sent.whenComplete((v, e) -> {
             if (e != null) {
                 counters.sendFailures.incrementAndGet();
                 emit(EngineEvent.Kind.SEND_FAILED, who, hoa, null, null, m.type() + ": " + rootMessage(e));
@@ -492,8 +584,8 @@ public final class HomeAgentEngine implements AutoCloseable {
         }
     }
 
-    private CompletionStage<Void> bounded(CompletionStage<Void> stage) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+    private <T> CompletionStage<T> bounded(CompletionStage<T> stage) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         Cancellable timer = scheduler.schedule(settings.beforeAckTimeout(),
                 () -> result.completeExceptionally(new TimeoutException()));
         stage.whenComplete((v, e) -> {
@@ -501,10 +593,28 @@ public final class HomeAgentEngine implements AutoCloseable {
             if (e != null) {
                 result.completeExceptionally(e);
             } else {
-                result.complete(null);
+                result.complete(v);
             }
         });
         return result;
+    }
+
+    private void safeAbandoned(BindingChange change, String reason) {
+        try {
+            security.abandoned(change, reason);
+        } catch (RuntimeException e) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                    "abandoned failed: " + e);
+        }
+    }
+
+    private void safeRefused(Refusal refusal) {
+        try {
+            security.refused(refusal);
+        } catch (RuntimeException e) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, refusal.identity(), refusal.homeAddress(), null, null,
+                    "refused failed: " + e);
+        }
     }
 
     private void safeAfterChange(BindingChange change) {
@@ -548,11 +658,67 @@ public final class HomeAgentEngine implements AutoCloseable {
                             current.careOfAddress(), null, "lifetime " + current.lifetime() + " ran out");
                     safeAfterChange(new BindingChange(BindingChange.Kind.EXPIRED, current.identity(),
                             current.homeAddress(), Optional.of(current.careOfAddress()), current.careOfAddress(),
-                            Lifetime.ZERO, current.outerPeer()));
+                            Lifetime.ZERO, current.outerPeer(), false));
                 }
                 return done();
             });
         }
+    }
+
+    // ------------------------------------------------------------------ revocation
+
+    private final HomeAgentHandle handle = this::revoke;
+
+    private CompletionStage<Boolean> revoke(Ipv6Address hoa, Identity owner, String reason) {
+        Objects.requireNonNull(hoa, "homeAddress");
+        Objects.requireNonNull(owner, "owner");
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        if (closed) {
+            result.complete(false);
+            return result;
+        }
+        serializer.submit(hoa, () -> {
+            BindingRecord current = cache.get(hoa);
+            if (closed || current == null || !current.isBound() || current.lifetime().isZero()
+                    || !current.identity().equals(owner)) {
+                result.complete(false);
+                return done();
+            }
+            Instant now = clock.instant();
+            cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, current.careOfAddress(), current.sequence(),
+                    Lifetime.ZERO, current.mobileRouter(), false, owner, now, current.outerPeer()));
+            cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
+            counters.revoked.incrementAndGet();
+            emit(EngineEvent.Kind.BINDING_REVOKED, owner, hoa, current.careOfAddress(), null,
+                    "revoked by the provider: " + (reason == null ? "" : reason));
+            safeAfterChange(new BindingChange(BindingChange.Kind.REVOKED, owner, hoa,
+                    Optional.of(current.careOfAddress()), current.careOfAddress(), Lifetime.ZERO,
+                    current.outerPeer(), false));
+            result.complete(true);
+            return done();
+        });
+        return result;
+    }
+
+    /** The instance's capabilities, refused when they claim more than the descriptor. */
+    private static Set<Capability> instanceCapabilities(ProviderDescriptor descriptor, Set<Capability> declared) {
+        if (declared == null) {
+            throw new SecurityProviderException("provider " + descriptor.name() + " states no capabilities for "
+                    + "its home-agent side");
+        }
+        if (!descriptor.capabilities().containsAll(declared)) {
+            Set<Capability> extra = EnumSet.noneOf(Capability.class);
+            extra.addAll(declared);
+            extra.removeAll(descriptor.capabilities());
+            throw new SecurityProviderException("provider " + descriptor.name() + " claims capabilities its "
+                    + "descriptor does not declare: " + extra + " (an instance may state a subset only)");
+        }
+        return declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
+    }
+
+    /** What this provider instance, as configured, declared it can do. */
+    public Set<Capability> capabilities() {
+        return capabilities;
     }
 
     // ------------------------------------------------------------------ queries
@@ -679,6 +845,14 @@ public final class HomeAgentEngine implements AutoCloseable {
         return DONE;
     }
 
+    private static Throwable unwrap(Throwable t) {
+        while (t != null && t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     private static String rootMessage(Throwable t) {
         while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException)) {
@@ -697,6 +871,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         final AtomicLong refused = new AtomicLong();
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong expired = new AtomicLong();
+        final AtomicLong revoked = new AtomicLong();
         final AtomicLong sendFailures = new AtomicLong();
 
         public long received() { return received.get(); }
@@ -710,6 +885,8 @@ public final class HomeAgentEngine implements AutoCloseable {
         public long refused() { return refused.get(); }
         public long accepted() { return accepted.get(); }
         public long expired() { return expired.get(); }
+        /** Removed by the provider ({@link HomeAgentHandle#revoke}). */
+        public long revoked() { return revoked.get(); }
         public long sendFailures() { return sendFailures.get(); }
     }
 }

@@ -31,7 +31,11 @@ import org.mip6kit.spi.HomeAddressException;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.MobileNodeHandle;
 import org.mip6kit.spi.MobileNodeSecurity;
+import org.mip6kit.spi.RegistrationChange;
+import org.mip6kit.spi.StandardProviderContext;
+import org.mip6kit.spi.net.ProviderNetwork;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ProviderDescriptor;
@@ -149,6 +153,7 @@ public final class MobileNodeEngine implements AutoCloseable {
 
     private final MobileNodeSecurity security;
     private final ProviderDescriptor descriptor;
+    private final Set<Capability> capabilities;
     private final MobileNodeSettings settings;
     private final TransportFactory transports;
     private final Clock clock;
@@ -165,7 +170,7 @@ public final class MobileNodeEngine implements AutoCloseable {
     private Identity identity;
     private Ipv6Address homeAddress;
     private Ipv6Address homeAgent;
-    private Optional<InetSocketAddress> homeAgentEndpoint = Optional.empty();
+    private List<InetSocketAddress> homeAgentEndpoints = List.of();
     private Ipv4Address ipv4HomeAddress;
     private volatile SignallingPath path;
     private Ipv6Address careOf;
@@ -178,12 +183,17 @@ public final class MobileNodeEngine implements AutoCloseable {
     private boolean moveInProgress;
     private boolean closing;
     private boolean closed;
+    private boolean providerFailed;
+    private boolean rebootstrapQueued;
+    private Instant lastRebootstrap = Instant.MIN;
+    private Cancellable expiryTimer;
     private CompletableFuture<Void> shutdown;
     private Cancellable shutdownTimer;
 
     private MobileNodeEngine(Builder b, MobileNodeSecurity security, MobilityHeaderCodec codec, EngineEvents events) {
         this.security = security;
         this.descriptor = b.factory.descriptor();
+        this.capabilities = instanceCapabilities(descriptor, security.capabilities());
         this.settings = b.settings;
         this.transports = b.transports;
         this.clock = b.clock;
@@ -224,6 +234,11 @@ public final class MobileNodeEngine implements AutoCloseable {
             }
             phase = Phase.BOOTSTRAPPING;
             awaitingBootstrap.add(f);
+        }
+        try {
+            security.attach(handle);
+        } catch (RuntimeException e) {
+            LOG.warn("provider {} failed in attach (ignored): {}", descriptor.name(), e.toString());
         }
         runBootstrap();
         return f.copy();
@@ -352,7 +367,7 @@ public final class MobileNodeEngine implements AutoCloseable {
     @Override
     public void close() {
         CompletionStage<Void> s = shutdown();
-        if (scheduler instanceof VirtualTime) {
+        if (!scheduler.callerMayWait()) {
             return;
         }
         try {
@@ -370,7 +385,11 @@ public final class MobileNodeEngine implements AutoCloseable {
     private void runBootstrap() {
         CompletionStage<BootstrapResult> stage;
         try {
-            stage = security.bootstrap(settings.bootstrapRequest());
+            Ipv6Address from;
+            synchronized (lock) {
+                from = careOf;
+            }
+            stage = security.bootstrap(settings.bootstrapRequest(from));
             if (stage == null) {
                 stage = CompletableFuture.failedFuture(new SecurityProviderException(
                         "provider " + descriptor.name() + " returned no bootstrap stage"));
@@ -394,26 +413,33 @@ public final class MobileNodeEngine implements AutoCloseable {
         identity = r.identity();
         homeAddress = hoa;
         homeAgent = r.homeAgent();
-        homeAgentEndpoint = settings.homeAgentEndpoint().or(r::homeAgentEndpoint);
+        // A provider that owns its channel knows where its home agent listens; configuration only fills gaps.
+        homeAgentEndpoints = !r.homeAgentEndpoints().isEmpty() ? r.homeAgentEndpoints()
+                : settings.homeAgentEndpoint().map(List::of).orElse(List.of());
         if (r.ipv4HomeAddress().isPresent()) {
             ipv4HomeAddress = r.ipv4HomeAddress().get();
         }
         emit(Kind.BOOTSTRAP_COMPLETED, careOf, null, "home agent " + homeAgent
-                + homeAgentEndpoint.map(e -> " via udp " + endpointText(e)).orElse("")
+                + (homeAgentEndpoints.isEmpty() ? "" : " via udp " + String.join(" or ",
+                        homeAgentEndpoints.stream().map(MobileNodeEngine::endpointText).toList()))
                 + r.homePrefix().map(p -> ", home prefix " + p).orElse("")
                 + r.ipv4HomeAddress().map(a -> ", IPv4 home address " + a).orElse(""));
-        if (path == null) {
-            try {
-                SignallingPath p = security.path(transports);
-                if (p == null) {
-                    throw new SecurityProviderException("provider " + descriptor.name() + " returned no signalling path");
-                }
-                path = p;
-                p.start(this::receive);
-            } catch (RuntimeException e) {
-                bootstrapFailed("the signalling path could not start: " + message(e), e);
-                return;
+        SignallingPath old = path;
+        if (old != null) {
+            // A new bootstrap may have changed endpoints or the association: the path is made anew.
+            path = null;
+            closeQuietly(old);
+        }
+        try {
+            SignallingPath p = security.path(transports);
+            if (p == null) {
+                throw new SecurityProviderException("provider " + descriptor.name() + " returned no signalling path");
             }
+            path = p;
+            p.start(in -> receive(p, in));
+        } catch (RuntimeException e) {
+            bootstrapFailed("the signalling path could not start: " + message(e), e);
+            return;
         }
         phase = Phase.READY;
         List<CompletableFuture<Registration>> waiters = new ArrayList<>(awaitingBootstrap);
@@ -575,7 +601,7 @@ public final class MobileNodeEngine implements AutoCloseable {
     }
 
     private void transmit(Attempt a) {
-        if (a != outstanding || a.done || closed) {
+        if (a != outstanding || a.done || closed || providerFailed || path == null) {
             return;
         }
         if (!a.entry.trySend()) {
@@ -590,7 +616,7 @@ public final class MobileNodeEngine implements AutoCloseable {
         boolean atHome = a.careOf.equals(homeAddress);
         boolean ipv4 = !atHome && a.careOf.isIpv4Mapped();
         Set<BindingUpdate.Flag> flags = EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION);
-        if (descriptor.has(Capability.IKE_SURVIVES_MOVE)) {
+        if (capabilities.contains(Capability.IKE_SURVIVES_MOVE)) {
             flags.add(BindingUpdate.Flag.KEY_MANAGEMENT_MOBILITY);
         }
         if (ipv4) {
@@ -602,13 +628,14 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
         if (ipv4) {
             options.add(new Ipv4CareOfAddress(a.careOf.embeddedIpv4()));
-        } else if (descriptor.has(Capability.NEEDS_ALTERNATE_COA)) {
+        } else if (capabilities.contains(Capability.NEEDS_ALTERNATE_COA)) {
             options.add(new AlternateCareOfAddress(a.careOf));
         }
         BindingUpdate bu = new BindingUpdate(seq, flags, a.lifetime, options);
+        Optional<InetSocketAddress> endpoint = BootstrapResult.endpointFor(homeAgentEndpoints, ipv4);
         Addressing to = atHome || ipv4
-                ? new Addressing(homeAddress, homeAgent, Optional.empty(), Optional.empty(), homeAgentEndpoint)
-                : new Addressing(a.careOf, homeAgent, Optional.of(homeAddress), Optional.empty(), homeAgentEndpoint);
+                ? new Addressing(homeAddress, homeAgent, Optional.empty(), Optional.empty(), endpoint)
+                : new Addressing(a.careOf, homeAgent, Optional.of(homeAddress), Optional.empty(), endpoint);
         a.recordSent(seq, now);
         a.entry.recordSent(homeAddress, a.careOf, a.lifetime, now);
         events.emit(EngineEvent.of(Kind.REGISTRATION_SENT, identity, homeAddress, a.careOf, null, seq,
@@ -672,14 +699,18 @@ public final class MobileNodeEngine implements AutoCloseable {
         String detail = "no Binding Acknowledgement from " + homeAgent + " after "
                 + a.entry.retransmissions() + " retransmissions (last seq " + a.lastSequence + ")";
         emit(Kind.REGISTRATION_GAVE_UP, a.careOf, null, detail);
+        tellProvider(RegistrationChange.Kind.LOST, a.careOf, Lifetime.ZERO, false);
         failAll(a.waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.GAVE_UP, null,
                 detail));
     }
 
     // ------------------------------------------------------------------ receiving
 
-    private void receive(Inbound in) {
+    private void receive(SignallingPath from, Inbound in) {
         try {
+            if (from != path) {
+                return;   // a path replaced by a new bootstrap: its late deliveries are not ours
+            }
             MobilityMessage m;
             try {
                 m = codec.decode(in.octets(), in.addressing().pseudoHeaderSource(),
@@ -688,13 +719,37 @@ public final class MobileNodeEngine implements AutoCloseable {
                 emitUnlocked(Kind.MESSAGE_MALFORMED, null, "from " + in.addressing().source() + ": " + e.getMessage());
                 return;
             }
-            SignallingPath p = path;
-            Verdict verdict;
+            CompletionStage<Verdict> stage;
             try {
-                verdict = p == null ? Verdict.drop("no signalling path") : p.verify(in, m);
+                stage = from.verify(in, m);
+                if (stage == null) {
+                    stage = CompletableFuture.completedFuture(Verdict.drop("the provider returned no verdict"));
+                }
             } catch (RuntimeException e) {
-                verdict = Verdict.drop("verify threw " + e);
+                stage = CompletableFuture.completedFuture(Verdict.drop("verify threw " + e));
             }
+            if (KeyedSerializer.isComplete(stage)) {
+                onVerdict(verdictOf(stage), m, in);
+            } else {
+                stage.whenComplete((v, e) -> onVerdict(e == null && v != null ? v
+                        : Verdict.drop("the provider's verdict failed: " + message(unwrap(e))), m, in));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("unexpected failure handling {} (ignored)", in, e);
+        }
+    }
+
+    private static Verdict verdictOf(CompletionStage<Verdict> completed) {
+        try {
+            Verdict v = completed.toCompletableFuture().getNow(null);
+            return v != null ? v : Verdict.drop("the provider returned a null verdict");
+        } catch (RuntimeException e) {
+            return Verdict.drop("the provider's verdict failed: " + message(unwrap(e)));
+        }
+    }
+
+    private void onVerdict(Verdict verdict, MobilityMessage m, Inbound in) {
+        try {
             if (verdict instanceof Verdict.Reject r) {
                 emitUnlocked(Kind.VERDICT_DROPPED, r.status(), m.type() + " from " + in.addressing().source()
                         + " refused by the provider and ignored: " + r.reason());
@@ -703,10 +758,6 @@ public final class MobileNodeEngine implements AutoCloseable {
             if (verdict instanceof Verdict.Drop d) {
                 emitUnlocked(Kind.VERDICT_DROPPED, null, m.type() + " from " + in.addressing().source()
                         + " failed verification and was ignored: " + d.reason());
-                return;
-            }
-            if (!(verdict instanceof Verdict.Accept)) {
-                emitUnlocked(Kind.VERDICT_DROPPED, null, m.type() + ": no verdict");
                 return;
             }
             synchronized (lock) {
@@ -779,7 +830,8 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
         finishAttempt(a);
         boolean k = ba.has(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY)
-                && descriptor.has(Capability.IKE_SURVIVES_MOVE);
+                && capabilities.contains(Capability.IKE_SURVIVES_MOVE);
+        Registration before = registrationInForce() ? current : null;
         StringBuilder detail = new StringBuilder("seq=").append(ba.sequence()).append(" granted=").append(granted);
         Optional<Ipv4AddressAcknowledgement> v4 = ba.option(Ipv4AddressAcknowledgement.class);
         if (v4.isPresent()) {
@@ -802,7 +854,11 @@ public final class MobileNodeEngine implements AutoCloseable {
         Instant refreshAt = sentAt.plus(untilRefresh);
         detail.append(" expires=").append(expires).append(" refresh-at=").append(refreshAt).append(k ? " K" : "");
         scheduleRefresh(refreshAt);
+        scheduleExpiry(current);
         emit(Kind.REGISTRATION_ACCEPTED, a.careOf, ba.status(), detail.toString());
+        tellProvider(before == null ? RegistrationChange.Kind.REGISTERED
+                : before.careOfAddress().equals(a.careOf) ? RegistrationChange.Kind.REFRESHED
+                : RegistrationChange.Kind.MOVED, a.careOf, granted, k);
         completeAll(a.waiters, current);
     }
 
@@ -810,7 +866,9 @@ public final class MobileNodeEngine implements AutoCloseable {
         finishAttempt(a);
         current = null;
         cancelRefresh();
+        cancelExpiry();
         emit(Kind.DEREGISTERED, a.careOf, status, detail);
+        tellProvider(RegistrationChange.Kind.DEREGISTERED, a.careOf, Lifetime.ZERO, false);
         completeAll(a.waiters, null);
     }
 
@@ -846,6 +904,7 @@ public final class MobileNodeEngine implements AutoCloseable {
             String detail = "seq=" + ba.sequence() + "; the provider gives up: " + reason;
             emit(Kind.REGISTRATION_REJECTED, a.careOf, status, detail);
             finishAttempt(a);
+            tellProvider(RegistrationChange.Kind.LOST, a.careOf, Lifetime.ZERO, false);
             failAll(a.waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.REJECTED,
                     status, "home agent " + homeAgent + " refused the Binding Update with " + status + ": " + reason));
         }
@@ -910,6 +969,7 @@ public final class MobileNodeEngine implements AutoCloseable {
         closed = true;
         LOG.debug("mobile node engine closing: {}", why);
         cancelRefresh();
+        cancelExpiry();
         if (shutdownTimer != null) {
             shutdownTimer.cancel();
         }
@@ -948,6 +1008,145 @@ public final class MobileNodeEngine implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing {} failed (it must never throw): {}", c, e.toString());
         }
+    }
+
+    // ------------------------------------------------------------------ the provider's handle and hooks
+
+    private final MobileNodeHandle handle = new MobileNodeHandle() {
+        @Override
+        public void rebootstrap(String reason) {
+            locked(() -> requestRebootstrap(reason));
+        }
+
+        @Override
+        public void refreshNow(String reason) {
+            locked(() -> {
+                if (closing || closed || providerFailed || !registrationInForce() || isActive(outstanding)) {
+                    return;
+                }
+                emit(Kind.REFRESH_REQUESTED, careOf, null, "the provider asks for a refresh: " + reason);
+                beginAttempt(false, careOf, List.of());
+            });
+        }
+
+        @Override
+        public void failed(String reason) {
+            locked(() -> providerFailed(reason));
+        }
+    };
+
+    private void requestRebootstrap(String reason) {
+        if (closing || closed || providerFailed || phase == Phase.NEW || phase == Phase.BOOTSTRAPPING
+                || rebootstrapQueued) {
+            return;   // merged into the bootstrap that runs or is queued
+        }
+        rebootstrapQueued = true;
+        Duration wait = Duration.between(clock.instant(), lastRebootstrap.plusSeconds(1));
+        emit(Kind.REBOOTSTRAP_REQUESTED, careOf, null,
+                "the provider asks to bootstrap again: " + reason);
+        scheduler.schedule(wait.isNegative() ? Duration.ZERO : wait, () -> locked(() -> {
+            rebootstrapQueued = false;
+            if (closing || closed || providerFailed) {
+                return;
+            }
+            lastRebootstrap = clock.instant();
+            if (isActive(outstanding)) {
+                Attempt a = outstanding;
+                finishAttempt(a);
+                awaitingBootstrap.addAll(a.waiters);
+                a.waiters.clear();
+            }
+            phase = Phase.BOOTSTRAPPING;
+            executor.execute(this::runBootstrap);
+        }));
+    }
+
+    private void providerFailed(String reason) {
+        if (closed || providerFailed) {
+            return;
+        }
+        providerFailed = true;
+        phase = Phase.FAILED;
+        String detail = "provider " + descriptor.name() + " cannot protect signalling any more: " + reason;
+        emit(Kind.PROVIDER_FAILED, careOf, null, detail);
+        MobileNodeRegistrationException failure = new MobileNodeRegistrationException(
+                MobileNodeRegistrationException.Reason.PROVIDER_FAILED, null, detail);
+        if (isActive(outstanding)) {
+            Attempt a = outstanding;
+            finishAttempt(a);
+            failAll(a.waiters, failure);
+        }
+        failAll(awaitingBootstrap, failure);
+        while (!moves.isEmpty()) {
+            failAll(moves.poll().waiters, failure);
+        }
+        cancelRefresh();
+        cancelExpiry();
+        if (identity != null && homeAddress != null) {
+            tellProvider(RegistrationChange.Kind.LOST, careOf, Lifetime.ZERO, false);
+        }
+        current = null;
+    }
+
+    private void scheduleExpiry(Registration r) {
+        cancelExpiry();
+        Duration delay = Duration.between(clock.instant(), r.expiresAt());
+        expiryTimer = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> locked(() -> {
+            if (current == r && !clock.instant().isBefore(r.expiresAt())) {
+                current = null;
+                emit(Kind.REGISTRATION_GAVE_UP, r.careOfAddress(), null, "the registration expired at "
+                        + r.expiresAt() + " without a successful refresh");
+                tellProvider(RegistrationChange.Kind.EXPIRED, r.careOfAddress(), Lifetime.ZERO, false);
+            }
+        }));
+    }
+
+    private void cancelExpiry() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel();
+            expiryTimer = null;
+        }
+    }
+
+    /** Tells the provider about its registration, outside the lock. */
+    private void tellProvider(RegistrationChange.Kind kind, Ipv6Address coa, Lifetime lifetime, boolean k) {
+        if (identity == null || homeAddress == null) {
+            return;
+        }
+        RegistrationChange change = new RegistrationChange(kind, identity, homeAddress, coa, lifetime, k);
+        executor.execute(() -> {
+            try {
+                security.registrationChanged(change);
+            } catch (RuntimeException e) {
+                LOG.warn("provider {} failed in registrationChanged (ignored): {}", descriptor.name(), e.toString());
+            }
+        });
+    }
+
+    /** The instance's capabilities, refused when they claim more than the descriptor. */
+    private static Set<Capability> instanceCapabilities(ProviderDescriptor d, Set<Capability> declared) {
+        if (declared == null) {
+            throw new SecurityProviderException("provider " + d.name() + " states no capabilities for its "
+                    + "mobile-node side");
+        }
+        if (!d.capabilities().containsAll(declared)) {
+            Set<Capability> extra = EnumSet.noneOf(Capability.class);
+            extra.addAll(declared);
+            extra.removeAll(d.capabilities());
+            throw new SecurityProviderException("provider " + d.name() + " claims capabilities its descriptor "
+                    + "does not declare: " + extra + " (an instance may state a subset only)");
+        }
+        return declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
+    }
+
+    /** What this provider instance, as configured, declared it can do. */
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    /** The provider's own count of per-node state ({@link MobileNodeSecurity#perNodeStateCount()}). */
+    public int providerStateCount() {
+        return security.perNodeStateCount();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -1100,39 +1299,6 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
     }
 
-    /** The mobile node's home-address book: it owns nothing and refuses every change (the home agent allocates). */
-    private static final class NoHomeAddresses implements HomeAddressBook {
-        private static HomeAddressException refused() {
-            return new HomeAddressException("a mobile node has no home-address book: addresses are allocated by the "
-                    + "home agent (or its bootstrap), never by the mobile node's provider");
-        }
-
-        @Override
-        public Ipv6Address allocate(Identity owner) throws HomeAddressException {
-            throw refused();
-        }
-
-        @Override
-        public void adopt(Identity owner, Ipv6Address address) throws HomeAddressException {
-            throw refused();
-        }
-
-        @Override
-        public void reserve(Identity owner, Ipv6Address address, Duration ttl) throws HomeAddressException {
-            throw refused();
-        }
-
-        @Override
-        public void release(Identity owner, Ipv6Address address) throws HomeAddressException {
-            throw refused();
-        }
-
-        @Override
-        public Optional<Identity> ownerOf(Ipv6Address address) {
-            return Optional.empty();
-        }
-    }
-
     /** Builds a {@link MobileNodeEngine}; provider, clock, scheduler and care-of address are required. */
     public static final class Builder {
         private SecurityProviderFactory factory;
@@ -1146,8 +1312,18 @@ public final class MobileNodeEngine implements AutoCloseable {
         private Scheduler scheduler;
         private final List<EngineEventListener> listeners = new ArrayList<>();
         private Ipv6Address careOf;
+        private ProviderNetwork network = ProviderNetwork.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * The network the provider opens its own sockets through
+         * ({@link ProviderContext#network()}); default {@link ProviderNetwork#NONE}.
+         */
+        public Builder network(ProviderNetwork n) {
+            this.network = Objects.requireNonNull(n, "network");
+            return this;
         }
 
         /** The security provider and its configuration section ({@code security.<name>}). */
@@ -1222,8 +1398,8 @@ public final class MobileNodeEngine implements AutoCloseable {
             MobilityHeaderCodec codec = new MobilityHeaderCodec(registry);
             EngineEvents events = new EngineEvents(LOGGER, clock, 10);
             listeners.forEach(events::addListener);
-            ProviderContext context = new EngineProviderContext(ProviderContext.Role.MOBILE_NODE, clock, scheduler,
-                    codec, events, new NoHomeAddresses());
+            ProviderContext context = StandardProviderContext.builder(ProviderContext.Role.MOBILE_NODE).clock(clock)
+                    .scheduler(scheduler).codec(codec).events(events.providerSink()).network(network).build();
             MobileNodeSecurity security = factory.mobileNode(context, providerConfig);
             if (security == null) {
                 throw new ProviderConfigException("security.provider", providerConfig.file().orElse(null),

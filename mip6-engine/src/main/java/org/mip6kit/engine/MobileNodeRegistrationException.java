@@ -24,6 +24,8 @@ public final class MobileNodeRegistrationException extends RuntimeException {
         CARE_OF_CHANGE_FAILED,
         /** A later request (a move, return home) replaced this one before it was acknowledged. */
         SUPERSEDED,
+        /** The provider reported that it cannot protect signalling any more ({@link org.mip6kit.spi.MobileNodeHandle#failed}). */
+        PROVIDER_FAILED,
         /** The engine was closed. */
         CLOSED
     }

@@ -110,9 +110,9 @@ public record MobileNodeSettings(Optional<Ipv6Address> homeAgent, Optional<InetS
                 Duration.ofSeconds(1), Duration.ofSeconds(32), 3, 10, 0.2, Duration.ofSeconds(5), Optional.empty());
     }
 
-    /** The bootstrap request these settings make. */
-    public BootstrapRequest bootstrapRequest() {
-        return new BootstrapRequest(want, ipv4HomeAddress, homeAddress, homeAgent);
+    /** The bootstrap request these settings make, from the current care-of address. */
+    public BootstrapRequest bootstrapRequest(Ipv6Address careOf) {
+        return new BootstrapRequest(want, ipv4HomeAddress, homeAddress, homeAgent, careOf);
     }
 
     /** {@link #requestedLifetime} in wire units (rounded down to whole 4 s units). */

@@ -59,6 +59,12 @@ public final class VirtualTime implements Scheduler {
     }
 
     @Override
+    public boolean callerMayWait() {
+        // The caller's thread is the one that moves this clock: a blocking wait would never end.
+        return false;
+    }
+
+    @Override
     public Executor executor() {
         return command -> schedule(Duration.ZERO, command);
     }

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 import org.mip6kit.engine.VirtualTime;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.Scheduler;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.MobilityHeaderCodec;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * its {@code outerPeer}. Any other packet goes to the transport owning its IPv6 destination
  * address (the header's destination: the care-of address when a type 2 routing header is
  * present). The receiver gets a copy of the octets with the sender's source, destination, Home
- * Address option and routing header, and {@link IngressEvidence#NONE}. The IPv6 source is not
+ * Address option and routing header, and {@link Observed.NOTHING}. The IPv6 source is not
  * checked against the sender's addresses, so a test can forge or replay packets. A NAT's inside
  * endpoint stays reachable directly: there is no filtering.
  *
@@ -346,7 +346,7 @@ public final class InMemoryNetwork {
                 }
             }
         }
-        Inbound inbound = new Inbound(copy, seenByReceiver, IngressEvidence.NONE);
+        Inbound inbound = new Inbound(copy, seenByReceiver, Observed.NOTHING);
         for (Duration delay : copyDelays) {
             scheduler.schedule(delay, () -> arrive(addressing, inbound));
         }

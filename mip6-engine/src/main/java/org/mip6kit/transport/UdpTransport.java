@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
@@ -322,7 +322,7 @@ public final class UdpTransport implements SignallingTransport {
             }
             Addressing addressing = new Addressing(parsed.source(), parsed.destination(),
                     parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
-            inbound = new Inbound(parsed.mobilityHeader(), addressing, IngressEvidence.NONE);
+            inbound = new Inbound(parsed.mobilityHeader(), addressing, Observed.NOTHING);
         } catch (MobilityHeaderFormatException e) {
             dropMalformed(from, e.getMessage());
             return;

@@ -190,11 +190,13 @@ class MobileNodeBindingAckTest {
         rig.factory.security.bootstrapAnswers.add(CompletableFuture.completedFuture(
                 MobileNodeTestRig.FakeSecurity.result(newHoa)));
         rig.time.advance(seconds(0.5));
+        MobileNodeTestRig.FakePath first = rig.path();
         rig.ack(BindingAckStatus.REINIT_SA_WITH_HAC, SequenceNumber.of(100), Lifetime.ZERO);
 
         assertThat(rig.factory.security.bootstrapRequests).hasSize(2);
-        assertThat(rig.factory.security.pathCalls).as("the path is created once").isEqualTo(1);
-        assertThat(rig.bus()).hasSize(2);
+        assertThat(first.closed).as("the old path is closed before the new one starts").isTrue();
+        assertThat(rig.factory.security.pathCalls).as("a new bootstrap gets a new path").isEqualTo(2);
+        assertThat(rig.bus()).as("the new path carries the registration after bootstrap").hasSize(1);
         assertThat(rig.lastSent().to().homeAddressOption()).contains(newHoa);
         assertThat(started).isNotDone();
 

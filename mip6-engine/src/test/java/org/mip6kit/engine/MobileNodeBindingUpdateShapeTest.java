@@ -8,6 +8,7 @@ import static org.mip6kit.engine.MobileNodeTestRig.HOA;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -130,26 +131,34 @@ class MobileNodeBindingUpdateShapeTest {
     }
 
     @Test
-    void theBootstrapRequestSaysWhatTheSettingsAskForAndTheResultsEndpointIsUsedUnlessConfigured() throws Exception {
+    void theBootstrapRequestSaysWhatTheSettingsAskForAndTheResultsEndpointBeatsTheConfiguredOne() throws Exception {
         Ipv6Address configuredHa = Ipv6Address.parse("2001:db8:1::1");
         InetSocketAddress fromBootstrap = new InetSocketAddress("198.51.100.1", 4191);
         MobileNodeTestRig rig = new MobileNodeTestRig(Set.of(), MobileNodeTestRig.settings().withHomeAgent(configuredHa)
                 .withHomeAddress(HOA).withWant(BootstrapRequest.Want.HOME_ADDRESS));
         rig.factory.security.bootstrapAnswers.add(CompletableFuture.completedFuture(new BootstrapResult(
-                MobileNodeTestRig.MN, Optional.of(HOA), Optional.empty(), Optional.empty(), HA, Optional.of(fromBootstrap))));
+                MobileNodeTestRig.MN, Optional.of(HOA), Optional.empty(), Optional.empty(), HA, List.of(fromBootstrap))));
         rig.start();
 
         assertThat(rig.factory.security.bootstrapRequests).containsExactly(new BootstrapRequest(
-                BootstrapRequest.Want.HOME_ADDRESS, false, Optional.of(HOA), Optional.of(configuredHa)));
+                BootstrapRequest.Want.HOME_ADDRESS, false, Optional.of(HOA), Optional.of(configuredHa),
+                rig.engine.careOfAddress()));
         assertThat(rig.lastSent().to().outerPeer()).contains(fromBootstrap);
 
         InetSocketAddress configured = new InetSocketAddress("203.0.113.9", 4191);
         MobileNodeTestRig overridden = new MobileNodeTestRig(Set.of(), MobileNodeTestRig.settings()
                 .withHomeAgentEndpoint(configured));
         overridden.factory.security.bootstrapAnswers.add(CompletableFuture.completedFuture(new BootstrapResult(
-                MobileNodeTestRig.MN, Optional.of(HOA), Optional.empty(), Optional.empty(), HA, Optional.of(fromBootstrap))));
+                MobileNodeTestRig.MN, Optional.of(HOA), Optional.empty(), Optional.empty(), HA, List.of(fromBootstrap))));
         overridden.start();
-        assertThat(overridden.lastSent().to().outerPeer()).contains(configured);
+        assertThat(overridden.lastSent().to().outerPeer()).contains(fromBootstrap);
+
+        MobileNodeTestRig silent = new MobileNodeTestRig(Set.of(), MobileNodeTestRig.settings()
+                .withHomeAgentEndpoint(configured));
+        silent.factory.security.bootstrapAnswers.add(CompletableFuture.completedFuture(new BootstrapResult(
+                MobileNodeTestRig.MN, Optional.of(HOA), Optional.empty(), Optional.empty(), HA, List.of())));
+        silent.start();
+        assertThat(silent.lastSent().to().outerPeer()).contains(configured);
     }
 
     @Test
@@ -158,7 +167,7 @@ class MobileNodeBindingUpdateShapeTest {
         MobileNodeTestRig rig = new MobileNodeTestRig(Set.of(), MobileNodeTestRig.settings()
                 .withWant(BootstrapRequest.Want.PREFIX_ONLY));
         rig.factory.security.bootstrapAnswers.add(CompletableFuture.completedFuture(new BootstrapResult(
-                MobileNodeTestRig.MN, Optional.empty(), Optional.of(prefix), Optional.empty(), HA, Optional.empty())));
+                MobileNodeTestRig.MN, Optional.empty(), Optional.of(prefix), Optional.empty(), HA, List.of())));
         rig.start();
         Ipv6Address formed = rig.lastSent().to().homeAddressOption().orElseThrow();
         assertThat(prefix.contains(formed)).isTrue();
@@ -168,7 +177,7 @@ class MobileNodeBindingUpdateShapeTest {
         MobileNodeTestRig configured = new MobileNodeTestRig(Set.of(), MobileNodeTestRig.settings()
                 .withWant(BootstrapRequest.Want.PREFIX_ONLY).withHomeAddress(wanted));
         configured.factory.security.bootstrapAnswers.add(CompletableFuture.completedFuture(new BootstrapResult(
-                MobileNodeTestRig.MN, Optional.empty(), Optional.of(prefix), Optional.empty(), HA, Optional.empty())));
+                MobileNodeTestRig.MN, Optional.empty(), Optional.of(prefix), Optional.empty(), HA, List.of())));
         configured.start();
         assertThat(configured.lastSent().to().homeAddressOption()).contains(wanted);
     }

@@ -48,8 +48,9 @@ class MobileNodeSettingsTest {
         assertThat(s.initialSequence()).contains(SequenceNumber.of(7));
         assertThat(s.ipv4HomeAddress()).isTrue();
         assertThat(s.requestedLifetime()).isEqualTo(Duration.ofSeconds(600));
-        assertThat(s.bootstrapRequest()).isEqualTo(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, true,
-                Optional.empty(), Optional.of(ha)));
+        Ipv6Address coa = Ipv6Address.parse("2001:db8:99::5");
+        assertThat(s.bootstrapRequest(coa)).isEqualTo(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, true,
+                Optional.empty(), Optional.of(ha), coa));
     }
 
     @Test

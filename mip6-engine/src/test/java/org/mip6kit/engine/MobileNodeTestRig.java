@@ -26,7 +26,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderContext;
@@ -166,7 +166,7 @@ final class MobileNodeTestRig {
     }
 
     void deliverOctets(byte[] octets, Addressing a) {
-        path().receiver.accept(new Inbound(octets, a, IngressEvidence.NONE));
+        path().receiver.accept(new Inbound(octets, a, Observed.NOTHING));
         time.runDue();
     }
 
@@ -176,6 +176,11 @@ final class MobileNodeTestRig {
 
     /** The provider's mobile-node side; what each call does is settable by the test. */
     static final class FakeSecurity implements MobileNodeSecurity {
+        @Override
+        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+            return capabilities;
+        }
+
         final ProviderContext context;
         final List<BootstrapRequest> bootstrapRequests = new CopyOnWriteArrayList<>();
         final Deque<CompletionStage<BootstrapResult>> bootstrapAnswers = new ArrayDeque<>();
@@ -184,6 +189,7 @@ final class MobileNodeTestRig {
         BiFunction<Ipv6Address, Ipv6Address, CompletionStage<Void>> careOfChanging =
                 (from, to) -> CompletableFuture.completedFuture(null);
         Function<BindingAckStatus, RejectAction> onRejected = s -> new RejectAction.GiveUp("test gives up on " + s);
+        java.util.Set<org.mip6kit.spi.Capability> capabilities = java.util.Set.of(org.mip6kit.spi.Capability.INTEGRITY);
         FakePath path;
         int pathCalls;
         volatile boolean closed;
@@ -196,7 +202,7 @@ final class MobileNodeTestRig {
         }
 
         static BootstrapResult result(Ipv6Address hoa) {
-            return new BootstrapResult(MN, Optional.of(hoa), Optional.empty(), Optional.empty(), HA, Optional.empty());
+            return new BootstrapResult(MN, Optional.of(hoa), Optional.empty(), Optional.empty(), HA, List.of());
         }
 
         @Override
@@ -255,7 +261,11 @@ final class MobileNodeTestRig {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             return verify.apply(decoded);
         }
 
@@ -293,6 +303,7 @@ final class MobileNodeTestRig {
         @Override
         public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) {
             security = new FakeSecurity(context, time);
+            security.capabilities = descriptor.capabilities();
             return security;
         }
 

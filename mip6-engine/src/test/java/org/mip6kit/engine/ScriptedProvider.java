@@ -17,7 +17,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderContext;
@@ -39,6 +39,11 @@ import org.mip6kit.wire.MobilityMessage;
  * TCK's job). Identity: the BU's NAI option, else {@code mn@example.com}.
  */
 final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecurity, SignallingPath {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return descriptor().capabilities();
+    }
+
 
     record Sent(MobilityMessage message, Addressing to, Optional<ReplyContext> reply) {
     }
@@ -108,7 +113,11 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
     }
 
     @Override
-    public Verdict verify(Inbound received, MobilityMessage decoded) {
+    public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+        return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+    }
+
+    public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
         return verdicts.apply(decoded);
     }
 
@@ -127,11 +136,11 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
     /** Delivers a message as if it had arrived with this addressing. */
     void deliver(MobilityMessage m, Addressing addressing) {
         byte[] octets = codec.encode(m, addressing.pseudoHeaderSource(), addressing.pseudoHeaderDestination());
-        receiver.accept(new Inbound(octets, addressing, IngressEvidence.NONE));
+        receiver.accept(new Inbound(octets, addressing, Observed.NOTHING));
     }
 
     void deliverRaw(byte[] octets, Addressing addressing) {
-        receiver.accept(new Inbound(octets, addressing, IngressEvidence.NONE));
+        receiver.accept(new Inbound(octets, addressing, Observed.NOTHING));
     }
 
     @Override

@@ -61,9 +61,14 @@ final class TrustingProvider implements SecurityProviderFactory {
     public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) {
         return new MobileNodeSecurity() {
             @Override
+            public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+                return descriptor().capabilities();
+            }
+
+            @Override
             public CompletionStage<BootstrapResult> bootstrap(BootstrapRequest want) {
                 return CompletableFuture.completedFuture(new BootstrapResult(mobileNode, want.configuredHomeAddress(),
-                        Optional.empty(), Optional.empty(), want.configuredHomeAgent().orElseThrow(), Optional.empty()));
+                        Optional.empty(), Optional.empty(), want.configuredHomeAgent().orElseThrow(), java.util.List.of()));
             }
 
             @Override
@@ -90,6 +95,11 @@ final class TrustingProvider implements SecurityProviderFactory {
     @Override
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) {
         return new HomeAgentSecurity() {
+            @Override
+            public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+                return descriptor().capabilities();
+            }
+
             @Override
             public SignallingPath path(TransportFactory engineTransports) {
                 return new Path(context.codec(), engineTransports.open());
@@ -130,7 +140,11 @@ final class TrustingProvider implements SecurityProviderFactory {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             return Verdict.accept(decoded instanceof BindingUpdate ? mobileNode : homeAgent, REPLY);
         }
 

@@ -166,7 +166,7 @@ class ProviderSelectionTest {
     }
 
     @Test
-    void selectedProviderBuiltForSpiMajor2FailsNamingBothVersions() {
+    void selectedProviderBuiltForSpiMajor3FailsNamingBothVersions() {
         Path future = jars.jar("future.jar", FutureSpiFactory.class);
         DiscoveryReport report = jars.discover(future);
 
@@ -174,11 +174,11 @@ class ProviderSelectionTest {
                 () -> report.select("future"));
 
         assertThat(e.reason()).isEqualTo(Reason.SPI_VERSION_MISMATCH);
-        assertThat(SpiVersion.MAJOR).isEqualTo(1);
+        assertThat(SpiVersion.MAJOR).isEqualTo(2);
         assertThat(e.getMessage())
                 .startsWith("Security provider 'future' 3.0 from " + future
-                        + " was built for SPI major version 2, but this engine implements SPI "
-                        + SpiVersion.text() + " (major version 1).")
+                        + " was built for SPI major version 3, but this engine implements SPI "
+                        + SpiVersion.text() + " (major version 2).")
                 .endsWith("See docs/errors.md#spi-version-mismatch");
     }
 
@@ -191,7 +191,7 @@ class ProviderSelectionTest {
         try (LogCapture log = new LogCapture()) {
             assertThat(report.select("alpha").descriptor().name()).isEqualTo("alpha");
             assertThat(log.lines(Level.WARN)).singleElement().asString()
-                    .contains("'future' 3.0").contains("built for SPI major version 2 but this engine has 1");
+                    .contains("'future' 3.0").contains("built for SPI major version 3 but this engine has 2");
         }
         assertThat(report.selectable()).extracting(FoundProvider::name).containsExactly("alpha");
     }

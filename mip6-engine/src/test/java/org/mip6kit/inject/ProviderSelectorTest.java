@@ -51,7 +51,7 @@ class ProviderSelectorTest {
                 () -> ProviderSelector.select(report, SecurityProviderChoice.of("gamma", null)));
 
         assertThat(e.namesFound()).containsExactly("alpha", "future", "twin");
-        assertThat(e.getMessage()).contains("Providers found: alpha, future (built for SPI 2), twin (in 2 jars)");
+        assertThat(e.getMessage()).contains("Providers found: alpha, future (built for SPI 3), twin (in 2 jars)");
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mip6kit.engine.VirtualTime;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingUpdate;
@@ -91,7 +91,7 @@ class InMemoryNetworkTest {
         Inbound in = atHa.get(0);
         assertThat(in.octets()).isEqualTo(mh);
         assertThat(in.addressing()).isEqualTo(to);
-        assertThat(in.evidence()).isEqualTo(IngressEvidence.NONE);
+        assertThat(in.observed()).isEqualTo(Observed.NOTHING);
         assertThat(CODEC.decode(in.octets(), in.addressing().pseudoHeaderSource(),
                 in.addressing().pseudoHeaderDestination())).isEqualTo(bu(1, null));
         assertThat(network.counters()).isEqualTo(new InMemoryNetwork.Counters(1, 1, 0, 0, 0, 0));

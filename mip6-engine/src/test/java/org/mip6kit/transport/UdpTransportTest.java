@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.wire.BindingAckStatus;
@@ -132,7 +132,7 @@ class UdpTransportTest {
         InetSocketAddress peer = a.outerPeer().orElseThrow();
         assertThat(peer.getAddress()).isInstanceOf(Inet4Address.class).isEqualTo(loopback4());
         assertThat(peer.getPort()).isEqualTo(mn.getLocalPort());
-        assertThat(in.evidence()).isEqualTo(IngressEvidence.NONE);
+        assertThat(in.observed()).isEqualTo(Observed.NOTHING);
         assertThat(in.octets()).isEqualTo(mh);
         assertThat(CODEC.decode(in.octets(), a.pseudoHeaderSource(), a.pseudoHeaderDestination())).isEqualTo(bu);
         assertThat(ha.counters()).isEqualTo(new UdpTransport.Counters(1, 1, 0, 0, 0, 0));

@@ -26,6 +26,8 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.ProviderContext;
+import org.mip6kit.spi.StandardProviderContext;
 import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.spi.SignallingPath;
 import org.mip6kit.spi.SignallingTransport;
@@ -102,7 +104,7 @@ final class SimulatedNodes implements AutoCloseable {
 
     private final NodeKeys keys;
     private final SecurityProviderFactory factory = new AuthOption4285Provider();
-    private final ClientContext context;
+    private final ProviderContext context;
     private final MobilityHeaderCodec codec;
     private final ExecutorScheduler scheduler = new ExecutorScheduler("bench-mn", 1);
     private final UdpTransport socket;
@@ -137,7 +139,9 @@ final class SimulatedNodes implements AutoCloseable {
         this.lifetime = lifetime;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.codec = codec(factory);
-        this.context = new ClientContext(codec, scheduler, e -> providerEvents.increment());
+        this.context = StandardProviderContext.builder(ProviderContext.Role.MOBILE_NODE)
+                .clock(java.time.Clock.systemUTC()).scheduler(scheduler).codec(codec)
+                .events(e -> providerEvents.increment()).build();
         int n = keys.count();
         this.nodes = new AtomicReferenceArray<>(n);
         this.sequence = new int[n];
@@ -202,7 +206,7 @@ final class SimulatedNodes implements AutoCloseable {
     }
 
     /** Node {@code i}'s mobile-node side of the provider, configured from {@code keys} and bootstrapped. */
-    static MobileNodeSecurity mobileNode(SecurityProviderFactory factory, ClientContext context, NodeKeys keys, int i)
+    static MobileNodeSecurity mobileNode(SecurityProviderFactory factory, ProviderContext context, NodeKeys keys, int i)
             throws ProviderConfigException {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("nai", NodeKeys.nai(i));
@@ -213,7 +217,7 @@ final class SimulatedNodes implements AutoCloseable {
         MobileNodeSecurity sec = factory.mobileNode(context,
                 ConfigSection.of("security." + AuthOption4285Provider.NAME, null, cfg));
         sec.bootstrap(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, false, Optional.empty(),
-                Optional.empty())).toCompletableFuture().join();
+                Optional.empty(), NodeKeys.careOf(i, 0))).toCompletableFuture().join();
         return sec;
     }
 
@@ -342,7 +346,8 @@ final class SimulatedNodes implements AutoCloseable {
             return;
         }
         Node node = nodes.get(i);
-        Verdict v = node.path().verify(in, m);
+        // The client's provider decides at once (RFC 4285 MN-HA): the stage is already complete.
+        Verdict v = node.path().verify(in, m).toCompletableFuture().join();
         long t = sentAt.get(i);
         boolean behind = behindSchedule[i]; // before the slot is freed and the sender reuses it
         if (t == 0 || !sentAt.compareAndSet(i, t, 0)) {

@@ -73,7 +73,9 @@ class EchoAuthenticatorCheckTest {
             public void close() {
             }
         };
-        ClientContext context = new ClientContext(codec, scheduler, e -> { });
+        org.mip6kit.spi.ProviderContext context = org.mip6kit.spi.StandardProviderContext.builder(
+                org.mip6kit.spi.ProviderContext.Role.MOBILE_NODE).clock(java.time.Clock.systemUTC()).scheduler(scheduler)
+                .codec(codec).build();
         SignallingPath path = SimulatedNodes.mobileNode(provider, context, keys, i).path(() -> capture);
         path.start(in -> { });
         Addressing to = new Addressing(NodeKeys.careOf(i, 0), NodeKeys.HOME_AGENT, Optional.of(NodeKeys.homeAddress(i)),

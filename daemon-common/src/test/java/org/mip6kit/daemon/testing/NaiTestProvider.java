@@ -77,13 +77,18 @@ public final class NaiTestProvider implements SecurityProviderFactory {
         Identity me = Identity.nai(config.string("nai"));
         return new MobileNodeSecurity() {
             @Override
+            public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+                return descriptor().capabilities();
+            }
+
+            @Override
             public CompletionStage<BootstrapResult> bootstrap(BootstrapRequest want) {
                 if (want.configuredHomeAddress().isEmpty() || want.configuredHomeAgent().isEmpty()) {
                     return CompletableFuture.failedFuture(new IllegalStateException(NAME
                             + " assigns nothing: configure mobile-node.home-address and mobile-node.home-agent"));
                 }
                 return CompletableFuture.completedFuture(new BootstrapResult(me, want.configuredHomeAddress(),
-                        Optional.empty(), Optional.empty(), want.configuredHomeAgent().get(), Optional.empty()));
+                        Optional.empty(), Optional.empty(), want.configuredHomeAgent().get(), java.util.List.of()));
             }
 
             @Override
@@ -111,6 +116,11 @@ public final class NaiTestProvider implements SecurityProviderFactory {
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         Accepted accepted = Accepted.from(config);
         return new HomeAgentSecurity() {
+            @Override
+            public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+                return descriptor().capabilities();
+            }
+
             @Override
             public SignallingPath path(TransportFactory engineTransports) {
                 return new Path(context.codec(), engineTransports.open(), null, accepted);
@@ -162,7 +172,11 @@ public final class NaiTestProvider implements SecurityProviderFactory {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             if (me != null) {
                 return Verdict.accept(new Identity(Identity.Kind.HOME_AGENT,
                         received.addressing().source().toString()), REPLY);

@@ -22,7 +22,7 @@ import org.mip6kit.engine.MobileNodeEngine;
 import org.mip6kit.engine.VirtualTime;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.ConfigSection;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderConfigException;
@@ -107,7 +107,7 @@ public final class Deployment implements AutoCloseable {
     }
 
     private InterceptedTransport intercepted(InMemoryTransport t, PacketOrigin origin) {
-        BiFunction<PacketOrigin, Addressing, IngressEvidence> evidence = ledger == null ? null : kit::ingressEvidence;
+        BiFunction<PacketOrigin, Addressing, Observed> evidence = ledger == null ? null : kit::arrival;
         return new InterceptedTransport(t, origin, ledger, evidence);
     }
 
@@ -204,7 +204,9 @@ public final class Deployment implements AutoCloseable {
         List<ProviderEvent> events = Collections.synchronizedList(new ArrayList<>());
         MobileNodeSecurity security;
         try {
-            security = factory.mobileNode(new KitProviderContext(time.clock(), time, codec, events),
+            security = factory.mobileNode(org.mip6kit.spi.StandardProviderContext.builder(
+                    org.mip6kit.spi.ProviderContext.Role.MOBILE_NODE).clock(time.clock()).scheduler(time).codec(codec)
+                    .events(events::add).build(),
                     kit.mobileNodeConfig(index));
         } catch (ProviderConfigException e) {
             throw new AssertionError("the provider refused the kit's configuration of mobile node " + index + ": "

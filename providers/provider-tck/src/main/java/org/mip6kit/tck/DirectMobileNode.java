@@ -62,7 +62,8 @@ public final class DirectMobileNode implements AutoCloseable {
      */
     public BootstrapResult bootstrap(Ipv6Address homeAddress, Ipv6Address homeAgent) {
         CompletionStage<BootstrapResult> stage = security.bootstrap(new BootstrapRequest(
-                BootstrapRequest.Want.HOME_ADDRESS, false, Optional.of(homeAddress), Optional.of(homeAgent)));
+                BootstrapRequest.Want.HOME_ADDRESS, false, Optional.of(homeAddress), Optional.of(homeAgent),
+                transport.inner().localAddresses().iterator().next()));
         bootstrap = deployment.await(stage, java.time.Duration.ofMinutes(1), "bootstrap of direct node " + index);
         path = security.path(() -> transport);
         path.start(received::add);
@@ -96,7 +97,8 @@ public final class DirectMobileNode implements AutoCloseable {
             try {
                 MobilityMessage m = codec.decode(in.octets(), in.addressing().pseudoHeaderSource(),
                         in.addressing().pseudoHeaderDestination());
-                out.add(new Judged(in, m, path.verify(in, m)));
+                out.add(new Judged(in, m, deployment.await(path.verify(in, m), java.time.Duration.ofSeconds(10),
+                        "the provider's verdict at direct node " + index)));
             } catch (MobilityHeaderFormatException e) {
                 // Not a message this node would look at.
             }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.transport.InMemoryTransport;
 import org.mip6kit.wire.Ipv6Address;
@@ -19,8 +19,8 @@ import org.mip6kit.wire.Ipv6Address;
 /**
  * A participant's attachment to the kit's network: an {@link InMemoryTransport} with a man in
  * the middle on its outgoing side ({@link #setRule}) and, for
- * {@link org.mip6kit.spi.Placement#BELOW_STACK} providers, the ingress evidence the test says
- * its lower layer would attach to each received packet. Every packet that really leaves is
+ * {@link org.mip6kit.spi.Placement#BELOW_STACK} providers, what the receiving transport observes
+ * about each arrival (its interface), as the test's network model says. Every packet that really leaves is
  * logged ({@link #sent()}). Handed to the engine as its transport (IN_MESSAGE, BELOW_STACK) or
  * to an OWNS_CHANNEL provider as the datagram channel it owns. Thread-safe.
  */
@@ -29,12 +29,12 @@ public final class InterceptedTransport implements SignallingTransport {
     private final InMemoryTransport inner;
     private final PacketOrigin origin;
     private final OriginLedger ledger;
-    private final BiFunction<PacketOrigin, Addressing, IngressEvidence> evidence;
+    private final BiFunction<PacketOrigin, Addressing, Observed> evidence;
     private final List<Packet> sent = Collections.synchronizedList(new ArrayList<>());
     private volatile PathRule rule = PathRule.PASS;
 
     InterceptedTransport(InMemoryTransport inner, PacketOrigin origin, OriginLedger ledger,
-                         BiFunction<PacketOrigin, Addressing, IngressEvidence> evidence) {
+                         BiFunction<PacketOrigin, Addressing, Observed> evidence) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.origin = Objects.requireNonNull(origin, "origin");
         this.ledger = ledger;
@@ -81,8 +81,8 @@ public final class InterceptedTransport implements SignallingTransport {
         inner.start(in -> {
             byte[] octets = in.octets();
             PacketOrigin from = ledger.received(octets, in.addressing());
-            IngressEvidence seen = evidence.apply(from, in.addressing());
-            receiver.accept(new Inbound(octets, in.addressing(), seen == null ? IngressEvidence.NONE : seen));
+            Observed seen = evidence.apply(from, in.addressing());
+            receiver.accept(new Inbound(octets, in.addressing(), seen == null ? Observed.NOTHING : seen));
         });
     }
 

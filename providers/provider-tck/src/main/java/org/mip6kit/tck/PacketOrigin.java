@@ -2,10 +2,9 @@ package org.mip6kit.tck;
 
 /**
  * Who really sent a packet on the kit's network, as only the kit knows it. Given to
- * {@link ProviderCompatibilityKit#ingressEvidence} so a
- * {@link org.mip6kit.spi.Placement#BELOW_STACK} provider's test can say what evidence its
- * kernel or key-management daemon would attach: an SA and IKE identity for a node's own
- * packets, none for a forger's or for a node whose credentials the home agent does not accept.
+ * {@link ProviderCompatibilityKit#arrival} so a test can model the network: a node's own
+ * packets leave its IPsec tunnel on the tunnel's interface, a forger's and those of a node
+ * without a security association arrive on the outside interface.
  *
  * @param kind the sender
  * @param node the mobile node's index for {@link Kind#MOBILE_NODE} and

@@ -36,7 +36,7 @@ import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomePrefix;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderDescriptor;
 import org.mip6kit.spi.SecurityProviderFactory;
@@ -76,7 +76,7 @@ import org.mip6kit.wire.SequenceNumber;
  * <li>{@link Placement#IN_MESSAGE}: the provider's path gets the kit's in-memory transport as
  *     the engine transport; nothing else is needed.</li>
  * <li>{@link Placement#BELOW_STACK}: the same transport, and every packet a participant receives
- *     carries the {@link IngressEvidence} that {@link #ingressEvidence} says the provider's lower
+ *     carries what {@link #arrival} says the receiving transport observed (the provider's lower
  *     layer would attach, given who really sent it ({@link PacketOrigin}): the node's SA and IKE
  *     identity for its own packets, nothing for the attacker's.</li>
  * <li>{@link Placement#OWNS_CHANNEL}: the provider must carry its channel over the kit's
@@ -133,11 +133,15 @@ public abstract class ProviderCompatibilityKit {
     protected abstract ConfigSection mobileNodeConfigWithWrongCredentials(int node);
 
     /**
-     * {@link Placement#BELOW_STACK} only: the evidence the provider's lower layer would attach to
-     * a packet from {@code origin} arriving with {@code addressing}. Default: none.
+     * The network fact of where a packet from {@code origin} arrives, as the receiving host's
+     * transport observes it: the interface (for a {@link Placement#BELOW_STACK} provider, a
+     * node's own packets come out of its IPsec tunnel interface, while a forger's or a node's
+     * without a security association arrive on the outside interface) and the local address.
+     * The provider draws its own conclusions from it (which SA, which identity); the kit never
+     * tells it who sent a packet. Default: nothing observed.
      */
-    protected IngressEvidence ingressEvidence(PacketOrigin origin, Addressing addressing) {
-        return IngressEvidence.NONE;
+    protected Observed arrival(PacketOrigin origin, Addressing addressing) {
+        return Observed.NOTHING;
     }
 
     /**

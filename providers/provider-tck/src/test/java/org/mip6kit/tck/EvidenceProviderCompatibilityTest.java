@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.Identity;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.tck.belowstack.EvidenceProvider;
 
@@ -32,7 +32,8 @@ class EvidenceProviderCompatibilityTest extends ProviderCompatibilityKit {
     protected ConfigSection homeAgentConfig(int nodes) {
         List<Map<String, Object>> list = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
-            list.add(Map.of("identity", nodeId(i), "home-address", homeAddress(i).toString()));
+            list.add(Map.of("identity", nodeId(i), "home-address", homeAddress(i).toString(),
+                    "tunnel", EvidenceProvider.tunnelOf(i)));
         }
         return ConfigSection.of("security." + EvidenceProvider.NAME, null, Map.of("nodes", list));
     }
@@ -43,24 +44,24 @@ class EvidenceProviderCompatibilityTest extends ProviderCompatibilityKit {
                 Map.of("identity", nodeId(node), "home-agent-identity", HOME_AGENT_ID));
     }
 
-    /** Below the stack the wrong credentials are IKE's: such a node gets no SA (see {@link #ingressEvidence}). */
+    /** Below the stack the wrong credentials are IKE's: such a node gets no SA (see {@link #arrival}). */
     @Override
     protected ConfigSection mobileNodeConfigWithWrongCredentials(int node) {
         return mobileNodeConfig(node);
     }
 
+    /**
+     * The network: a node's own packets come out of its tunnel's interface ({@code ipsec<i>} on
+     * the home agent, {@code ipsec0} on the node for the home agent's); everything else — a
+     * forger's, a node's that holds no SA — arrives on {@code eth0}.
+     */
     @Override
-    protected IngressEvidence ingressEvidence(PacketOrigin origin, Addressing addressing) {
+    protected Observed arrival(PacketOrigin origin, Addressing addressing) {
         return switch (origin.kind()) {
-            case MOBILE_NODE -> sa("sa-node-" + origin.node(), nodeId(origin.node()));
-            case HOME_AGENT -> sa("sa-home-agent", HOME_AGENT_ID);
-            default -> IngressEvidence.NONE;
+            case MOBILE_NODE -> Observed.on(EvidenceProvider.tunnelOf(origin.node()), null);
+            case HOME_AGENT -> Observed.on(EvidenceProvider.HOME_AGENT_TUNNEL, null);
+            default -> Observed.on("eth0", null);
         };
-    }
-
-    private static IngressEvidence sa(String sa, String ikeId) {
-        return new IngressEvidence(Optional.of("eth0"), Optional.of(sa),
-                Optional.of(new Identity(Identity.Kind.IKE_ID, ikeId)), Map.of());
     }
 
     private static String nodeId(int node) {

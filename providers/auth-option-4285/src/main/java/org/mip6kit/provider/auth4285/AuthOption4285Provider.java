@@ -65,7 +65,7 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
     static final Set<String> MOBILE_NODE_KEYS = Set.of("nai", "spi", "key", "key-file", "key-table", "home-address",
             "home-agent", "home-agent-endpoint");
 
-    private static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, VERSION, SpiVersion.MAJOR,
+    static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, VERSION, SpiVersion.MAJOR,
             Placement.IN_MESSAGE, EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC));
     private static final List<MobilityOptionCodec<?>> CODECS = List.of(MobilityMessageAuthentication.CODEC,
             MobilityMessageReplayProtection.CODEC);

@@ -66,6 +66,11 @@ import org.mip6kit.wire.MobilityOption;
  * lifetime.
  */
 final class HomeAgentSide implements HomeAgentSecurity {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return AuthOption4285Provider.DESCRIPTOR.capabilities();
+    }
+
 
     /** Where the replay rules are explained. */
     static final String REPLAY_DOCS = "docs/providers/auth-option-4285.md#replay";
@@ -410,7 +415,11 @@ final class HomeAgentSide implements HomeAgentSecurity {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

@@ -66,6 +66,11 @@ import org.mip6kit.wire.SequenceNumber;
  * engine's own settings, which take precedence).
  */
 final class MobileNodeSide implements MobileNodeSecurity {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return AuthOption4285Provider.DESCRIPTOR.capabilities();
+    }
+
 
     /** Binding Updates remembered to match acknowledgements against. */
     static final int REMEMBERED_UPDATES = 64;
@@ -116,7 +121,7 @@ final class MobileNodeSide implements MobileNodeSecurity {
         }
         boundHomeAgent = ha.get();
         return CompletableFuture.completedFuture(new BootstrapResult(Identity.nai(nai), hoa, Optional.empty(),
-                Optional.empty(), ha.get(), homeAgentEndpoint));
+                Optional.empty(), ha.get(), homeAgentEndpoint.map(java.util.List::of).orElse(java.util.List.of())));
     }
 
     @Override
@@ -307,7 +312,11 @@ final class MobileNodeSide implements MobileNodeSecurity {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SignallingTransport;
 
 /** A transport that keeps what is sent and lets a test deliver what is received. */
@@ -18,7 +18,7 @@ final class CapturingTransport implements SignallingTransport {
     /** One message handed to the transport. */
     record Sent(byte[] octets, Addressing addressing) {
         Inbound asReceived() {
-            return new Inbound(octets, addressing, IngressEvidence.NONE);
+            return new Inbound(octets, addressing, Observed.NOTHING);
         }
     }
 

@@ -22,7 +22,7 @@ import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.SignallingPath;
 import org.mip6kit.spi.SignallingTransport;
@@ -94,7 +94,7 @@ public final class FootprintReport {
         MobilityHeaderCodec codec = TestContext.providerCodec();
         for (int i = 0; i < nodes; i++) {
             Prepared e = exchange(codec, keys, i, NtpTimestamp.of(time.clock().instant()) + i);
-            if (!(path.verify(e.in, e.decoded) instanceof Verdict.Accept)) {
+            if (!(path.verify(e.in, e.decoded).toCompletableFuture().join() instanceof Verdict.Accept)) {
                 throw new AssertionError("node " + i + " was not accepted");
             }
         }
@@ -127,7 +127,7 @@ public final class FootprintReport {
             long a0 = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
             long n0 = System.nanoTime();
             for (int i = 0; i < prepared; i++) {
-                Verdict v = path.verify(batch[i].in, batch[i].decoded);
+                Verdict v = path.verify(batch[i].in, batch[i].decoded).toCompletableFuture().join();
                 if (!(v instanceof Verdict.Accept accept)) {
                     throw new AssertionError("not accepted: " + v);
                 }
@@ -213,7 +213,7 @@ public final class FootprintReport {
                 new AuthenticatedAddresses(careOf, home), from);
         MobilityMessage decoded = codec.decode(mh, from.pseudoHeaderSource(), from.pseudoHeaderDestination());
         Addressing answerTo = new Addressing(HOME_AGENT, careOf, Optional.empty(), Optional.of(home), Optional.empty());
-        return new Prepared(new Inbound(mh, from, IngressEvidence.NONE), decoded, answerTo);
+        return new Prepared(new Inbound(mh, from, Observed.NOTHING), decoded, answerTo);
     }
 
     private static String nai(int i) {

@@ -183,7 +183,7 @@ class HomeAgentVerificationTest {
         assertThat(p.homeAgent.perNodeStateCount()).isZero();
         assertThat(p.homeAgentJudges(mh, Parties.fromCareOf())).isInstanceOf(Verdict.Accept.class);
         p.homeAgent.afterChange(new BindingChange(BindingChange.Kind.DELETED, Identity.nai(Parties.NAI),
-                Parties.HOME_ADDRESS, Optional.of(Parties.CARE_OF), Parties.CARE_OF, Lifetime.ZERO, Optional.empty()));
+                Parties.HOME_ADDRESS, Optional.of(Parties.CARE_OF), Parties.CARE_OF, Lifetime.ZERO, Optional.empty(), false));
         assertThat(p.homeAgent.perNodeStateCount()).as("kept past the deregistration").isEqualTo(1);
 
         p.time.advance(Duration.ofSeconds(6));
@@ -367,7 +367,7 @@ class HomeAgentVerificationTest {
 
     private static byte[] sendWith(MobileNodeSecurity node, Parties p) {
         node.bootstrap(new org.mip6kit.spi.BootstrapRequest(org.mip6kit.spi.BootstrapRequest.Want.HOME_ADDRESS, false,
-                Optional.of(Parties.HOME_ADDRESS), Optional.of(Parties.HOME_AGENT))).toCompletableFuture().join();
+                Optional.of(Parties.HOME_ADDRESS), Optional.of(Parties.HOME_AGENT), Parties.CARE_OF)).toCompletableFuture().join();
         CapturingTransport t = new CapturingTransport();
         SignallingPath path = node.path(() -> t);
         path.start(in -> { });

@@ -22,7 +22,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.SignallingPath;
 import org.mip6kit.spi.Verdict;
@@ -98,7 +98,7 @@ class MnAaaTest {
         path.start(t.delivered::add);
 
         byte[] mh = mnAaaUpdate(MN_AAA_KEY, Parties.TV3_TIME);
-        t.receive(new Inbound(mh, Parties.fromCareOf(), IngressEvidence.NONE));
+        t.receive(new Inbound(mh, Parties.fromCareOf(), Observed.NOTHING));
         assertThat(t.delivered).as("held until the AAA server answers").isEmpty();
         assertThat(server.requests).hasSize(1);
         AaaClient.Request request = server.requests.get(0);
@@ -109,7 +109,7 @@ class MnAaaTest {
 
         server.answer();
         assertThat(t.delivered).hasSize(1);
-        Verdict v = path.verify(t.delivered.get(0), Parties.decode(mh, Parties.fromCareOf()));
+        Verdict v = path.verify(t.delivered.get(0), Parties.decode(mh, Parties.fromCareOf())).toCompletableFuture().join();
         assertThat(v).isInstanceOf(Verdict.Accept.class);
         assertThat(((Verdict.Accept) v).identity()).isEqualTo(Identity.nai(Parties.NAI));
 
@@ -131,8 +131,8 @@ class MnAaaTest {
         byte[] next = Protection.protect(TestContext.providerCodec(), Parties.tv3Update(),
                 MobileNodeIdentifier.nai(Parties.NAI), NtpTimestamp.of(ctx.clock().instant()), distributed,
                 new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_ADDRESS), Parties.fromCareOf());
-        assertThat(path.verify(new Inbound(next, Parties.fromCareOf(), IngressEvidence.NONE),
-                Parties.decode(next, Parties.fromCareOf()))).isInstanceOf(Verdict.Accept.class);
+        assertThat(path.verify(new Inbound(next, Parties.fromCareOf(), Observed.NOTHING),
+                Parties.decode(next, Parties.fromCareOf())).toCompletableFuture().join()).isInstanceOf(Verdict.Accept.class);
 
         // The distributed association lapses with its lifetime, and its state with it.
         ctx.time.advance(Duration.ofMinutes(10));
@@ -150,16 +150,16 @@ class MnAaaTest {
         path.start(t.delivered::add);
         byte[] mh = mnAaaUpdate(MN_AAA_KEY, Parties.TV3_TIME);
 
-        t.receive(new Inbound(mh, Parties.fromCareOf(), IngressEvidence.NONE));
+        t.receive(new Inbound(mh, Parties.fromCareOf(), Observed.NOTHING));
         server.answer();
-        assertThat(path.verify(t.delivered.get(0), Parties.decode(mh, Parties.fromCareOf())))
+        assertThat(path.verify(t.delivered.get(0), Parties.decode(mh, Parties.fromCareOf())).toCompletableFuture().join())
                 .isInstanceOf(Verdict.Accept.class);
 
         ctx.time.advance(Duration.ofSeconds(2));
-        t.receive(new Inbound(mh, Parties.fromCareOf(), IngressEvidence.NONE));
+        t.receive(new Inbound(mh, Parties.fromCareOf(), Observed.NOTHING));
         server.answer();
         assertThat(server.requests).as("the replay reached the AAA server, which cannot tell").hasSize(2);
-        Verdict replayed = path.verify(t.delivered.get(1), Parties.decode(mh, Parties.fromCareOf()));
+        Verdict replayed = path.verify(t.delivered.get(1), Parties.decode(mh, Parties.fromCareOf())).toCompletableFuture().join();
         assertThat(replayed).as("the re-distributed association keeps its replay memory")
                 .isInstanceOf(Verdict.Drop.class);
         assertThat(((Verdict.Drop) replayed).reason()).contains("replay");
@@ -176,9 +176,9 @@ class MnAaaTest {
         path.start(t.delivered::add);
 
         byte[] forged = mnAaaUpdate(HEX.parseHex("000000000000000000000000000000ff"), Parties.TV3_TIME);
-        t.receive(new Inbound(forged, Parties.fromCareOf(), IngressEvidence.NONE));
+        t.receive(new Inbound(forged, Parties.fromCareOf(), Observed.NOTHING));
         server.answer();
-        Verdict v = path.verify(t.delivered.get(0), Parties.decode(forged, Parties.fromCareOf()));
+        Verdict v = path.verify(t.delivered.get(0), Parties.decode(forged, Parties.fromCareOf())).toCompletableFuture().join();
         assertThat(v).isInstanceOf(Verdict.Drop.class);
         assertThat(((Verdict.Drop) v).reason()).contains("refused");
     }

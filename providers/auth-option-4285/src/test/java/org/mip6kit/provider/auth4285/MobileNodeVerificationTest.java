@@ -17,7 +17,7 @@ import org.mip6kit.spi.BootstrapResult;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.RejectAction;
 import org.mip6kit.spi.ReplyContext;
@@ -150,7 +150,7 @@ class MobileNodeVerificationTest {
                 .isEqualTo(new Identity(Identity.Kind.HOME_AGENT, Parties.HOME_AGENT.toString()));
         assertThat(((Verdict.Accept) mnVerdict).reply()).isSameAs(ReplyContext.NONE);
         RejectAction action = p.mobileNode.onRejected(BindingAckStatus.MIPV6_ID_MISMATCH,
-                new Inbound(ba, Parties.toCareOf(), IngressEvidence.NONE));
+                new Inbound(ba, Parties.toCareOf(), Observed.NOTHING));
         assertThat(action).isInstanceOf(RejectAction.Retry.class);
         assertThat(((RejectAction.Retry) action).sameSequenceNumber()).isTrue();
         assertThat(((MobileNodeSide) p.mobileNode).clockOffset()).isEqualTo(Duration.ofSeconds(30));
@@ -165,7 +165,7 @@ class MobileNodeVerificationTest {
         Parties p = Parties.at(T0);
         byte[] ba = answer(p, p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf()),
                 BindingAckStatus.MIPV6_MESG_ID_REQD);
-        Inbound in = new Inbound(ba, Parties.toCareOf(), IngressEvidence.NONE);
+        Inbound in = new Inbound(ba, Parties.toCareOf(), Observed.NOTHING);
         assertThat(p.mobileNode.onRejected(BindingAckStatus.MIPV6_MESG_ID_REQD, in)).isInstanceOf(RejectAction.GiveUp.class);
         assertThat(p.mobileNode.onRejected(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, in))
                 .isInstanceOf(RejectAction.GiveUp.class);
@@ -178,16 +178,16 @@ class MobileNodeVerificationTest {
                 Map.of("nai", Parties.NAI, "spi", 256, "key", Parties.KEY, "home-address", "2001:db8:1::100",
                         "home-agent", "2001:db8:1::1", "home-agent-endpoint", "[2001:db8:1::1]:4191")));
         BootstrapResult r = configured.bootstrap(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, false,
-                Optional.empty(), Optional.empty())).toCompletableFuture().join();
+                Optional.empty(), Optional.empty(), Parties.CARE_OF)).toCompletableFuture().join();
         assertThat(r.identity()).isEqualTo(Identity.nai(Parties.NAI));
         assertThat(r.homeAddress()).contains(Parties.HOME_ADDRESS);
         assertThat(r.homeAgent()).isEqualTo(Parties.HOME_AGENT);
-        assertThat(r.homeAgentEndpoint()).map(e -> e.getPort()).contains(4191);
+        assertThat(r.homeAgentEndpoints()).extracting(e -> e.getPort()).containsExactly(4191);
 
         MobileNodeSecurity unconfigured = new AuthOption4285Provider().mobileNode(p.mnContext, ConfigSection.of("s",
                 null, Parties.mnConfig()));
         var failed = unconfigured.bootstrap(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, false,
-                Optional.empty(), Optional.of(Parties.HOME_AGENT))).toCompletableFuture();
+                Optional.empty(), Optional.of(Parties.HOME_AGENT), Parties.CARE_OF)).toCompletableFuture();
         assertThat(failed).isCompletedExceptionally();
         assertThat(failed.handle((x, e) -> e).join()).isInstanceOf(SecurityProviderException.class)
                 .hasMessageContaining("home-address");

@@ -14,7 +14,7 @@ import org.mip6kit.spi.BootstrapRequest;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
@@ -66,7 +66,7 @@ final class Parties {
         homeAgent = provider.homeAgent(haContext, ConfigSection.of("security.auth-option-4285", null, haConfig));
         mobileNode = provider.mobileNode(mnContext, ConfigSection.of("security.auth-option-4285", null, mnConfig));
         mobileNode.bootstrap(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, false,
-                Optional.of(HOME_ADDRESS), Optional.of(HOME_AGENT))).toCompletableFuture().join();
+                Optional.of(HOME_ADDRESS), Optional.of(HOME_AGENT), Parties.CARE_OF)).toCompletableFuture().join();
         haPath = homeAgent.path(() -> haTransport);
         haPath.start(haTransport.delivered::add);
         mnPath = mobileNode.path(() -> mnTransport);
@@ -116,7 +116,7 @@ final class Parties {
 
     /** The home agent's verdict on {@code mh} received with {@code addressing}. */
     Verdict homeAgentJudges(byte[] mh, Addressing addressing) {
-        return haPath.verify(new Inbound(mh, addressing, IngressEvidence.NONE), decode(mh, addressing));
+        return haPath.verify(new Inbound(mh, addressing, Observed.NOTHING), decode(mh, addressing)).toCompletableFuture().join();
     }
 
     /** The home agent answers with {@code status} through the reply context; returns the octets sent. */
@@ -132,7 +132,7 @@ final class Parties {
 
     /** The mobile node's verdict on {@code mh} received with {@code addressing}. */
     Verdict mobileNodeJudges(byte[] mh, Addressing addressing) {
-        return mnPath.verify(new Inbound(mh, addressing, IngressEvidence.NONE), decode(mh, addressing));
+        return mnPath.verify(new Inbound(mh, addressing, Observed.NOTHING), decode(mh, addressing)).toCompletableFuture().join();
     }
 
     static MobilityMessage decode(byte[] mh, Addressing a) {

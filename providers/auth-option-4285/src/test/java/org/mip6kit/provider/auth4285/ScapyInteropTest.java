@@ -25,7 +25,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ReplyContext;
 import org.mip6kit.spi.SignallingPath;
@@ -123,7 +123,7 @@ class ScapyInteropTest {
             // The checksum scapy computed is checked here too (pseudo-header with the home address).
             MobilityMessage m = ctx.codec().decode(packet.mobilityHeader(), as.pseudoHeaderSource(),
                     as.pseudoHeaderDestination());
-            Verdict v = path.verify(new Inbound(packet.mobilityHeader(), as, IngressEvidence.NONE), m);
+            Verdict v = path.verify(new Inbound(packet.mobilityHeader(), as, Observed.NOTHING), m).toCompletableFuture().join();
             BindingAckStatus status;
             ReplyContext reply;
             String replay;

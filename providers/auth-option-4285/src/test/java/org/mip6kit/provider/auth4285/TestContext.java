@@ -87,6 +87,11 @@ final class TestContext implements ProviderContext {
     }
 
     @Override
+    public org.mip6kit.spi.net.ProviderNetwork network() {
+        return org.mip6kit.spi.net.ProviderNetwork.NONE;
+    }
+
+    @Override
     public HomeAddressBook homeAddresses() {
         return new HomeAddressBook() {
             @Override

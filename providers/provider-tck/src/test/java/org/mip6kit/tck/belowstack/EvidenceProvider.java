@@ -19,7 +19,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderConfigException;
@@ -40,8 +40,10 @@ import org.mip6kit.wire.MobilityMessage;
 
 /**
  * A test-only {@link Placement#BELOW_STACK} provider, {@code reference-evidence}, shaped like
- * an IPsec provider with the kernel's part simulated by the kit's evidence hook: it never
- * changes octets, and judges each message by the {@link IngressEvidence} it arrived with. A
+ * an IPsec provider with the kernel's part simulated by the kit's network model: it never
+ * changes octets, and judges each message by the interface it was {@link org.mip6kit.spi.Observed
+ * observed} arriving on, which it maps to an SA and an IKE identity from its own table (a real
+ * provider learns the table from its key-management daemon: one tunnel interface per CHILD_SA). A
  * Binding Update is accepted only when it came through an SA whose IKE identity is a known
  * node and whose selectors cover the claimed home address (RFC 3776 §5); otherwise 129 through
  * that SA, or nothing without one. "Policies" are installed in {@link HomeAgentSecurity#beforeAck}
@@ -54,6 +56,13 @@ import org.mip6kit.wire.MobilityMessage;
 public final class EvidenceProvider implements SecurityProviderFactory {
 
     public static final String NAME = "reference-evidence";
+    /** The interface the home agent's packets come out of on a mobile node. */
+    public static final String HOME_AGENT_TUNNEL = "ipsec0";
+
+    /** The interface node {@code i}'s packets come out of on the home agent. */
+    public static String tunnelOf(int node) {
+        return "ipsec" + (node + 1);
+    }
 
     private static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0", SpiVersion.MAJOR,
             Placement.BELOW_STACK, EnumSet.of(Capability.INTEGRITY, Capability.IKE_SURVIVES_MOVE));
@@ -88,16 +97,18 @@ public final class EvidenceProvider implements SecurityProviderFactory {
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         config.allowOnly(Set.of("nodes"));
         Map<Identity, Ipv6Address> selectors = new HashMap<>();
+        Map<String, Identity> tunnels = new HashMap<>();
         for (ConfigSection node : config.sections("nodes")) {
-            node.allowOnly(Set.of("identity", "home-address"));
+            node.allowOnly(Set.of("identity", "home-address", "tunnel"));
             Identity id = ikeId(node, "identity");
+            tunnels.put(node.string("tunnel"), id);
             try {
                 selectors.put(id, Ipv6Address.parse(node.string("home-address")));
             } catch (IllegalArgumentException e) {
                 throw node.error("home-address", "is not an IPv6 address");
             }
         }
-        return new HomeAgent(selectors, trustsAddresses);
+        return new HomeAgent(selectors, tunnels, trustsAddresses);
     }
 
     private static Identity ikeId(ConfigSection s, String key) throws ProviderConfigException {
@@ -148,12 +159,19 @@ public final class EvidenceProvider implements SecurityProviderFactory {
     }
 
     private static final class HomeAgent implements HomeAgentSecurity {
+        @Override
+        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+            return DESCRIPTOR.capabilities();
+        }
+
         private final Map<Identity, Ipv6Address> selectors;
+        private final Map<String, Identity> tunnels;
         private final boolean trustsAddresses;
         private final Map<Ipv6Address, Identity> policies = new ConcurrentHashMap<>();
 
-        HomeAgent(Map<Identity, Ipv6Address> selectors, boolean trustsAddresses) {
+        HomeAgent(Map<Identity, Ipv6Address> selectors, Map<String, Identity> tunnels, boolean trustsAddresses) {
             this.selectors = Map.copyOf(selectors);
+            this.tunnels = Map.copyOf(tunnels);
             this.trustsAddresses = trustsAddresses;
         }
 
@@ -161,23 +179,28 @@ public final class EvidenceProvider implements SecurityProviderFactory {
         public SignallingPath path(TransportFactory engineTransports) {
             return new PassThroughPath(engineTransports) {
                 @Override
-                public Verdict verify(Inbound in, MobilityMessage decoded) {
+                public java.util.concurrent.CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(in, decoded));
+                }
+
+                public Verdict verifyNow(Inbound in, MobilityMessage decoded) {
                     if (trustsAddresses) {
                         Ipv6Address claimed = in.addressing().homeAddressOption().orElse(in.addressing().source());
                         return selectors.entrySet().stream().filter(s -> s.getValue().equals(claimed)).findFirst()
                                 .<Verdict>map(s -> Verdict.accept(s.getKey(), new ThroughSa("by-address")))
                                 .orElse(Verdict.drop("no node has " + claimed));
                     }
-                    IngressEvidence e = in.evidence();
-                    if (e.securityAssociation().isEmpty() || e.keyManagementIdentity().isEmpty()) {
-                        return Verdict.drop("arrived outside any IPsec SA (RFC 3776 §5)");
+                    Optional<String> via = in.observed().ingressInterface();
+                    Identity who = via.map(tunnels::get).orElse(null);
+                    if (who == null) {
+                        return Verdict.drop("arrived outside any IPsec SA (on " + via.orElse("an unknown interface")
+                                + "; RFC 3776 §5)");
                     }
-                    Identity who = e.keyManagementIdentity().get();
                     Ipv6Address covered = selectors.get(who);
                     if (covered == null) {
                         return Verdict.drop("no node with IKE identity " + who);
                     }
-                    ReplyContext reply = new ThroughSa(e.securityAssociation().get());
+                    ReplyContext reply = new ThroughSa(via.get());
                     Ipv6Address claimed = in.addressing().homeAddressOption().orElse(in.addressing().source());
                     if (!covered.equals(claimed)) {
                         return Verdict.reject(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, reply,
@@ -220,6 +243,11 @@ public final class EvidenceProvider implements SecurityProviderFactory {
     }
 
     private static final class MobileNode implements MobileNodeSecurity {
+        @Override
+        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+            return DESCRIPTOR.capabilities();
+        }
+
         private final Identity self;
         private final Identity homeAgent;
         private final boolean trustsAddresses;
@@ -239,25 +267,28 @@ public final class EvidenceProvider implements SecurityProviderFactory {
             }
             homeAgentAddress = want.configuredHomeAgent().get();
             return CompletableFuture.completedFuture(new BootstrapResult(self, want.configuredHomeAddress(),
-                    Optional.empty(), Optional.empty(), homeAgentAddress, Optional.empty()));
+                    Optional.empty(), Optional.empty(), homeAgentAddress, java.util.List.of()));
         }
 
         @Override
         public SignallingPath path(TransportFactory engineTransports) {
             return new PassThroughPath(engineTransports) {
                 @Override
-                public Verdict verify(Inbound in, MobilityMessage decoded) {
+                public java.util.concurrent.CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(in, decoded));
+                }
+
+                public Verdict verifyNow(Inbound in, MobilityMessage decoded) {
                     if (trustsAddresses) {
                         return in.addressing().source().equals(homeAgentAddress)
                                 ? Verdict.accept(homeAgent, new ThroughSa("by-address"))
                                 : Verdict.drop("not from the home agent's address");
                     }
-                    IngressEvidence e = in.evidence();
-                    if (e.securityAssociation().isEmpty() || !e.keyManagementIdentity().equals(Optional.of(homeAgent))
+                    if (!in.observed().ingressInterface().equals(Optional.of(HOME_AGENT_TUNNEL))
                             || !in.addressing().source().equals(homeAgentAddress)) {
                         return Verdict.drop("not from the home agent's SA");
                     }
-                    return Verdict.accept(homeAgent, new ThroughSa(e.securityAssociation().get()));
+                    return Verdict.accept(homeAgent, new ThroughSa(HOME_AGENT_TUNNEL));
                 }
 
                 @Override

@@ -20,7 +20,7 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.IngressEvidence;
+import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderConfigException;
@@ -107,9 +107,8 @@ public final class ReferenceChannelProvider implements SecurityProviderFactory {
         return Duration.between(HmacAuthenticator.fromNtp(ntp), context.clock().instant()).abs().compareTo(WINDOW) <= 0;
     }
 
-    private static IngressEvidence evidence(Identity who, long keyId) {
-        return new IngressEvidence(Optional.empty(), Optional.of("reference-channel key-id=" + keyId),
-                Optional.of(who), Map.of());
+    /** What the channel concluded when it opened a record: attached to the {@link Inbound} it delivers. */
+    private record Opened(Identity who, long keyId) {
     }
 
     private abstract class ChannelPath implements SignallingPath {
@@ -157,6 +156,11 @@ public final class ReferenceChannelProvider implements SecurityProviderFactory {
     }
 
     private final class HomeAgent implements HomeAgentSecurity {
+        @Override
+        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+            return DESCRIPTOR.capabilities();
+        }
+
         private final ProviderContext context;
         private final Map<Long, NodeCredentials> byKeyId;
         private final Map<Identity, NodeCredentials> byIdentity = new HashMap<>();
@@ -187,13 +191,17 @@ public final class ReferenceChannelProvider implements SecurityProviderFactory {
                             || !replay.firstSeen(node.identity(), r.get().mac(), r.get().timestamp())) {
                         return Optional.empty();
                     }
-                    return Optional.of(new Inbound(r.get().mobilityHeader(), in.addressing(),
-                            evidence(node.identity(), node.keyId())));
+                    return Optional.of(new Inbound(r.get().mobilityHeader(), in.addressing(), in.observed())
+                            .withAttachment(new Opened(node.identity(), node.keyId())));
                 }
 
                 @Override
-                public Verdict verify(Inbound in, MobilityMessage decoded) {
-                    Optional<Identity> who = in.evidence().keyManagementIdentity();
+                public java.util.concurrent.CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(in, decoded));
+                }
+
+                public Verdict verifyNow(Inbound in, MobilityMessage decoded) {
+                    Optional<Identity> who = in.attachment(Opened.class).map(Opened::who);
                     NodeCredentials node = who.map(byIdentity::get).orElse(null);
                     if (node == null) {
                         return Verdict.drop("not a message this channel opened");
@@ -241,6 +249,11 @@ public final class ReferenceChannelProvider implements SecurityProviderFactory {
     }
 
     private final class MobileNode implements MobileNodeSecurity {
+        @Override
+        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+            return DESCRIPTOR.capabilities();
+        }
+
         private final ProviderContext context;
         private final NodeCredentials self;
         private final String channel;
@@ -261,7 +274,7 @@ public final class ReferenceChannelProvider implements SecurityProviderFactory {
             }
             homeAgent = want.configuredHomeAgent().get();
             return CompletableFuture.completedFuture(new BootstrapResult(self.identity(), want.configuredHomeAddress(),
-                    Optional.empty(), Optional.empty(), homeAgent, Optional.empty()));
+                    Optional.empty(), Optional.empty(), homeAgent, java.util.List.of()));
         }
 
         @Override
@@ -283,12 +296,17 @@ public final class ReferenceChannelProvider implements SecurityProviderFactory {
                             return Optional.empty();
                         }
                     }
-                    return Optional.of(new Inbound(r.get().mobilityHeader(), in.addressing(), evidence(ha, self.keyId())));
+                    return Optional.of(new Inbound(r.get().mobilityHeader(), in.addressing(), in.observed())
+                            .withAttachment(new Opened(ha, self.keyId())));
                 }
 
                 @Override
-                public Verdict verify(Inbound in, MobilityMessage decoded) {
-                    return in.evidence().keyManagementIdentity().equals(Optional.of(ha))
+                public java.util.concurrent.CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(in, decoded));
+                }
+
+                public Verdict verifyNow(Inbound in, MobilityMessage decoded) {
+                    return in.attachment(Opened.class).map(Opened::who).equals(Optional.of(ha))
                             ? Verdict.accept(ha, () -> "home agent")
                             : Verdict.drop("not a message this channel opened");
                 }

@@ -60,7 +60,7 @@ public final class ReferenceHmacProvider implements SecurityProviderFactory {
         FORGETS_REPLAY_STATE_AT_DEREGISTRATION
     }
 
-    private static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0", SpiVersion.MAJOR,
+    static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0", SpiVersion.MAJOR,
             Placement.IN_MESSAGE,
             EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC, Capability.NEEDS_ALTERNATE_COA));
     private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(7);

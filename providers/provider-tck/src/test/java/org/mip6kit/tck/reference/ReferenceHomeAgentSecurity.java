@@ -40,6 +40,11 @@ import org.mip6kit.wire.MobilityOption;
  * has none (deregistered, expired, or never bound), then released.
  */
 final class ReferenceHomeAgentSecurity implements HomeAgentSecurity {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return ReferenceHmacProvider.DESCRIPTOR.capabilities();
+    }
+
 
     /** What protecting a reply needs: the node's credentials (never printed). */
     record NodeReply(NodeCredentials node) implements ReplyContext {
@@ -164,7 +169,11 @@ final class ReferenceHomeAgentSecurity implements HomeAgentSecurity {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

@@ -37,6 +37,11 @@ import org.mip6kit.wire.MobilityOption;
  * static: the configured home address and home agent.
  */
 final class ReferenceMobileNodeSecurity implements MobileNodeSecurity {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return ReferenceHmacProvider.DESCRIPTOR.capabilities();
+    }
+
 
     private static final ReplyContext TO_HOME_AGENT = new ReplyContext() {
         @Override
@@ -81,7 +86,7 @@ final class ReferenceMobileNodeSecurity implements MobileNodeSecurity {
         }
         boundHomeAgent = ha.get();
         return CompletableFuture.completedFuture(new BootstrapResult(self.identity(), hoa, Optional.empty(),
-                Optional.empty(), ha.get(), Optional.empty()));
+                Optional.empty(), ha.get(), java.util.List.of()));
     }
 
     @Override
@@ -152,7 +157,11 @@ final class ReferenceMobileNodeSecurity implements MobileNodeSecurity {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

@@ -42,7 +42,7 @@ public final class ExamplePskProviderFactory implements SecurityProviderFactory 
     /** The name operators write in {@code security.provider}. */
     public static final String NAME = "example-psk";
 
-    private static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0.0", SpiVersion.MAJOR,
+    static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0.0", SpiVersion.MAJOR,
             Placement.IN_MESSAGE, EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_ALTERNATE_COA,
                     Capability.NEEDS_CLOCK_SYNC));
 

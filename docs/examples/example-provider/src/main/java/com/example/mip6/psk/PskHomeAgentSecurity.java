@@ -46,6 +46,11 @@ import org.mip6kit.wire.MobilityMessage;
  * <p>Binding Acknowledgements are signed with the node's key and echo the Binding Update's counter.
  */
 final class PskHomeAgentSecurity implements HomeAgentSecurity {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return ExamplePskProviderFactory.DESCRIPTOR.capabilities();
+    }
+
 
     private final ProviderContext context;
     private final Map<String, NodeCredential> nodes;
@@ -144,7 +149,11 @@ final class PskHomeAgentSecurity implements HomeAgentSecurity {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

@@ -36,6 +36,11 @@ import org.mip6kit.wire.MobilityOption;
  * carry no authenticator in this scheme and are dropped: the engine never acts on them.
  */
 final class PskMobileNodeSecurity implements MobileNodeSecurity {
+    @Override
+    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+        return ExamplePskProviderFactory.DESCRIPTOR.capabilities();
+    }
+
 
     /** How many counters of sent Binding Updates are remembered for matching acknowledgements. */
     static final int REMEMBERED_COUNTERS = 64;
@@ -62,7 +67,7 @@ final class PskMobileNodeSecurity implements MobileNodeSecurity {
             Ipv6Address homeAddress = pick("home-address", config.homeAddress(), want.configuredHomeAddress());
             Ipv6Address homeAgent = pick("home-agent", config.homeAgent(), want.configuredHomeAgent());
             return CompletableFuture.completedFuture(new BootstrapResult(config.identity(), Optional.of(homeAddress),
-                    Optional.empty(), Optional.empty(), homeAgent, Optional.empty()));
+                    Optional.empty(), Optional.empty(), homeAgent, java.util.List.of()));
         } catch (SecurityProviderException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -135,7 +140,11 @@ final class PskMobileNodeSecurity implements MobileNodeSecurity {
         }
 
         @Override
-        public Verdict verify(Inbound received, MobilityMessage decoded) {
+        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        }
+
+        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
             try {
                 if (!(decoded instanceof BindingAcknowledgement ba)) {
                     return Verdict.drop("example-psk: only Binding Acknowledgements are authenticated; "

@@ -40,6 +40,19 @@ public interface ConfigSection {
 
     Optional<String> optionalString(String key) throws ProviderConfigException;
 
+    /**
+     * Required text that must have been written as text: a value the configuration format read
+     * as a number or a boolean is refused (YAML reads {@code key: 0123} as the number 123, so a
+     * hexadecimal key, an NAI or an SPI name that looks numeric must be quoted). Use it for
+     * keys, identifiers and anything where a number would silently change the value.
+     *
+     * @throws ProviderConfigException if missing, not a scalar, or not text; the message says to quote it
+     */
+    String text(String key) throws ProviderConfigException;
+
+    /** {@link #text} when present. */
+    Optional<String> optionalText(String key) throws ProviderConfigException;
+
     /** A required integer within {@code [min, max]}. */
     long integer(String key, long min, long max) throws ProviderConfigException;
 

@@ -76,6 +76,24 @@ final class MapConfigSection implements ConfigSection {
     }
 
     @Override
+    public String text(String key) throws ProviderConfigException {
+        return optionalText(key).orElseThrow(() -> error(key, "is required"));
+    }
+
+    @Override
+    public Optional<String> optionalText(String key) throws ProviderConfigException {
+        Object v = values.get(key);
+        if (v == null || v instanceof String) {
+            return Optional.ofNullable((String) v);
+        }
+        if (v instanceof Map || v instanceof List) {
+            throw error(key, "must be a single value, not a " + (v instanceof Map ? "section" : "list"));
+        }
+        throw error(key, "must be text, but it was read as a " + (v instanceof Boolean ? "boolean" : "number")
+                + " (" + v + "): write it in quotes, e.g. " + key + ": \"" + v + "\"");
+    }
+
+    @Override
     public long integer(String key, long min, long max) throws ProviderConfigException {
         return parseInteger(key, string(key), min, max);
     }

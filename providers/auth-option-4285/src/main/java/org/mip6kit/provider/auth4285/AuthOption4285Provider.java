@@ -1,11 +1,21 @@
 package org.mip6kit.provider.auth4285;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -13,6 +23,7 @@ import java.util.regex.Pattern;
 
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.DemoConfiguration;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
@@ -69,6 +80,13 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
             Placement.IN_MESSAGE, EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC));
     private static final List<MobilityOptionCodec<?>> CODECS = List.of(MobilityMessageAuthentication.CODEC,
             MobilityMessageReplayProtection.CODEC);
+    /** The demo's mobile node ({@link #demoConfiguration}), in a documentation realm. */
+    static final String DEMO_NAI = "mn1@example.com";
+    /** The demo's key table, in the private directory the demo hands over. */
+    static final String DEMO_KEY_TABLE = "keys.txt";
+    /** HMAC-SHA1's output size, the key length RFC 2104 recommends for it. */
+    static final int DEMO_KEY_OCTETS = 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.]+)]:(\\d{1,5})|([0-9.]+):(\\d{1,5})");
 
     private final AaaClient aaa;
@@ -127,7 +145,7 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
     @Override
     public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         config.allowOnly(MOBILE_NODE_KEYS);
-        String nai = config.string("nai");
+        String nai = config.text("nai");
         try {
             KeyTable.checkNai(nai);
         } catch (IllegalArgumentException e) {
@@ -159,6 +177,48 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
         }
         return new MobileNodeSide(context, nai, associations, address(config, "home-address"),
                 address(config, "home-agent"), endpoint(config, "home-agent-endpoint"));
+    }
+
+    /**
+     * A fresh security association for {@code ./mip6kit demo}, written as an operator would
+     * write it: one key table, {@value #DEMO_KEY_TABLE} (mode 600), with a single row for
+     * {@value #DEMO_NAI}, an SPI of 256 or more chosen at random (RFC 4285 §5.1 reserves 0..255),
+     * {@code hmac-sha1} and a {@value #DEMO_KEY_OCTETS}-octet key from {@link SecureRandom}. The
+     * home agent's section names the table as its {@code key-table}; the mobile node's names it
+     * too, with its {@code nai} (a node signs with its last row in a table), and the demo's home
+     * address and home agent. Paths in the sections are absolute. Nothing is written outside
+     * {@code privateDirectory}.
+     *
+     * @throws ProviderConfigException if the key table cannot be written
+     */
+    @Override
+    public DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
+        Path table = privateDirectory.toAbsolutePath().resolve(DEMO_KEY_TABLE);
+        long spi = 256 + (RANDOM.nextLong() & 0xFFFF_FFFFL) % (0x1_0000_0000L - 256);
+        byte[] key = new byte[DEMO_KEY_OCTETS];
+        try {
+            RANDOM.nextBytes(key);
+            Files.createFile(table, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(table, String.join("\n",
+                    "# A throwaway security association for ./mip6kit demo, removed when the demo ends.",
+                    "# NAI             SPI         algorithm  key",
+                    DEMO_NAI + "   " + spi + "  " + Algorithm.HMAC_SHA1.configName() + "  key="
+                            + HexFormat.of().formatHex(key), ""),
+                    StandardCharsets.US_ASCII, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new ProviderConfigException("security." + NAME + ".key-table", table, "cannot write the demo's "
+                    + "key table: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+        return DemoConfiguration.of(
+                Map.of("key-table", table.toString(),
+                        "replay-window", DEFAULT_REPLAY_WINDOW.toSeconds() + "s",
+                        "require-replay-protection", true),
+                Map.of("nai", DEMO_NAI,
+                        "key-table", table.toString(),
+                        "home-address", DemoConfiguration.HOME_ADDRESS.toString(),
+                        "home-agent", DemoConfiguration.HOME_AGENT.toString()));
     }
 
     private static Optional<Ipv6Address> address(ConfigSection config, String key) throws ProviderConfigException {

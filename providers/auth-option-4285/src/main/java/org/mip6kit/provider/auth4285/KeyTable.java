@@ -224,7 +224,7 @@ final class KeyTable {
         Builder out = new Builder();
         for (ConfigSection row : rows) {
             row.allowOnly(ROW_KEYS);
-            String nai = row.string("nai");
+            String nai = row.text("nai");
             String spi = row.string("spi");
             String algorithm = row.optionalString("algorithm").orElse(Algorithm.HMAC_SHA1.configName());
             byte[] keyBytes = readKey(row);
@@ -248,7 +248,7 @@ final class KeyTable {
             if (section.file().isPresent()) {
                 KeyFiles.requirePrivate(section.file().get(), section, "key", "configuration file");
             }
-            return KeyFiles.parseHexKey(section.string("key"), section, "key", "the key");
+            return KeyFiles.parseHexKey(section.text("key"), section, "key", "the key");
         }
         Path keyFile = section.path("key-file");
         return KeyFiles.parseHexKey(KeyFiles.readPrivate(keyFile, section, "key-file", "key file"), section,

@@ -78,6 +78,12 @@ final class Parties {
         return new Parties(start, haConfig(Map.of()), mnConfig(), Duration.ZERO);
     }
 
+    /** A home agent and a mobile node configured with the given sections, at {@code start}. */
+    static Parties configured(Instant start, Map<String, Object> haConfig, Map<String, Object> mnConfig)
+            throws ProviderConfigException {
+        return new Parties(start, haConfig, mnConfig, Duration.ZERO);
+    }
+
     static Parties at(Instant start, Map<String, Object> haExtra, Duration mnSkew) throws ProviderConfigException {
         return new Parties(start, haConfig(haExtra), mnConfig(), mnSkew);
     }

@@ -37,7 +37,7 @@ final class NodeCredentials {
             throw s.error("nai", "is longer than the 254 octets an MN-ID option holds");
         }
         long keyId = s.integer("key-id", 1, 0xFFFF_FFFFL);
-        String hex = s.string("key").trim();
+        String hex = s.text("key").trim();
         if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             // Never echo the value: it is (or is meant to be) a secret.
             throw s.error("key", "must be 64 hexadecimal digits (a 32-octet key)");

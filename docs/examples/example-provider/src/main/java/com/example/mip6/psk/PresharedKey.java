@@ -67,7 +67,7 @@ final class PresharedKey {
         if (!inline && !file) {
             throw section.error("key", "is required (hex, at least " + MIN_OCTETS + " octets), or key-file");
         }
-        return inline ? parse(section, "key", section.string("key")) : fromFile(section);
+        return inline ? parse(section, "key", section.text("key")) : fromFile(section);
     }
 
     private static PresharedKey fromFile(ConfigSection section) throws ProviderConfigException {

@@ -27,9 +27,12 @@ public interface HomeAddressBook {
 
     /**
      * Records that {@code owner} holds {@code address}, which a key-management daemon already
-     * leased (draft §6.3, §6.6). Idempotent for the same owner.
+     * leased (draft §6.3, §6.6). Idempotent for the same owner. A new lease holder supersedes
+     * the previous owner once that owner has no live binding: what the engine kept after the
+     * previous binding ended (its sequence number) is dropped.
      *
-     * @throws HomeAddressException if another identity owns it or it is outside the home prefixes
+     * @throws HomeAddressException if another identity has a live binding for it or a claim on
+     *         it, or it is outside the home prefixes
      */
     void adopt(Identity owner, Ipv6Address address) throws HomeAddressException;
 
@@ -43,8 +46,9 @@ public interface HomeAddressBook {
     void reserve(Identity owner, Ipv6Address address, Duration ttl) throws HomeAddressException;
 
     /**
-     * Gives {@code address} up. The engine also releases it when the binding is deleted and the
-     * configured hold time has passed.
+     * Gives {@code address} up. Without it, an allocation or adoption lasts until a binding for
+     * the address has ended (deregistered, expired, revoked) and the engine's replay hold after
+     * it has passed; a reservation lasts until its TTL.
      *
      * @throws HomeAddressException if {@code owner} does not hold it
      */

@@ -20,6 +20,14 @@ import org.mip6kit.wire.Ipv6Address;
  * extra entry here; only addresses claimed before or without a binding (allocated, adopted
  * from a key-management lease, reserved with a TTL) are kept in a side table. A reservation
  * turns into the binding's ownership when the owner registers.
+ *
+ * <p>How long a claim lasts: a reservation until its TTL; an allocation or adoption until the
+ * provider releases it, or until a binding for the address has ended (deregistered, expired,
+ * revoked) and the replay hold after it has passed ({@link #forgotten}). A new lease holder
+ * supersedes the previous owner once that owner has no live binding: an adoption by another
+ * identity while only a replay hold is left drops the hold (the previous owner's sequence
+ * number means nothing to the new one, and RFC 6275 §9.5.1 accepts any sequence number when
+ * there is no binding), while an address with a live binding of another identity is refused.
  */
 final class HomeAddressRegistry implements HomeAddressBook {
 
@@ -121,7 +129,14 @@ final class HomeAddressRegistry implements HomeAddressBook {
         }
         Optional<Identity> current = ownerOf(address);
         if (current.isPresent() && !current.get().equals(owner)) {
-            throw new HomeAddressException(address + " belongs to another identity");
+            BindingRecord r = cache.get(address);
+            boolean onlyAHold = r != null && !r.isBound() && !claimedByOther(address, owner);
+            if (reservation || !onlyAHold) {
+                throw new HomeAddressException(address + " belongs to another identity"
+                        + (r != null && r.isBound() ? " with a live binding" : ""));
+            }
+            // The previous owner's binding has ended: the new lease holder supersedes its replay hold.
+            cache.remove(address);
         }
         Claim existing = claims.get(address);
         if (existing != null && !existing.reservation && reservation) {
@@ -138,6 +153,23 @@ final class HomeAddressRegistry implements HomeAddressBook {
         }
         claims.remove(address);
         allocatedTo.remove(owner, address);
+    }
+
+    private boolean claimedByOther(Ipv6Address address, Identity owner) {
+        Claim c = claims.get(address);
+        return c != null && !c.owner.equals(owner) && c.expiresAtMillis > clock.millis();
+    }
+
+    /**
+     * The replay hold after {@code ended}'s binding has passed: an allocation or adoption by its
+     * owner ends with it (reservations lapse on their own).
+     */
+    synchronized void forgotten(BindingRecord ended) {
+        Claim c = claims.get(ended.homeAddress());
+        if (c != null && !c.reservation && c.owner.equals(ended.identity())) {
+            claims.remove(ended.homeAddress());
+            allocatedTo.remove(ended.identity(), ended.homeAddress());
+        }
     }
 
     @Override
@@ -160,7 +192,13 @@ final class HomeAddressRegistry implements HomeAddressBook {
     /** Drops lapsed reservations; run on the engine's tick. */
     synchronized void expireReservations() {
         long now = clock.millis();
-        claims.values().removeIf(c -> c.expiresAtMillis <= now);
+        claims.entrySet().removeIf(e -> {
+            if (e.getValue().expiresAtMillis > now) {
+                return false;
+            }
+            allocatedTo.remove(e.getValue().owner, e.getKey());
+            return true;
+        });
     }
 
     synchronized int claimCount() {

@@ -648,6 +648,9 @@ public final class HomeAgentEngine implements AutoCloseable {
         List<BindingRecord> forgotten = new ArrayList<>();
         cache.sweep(now, expired, forgotten);
         registry.expireReservations();
+        for (BindingRecord r : forgotten) {
+            registry.forgotten(r);
+        }
         for (BindingRecord r : expired) {
             serializer.submit(r.homeAddress(), () -> {
                 BindingRecord current = cache.get(r.homeAddress());

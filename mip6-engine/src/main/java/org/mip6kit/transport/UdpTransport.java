@@ -104,7 +104,11 @@ public final class UdpTransport implements SignallingTransport {
     private Thread receiveThread;
     private volatile Consumer<Inbound> receiver;
 
+    /** What this socket observes of every arrival: its own bound address (no IP_PKTINFO in the JDK). */
+    private final Observed observed;
+
     private UdpTransport(DatagramChannel channel, InetSocketAddress localAddress) {
+        this.observed = new Observed(ingressInterfaceOf(localAddress), Optional.of(localAddress));
         this.channel = channel;
         this.localAddress = localAddress;
     }
@@ -322,7 +326,7 @@ public final class UdpTransport implements SignallingTransport {
             }
             Addressing addressing = new Addressing(parsed.source(), parsed.destination(),
                     parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
-            inbound = new Inbound(parsed.mobilityHeader(), addressing, Observed.NOTHING);
+            inbound = new Inbound(parsed.mobilityHeader(), addressing, observed);
         } catch (MobilityHeaderFormatException e) {
             dropMalformed(from, e.getMessage());
             return;
@@ -431,5 +435,21 @@ public final class UdpTransport implements SignallingTransport {
      */
     public record Counters(long received, long delivered, long malformed, long sent, long sendFailures,
                            long receiverFailures) {
+    }
+
+    /**
+     * The interface of a socket bound to one address; empty for a wildcard bind, where the JDK
+     * cannot tell which interface a datagram came in on.
+     */
+    private static Optional<String> ingressInterfaceOf(InetSocketAddress local) {
+        if (local.getAddress() == null || local.getAddress().isAnyLocalAddress()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(java.net.NetworkInterface.getByInetAddress(local.getAddress()))
+                    .map(java.net.NetworkInterface::getName);
+        } catch (java.net.SocketException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -132,7 +132,10 @@ class UdpTransportTest {
         InetSocketAddress peer = a.outerPeer().orElseThrow();
         assertThat(peer.getAddress()).isInstanceOf(Inet4Address.class).isEqualTo(loopback4());
         assertThat(peer.getPort()).isEqualTo(mn.getLocalPort());
-        assertThat(in.observed()).isEqualTo(Observed.NOTHING);
+        assertThat(in.observed().local()).as("the transport observes its own bound address")
+                .contains(ha.localAddress());
+        assertThat(in.observed().ingressInterface()).as("bound to 127.0.0.1: the loopback interface")
+                .contains("lo");
         assertThat(in.octets()).isEqualTo(mh);
         assertThat(CODEC.decode(in.octets(), a.pseudoHeaderSource(), a.pseudoHeaderDestination())).isEqualTo(bu);
         assertThat(ha.counters()).isEqualTo(new UdpTransport.Counters(1, 1, 0, 0, 0, 0));

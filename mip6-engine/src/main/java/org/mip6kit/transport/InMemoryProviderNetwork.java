@@ -1,0 +1,440 @@
+package org.mip6kit.transport;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.mip6kit.spi.Addressing;
+import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.Observed;
+import org.mip6kit.spi.Scheduler;
+import org.mip6kit.spi.net.ProviderNetwork;
+import org.mip6kit.wire.Ipv6Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated {@link ProviderNetwork} for tests and the provider kit: hosts with named
+ * interfaces and addresses, and between them UDP datagrams, raw Mobility Header packets and TCP
+ * streams. Nothing here touches a socket.
+ * <pre>
+ *  InMemoryProviderNetwork net = new InMemoryProviderNetwork(virtualTime);
+ *  Host ha = net.host("ha").iface("eth0", "2001:db8::1", "192.0.2.1").iface("tun0", "2001:db8:1::1");
+ *  Host mn = net.host("mn").iface("wlan0", "198.51.100.7").behindNat("203.0.113.1");
+ *  ProviderNetwork haNetwork = ha.network();   // binds, listens and opens on "ha"
+ * </pre>
+ *
+ * <h2>Delivery</h2>
+ * A datagram or Mobility Header packet goes to the host that owns its destination address
+ * (or, for a NAT's public address, to the host behind it), and there to the UDP endpoint bound
+ * to that address or to the wildcard ({@code ::} takes both families, {@code 0.0.0.0} IPv4),
+ * or to every raw Mobility Header socket open on the receiving interface or on none. What the
+ * receiver {@linkplain Observed observed} is exact, as a kernel would report it with packet
+ * information: the interface owning the destination address and the destination address and
+ * port. Every arrival is a task on the {@link Scheduler} given to the network, never a call made
+ * inside {@code send}, so under virtual time it runs when the test advances the clock and
+ * outcomes are deterministic. Arrivals for a closed endpoint or an address nobody owns are
+ * counted undeliverable; those for an endpoint not yet started wait (at most
+ * {@value #PENDING_LIMIT}) as in a socket buffer.
+ *
+ * <h2>Observation and faults</h2>
+ * {@linkplain #addTap Taps} see every datagram and packet sent, on the sender's thread, with
+ * the source the receiver will see (after NAT), and decide its {@link Fate}: delivered, dropped
+ * or duplicated (dropped if any tap says so). A tap that only records returns
+ * {@link Fate#DELIVER}. Injected arrivals ({@link Host#injectDatagram},
+ * {@link Host#injectMobilityHeader}) pass no tap: they model what an attacker or a tunnel hands
+ * a host on one of its interfaces.
+ *
+ * <h2>NAT</h2>
+ * A host {@linkplain Host#behindNat behind a NAT} sends UDP from its public address, each of
+ * its endpoints mapped to a public port on first use (full cone: anyone may send to a mapped
+ * port). {@link Host#rebindNat} forgets the mappings, so the next datagrams appear from new
+ * ports and the old ones reach nobody. TCP and Mobility Header packets do not pass the NAT.
+ *
+ * <h2>Streams</h2>
+ * A TCP connection is a pair of in-memory pipes. The connect completes, and the listener's
+ * consumer runs, in a scheduler task; reads block for real (writes never do), so read streams
+ * on a thread of your own, never on the thread that advances virtual time. Closing a connection
+ * wakes its blocked reads and gives the peer end of stream.
+ *
+ * <p>The raw Mobility Header socket has the real one's limits: plain IPv6 only (no Home Address
+ * option, routing header or encapsulation), and a source that is one of the host's addresses or
+ * unspecified (the host's first IPv6 address). Thread-safe: one lock guards all routing state;
+ * receivers, consumers and taps are called without it.
+ */
+public final class InMemoryProviderNetwork {
+
+    /** Arrivals that may wait for an endpoint or socket that has not started yet. */
+    public static final int PENDING_LIMIT = 1024;
+
+    private static final int FIRST_NAT_PORT = 20000;
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryProviderNetwork.class);
+
+    private final Scheduler scheduler;
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+    private final Map<InetAddress, Host> owners = new HashMap<>();
+    private final Map<InetAddress, Host> natOwners = new HashMap<>();
+    private final List<Tap> taps = new CopyOnWriteArrayList<>();
+    private long sent;
+    private long delivered;
+    private long dropped;
+    private long duplicated;
+    private long undeliverable;
+
+    /** @param scheduler runs every arrival and connect (a {@link org.mip6kit.engine.VirtualTime} in tests) */
+    public InMemoryProviderNetwork(Scheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /** The host named {@code name}, created (with no interfaces) on first use. */
+    public synchronized Host host(String name) {
+        Objects.requireNonNull(name, "name");
+        return hosts.computeIfAbsent(name, Host::new);
+    }
+
+    /** Adds a tap that sees, and decides the fate of, every datagram and packet sent from now on. */
+    public void addTap(Tap tap) {
+        taps.add(Objects.requireNonNull(tap, "tap"));
+    }
+
+    /** True if {@code tap} was added. */
+    public boolean removeTap(Tap tap) {
+        return taps.remove(tap);
+    }
+
+    /** A snapshot of the totals. */
+    public synchronized Counters counters() {
+        return new Counters(sent, delivered, dropped, duplicated, undeliverable);
+    }
+
+    /** The kind of a {@link Packet}. */
+    public enum Kind { UDP, MOBILITY_HEADER }
+
+    /** What a {@link Tap} decides for a packet. */
+    public enum Fate { DELIVER, DROP, DUPLICATE }
+
+    /** Sees each datagram or packet as it is sent, on the sender's thread; must not block. */
+    @FunctionalInterface
+    public interface Tap {
+        Fate inspect(Packet packet);
+    }
+
+    /**
+     * One datagram or Mobility Header packet as sent: the sending host, the source as the
+     * receiver will see it (after NAT; port 0 for Mobility Header), the destination, the
+     * payload (the Mobility Header octets for {@link Kind#MOBILITY_HEADER}).
+     */
+    public record Packet(Kind kind, String fromHost, InetSocketAddress source, InetSocketAddress destination,
+                         byte[] payload) {
+        public Packet {
+            payload = payload.clone();
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+
+        @Override
+        public String toString() {
+            return kind + "[" + payload.length + " octets " + source + " -> " + destination + " from " + fromHost + "]";
+        }
+    }
+
+    /**
+     * Totals since the network was created.
+     *
+     * @param sent          datagrams and packets sent (injected ones are not counted)
+     * @param delivered     copies handed to a receiver (injected ones included)
+     * @param dropped       sends a tap dropped
+     * @param duplicated    extra copies a tap asked for
+     * @param undeliverable copies that found no open endpoint or socket
+     */
+    public record Counters(long sent, long delivered, long dropped, long duplicated, long undeliverable) {
+    }
+
+    /**
+     * One simulated host: named interfaces with addresses, and the {@link #network()} its
+     * provider opens sockets through. Addresses are unique in the network.
+     */
+    public final class Host {
+        private final String name;
+        private final Map<String, Set<InetAddress>> interfaces = new LinkedHashMap<>();
+        private final InMemoryHostNetwork network = new InMemoryHostNetwork(InMemoryProviderNetwork.this, this);
+        private InetAddress natAddress;
+        private final Map<InetSocketAddress, InetSocketAddress> natOutside = new HashMap<>();
+        private final Map<InetSocketAddress, InetSocketAddress> natInside = new HashMap<>();
+        private int nextNatPort = FIRST_NAT_PORT;
+
+        private Host(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /**
+         * Adds interface {@code name} (or adds to it) with {@code addressLiterals} (IPv4 or IPv6).
+         *
+         * @throws IllegalArgumentException if a literal is not an address
+         * @throws IllegalStateException if another host owns an address
+         */
+        public Host iface(String name, String... addressLiterals) {
+            Objects.requireNonNull(name, "name");
+            synchronized (InMemoryProviderNetwork.this) {
+                List<InetAddress> addresses = new ArrayList<>();
+                for (String literal : addressLiterals) {
+                    InetAddress a = literal(literal);
+                    Host owner = owners.get(a) != null ? owners.get(a) : natOwners.get(a);
+                    if (owner != null && owner != this) {
+                        throw new IllegalStateException(literal + " already belongs to host " + owner.name);
+                    }
+                    if (owner == this && !interfaceOf(a).equals(Optional.of(name))) {
+                        throw new IllegalStateException(literal + " is already on " + interfaceOf(a).orElse("the NAT")
+                                + " of host " + this.name);
+                    }
+                    addresses.add(a);
+                }
+                Set<InetAddress> own = interfaces.computeIfAbsent(name, n -> new LinkedHashSet<>());
+                for (InetAddress a : addresses) {
+                    own.add(a);
+                    owners.put(a, this);
+                }
+            }
+            return this;
+        }
+
+        /** Removes an address (a mobile node leaving a link); endpoints bound to it stay open and receive nothing. */
+        public Host removeAddress(String addressLiteral) {
+            InetAddress a = literal(addressLiteral);
+            synchronized (InMemoryProviderNetwork.this) {
+                if (owners.get(a) == this) {
+                    owners.remove(a);
+                    interfaces.values().forEach(s -> s.remove(a));
+                }
+            }
+            return this;
+        }
+
+        /** The interface owning {@code address}, if this host has it. */
+        public Optional<String> interfaceOf(InetAddress address) {
+            InetAddress a = normalised(address);
+            synchronized (InMemoryProviderNetwork.this) {
+                return interfaces.entrySet().stream().filter(e -> e.getValue().contains(a)).map(Map.Entry::getKey)
+                        .findFirst();
+            }
+        }
+
+        /**
+         * Puts the host behind a NAT whose public address is {@code publicAddressLiteral}: its UDP
+         * datagrams appear from that address and a port mapped per endpoint.
+         */
+        public Host behindNat(String publicAddressLiteral) {
+            InetAddress a = literal(publicAddressLiteral);
+            synchronized (InMemoryProviderNetwork.this) {
+                if (owners.containsKey(a) || (natOwners.containsKey(a) && natOwners.get(a) != this)) {
+                    throw new IllegalStateException("NAT public address " + a + " is already in use");
+                }
+                if (natAddress != null) {
+                    natOwners.remove(natAddress);
+                }
+                natAddress = a;
+                natOwners.put(a, this);
+                natOutside.clear();
+                natInside.clear();
+            }
+            return this;
+        }
+
+        /** The NAT forgets its mappings: the next datagrams from each endpoint appear from a new public port. */
+        public Host rebindNat() {
+            synchronized (InMemoryProviderNetwork.this) {
+                if (natAddress == null) {
+                    throw new IllegalStateException("host " + name + " is not behind a NAT");
+                }
+                natOutside.clear();
+                natInside.clear();
+            }
+            return this;
+        }
+
+        /** The network a provider on this host opens its sockets through. */
+        public ProviderNetwork network() {
+            return network;
+        }
+
+        InMemoryHostNetwork sockets() {
+            return network;
+        }
+
+        /**
+         * Hands the host a datagram as if it arrived on interface {@code iface} from {@code from},
+         * addressed to {@code to} (delivered by the scheduler, passing no tap).
+         */
+        public void injectDatagram(String iface, InetSocketAddress from, InetSocketAddress to, byte[] payload) {
+            checkInterface(iface);
+            byte[] copy = payload.clone();
+            InetSocketAddress peer = OuterEndpoint.normalised(from);
+            InetSocketAddress local = OuterEndpoint.normalised(to);
+            scheduler.schedule(Duration.ZERO, () -> network.arriveUdp(iface, peer, local, copy));
+        }
+
+        /**
+         * Hands the host's raw Mobility Header sockets a packet as if it arrived on {@code iface}
+         * with {@code addressing}, which may carry anything (a Home Address option, a forged source).
+         */
+        public void injectMobilityHeader(String iface, byte[] octets, Addressing addressing) {
+            checkInterface(iface);
+            Objects.requireNonNull(addressing, "addressing");
+            Inbound inbound = new Inbound(octets, addressing, observedAt(iface, addressing.destination()));
+            scheduler.schedule(Duration.ZERO, () -> network.arriveMobilityHeader(iface, inbound));
+        }
+
+        @Override
+        public String toString() {
+            return "Host[" + name + " " + interfaces + "]";
+        }
+
+        private void checkInterface(String iface) {
+            if (!hasInterface(iface)) {
+                throw new IllegalArgumentException(this + " has no interface " + iface);
+            }
+        }
+
+        // ---- for InMemoryHostNetwork, under the network lock ----
+
+        boolean hasInterface(String iface) {
+            return interfaces.containsKey(iface);
+        }
+
+        boolean owns(InetAddress a) {
+            return owners.get(a) == this;
+        }
+
+        InetAddress firstAddress(boolean ipv4) {
+            for (Set<InetAddress> addresses : interfaces.values()) {
+                for (InetAddress a : addresses) {
+                    if ((a instanceof Inet4Address) == ipv4) {
+                        return a;
+                    }
+                }
+            }
+            return null;
+        }
+
+        InetSocketAddress natOutsideOf(InetSocketAddress inside) {
+            if (natAddress == null) {
+                return inside;
+            }
+            return natOutside.computeIfAbsent(inside, i -> {
+                InetSocketAddress outside = new InetSocketAddress(natAddress, nextNatPort++);
+                natInside.put(outside, i);
+                return outside;
+            });
+        }
+    }
+
+    // ---- for InMemoryHostNetwork ----
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The host and interface that own {@code to}, and the local endpoint there (behind a NAT: the inside one). */
+    synchronized Optional<Route> route(InetSocketAddress to) {
+        InetAddress a = to.getAddress();
+        Host owner = owners.get(a);
+        if (owner != null) {
+            return Optional.of(new Route(owner, owner.interfaceOf(a).orElseThrow(), to));
+        }
+        Host behindNat = natOwners.get(a);
+        if (behindNat != null && behindNat.natInside.containsKey(to)) {
+            InetSocketAddress inside = behindNat.natInside.get(to);
+            return behindNat.interfaceOf(inside.getAddress()).map(i -> new Route(behindNat, i, inside));
+        }
+        return Optional.empty();
+    }
+
+    record Route(Host host, String iface, InetSocketAddress local) {
+    }
+
+    /** Runs the taps; returns how many copies to deliver (0, 1 or 2) and counts them. */
+    int copies(Packet packet) {
+        boolean drop = false;
+        boolean duplicate = false;
+        for (Tap tap : taps) {
+            try {
+                Fate fate = Objects.requireNonNull(tap.inspect(packet), "fate");
+                drop |= fate == Fate.DROP;
+                duplicate |= fate == Fate.DUPLICATE;
+            } catch (RuntimeException e) {
+                LOG.warn("in-memory provider network tap {} failed on {}", tap, packet, e);
+            }
+        }
+        synchronized (this) {
+            sent++;
+            if (drop) {
+                dropped++;
+                return 0;
+            }
+            if (duplicate) {
+                duplicated++;
+                return 2;
+            }
+            return 1;
+        }
+    }
+
+    synchronized Host ownerOf(InetAddress address) {
+        return owners.get(address);
+    }
+
+    synchronized void countUndeliverable() {
+        undeliverable++;
+    }
+
+    synchronized void countDelivered() {
+        delivered++;
+    }
+
+    static Observed observedAt(String iface, Ipv6Address destination) {
+        return Observed.on(iface, new InetSocketAddress(destination.toInetAddress(), 0));
+    }
+
+    /** Whether a socket bound to {@code bound} receives what is sent to {@code to}. */
+    static boolean covers(InetAddress bound, InetAddress to) {
+        if (bound.equals(to)) {
+            return true;
+        }
+        return bound.isAnyLocalAddress() && (!(bound instanceof Inet4Address) || to instanceof Inet4Address);
+    }
+
+    private static InetAddress normalised(InetAddress a) {
+        return OuterEndpoint.normalised(new InetSocketAddress(a, 0)).getAddress();
+    }
+
+    private static InetAddress literal(String literal) {
+        Objects.requireNonNull(literal, "address literal");
+        if (!literal.contains(":") && !literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            throw new IllegalArgumentException("'" + literal + "' is not an IPv4 or IPv6 address literal");
+        }
+        try {
+            return normalised(InetAddress.getByName(literal));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + literal + "' is not an IPv4 or IPv6 address literal", e);
+        }
+    }
+}

@@ -1,7 +1,9 @@
 package org.mip6kit.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import ch.qos.logback.classic.Level;
@@ -12,6 +14,9 @@ import org.mip6kit.inject.ProviderSelection;
 import org.mip6kit.inject.ProviderSelectionException;
 import org.mip6kit.inject.SecurityProviderChoice;
 import org.mip6kit.inject.SecurityProviders;
+import org.mip6kit.spi.DemoConfiguration;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.wire.MobilityOptionRegistry;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -20,34 +25,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mip6kit demo}: a home agent and a mobile node in one JVM over UDP on loopback, with
- * the {@code auth-option-4285} provider and freshly generated keys, showing bootstrap, home
- * registration, a move from an IPv6 to an IPv4 care-of address, a refresh, the binding cache
- * and deregistration as readable lines, and writing every datagram to a pcap file. The story
- * itself is {@link DemoScenario}; this class selects the provider and maps the outcome to an
- * exit code: 0 when every step happened as the protocol says, 1 when one did not (the message
- * names the step), 2 for an unknown provider name.
+ * {@code mip6kit demo}: a home agent and a mobile node in one JVM over UDP on loopback, with a
+ * provider chosen by name ({@value #DEFAULT_PROVIDER} unless {@code --provider} says otherwise),
+ * showing bootstrap, home registration, a move from an IPv6 to an IPv4 care-of address, a
+ * refresh, the binding cache and deregistration as readable lines, and writing every datagram
+ * to a pcap file. The story itself is {@link DemoScenario}; this class selects the provider, has
+ * it write throwaway credentials ({@link SecurityProviderFactory#demoConfiguration}) into a
+ * {@link DemoPrivateDirectory} that is removed afterwards, and maps the outcome to an exit code:
+ * 0 when every step happened as the protocol says, 1 when one did not (the message names the
+ * step), 2 for an unknown provider name or a provider that cannot run in the demo (the message
+ * gives the provider's reason).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a home agent and a mobile node in one JVM over UDP on loopback and show the signalling.",
                 "%nBootstrap, home registration, a move from an IPv6 to an IPv4 care-of address (RFC 5555), a "
-                        + "refresh, the binding cache and deregistration, in about five seconds. The key is generated "
-                        + "into a private temporary directory and removed at the end."},
+                        + "refresh, the binding cache and deregistration, in about five seconds. The provider writes "
+                        + "fresh credentials into a private temporary directory, removed at the end."},
         footer = {"%nExit status: 0 every step happened as expected; 1 a step failed (the message says which); "
-                + "2 unknown provider or bad options.",
+                + "2 unknown provider, a provider that cannot run in the demo (the message says why), or bad "
+                + "options.",
                 "%nRead the capture with: tshark -r mip6kit-demo.pcap -d udp.port==PORT,ipv6 (the demo prints the "
                         + "exact command; PORT is the home agent's UDP port)."})
 public final class DemoCommand implements Callable<Integer> {
 
     /** The provider the demo uses unless told otherwise. */
-    static final String DEFAULT_PROVIDER = DemoKeys.PROVIDER;
+    static final String DEFAULT_PROVIDER = "auth-option-4285";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--provider", paramLabel = "NAME", defaultValue = DEFAULT_PROVIDER,
-            description = "The security provider, by name (default: ${DEFAULT-VALUE}). Only ${DEFAULT-VALUE} is "
-                    + "configured by the demo; another provider gets empty configuration sections.")
+            description = "The security provider, by name (default: ${DEFAULT-VALUE}): any installed provider that "
+                    + "offers a demo configuration. To install one, see the README in plugins/.")
     String providerName;
 
     @Option(names = "--pcap", paramLabel = "FILE", defaultValue = "mip6kit-demo.pcap",
@@ -75,11 +84,21 @@ public final class DemoCommand implements Callable<Integer> {
                 err.flush();
                 return Mip6kitCommand.EXIT_BAD_INPUT;
             }
-            MobilityOptionRegistry options = DemoScenario.optionsOf(selection.factory());
-            DemoConsole console = new DemoConsole(out, options,
-                    !DemoScenario.engineTransportCarriesSignalling(selection));
-            new DemoScenario(selection, pcap, console, options).run();
-            return Mip6kitCommand.EXIT_OK;
+            try (DemoPrivateDirectory credentials = privateDirectory()) {
+                DemoConfiguration configuration = demoConfiguration(selection, credentials);
+                Optional<String> unsupported = configuration.unsupportedReason();
+                if (unsupported.isPresent()) {
+                    err.println("provider " + selection.descriptor().name() + " cannot run in the demo: "
+                            + unsupported.get());
+                    err.flush();
+                    return Mip6kitCommand.EXIT_BAD_INPUT;
+                }
+                MobilityOptionRegistry options = DemoScenario.optionsOf(selection.factory());
+                DemoConsole console = new DemoConsole(out, options,
+                        !DemoScenario.engineTransportCarriesSignalling(selection));
+                new DemoScenario(selection, configuration, credentials, pcap, console, options).run();
+                return Mip6kitCommand.EXIT_OK;
+            }
         } catch (DemoFailure e) {
             out.flush();
             err.println("mip6kit demo failed: " + e.getMessage());
@@ -96,6 +115,33 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             restoreLogging(previous);
         }
+    }
+
+    private static DemoPrivateDirectory privateDirectory() throws DemoFailure {
+        try {
+            return DemoPrivateDirectory.create();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new DemoFailure("cannot create a private temporary directory for the provider's credentials: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The provider's sections, or its reason for not running here; its own failure is the demo's. */
+    private static DemoConfiguration demoConfiguration(ProviderSelection selection, DemoPrivateDirectory credentials)
+            throws DemoFailure {
+        String name = selection.descriptor().name();
+        DemoConfiguration configuration;
+        try {
+            configuration = selection.factory().demoConfiguration(credentials.path());
+        } catch (ProviderConfigException e) {
+            throw new DemoFailure("the provider " + name + " could not write its demo credentials: " + e.getMessage(),
+                    e);
+        }
+        if (configuration == null) {
+            throw new DemoFailure("the provider " + name + " returned no demo configuration (null) from "
+                    + "demoConfiguration; it should return DemoConfiguration.unsupported(reason)");
+        }
+        return configuration;
     }
 
     /**

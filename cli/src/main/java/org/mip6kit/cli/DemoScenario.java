@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +28,7 @@ import org.mip6kit.engine.MobileNodeEngine;
 import org.mip6kit.engine.MobileNodeSettings;
 import org.mip6kit.inject.ProviderSelection;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.DemoConfiguration;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderConfigException;
@@ -54,7 +53,8 @@ import org.mip6kit.wire.pcap.PcapRecord;
 
 /**
  * The story {@code mip6kit demo} tells, with a real {@link HomeAgentEngine} and
- * {@link MobileNodeEngine} in this JVM, real UDP sockets on loopback and the selected provider:
+ * {@link MobileNodeEngine} in this JVM, real UDP sockets on loopback and the selected provider,
+ * configured with the sections of its own {@link DemoConfiguration}:
  * <ol>
  * <li>bootstrap and home registration from an IPv6 care-of address;</li>
  * <li>a move to an IPv4 care-of address (RFC 5555: IPv4 Care-of Address option, F flag), which
@@ -72,9 +72,9 @@ import org.mip6kit.wire.pcap.PcapRecord;
  */
 final class DemoScenario {
 
-    static final Ipv6Address HOME_AGENT = Ipv6Address.parse("2001:db8:1::1");
-    static final HomePrefix HOME_PREFIX = HomePrefix.parse("2001:db8:1::/64");
-    static final Ipv6Address HOME_ADDRESS = Ipv6Address.parse("2001:db8:1::100");
+    static final Ipv6Address HOME_AGENT = DemoConfiguration.HOME_AGENT;
+    static final HomePrefix HOME_PREFIX = DemoConfiguration.HOME_PREFIX;
+    static final Ipv6Address HOME_ADDRESS = DemoConfiguration.HOME_ADDRESS;
     static final Ipv6Address IPV6_CARE_OF = Ipv6Address.parse("2001:db8:2::100");
     static final Ipv4Address IPV4_CARE_OF = Ipv4Address.parse("192.0.2.100");
     static final long MAX_LIFETIME_SECONDS = 8;
@@ -90,6 +90,8 @@ final class DemoScenario {
     private static final int SAME_PORT_ATTEMPTS = 20;
 
     private final ProviderSelection provider;
+    private final DemoConfiguration configuration;
+    private final DemoPrivateDirectory credentials;
     private final Path pcap;
     private final DemoConsole console;
     private final MobilityOptionRegistry options;
@@ -97,12 +99,17 @@ final class DemoScenario {
 
     /**
      * @param provider the selected provider
+     * @param configuration the provider's demo configuration (supported)
+     * @param credentials the private directory it wrote its credentials into; removed before the summary
      * @param pcap where the capture goes (overwritten)
      * @param console where the lines go
      * @param options the option registry with the provider's codecs, as the console has it
      */
-    DemoScenario(ProviderSelection provider, Path pcap, DemoConsole console, MobilityOptionRegistry options) {
+    DemoScenario(ProviderSelection provider, DemoConfiguration configuration, DemoPrivateDirectory credentials,
+                 Path pcap, DemoConsole console, MobilityOptionRegistry options) {
         this.provider = provider;
+        this.configuration = configuration;
+        this.credentials = credentials;
         this.pcap = pcap;
         this.console = console;
         this.options = options;
@@ -122,7 +129,6 @@ final class DemoScenario {
         SecurityProviderFactory factory = provider.factory();
         String name = provider.descriptor().name();
         List<AutoCloseable> opened = new ArrayList<>();
-        DemoKeys keys = null;
         MobileNodeEngine mn = null;
         HomeAgentEngine ha = null;
         PacketCapture capture = null;
@@ -151,22 +157,11 @@ final class DemoScenario {
             InetSocketAddress ha6 = haSockets[0].localAddress();
             InetSocketAddress ha4 = haSockets[1].localAddress();
 
-            ConfigSection haSection;
-            ConfigSection mnSection;
-            if (name.equals(DemoKeys.PROVIDER)) {
-                keys = open(() -> DemoKeys.create(HOME_AGENT, HOME_ADDRESS, ha6), "the demo's key directory");
-                haSection = keys.homeAgentSection();
-                mnSection = keys.mobileNodeSection();
-                console.line(String.format("%-11s%s (0700): %s (each 0600)", "keys", keys.directory(),
-                        String.join(", ", keys.files())));
-                console.line(String.format("%-11s%s SPI %d, HMAC-SHA1, a fresh %d-octet key from SecureRandom "
-                        + "(never printed)", "", DemoKeys.NAI, keys.spi(), DemoKeys.KEY_OCTETS));
-            } else {
-                haSection = ConfigSection.of("security." + name, null, Map.of());
-                mnSection = ConfigSection.of("security." + name, null, Map.of());
-                console.line(String.format("%-11snone generated: the demo configures %s only; %s gets empty "
-                        + "sections", "keys", DemoKeys.PROVIDER, name));
-            }
+            ConfigSection haSection = ConfigSection.of("security." + name, null, configuration.homeAgentSection());
+            ConfigSection mnSection = ConfigSection.of("security." + name, null, configuration.mobileNodeSection());
+            List<String> files = open(credentials::describeFiles, "the list of files in " + credentials);
+            console.line(String.format("%-11s%s wrote fresh credentials into %s (%s): %s", "keys", name, credentials,
+                    DemoPrivateDirectory.PERMISSIONS, files.isEmpty() ? "no files" : String.join(", ", files)));
 
             MobilityHeaderCodec codec = new MobilityHeaderCodec(options);
             DemoLoopbackLinks haLinks = DemoLoopbackLinks.homeAgent(
@@ -178,9 +173,8 @@ final class DemoScenario {
                     new DemoTap(DemoConsole.Side.MN, mn6, mn6.localAddress(), codec, console),
                     new DemoTap(DemoConsole.Side.MN, mn4, mn4.localAddress(), codec, console), ha4);
 
-            HomeAgentSettings haSettings = new HomeAgentSettings(HOME_AGENT, List.of(HOME_PREFIX), MAX_LIFETIME,
-                    REFRESH_ADVICE_RATIO, Duration.ofSeconds(5), Duration.ofMinutes(5), 1000, Duration.ofSeconds(1),
-                    Duration.ofSeconds(110), 100, 10, CLOSE_TIMEOUT);
+            HomeAgentSettings haSettings = HomeAgentSettings.builder(HOME_AGENT, HOME_PREFIX).maxLifetime(MAX_LIFETIME)
+                    .refreshAdviceRatio(REFRESH_ADVICE_RATIO).maxBindings(1000).shutdownTimeout(CLOSE_TIMEOUT).build();
             MobileNodeSettings mnSettings = MobileNodeSettings.defaults()
                     .withHomeAgent(HOME_AGENT)
                     .withHomeAddress(HOME_ADDRESS)
@@ -248,9 +242,7 @@ final class DemoScenario {
             ha = null;
             console.muteEngines();
             capture.close();
-            summarise(capture, ha6.getPort(), keys);
-        } catch (ProviderConfigException e) {
-            throw new DemoFailure("the demo's own configuration was refused: " + e.getMessage(), e);
+            summarise(capture, ha6.getPort());
         } catch (SecurityProviderException e) {
             throw new DemoFailure(e.getMessage(), e);
         } finally {
@@ -266,9 +258,6 @@ final class DemoScenario {
             }
             if (capture != null) {
                 capture.close();
-            }
-            if (keys != null) {
-                keys.close();
             }
         }
     }
@@ -329,7 +318,7 @@ final class DemoScenario {
     }
 
     /** The pcap's name, what is in it (read back from the file) and how to look at it. */
-    private void summarise(PacketCapture capture, int homeAgentPort, DemoKeys keys) throws DemoFailure {
+    private void summarise(PacketCapture capture, int homeAgentPort) throws DemoFailure {
         int updates = 0;
         int acknowledgements = 0;
         int other = 0;
@@ -361,11 +350,9 @@ final class DemoScenario {
                 acknowledgements, other == 0 ? "" : " and " + other + " other"));
         console.line(String.format("%-11sread it with: tshark -r %s -d udp.port==%d,ipv6   (add -V for every "
                 + "field)", "", pcap, homeAgentPort));
-        if (keys != null) {
-            keys.close();
-            console.line(String.format("%-11s%s %s", "keys", Files.exists(keys.directory()) ? "could not remove"
-                    : "removed", keys.directory()));
-        }
+        credentials.close();
+        console.line(String.format("%-11s%s %s", "keys", credentials.exists() ? "could not remove" : "removed",
+                credentials));
     }
 
     // ------------------------------------------------------------------ sockets

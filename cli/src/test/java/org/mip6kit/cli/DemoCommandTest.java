@@ -36,7 +36,8 @@ import org.mip6kit.wire.pcap.PcapRecord;
 
 /**
  * Runs {@code mip6kit demo} in this JVM (real UDP sockets on loopback, the real
- * {@code auth-option-4285} provider) and checks the story it prints and the pcap it writes.
+ * {@code auth-option-4285} provider with the credentials of its own demo configuration) and
+ * checks the story it prints and the pcap it writes.
  * That every Binding Update verified at the home agent and every acknowledgement at the mobile
  * node (RFC 4285 authenticators with the generated key) shows in the lines: the home agent
  * creates, moves, refreshes and deletes the binding, and the mobile node reports each
@@ -62,6 +63,8 @@ class DemoCommandTest {
         assertThat(run.out()).as("no failure line").doesNotContain("!!");
         Lines lines = new Lines(run.out());
 
+        Matcher written = lines.next("^keys\\s+auth-option-4285 wrote fresh credentials into (\\S+) \\(rwx------\\): "
+                + "keys\\.txt \\(rw-------\\)$");
         int port = Integer.parseInt(lines.next("^HA\\s+2001:db8:1::1, home prefix 2001:db8:1::/64, .*udp \\[::1]:(\\d+) "
                 + "and 127\\.0\\.0\\.1:(\\d+)$").group(1));
         lines.next("^MN\\s+bootstrap: nai:" + NAI + ", home address " + HOA + ", home agent 2001:db8:1::1 via udp "
@@ -121,8 +124,9 @@ class DemoCommandTest {
                 + ": (\\d+) packets, (\\d+) Binding Updates and (\\d+) Binding Acknowledgements, .*$");
         lines.next("^\\s+read it with: tshark -r " + Pattern.quote(pcap.toString()) + " -d udp\\.port==" + port
                 + ",ipv6 .*$");
-        Matcher keys = lines.next("^keys\\s+removed (\\S+)$");
-        assertThat(Path.of(keys.group(1))).as("the key directory is removed").doesNotExist();
+        Matcher removed = lines.next("^keys\\s+removed (\\S+)$");
+        assertThat(removed.group(1)).as("the directory the provider wrote into").isEqualTo(written.group(1));
+        assertThat(Path.of(removed.group(1))).as("the key directory is removed").doesNotExist();
 
         Capture capture = Capture.read(pcap);
         assertThat(capture.packets()).hasSize(Integer.parseInt(summary.group(1)));
@@ -145,6 +149,22 @@ class DemoCommandTest {
                 .contains("docs/errors.md#unknown-provider");
         assertThat(run.out()).isEmpty();
         assertThat(pcap).as("nothing started, nothing captured").doesNotExist();
+    }
+
+    @Test
+    void aProviderThatCannotRunInTheDemoExitsTwoWithItsReasonAndLeavesNothingBehind(@TempDir Path dir) {
+        Path pcap = dir.resolve("demo.pcap");
+
+        CommandRun run = CommandRun.of("demo", "--provider", NoDemoTestProvider.NAME, "--pcap", pcap.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(Mip6kitCommand.EXIT_BAD_INPUT);
+        assertThat(run.err()).isEqualTo("provider " + NoDemoTestProvider.NAME + " cannot run in the demo: "
+                + NoDemoTestProvider.REASON + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(pcap).as("nothing started, nothing captured").doesNotExist();
+        assertThat(NoDemoTestProvider.lastDirectoryPermissions()).as("the directory the provider was handed")
+                .isEqualTo("rwx------");
+        assertThat(NoDemoTestProvider.lastDirectory()).as("removed afterwards").doesNotExist();
     }
 
     @Test

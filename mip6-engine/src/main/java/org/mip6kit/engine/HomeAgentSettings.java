@@ -1,61 +1,74 @@
 package org.mip6kit.engine;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
 
 /**
- * A home agent's protocol settings, validated on construction.
+ * A home agent's protocol settings: immutable, and validated when built, so a
+ * {@link HomeAgentEngine} never starts with a setting it cannot honour.
  *
- * @param homeAgentAddress the home agent's own address (the Binding Acknowledgement's source)
- * @param homePrefixes the home prefixes it serves (RFC 6275 §10.3.1: a home address outside
- *        them gets 132); the home link is virtual (DESIGN.md): no DAD, no proxy ND
- * @param maxLifetime the largest lifetime granted (RFC 6275 §10.3.1 "local policy")
- * @param refreshAdviceRatio if positive, a Binding Refresh Advice of this fraction of the
- *        granted lifetime goes in every accepting BA (RFC 6275 §6.2.4); 0 sends none
- * @param beforeAckTimeout how long the BA waits for the provider's
- *        {@link org.mip6kit.spi.HomeAgentSecurity#beforeAck}; then 130
- * @param replayHold how long an entry's sequence number and owner are kept after
- *        deregistration or expiry, so a captured BU cannot recreate the binding
- * @param maxBindings the binding cache's capacity (live entries plus replay holds); beyond it, 130
- * @param sweepInterval how often expiry is checked
- * @param natKeepalive the NAT Detection option's refresh time (RFC 5555 §3.2.2, recommended 110 s)
- * @param failureRepliesPerSecond rate limit for rejecting BAs and Binding Errors (burst twice this)
- * @param failureLogLinesPerSecond rate limit for failure log lines
- * @param shutdownTimeout how long {@code close()} waits for in-flight Binding Updates
+ * <p>Build them with {@link #builder(Ipv6Address, HomePrefix...)}, which starts from the
+ * defaults of {@link #defaults(Ipv6Address, HomePrefix)}, and set only what differs; derive a
+ * variant with {@link #toBuilder()} or a {@code with...} method. A setting added later gets a
+ * default, so code that builds settings keeps compiling. Two settings are equal when every
+ * value is equal.
  */
-public record HomeAgentSettings(Ipv6Address homeAgentAddress, List<HomePrefix> homePrefixes, Duration maxLifetime,
-                                double refreshAdviceRatio, Duration beforeAckTimeout, Duration replayHold,
-                                int maxBindings, Duration sweepInterval, Duration natKeepalive,
-                                double failureRepliesPerSecond, double failureLogLinesPerSecond,
-                                Duration shutdownTimeout) {
+public final class HomeAgentSettings {
 
-    public HomeAgentSettings {
-        if (homeAgentAddress == null || homePrefixes == null || homePrefixes.isEmpty()) {
+    private final Ipv6Address homeAgentAddress;
+    private final List<HomePrefix> homePrefixes;
+    private final Duration maxLifetime;
+    private final double refreshAdviceRatio;
+    private final Duration beforeAckTimeout;
+    private final Duration replayHold;
+    private final int maxBindings;
+    private final Duration sweepInterval;
+    private final Duration natKeepalive;
+    private final double failureRepliesPerSecond;
+    private final double failureLogLinesPerSecond;
+    private final Duration shutdownTimeout;
+
+    private HomeAgentSettings(Builder b) {
+        if (b.homeAgentAddress == null || b.homePrefixes == null || b.homePrefixes.isEmpty()) {
             throw new IllegalArgumentException("a home agent needs its address and at least one home prefix");
         }
-        homePrefixes = List.copyOf(homePrefixes);
-        requirePositive("maxLifetime", maxLifetime);
-        if (maxLifetime.compareTo(Lifetime.MAX.toDuration()) > 0) {
-            throw new IllegalArgumentException("maxLifetime cannot exceed " + Lifetime.MAX.seconds() + " s, got " + maxLifetime);
+        requirePositive("maxLifetime", b.maxLifetime);
+        if (b.maxLifetime.compareTo(Lifetime.MAX.toDuration()) > 0) {
+            throw new IllegalArgumentException("maxLifetime cannot exceed " + Lifetime.MAX.seconds() + " s, got "
+                    + b.maxLifetime);
         }
-        if (refreshAdviceRatio < 0 || refreshAdviceRatio >= 1) {
-            throw new IllegalArgumentException("refreshAdviceRatio must be in [0, 1), got " + refreshAdviceRatio);
+        if (b.refreshAdviceRatio < 0 || b.refreshAdviceRatio >= 1) {
+            throw new IllegalArgumentException("refreshAdviceRatio must be in [0, 1), got " + b.refreshAdviceRatio);
         }
-        requirePositive("beforeAckTimeout", beforeAckTimeout);
-        requirePositive("replayHold", replayHold);
-        requirePositive("sweepInterval", sweepInterval);
-        requirePositive("natKeepalive", natKeepalive);
-        requirePositive("shutdownTimeout", shutdownTimeout);
-        if (maxBindings < 1) {
-            throw new IllegalArgumentException("maxBindings must be positive, got " + maxBindings);
+        requirePositive("beforeAckTimeout", b.beforeAckTimeout);
+        requirePositive("replayHold", b.replayHold);
+        requirePositive("sweepInterval", b.sweepInterval);
+        requirePositive("natKeepalive", b.natKeepalive);
+        requirePositive("shutdownTimeout", b.shutdownTimeout);
+        if (b.maxBindings < 1) {
+            throw new IllegalArgumentException("maxBindings must be positive, got " + b.maxBindings);
         }
-        if (failureRepliesPerSecond <= 0 || failureLogLinesPerSecond <= 0) {
+        if (b.failureRepliesPerSecond <= 0 || b.failureLogLinesPerSecond <= 0) {
             throw new IllegalArgumentException("rate limits must be positive");
         }
+        this.homeAgentAddress = b.homeAgentAddress;
+        this.homePrefixes = b.homePrefixes;
+        this.maxLifetime = b.maxLifetime;
+        this.refreshAdviceRatio = b.refreshAdviceRatio;
+        this.beforeAckTimeout = b.beforeAckTimeout;
+        this.replayHold = b.replayHold;
+        this.maxBindings = b.maxBindings;
+        this.sweepInterval = b.sweepInterval;
+        this.natKeepalive = b.natKeepalive;
+        this.failureRepliesPerSecond = b.failureRepliesPerSecond;
+        this.failureLogLinesPerSecond = b.failureLogLinesPerSecond;
+        this.shutdownTimeout = b.shutdownTimeout;
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -64,40 +77,294 @@ public record HomeAgentSettings(Ipv6Address homeAgentAddress, List<HomePrefix> h
         }
     }
 
-    /** Defaults for one home agent address and prefix. */
+    /**
+     * A builder for a home agent at {@code homeAgentAddress} serving {@code homePrefixes}, with
+     * every other setting at its default (see {@link Builder}).
+     */
+    public static Builder builder(Ipv6Address homeAgentAddress, HomePrefix... homePrefixes) {
+        return new Builder().homeAgentAddress(homeAgentAddress).homePrefixes(homePrefixes);
+    }
+
+    /** As {@link #builder(Ipv6Address, HomePrefix...)}, with the home prefixes as a list. */
+    public static Builder builder(Ipv6Address homeAgentAddress, List<HomePrefix> homePrefixes) {
+        return new Builder().homeAgentAddress(homeAgentAddress).homePrefixes(homePrefixes);
+    }
+
+    /**
+     * Defaults for one home agent address and prefix: 1 h maximum lifetime, Binding Refresh Advice
+     * at 0.8 of the granted lifetime, 5 s before-ack timeout, 5 min replay hold, 1 000 000
+     * bindings, 1 s sweep, 110 s NAT keepalive, 100 failure replies and 10 failure log lines per
+     * second, 5 s shutdown.
+     */
     public static HomeAgentSettings defaults(Ipv6Address homeAgentAddress, HomePrefix homePrefix) {
-        return new HomeAgentSettings(homeAgentAddress, List.of(homePrefix), Duration.ofHours(1), 0.8,
-                Duration.ofSeconds(5), Duration.ofMinutes(5), 1_000_000, Duration.ofSeconds(1),
-                Duration.ofSeconds(110), 100, 10, Duration.ofSeconds(5));
+        return builder(homeAgentAddress, homePrefix).build();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.homeAgentAddress = homeAgentAddress;
+        b.homePrefixes = homePrefixes;
+        b.maxLifetime = maxLifetime;
+        b.refreshAdviceRatio = refreshAdviceRatio;
+        b.beforeAckTimeout = beforeAckTimeout;
+        b.replayHold = replayHold;
+        b.maxBindings = maxBindings;
+        b.sweepInterval = sweepInterval;
+        b.natKeepalive = natKeepalive;
+        b.failureRepliesPerSecond = failureRepliesPerSecond;
+        b.failureLogLinesPerSecond = failureLogLinesPerSecond;
+        b.shutdownTimeout = shutdownTimeout;
+        return b;
+    }
+
+    /** The home agent's own address (the Binding Acknowledgement's source). */
+    public Ipv6Address homeAgentAddress() {
+        return homeAgentAddress;
+    }
+
+    /** The home prefixes it serves (unmodifiable, never empty); see {@link Builder#homePrefixes(List)}. */
+    public List<HomePrefix> homePrefixes() {
+        return homePrefixes;
+    }
+
+    /** The largest lifetime granted; see {@link Builder#maxLifetime(Duration)}. */
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /**
+     * The fraction of the granted lifetime sent as Binding Refresh Advice, 0 for none; see
+     * {@link Builder#refreshAdviceRatio(double)}.
+     */
+    public double refreshAdviceRatio() {
+        return refreshAdviceRatio;
+    }
+
+    /** How long the BA waits for the provider; see {@link Builder#beforeAckTimeout(Duration)}. */
+    public Duration beforeAckTimeout() {
+        return beforeAckTimeout;
+    }
+
+    /** How long a finished entry's sequence number and owner are kept; see {@link Builder#replayHold(Duration)}. */
+    public Duration replayHold() {
+        return replayHold;
+    }
+
+    /** The binding cache's capacity; see {@link Builder#maxBindings(int)}. */
+    public int maxBindings() {
+        return maxBindings;
+    }
+
+    /** How often expiry is checked. */
+    public Duration sweepInterval() {
+        return sweepInterval;
+    }
+
+    /** The NAT Detection option's refresh time; see {@link Builder#natKeepalive(Duration)}. */
+    public Duration natKeepalive() {
+        return natKeepalive;
+    }
+
+    /** The rate limit for rejecting BAs and Binding Errors; see {@link Builder#failureRepliesPerSecond(double)}. */
+    public double failureRepliesPerSecond() {
+        return failureRepliesPerSecond;
+    }
+
+    /** The rate limit for failure log lines. */
+    public double failureLogLinesPerSecond() {
+        return failureLogLinesPerSecond;
+    }
+
+    /** How long {@code close()} waits for in-flight Binding Updates. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
     }
 
     public HomeAgentSettings withMaxLifetime(Duration d) {
-        return new HomeAgentSettings(homeAgentAddress, homePrefixes, d, refreshAdviceRatio, beforeAckTimeout,
-                replayHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
-                failureLogLinesPerSecond, shutdownTimeout);
+        return toBuilder().maxLifetime(d).build();
     }
 
     public HomeAgentSettings withMaxBindings(int n) {
-        return new HomeAgentSettings(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
-                replayHold, n, sweepInterval, natKeepalive, failureRepliesPerSecond, failureLogLinesPerSecond,
-                shutdownTimeout);
+        return toBuilder().maxBindings(n).build();
     }
 
     public HomeAgentSettings withReplayHold(Duration d) {
-        return new HomeAgentSettings(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
-                d, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond, failureLogLinesPerSecond,
-                shutdownTimeout);
+        return toBuilder().replayHold(d).build();
     }
 
     public HomeAgentSettings withRefreshAdviceRatio(double r) {
-        return new HomeAgentSettings(homeAgentAddress, homePrefixes, maxLifetime, r, beforeAckTimeout,
+        return toBuilder().refreshAdviceRatio(r).build();
+    }
+
+    public HomeAgentSettings withBeforeAckTimeout(Duration d) {
+        return toBuilder().beforeAckTimeout(d).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof HomeAgentSettings s
+                && homeAgentAddress.equals(s.homeAgentAddress)
+                && homePrefixes.equals(s.homePrefixes)
+                && maxLifetime.equals(s.maxLifetime)
+                && Double.compare(refreshAdviceRatio, s.refreshAdviceRatio) == 0
+                && beforeAckTimeout.equals(s.beforeAckTimeout)
+                && replayHold.equals(s.replayHold)
+                && maxBindings == s.maxBindings
+                && sweepInterval.equals(s.sweepInterval)
+                && natKeepalive.equals(s.natKeepalive)
+                && Double.compare(failureRepliesPerSecond, s.failureRepliesPerSecond) == 0
+                && Double.compare(failureLogLinesPerSecond, s.failureLogLinesPerSecond) == 0
+                && shutdownTimeout.equals(s.shutdownTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
                 replayHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
                 failureLogLinesPerSecond, shutdownTimeout);
     }
 
-    public HomeAgentSettings withBeforeAckTimeout(Duration d) {
-        return new HomeAgentSettings(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, d,
-                replayHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
-                failureLogLinesPerSecond, shutdownTimeout);
+    @Override
+    public String toString() {
+        return "HomeAgentSettings[homeAgentAddress=" + homeAgentAddress
+                + ", homePrefixes=" + homePrefixes
+                + ", maxLifetime=" + maxLifetime
+                + ", refreshAdviceRatio=" + refreshAdviceRatio
+                + ", beforeAckTimeout=" + beforeAckTimeout
+                + ", replayHold=" + replayHold
+                + ", maxBindings=" + maxBindings
+                + ", sweepInterval=" + sweepInterval
+                + ", natKeepalive=" + natKeepalive
+                + ", failureRepliesPerSecond=" + failureRepliesPerSecond
+                + ", failureLogLinesPerSecond=" + failureLogLinesPerSecond
+                + ", shutdownTimeout=" + shutdownTimeout + "]";
+    }
+
+    /**
+     * Collects home agent settings; {@link #build()} checks them. Every setting starts at the
+     * default named on its setter. A builder is not thread-safe; the settings it builds are.
+     */
+    public static final class Builder {
+
+        private Ipv6Address homeAgentAddress;
+        private List<HomePrefix> homePrefixes;
+        private Duration maxLifetime = Duration.ofHours(1);
+        private double refreshAdviceRatio = 0.8;
+        private Duration beforeAckTimeout = Duration.ofSeconds(5);
+        private Duration replayHold = Duration.ofMinutes(5);
+        private int maxBindings = 1_000_000;
+        private Duration sweepInterval = Duration.ofSeconds(1);
+        private Duration natKeepalive = Duration.ofSeconds(110);
+        private double failureRepliesPerSecond = 100;
+        private double failureLogLinesPerSecond = 10;
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** The home agent's own address (the Binding Acknowledgement's source); required. */
+        public Builder homeAgentAddress(Ipv6Address homeAgentAddress) {
+            this.homeAgentAddress = homeAgentAddress;
+            return this;
+        }
+
+        /**
+         * The home prefixes it serves (RFC 6275 §10.3.1: a home address outside them gets 132);
+         * at least one. The home link is virtual (DESIGN.md): no DAD, no proxy ND.
+         */
+        public Builder homePrefixes(List<HomePrefix> homePrefixes) {
+            this.homePrefixes = homePrefixes == null ? null : List.copyOf(homePrefixes);
+            return this;
+        }
+
+        /** As {@link #homePrefixes(List)}. */
+        public Builder homePrefixes(HomePrefix... homePrefixes) {
+            return homePrefixes(homePrefixes == null ? null : Arrays.asList(homePrefixes));
+        }
+
+        /**
+         * The largest lifetime granted (RFC 6275 §10.3.1 "local policy"); positive, at most
+         * 262 140 s. Default 1 h.
+         */
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+            return this;
+        }
+
+        /**
+         * If positive, a Binding Refresh Advice of this fraction of the granted lifetime goes in
+         * every accepting BA (RFC 6275 §6.2.4); 0 sends none. In [0, 1); default 0.8.
+         */
+        public Builder refreshAdviceRatio(double refreshAdviceRatio) {
+            this.refreshAdviceRatio = refreshAdviceRatio;
+            return this;
+        }
+
+        /**
+         * How long the BA waits for the provider's
+         * {@link org.mip6kit.spi.HomeAgentSecurity#beforeAck}; then 130. Default 5 s.
+         */
+        public Builder beforeAckTimeout(Duration beforeAckTimeout) {
+            this.beforeAckTimeout = beforeAckTimeout;
+            return this;
+        }
+
+        /**
+         * How long an entry's sequence number and owner are kept after deregistration or expiry,
+         * so a captured BU cannot recreate the binding. Default 5 min.
+         */
+        public Builder replayHold(Duration replayHold) {
+            this.replayHold = replayHold;
+            return this;
+        }
+
+        /**
+         * The binding cache's capacity (live entries plus replay holds); beyond it, 130. At
+         * least 1; default 1 000 000.
+         */
+        public Builder maxBindings(int maxBindings) {
+            this.maxBindings = maxBindings;
+            return this;
+        }
+
+        /** How often expiry is checked. Default 1 s. */
+        public Builder sweepInterval(Duration sweepInterval) {
+            this.sweepInterval = sweepInterval;
+            return this;
+        }
+
+        /** The NAT Detection option's refresh time (RFC 5555 §3.2.2, recommended 110 s). Default 110 s. */
+        public Builder natKeepalive(Duration natKeepalive) {
+            this.natKeepalive = natKeepalive;
+            return this;
+        }
+
+        /** Rate limit for rejecting BAs and Binding Errors (burst twice this); positive, default 100. */
+        public Builder failureRepliesPerSecond(double failureRepliesPerSecond) {
+            this.failureRepliesPerSecond = failureRepliesPerSecond;
+            return this;
+        }
+
+        /** Rate limit for failure log lines; positive, default 10. */
+        public Builder failureLogLinesPerSecond(double failureLogLinesPerSecond) {
+            this.failureLogLinesPerSecond = failureLogLinesPerSecond;
+            return this;
+        }
+
+        /** How long {@code close()} waits for in-flight Binding Updates. Default 5 s. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException naming the first setting out of its range
+         */
+        public HomeAgentSettings build() {
+            return new HomeAgentSettings(this);
+        }
     }
 }

@@ -415,7 +415,7 @@ public final class MobileNodeEngine implements AutoCloseable {
         homeAgent = r.homeAgent();
         // A provider that owns its channel knows where its home agent listens; configuration only fills gaps.
         homeAgentEndpoints = !r.homeAgentEndpoints().isEmpty() ? r.homeAgentEndpoints()
-                : settings.homeAgentEndpoint().map(List::of).orElse(List.of());
+                : settings.homeAgentEndpoints();
         if (r.ipv4HomeAddress().isPresent()) {
             ipv4HomeAddress = r.ipv4HomeAddress().get();
         }

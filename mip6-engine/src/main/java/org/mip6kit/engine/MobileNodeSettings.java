@@ -1,7 +1,11 @@
 package org.mip6kit.engine;
 
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.mip6kit.spi.BootstrapRequest;
@@ -12,90 +16,119 @@ import org.mip6kit.wire.SequenceNumber;
 /**
  * How a {@link MobileNodeEngine} registers with its home agent: what bootstrap asks for, the
  * lifetime it requests, and the retransmission, rate and refresh timers of RFC 6275 §11.8 and
- * §13 (specs/MIP6-WIRE.md §2.8, §2.11). Immutable; every value is checked here, so an engine
- * never starts with a setting it cannot honour. Start from {@link #defaults()} and change what
- * you need with the {@code with...} methods.
+ * §13 (specs/MIP6-WIRE.md §2.8, §2.11). Immutable; every value is checked when built, so an
+ * engine never starts with a setting it cannot honour.
  *
- * @param homeAgent a configured home agent address (passed to bootstrap; the bootstrap result decides)
- * @param homeAgentEndpoint where UDP-encapsulated signalling goes (RFC 5555 port 4191); overrides
- *        the endpoint bootstrap reports
- * @param homeAddress a configured home address (passed to bootstrap); with
- *        {@link BootstrapRequest.Want#PREFIX_ONLY} it is used when it lies inside the prefix
- * @param want whether bootstrap should deliver a whole home address or only the prefix
- * @param ipv4HomeAddress whether to ask for an IPv4 home address too (RFC 5555 IPv4 Home
- *        Address option in every registration)
- * @param requestedLifetime the lifetime asked for in each Binding Update; 4 s .. 262 140 s
- * @param initialBindAckTimeoutFirstReg the first retransmission timeout when the home agent has
- *        no binding for us yet (InitialBindackTimeoutFirstReg, default 1.5 s)
- * @param initialBindAckTimeout the first retransmission timeout otherwise (INITIAL_BINDACK_TIMEOUT, 1 s)
- * @param maxBindAckTimeout the cap of the doubling back-off (MAX_BINDACK_TIMEOUT, 32 s)
- * @param maxUpdatesPerSecond at most this many Binding Updates per second to one destination
- *        (MAX_UPDATE_RATE, 3); a Binding Update over the rate is delayed, never dropped
- * @param giveUpAfterRetransmissions give up after this many unanswered retransmissions of one
- *        Binding Update; 0 keeps retransmitting at the capped interval for ever (RFC 6275 allows it)
- * @param refreshMargin refresh when this fraction of the granted lifetime is left (0 exclusive .. 1
- *        exclusive); a Binding Refresh Advice that asks for an earlier refresh wins
- * @param shutdownTimeout how long {@link MobileNodeEngine#close()} waits for the deregistration's
- *        Binding Acknowledgement
- * @param initialSequence the first sequence number to send; empty picks a random one
+ * <p>Build them with {@link #builder()}, which starts from RFC 6275's defaults
+ * ({@link #defaults()}), and set only what differs; derive a variant with {@link #toBuilder()}
+ * or a {@code with...} method. A setting added later gets a default, so code that builds
+ * settings keeps compiling. Two settings are equal when every value is equal.
  */
-public record MobileNodeSettings(Optional<Ipv6Address> homeAgent, Optional<InetSocketAddress> homeAgentEndpoint,
-                                 Optional<Ipv6Address> homeAddress, BootstrapRequest.Want want,
-                                 boolean ipv4HomeAddress, Duration requestedLifetime,
-                                 Duration initialBindAckTimeoutFirstReg, Duration initialBindAckTimeout,
-                                 Duration maxBindAckTimeout, int maxUpdatesPerSecond,
-                                 int giveUpAfterRetransmissions, double refreshMargin, Duration shutdownTimeout,
-                                 Optional<SequenceNumber> initialSequence) {
+public final class MobileNodeSettings {
 
     /** The largest lifetime the 16-bit field holds: 0xFFFF units of 4 s. */
     public static final Duration MAX_LIFETIME = Lifetime.MAX.toDuration();
 
-    public MobileNodeSettings {
-        require(homeAgent, "homeAgent (use Optional.empty())");
-        require(homeAgentEndpoint, "homeAgentEndpoint (use Optional.empty())");
-        require(homeAddress, "homeAddress (use Optional.empty())");
-        require(want, "want");
-        require(initialSequence, "initialSequence (use Optional.empty())");
-        require(requestedLifetime, "requestedLifetime");
-        require(initialBindAckTimeoutFirstReg, "initialBindAckTimeoutFirstReg");
-        require(initialBindAckTimeout, "initialBindAckTimeout");
-        require(maxBindAckTimeout, "maxBindAckTimeout");
-        require(shutdownTimeout, "shutdownTimeout");
-        if (requestedLifetime.compareTo(Duration.ofSeconds(Lifetime.UNIT_SECONDS)) < 0
-                || requestedLifetime.compareTo(MAX_LIFETIME) > 0) {
+    private final Optional<Ipv6Address> homeAgent;
+    private final List<InetSocketAddress> homeAgentEndpoints;
+    private final Optional<Ipv6Address> homeAddress;
+    private final BootstrapRequest.Want want;
+    private final boolean ipv4HomeAddress;
+    private final Duration requestedLifetime;
+    private final Duration initialBindAckTimeoutFirstReg;
+    private final Duration initialBindAckTimeout;
+    private final Duration maxBindAckTimeout;
+    private final int maxUpdatesPerSecond;
+    private final int giveUpAfterRetransmissions;
+    private final double refreshMargin;
+    private final Duration shutdownTimeout;
+    private final Optional<SequenceNumber> initialSequence;
+
+    private MobileNodeSettings(Builder b) {
+        require(b.homeAgentEndpoints, "homeAgentEndpoints (use List.of())");
+        require(b.want, "want");
+        require(b.requestedLifetime, "requestedLifetime");
+        require(b.initialBindAckTimeoutFirstReg, "initialBindAckTimeoutFirstReg");
+        require(b.initialBindAckTimeout, "initialBindAckTimeout");
+        require(b.maxBindAckTimeout, "maxBindAckTimeout");
+        require(b.shutdownTimeout, "shutdownTimeout");
+        if (b.requestedLifetime.compareTo(Duration.ofSeconds(Lifetime.UNIT_SECONDS)) < 0
+                || b.requestedLifetime.compareTo(MAX_LIFETIME) > 0) {
             throw new IllegalArgumentException("requestedLifetime must be between 4 s (one unit) and "
                     + MAX_LIFETIME.toSeconds() + " s (0xFFFF units of 4 s, RFC 6275 §6.1.7), got "
-                    + requestedLifetime.toSeconds() + " s");
+                    + b.requestedLifetime.toSeconds() + " s");
         }
-        positive(initialBindAckTimeoutFirstReg, "initialBindAckTimeoutFirstReg");
-        positive(initialBindAckTimeout, "initialBindAckTimeout");
-        positive(maxBindAckTimeout, "maxBindAckTimeout");
-        if (maxBindAckTimeout.compareTo(initialBindAckTimeout) < 0
-                || maxBindAckTimeout.compareTo(initialBindAckTimeoutFirstReg) < 0) {
-            throw new IllegalArgumentException("maxBindAckTimeout (" + maxBindAckTimeout + ") must be at least "
-                    + "initialBindAckTimeout (" + initialBindAckTimeout + ") and initialBindAckTimeoutFirstReg ("
-                    + initialBindAckTimeoutFirstReg + "): it caps the doubling back-off that starts there");
+        positive(b.initialBindAckTimeoutFirstReg, "initialBindAckTimeoutFirstReg");
+        positive(b.initialBindAckTimeout, "initialBindAckTimeout");
+        positive(b.maxBindAckTimeout, "maxBindAckTimeout");
+        if (b.maxBindAckTimeout.compareTo(b.initialBindAckTimeout) < 0
+                || b.maxBindAckTimeout.compareTo(b.initialBindAckTimeoutFirstReg) < 0) {
+            throw new IllegalArgumentException("maxBindAckTimeout (" + b.maxBindAckTimeout + ") must be at least "
+                    + "initialBindAckTimeout (" + b.initialBindAckTimeout + ") and initialBindAckTimeoutFirstReg ("
+                    + b.initialBindAckTimeoutFirstReg + "): it caps the doubling back-off that starts there");
         }
-        if (maxUpdatesPerSecond < 1) {
+        if (b.maxUpdatesPerSecond < 1) {
             throw new IllegalArgumentException("maxUpdatesPerSecond must be at least 1 (RFC 6275 MAX_UPDATE_RATE "
-                    + "is 3), got " + maxUpdatesPerSecond);
+                    + "is 3), got " + b.maxUpdatesPerSecond);
         }
-        if (giveUpAfterRetransmissions < 0) {
+        if (b.giveUpAfterRetransmissions < 0) {
             throw new IllegalArgumentException("giveUpAfterRetransmissions must be 0 (never give up) or more, got "
-                    + giveUpAfterRetransmissions);
+                    + b.giveUpAfterRetransmissions);
         }
-        if (!(refreshMargin > 0 && refreshMargin < 1)) {
+        if (!(b.refreshMargin > 0 && b.refreshMargin < 1)) {
             throw new IllegalArgumentException("refreshMargin is the fraction of the granted lifetime left when "
-                    + "the mobile node refreshes; it must lie strictly between 0 and 1, got " + refreshMargin);
+                    + "the mobile node refreshes; it must lie strictly between 0 and 1, got " + b.refreshMargin);
         }
-        if (shutdownTimeout.isNegative()) {
-            throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + shutdownTimeout);
+        if (b.shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + b.shutdownTimeout);
         }
-        homeAgentEndpoint.ifPresent(e -> {
+        this.homeAgentEndpoints = checkedEndpoints(b.homeAgentEndpoints);
+        this.homeAgent = Optional.ofNullable(b.homeAgent);
+        this.homeAddress = Optional.ofNullable(b.homeAddress);
+        this.want = b.want;
+        this.ipv4HomeAddress = b.ipv4HomeAddress;
+        this.requestedLifetime = b.requestedLifetime;
+        this.initialBindAckTimeoutFirstReg = b.initialBindAckTimeoutFirstReg;
+        this.initialBindAckTimeout = b.initialBindAckTimeout;
+        this.maxBindAckTimeout = b.maxBindAckTimeout;
+        this.maxUpdatesPerSecond = b.maxUpdatesPerSecond;
+        this.giveUpAfterRetransmissions = b.giveUpAfterRetransmissions;
+        this.refreshMargin = b.refreshMargin;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.initialSequence = Optional.ofNullable(b.initialSequence);
+    }
+
+    private static List<InetSocketAddress> checkedEndpoints(List<InetSocketAddress> endpoints) {
+        int ipv4 = 0;
+        for (InetSocketAddress e : endpoints) {
+            if (e == null) {
+                throw new IllegalArgumentException("homeAgentEndpoints must not contain null, got " + endpoints);
+            }
+            if (e.isUnresolved()) {
+                throw new IllegalArgumentException("homeAgentEndpoint " + e + " is unresolved; give an address "
+                        + "literal (its address family decides which care-of addresses use it)");
+            }
             if (e.getPort() == 0) {
                 throw new IllegalArgumentException("homeAgentEndpoint needs a port (RFC 5555 uses 4191), got " + e);
             }
-        });
+            if (isIpv4(e)) {
+                ipv4++;
+            }
+        }
+        if (ipv4 > 1 || endpoints.size() - ipv4 > 1) {
+            throw new IllegalArgumentException("homeAgentEndpoints holds at most one endpoint per address family "
+                    + "(one IPv4, one IPv6), got " + endpoints);
+        }
+        return List.copyOf(endpoints);
+    }
+
+    private static boolean isIpv4(InetSocketAddress endpoint) {
+        return endpoint.getAddress() instanceof Inet4Address;
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -105,9 +138,27 @@ public record MobileNodeSettings(Optional<Ipv6Address> homeAgent, Optional<InetS
      * sequence number.
      */
     public static MobileNodeSettings defaults() {
-        return new MobileNodeSettings(Optional.empty(), Optional.empty(), Optional.empty(),
-                BootstrapRequest.Want.HOME_ADDRESS, false, Duration.ofSeconds(600), Duration.ofMillis(1500),
-                Duration.ofSeconds(1), Duration.ofSeconds(32), 3, 10, 0.2, Duration.ofSeconds(5), Optional.empty());
+        return builder().build();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.homeAgent = homeAgent.orElse(null);
+        b.homeAgentEndpoints = new ArrayList<>(homeAgentEndpoints);
+        b.homeAddress = homeAddress.orElse(null);
+        b.want = want;
+        b.ipv4HomeAddress = ipv4HomeAddress;
+        b.requestedLifetime = requestedLifetime;
+        b.initialBindAckTimeoutFirstReg = initialBindAckTimeoutFirstReg;
+        b.initialBindAckTimeout = initialBindAckTimeout;
+        b.maxBindAckTimeout = maxBindAckTimeout;
+        b.maxUpdatesPerSecond = maxUpdatesPerSecond;
+        b.giveUpAfterRetransmissions = giveUpAfterRetransmissions;
+        b.refreshMargin = refreshMargin;
+        b.shutdownTimeout = shutdownTimeout;
+        b.initialSequence = initialSequence.orElse(null);
+        return b;
     }
 
     /** The bootstrap request these settings make, from the current care-of address. */
@@ -120,89 +171,198 @@ public record MobileNodeSettings(Optional<Ipv6Address> homeAgent, Optional<InetS
         return Lifetime.ofDuration(requestedLifetime);
     }
 
-    public MobileNodeSettings withHomeAgent(Ipv6Address v) {
-        return new MobileNodeSettings(Optional.ofNullable(v), homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+    /** A configured home agent address; see {@link Builder#homeAgent(Ipv6Address)}. */
+    public Optional<Ipv6Address> homeAgent() {
+        return homeAgent;
     }
 
+    /**
+     * The configured UDP endpoints of the home agent, at most one per address family, in the
+     * order given (unmodifiable; empty when none is configured); see
+     * {@link Builder#homeAgentEndpoints(List)}.
+     */
+    public List<InetSocketAddress> homeAgentEndpoints() {
+        return homeAgentEndpoints;
+    }
+
+    /** A configured home address; see {@link Builder#homeAddress(Ipv6Address)}. */
+    public Optional<Ipv6Address> homeAddress() {
+        return homeAddress;
+    }
+
+    /** Whether bootstrap should deliver a whole home address or only the prefix. */
+    public BootstrapRequest.Want want() {
+        return want;
+    }
+
+    /** Whether to ask for an IPv4 home address too; see {@link Builder#ipv4HomeAddress(boolean)}. */
+    public boolean ipv4HomeAddress() {
+        return ipv4HomeAddress;
+    }
+
+    /** The lifetime asked for in each Binding Update; 4 s .. 262 140 s. */
+    public Duration requestedLifetime() {
+        return requestedLifetime;
+    }
+
+    /**
+     * The first retransmission timeout of a first registration; see
+     * {@link Builder#initialBindAckTimeoutFirstReg(Duration)}.
+     */
+    public Duration initialBindAckTimeoutFirstReg() {
+        return initialBindAckTimeoutFirstReg;
+    }
+
+    /** The first retransmission timeout otherwise (INITIAL_BINDACK_TIMEOUT). */
+    public Duration initialBindAckTimeout() {
+        return initialBindAckTimeout;
+    }
+
+    /** The cap of the doubling back-off (MAX_BINDACK_TIMEOUT). */
+    public Duration maxBindAckTimeout() {
+        return maxBindAckTimeout;
+    }
+
+    /**
+     * At most this many Binding Updates per second to one destination; see
+     * {@link Builder#maxUpdatesPerSecond(int)}.
+     */
+    public int maxUpdatesPerSecond() {
+        return maxUpdatesPerSecond;
+    }
+
+    /**
+     * Unanswered retransmissions of one Binding Update before giving up, 0 for never; see
+     * {@link Builder#giveUpAfterRetransmissions(int)}.
+     */
+    public int giveUpAfterRetransmissions() {
+        return giveUpAfterRetransmissions;
+    }
+
+    /** The fraction of the granted lifetime left when the node refreshes; see {@link Builder#refreshMargin(double)}. */
+    public double refreshMargin() {
+        return refreshMargin;
+    }
+
+    /** How long {@link MobileNodeEngine#close()} waits for the deregistration's Binding Acknowledgement. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** The first sequence number to send; empty picks a random one. */
+    public Optional<SequenceNumber> initialSequence() {
+        return initialSequence;
+    }
+
+    public MobileNodeSettings withHomeAgent(Ipv6Address v) {
+        return toBuilder().homeAgent(v).build();
+    }
+
+    /**
+     * These settings with {@code v} as the home agent endpoint of its address family: it replaces
+     * a configured endpoint of that family and keeps one of the other family.
+     *
+     * @see Builder#homeAgentEndpoint(InetSocketAddress)
+     */
     public MobileNodeSettings withHomeAgentEndpoint(InetSocketAddress v) {
-        return new MobileNodeSettings(homeAgent, Optional.ofNullable(v), homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().homeAgentEndpoint(v).build();
+    }
+
+    /** These settings with exactly {@code v} as the home agent endpoints ({@code List.of()} for none). */
+    public MobileNodeSettings withHomeAgentEndpoints(List<InetSocketAddress> v) {
+        return toBuilder().homeAgentEndpoints(v).build();
     }
 
     public MobileNodeSettings withHomeAddress(Ipv6Address v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, Optional.ofNullable(v), want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().homeAddress(v).build();
     }
 
     public MobileNodeSettings withWant(BootstrapRequest.Want v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, v, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().want(v).build();
     }
 
     public MobileNodeSettings withIpv4HomeAddress(boolean v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, v,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().ipv4HomeAddress(v).build();
     }
 
     public MobileNodeSettings withRequestedLifetime(Duration v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                v, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().requestedLifetime(v).build();
     }
 
     public MobileNodeSettings withInitialBindAckTimeoutFirstReg(Duration v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, v, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().initialBindAckTimeoutFirstReg(v).build();
     }
 
     public MobileNodeSettings withInitialBindAckTimeout(Duration v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, v, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().initialBindAckTimeout(v).build();
     }
 
     public MobileNodeSettings withMaxBindAckTimeout(Duration v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, v,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().maxBindAckTimeout(v).build();
     }
 
     public MobileNodeSettings withMaxUpdatesPerSecond(int v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                v, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().maxUpdatesPerSecond(v).build();
     }
 
     public MobileNodeSettings withGiveUpAfterRetransmissions(int v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, v, refreshMargin, shutdownTimeout, initialSequence);
+        return toBuilder().giveUpAfterRetransmissions(v).build();
     }
 
     public MobileNodeSettings withRefreshMargin(double v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, v, shutdownTimeout, initialSequence);
+        return toBuilder().refreshMargin(v).build();
     }
 
     public MobileNodeSettings withShutdownTimeout(Duration v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, v, initialSequence);
+        return toBuilder().shutdownTimeout(v).build();
     }
 
     public MobileNodeSettings withInitialSequence(SequenceNumber v) {
-        return new MobileNodeSettings(homeAgent, homeAgentEndpoint, homeAddress, want, ipv4HomeAddress,
-                requestedLifetime, initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout,
-                maxUpdatesPerSecond, giveUpAfterRetransmissions, refreshMargin, shutdownTimeout,
-                Optional.ofNullable(v));
+        return toBuilder().initialSequence(v).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof MobileNodeSettings s
+                && homeAgent.equals(s.homeAgent)
+                && homeAgentEndpoints.equals(s.homeAgentEndpoints)
+                && homeAddress.equals(s.homeAddress)
+                && want == s.want
+                && ipv4HomeAddress == s.ipv4HomeAddress
+                && requestedLifetime.equals(s.requestedLifetime)
+                && initialBindAckTimeoutFirstReg.equals(s.initialBindAckTimeoutFirstReg)
+                && initialBindAckTimeout.equals(s.initialBindAckTimeout)
+                && maxBindAckTimeout.equals(s.maxBindAckTimeout)
+                && maxUpdatesPerSecond == s.maxUpdatesPerSecond
+                && giveUpAfterRetransmissions == s.giveUpAfterRetransmissions
+                && Double.compare(refreshMargin, s.refreshMargin) == 0
+                && shutdownTimeout.equals(s.shutdownTimeout)
+                && initialSequence.equals(s.initialSequence);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(homeAgent, homeAgentEndpoints, homeAddress, want, ipv4HomeAddress, requestedLifetime,
+                initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout, maxUpdatesPerSecond,
+                giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+    }
+
+    @Override
+    public String toString() {
+        return "MobileNodeSettings[homeAgent=" + homeAgent
+                + ", homeAgentEndpoints=" + homeAgentEndpoints
+                + ", homeAddress=" + homeAddress
+                + ", want=" + want
+                + ", ipv4HomeAddress=" + ipv4HomeAddress
+                + ", requestedLifetime=" + requestedLifetime
+                + ", initialBindAckTimeoutFirstReg=" + initialBindAckTimeoutFirstReg
+                + ", initialBindAckTimeout=" + initialBindAckTimeout
+                + ", maxBindAckTimeout=" + maxBindAckTimeout
+                + ", maxUpdatesPerSecond=" + maxUpdatesPerSecond
+                + ", giveUpAfterRetransmissions=" + giveUpAfterRetransmissions
+                + ", refreshMargin=" + refreshMargin
+                + ", shutdownTimeout=" + shutdownTimeout
+                + ", initialSequence=" + initialSequence + "]";
     }
 
     private static void require(Object value, String name) {
@@ -214,6 +374,194 @@ public record MobileNodeSettings(Optional<Ipv6Address> homeAgent, Optional<InetS
     private static void positive(Duration d, String name) {
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+
+    /**
+     * Collects mobile node settings; {@link #build()} checks them. Every setting starts at
+     * RFC 6275's default, named on its setter. A builder is not thread-safe; the settings it
+     * builds are.
+     */
+    public static final class Builder {
+
+        private Ipv6Address homeAgent;
+        private List<InetSocketAddress> homeAgentEndpoints = new ArrayList<>();
+        private Ipv6Address homeAddress;
+        private BootstrapRequest.Want want = BootstrapRequest.Want.HOME_ADDRESS;
+        private boolean ipv4HomeAddress;
+        private Duration requestedLifetime = Duration.ofSeconds(600);
+        private Duration initialBindAckTimeoutFirstReg = Duration.ofMillis(1500);
+        private Duration initialBindAckTimeout = Duration.ofSeconds(1);
+        private Duration maxBindAckTimeout = Duration.ofSeconds(32);
+        private int maxUpdatesPerSecond = 3;
+        private int giveUpAfterRetransmissions = 10;
+        private double refreshMargin = 0.2;
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private SequenceNumber initialSequence;
+
+        private Builder() {
+        }
+
+        /**
+         * A configured home agent address, passed to bootstrap (the bootstrap result decides);
+         * {@code null} for none, the default.
+         */
+        public Builder homeAgent(Ipv6Address homeAgent) {
+            this.homeAgent = homeAgent;
+            return this;
+        }
+
+        /**
+         * Where UDP-encapsulated signalling goes (RFC 5555 port 4191): at most one endpoint per
+         * address family, so that a care-of address of one family uses the endpoint of that
+         * family (else the other one). Each is an address literal with a port. They are used when
+         * bootstrap reports no endpoints; a provider that owns its channel reports its own, and
+         * those take precedence. Replaces any endpoints set before; default none.
+         */
+        public Builder homeAgentEndpoints(List<InetSocketAddress> homeAgentEndpoints) {
+            this.homeAgentEndpoints = homeAgentEndpoints == null ? null : new ArrayList<>(homeAgentEndpoints);
+            return this;
+        }
+
+        /**
+         * Sets {@code homeAgentEndpoint} as the endpoint of its address family (IPv4 or IPv6):
+         * it replaces an endpoint of that family set before and keeps one of the other family.
+         * See {@link #homeAgentEndpoints(List)}.
+         *
+         * @throws IllegalArgumentException if {@code homeAgentEndpoint} is null
+         */
+        public Builder homeAgentEndpoint(InetSocketAddress homeAgentEndpoint) {
+            if (homeAgentEndpoint == null) {
+                throw new IllegalArgumentException("homeAgentEndpoint must not be null; "
+                        + "homeAgentEndpoints(List.of()) configures none");
+            }
+            List<InetSocketAddress> next = new ArrayList<>();
+            boolean replaced = false;
+            for (InetSocketAddress e : homeAgentEndpoints == null ? List.<InetSocketAddress>of() : homeAgentEndpoints) {
+                if (e != null && !e.isUnresolved() && !homeAgentEndpoint.isUnresolved()
+                        && isIpv4(e) == isIpv4(homeAgentEndpoint)) {
+                    if (!replaced) {
+                        next.add(homeAgentEndpoint);
+                        replaced = true;
+                    }
+                } else {
+                    next.add(e);
+                }
+            }
+            if (!replaced) {
+                next.add(homeAgentEndpoint);
+            }
+            homeAgentEndpoints = next;
+            return this;
+        }
+
+        /**
+         * A configured home address, passed to bootstrap; with
+         * {@link BootstrapRequest.Want#PREFIX_ONLY} it is used when it lies inside the prefix.
+         * {@code null} for none, the default.
+         */
+        public Builder homeAddress(Ipv6Address homeAddress) {
+            this.homeAddress = homeAddress;
+            return this;
+        }
+
+        /**
+         * Whether bootstrap should deliver a whole home address or only the prefix; required,
+         * default {@link BootstrapRequest.Want#HOME_ADDRESS}.
+         */
+        public Builder want(BootstrapRequest.Want want) {
+            this.want = want;
+            return this;
+        }
+
+        /**
+         * Whether to ask for an IPv4 home address too (RFC 5555 IPv4 Home Address option in
+         * every registration). Default false.
+         */
+        public Builder ipv4HomeAddress(boolean ipv4HomeAddress) {
+            this.ipv4HomeAddress = ipv4HomeAddress;
+            return this;
+        }
+
+        /** The lifetime asked for in each Binding Update; 4 s .. 262 140 s, default 600 s. */
+        public Builder requestedLifetime(Duration requestedLifetime) {
+            this.requestedLifetime = requestedLifetime;
+            return this;
+        }
+
+        /**
+         * The first retransmission timeout when the home agent has no binding for us yet
+         * (InitialBindackTimeoutFirstReg); positive, default 1.5 s.
+         */
+        public Builder initialBindAckTimeoutFirstReg(Duration initialBindAckTimeoutFirstReg) {
+            this.initialBindAckTimeoutFirstReg = initialBindAckTimeoutFirstReg;
+            return this;
+        }
+
+        /** The first retransmission timeout otherwise (INITIAL_BINDACK_TIMEOUT); positive, default 1 s. */
+        public Builder initialBindAckTimeout(Duration initialBindAckTimeout) {
+            this.initialBindAckTimeout = initialBindAckTimeout;
+            return this;
+        }
+
+        /**
+         * The cap of the doubling back-off (MAX_BINDACK_TIMEOUT); at least both initial timeouts,
+         * default 32 s.
+         */
+        public Builder maxBindAckTimeout(Duration maxBindAckTimeout) {
+            this.maxBindAckTimeout = maxBindAckTimeout;
+            return this;
+        }
+
+        /**
+         * At most this many Binding Updates per second to one destination (MAX_UPDATE_RATE); a
+         * Binding Update over the rate is delayed, never dropped. At least 1, default 3.
+         */
+        public Builder maxUpdatesPerSecond(int maxUpdatesPerSecond) {
+            this.maxUpdatesPerSecond = maxUpdatesPerSecond;
+            return this;
+        }
+
+        /**
+         * Give up after this many unanswered retransmissions of one Binding Update; 0 keeps
+         * retransmitting at the capped interval for ever (RFC 6275 allows it). Default 10.
+         */
+        public Builder giveUpAfterRetransmissions(int giveUpAfterRetransmissions) {
+            this.giveUpAfterRetransmissions = giveUpAfterRetransmissions;
+            return this;
+        }
+
+        /**
+         * Refresh when this fraction of the granted lifetime is left (0 exclusive .. 1 exclusive);
+         * a Binding Refresh Advice that asks for an earlier refresh wins. Default 0.2.
+         */
+        public Builder refreshMargin(double refreshMargin) {
+            this.refreshMargin = refreshMargin;
+            return this;
+        }
+
+        /**
+         * How long {@link MobileNodeEngine#close()} waits for the deregistration's Binding
+         * Acknowledgement; not negative, default 5 s.
+         */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /** The first sequence number to send; {@code null}, the default, picks a random one. */
+        public Builder initialSequence(SequenceNumber initialSequence) {
+            this.initialSequence = initialSequence;
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException naming the first setting that is missing or out of range
+         */
+        public MobileNodeSettings build() {
+            return new MobileNodeSettings(this);
         }
     }
 }

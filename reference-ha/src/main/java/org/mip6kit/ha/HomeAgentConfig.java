@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,8 +13,10 @@ import org.mip6kit.daemon.ConfigValues;
 import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.engine.HomeAgentSettings;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.transport.UdpTransport;
+import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
 
 /**
@@ -100,27 +103,30 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
 
     private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {
         ha.allowOnly(HOME_AGENT_KEYS);
-        HomeAgentSettings d = HomeAgentSettings.defaults(ConfigValues.unicastIpv6(ha, "address"),
-                ConfigValues.prefixes(ha, "home-prefixes").get(0));
+        Ipv6Address address = ConfigValues.unicastIpv6(ha, "address");
+        List<HomePrefix> prefixes = ConfigValues.prefixes(ha, "home-prefixes");
+        HomeAgentSettings d = HomeAgentSettings.defaults(address, prefixes.get(0));
         try {
-            return new HomeAgentSettings(
-                    d.homeAgentAddress(),
-                    ConfigValues.prefixes(ha, "home-prefixes"),
-                    ha.duration("max-lifetime", Duration.ofSeconds(Lifetime.UNIT_SECONDS),
-                            Lifetime.MAX.toDuration(), Duration.ofHours(1)),
-                    ConfigValues.number(ha, "refresh-advice-ratio", 0, 1, false, d.refreshAdviceRatio()),
-                    ha.duration("before-ack-timeout", Duration.ofMillis(1), Duration.ofMinutes(5),
-                            d.beforeAckTimeout()),
-                    ha.duration("replay-hold", Duration.ofSeconds(1), Duration.ofDays(7), d.replayHold()),
-                    (int) ha.integer("max-bindings", 1, 100_000_000, d.maxBindings()),
-                    ha.duration("sweep-interval", Duration.ofMillis(10), Duration.ofHours(1), d.sweepInterval()),
-                    ha.duration("nat-keepalive", Duration.ofSeconds(1), Duration.ofHours(1), d.natKeepalive()),
-                    ConfigValues.number(ha, "failure-replies-per-second", 0.001, 1_000_000, true,
-                            d.failureRepliesPerSecond()),
-                    ConfigValues.number(ha, "failure-log-lines-per-second", 0.001, 1_000_000, true,
-                            d.failureLogLinesPerSecond()),
-                    ha.duration("shutdown-timeout", Duration.ofMillis(1), Duration.ofMinutes(10),
-                            d.shutdownTimeout()));
+            return HomeAgentSettings.builder(address, prefixes)
+                    .maxLifetime(ha.duration("max-lifetime", Duration.ofSeconds(Lifetime.UNIT_SECONDS),
+                            Lifetime.MAX.toDuration(), d.maxLifetime()))
+                    .refreshAdviceRatio(ConfigValues.number(ha, "refresh-advice-ratio", 0, 1, false,
+                            d.refreshAdviceRatio()))
+                    .beforeAckTimeout(ha.duration("before-ack-timeout", Duration.ofMillis(1), Duration.ofMinutes(5),
+                            d.beforeAckTimeout()))
+                    .replayHold(ha.duration("replay-hold", Duration.ofSeconds(1), Duration.ofDays(7), d.replayHold()))
+                    .maxBindings((int) ha.integer("max-bindings", 1, 100_000_000, d.maxBindings()))
+                    .sweepInterval(ha.duration("sweep-interval", Duration.ofMillis(10), Duration.ofHours(1),
+                            d.sweepInterval()))
+                    .natKeepalive(ha.duration("nat-keepalive", Duration.ofSeconds(1), Duration.ofHours(1),
+                            d.natKeepalive()))
+                    .failureRepliesPerSecond(ConfigValues.number(ha, "failure-replies-per-second", 0.001, 1_000_000,
+                            true, d.failureRepliesPerSecond()))
+                    .failureLogLinesPerSecond(ConfigValues.number(ha, "failure-log-lines-per-second", 0.001,
+                            1_000_000, true, d.failureLogLinesPerSecond()))
+                    .shutdownTimeout(ha.duration("shutdown-timeout", Duration.ofMillis(1), Duration.ofMinutes(10),
+                            d.shutdownTimeout()))
+                    .build();
         } catch (IllegalArgumentException e) {
             // The ranges above keep the engine's own checks from failing; if one still does, say where.
             throw new ProviderConfigException(ha.path(), ha.file().orElse(null), e.getMessage());

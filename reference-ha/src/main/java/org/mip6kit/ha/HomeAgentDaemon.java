@@ -35,6 +35,7 @@ import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.transport.SocketProviderNetwork;
 import org.mip6kit.transport.UdpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private final ExecutorScheduler scheduler;
     private final PacketCapture capture;
     private final AtomicReference<UdpTransport> udp;
+    private final SocketProviderNetwork network;
     private final Clock clock;
     private final Instant startedAt;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -79,13 +81,14 @@ public final class HomeAgentDaemon implements AutoCloseable {
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
-                            Clock clock) {
+                            SocketProviderNetwork network, Clock clock) {
         this.config = config;
         this.provider = provider;
         this.engine = engine;
         this.scheduler = scheduler;
         this.capture = capture;
         this.udp = udp;
+        this.network = network;
         this.clock = clock;
         this.startedAt = clock.instant();
     }
@@ -136,6 +139,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         SelectedProvider provider = SelectedProvider.select(config.root(), options.providers());
         PacketCapture capture = null;
         ExecutorScheduler scheduler = null;
+        SocketProviderNetwork network = null;
         HomeAgentDaemon daemon = null;
         try {
             if (options.pcap().isPresent()) {
@@ -148,14 +152,16 @@ public final class HomeAgentDaemon implements AutoCloseable {
             }
             scheduler = new ExecutorScheduler("mip6-ha", 2);
             AtomicReference<UdpTransport> udp = new AtomicReference<>();
+            network = new SocketProviderNetwork();
             HomeAgentEngine engine = HomeAgentEngine.builder()
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
                     .transports(transports(config.daemon().udp(), capture, udp))
+                    .network(network)
                     .clock(options.clock())
                     .scheduler(scheduler)
                     .build();
-            daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, options.clock());
+            daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock());
             daemon.admin = daemon.openAdmin();
             try {
                 engine.start();
@@ -171,6 +177,9 @@ public final class HomeAgentDaemon implements AutoCloseable {
             } else {
                 if (capture != null) {
                     capture.close();
+                }
+                if (network != null) {
+                    network.close();
                 }
                 if (scheduler != null) {
                     scheduler.shutdown(Duration.ofSeconds(1));
@@ -314,6 +323,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
                         config.homeAgent().homeAgentAddress(), engine.inFlight(), engine.bindingCount());
             }
             engine.close();
+            network.close();   // after the engine: the provider's sockets are closed by then
             AdminServer a = admin;
             if (a != null) {
                 a.close();

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -92,10 +91,19 @@ class HomeAgentConfigTest {
                   shutdown-timeout: PT12S
                 """).homeAgent();
 
-        assertThat(s).isEqualTo(new HomeAgentSettings(Ipv6Address.parse("2001:db8:1::2"),
-                List.of(HomePrefix.parse("2001:db8:1::/64"), HomePrefix.parse("2001:db8:5::/48")),
-                Duration.ofMinutes(10), 0.5, Duration.ofMillis(750), Duration.ofSeconds(90), 1000,
-                Duration.ofSeconds(2), Duration.ofSeconds(30), 5, 0.5, Duration.ofSeconds(12)));
+        assertThat(s).isEqualTo(HomeAgentSettings.builder(Ipv6Address.parse("2001:db8:1::2"),
+                        HomePrefix.parse("2001:db8:1::/64"), HomePrefix.parse("2001:db8:5::/48"))
+                .maxLifetime(Duration.ofMinutes(10))
+                .refreshAdviceRatio(0.5)
+                .beforeAckTimeout(Duration.ofMillis(750))
+                .replayHold(Duration.ofSeconds(90))
+                .maxBindings(1000)
+                .sweepInterval(Duration.ofSeconds(2))
+                .natKeepalive(Duration.ofSeconds(30))
+                .failureRepliesPerSecond(5)
+                .failureLogLinesPerSecond(0.5)
+                .shutdownTimeout(Duration.ofSeconds(12))
+                .build());
     }
 
     @Test

@@ -38,6 +38,7 @@ import org.mip6kit.inject.SecurityProviders;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
+import org.mip6kit.transport.SocketProviderNetwork;
 import org.mip6kit.transport.UdpTransport;
 import org.mip6kit.wire.Ipv6Address;
 import org.slf4j.Logger;
@@ -123,6 +124,8 @@ public final class MobileNodeDaemon implements AutoCloseable {
     private final Clock clock;
     private final ExecutorScheduler scheduler;
     private final PacketCapture capture;
+    /** The sockets a provider opens of its own; closed after the engine. */
+    private final SocketProviderNetwork network = new SocketProviderNetwork();
     private final AtomicReference<InetSocketAddress> localUdp = new AtomicReference<>();
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
     private final CompletableFuture<MobileNodeEngine.Registration> firstRegistration = new CompletableFuture<>();
@@ -202,6 +205,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 .provider(provider.factory(), provider.section())
                 .settings(config.mobileNode().settings())
                 .transports(transports(config.daemon().udp()))
+                .network(network)
                 .clock(clock)
                 .scheduler(scheduler)
                 .careOfAddress(initialCareOf);
@@ -214,8 +218,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 provider.describe(), CareOfAddresses.display(initialCareOf),
                 config.mobileNode().careOf().interfaceName().map(n -> " (following interface " + n + ")").orElse(""),
                 config.mobileNode().settings().homeAgent().map(Ipv6Address::toString).orElse("(from bootstrap)"),
-                config.mobileNode().settings().homeAgentEndpoint().map(MobileNodeDaemon::describe)
-                        .orElse("(from bootstrap)"), config.file());
+                describeConfigured(config.mobileNode().settings().homeAgentEndpoints()), config.file());
         try {
             AdminServer server = AdminServer.builder(config.daemon().adminSocket())
                     .daemon(NAME)
@@ -409,6 +412,12 @@ public final class MobileNodeDaemon implements AutoCloseable {
         return config;
     }
 
+    /** The configured endpoints, {@code [2001:db8::1]:4191 or 192.0.2.1:4191}, or where they come from. */
+    private static String describeConfigured(List<InetSocketAddress> configured) {
+        return configured.isEmpty() ? "(from bootstrap)"
+                : String.join(" or ", configured.stream().map(MobileNodeDaemon::describe).toList());
+    }
+
     /** {@code [2001:db8::1]:4191} (RFC 5952 text) or {@code 192.0.2.1:4191}, for log lines and the status. */
     static String describe(InetSocketAddress endpoint) {
         if (endpoint.getAddress() instanceof java.net.Inet6Address v6) {
@@ -462,6 +471,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 LOG.info("mobile node stopping: deregistering first");
                 e.close();
             }
+            network.close();
             if (a != null) {
                 a.close();
             }

@@ -1,9 +1,12 @@
 package org.mip6kit.mn;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -70,10 +73,7 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
         Optional<Ipv6Address> homeAddress = optionalIpv6(section, "home-address");
         Optional<Ipv6Address> homeAgent = optionalIpv6(section, "home-agent");
         s = s.withHomeAddress(homeAddress.orElse(null)).withHomeAgent(homeAgent.orElse(null));
-        Optional<String> endpoint = section.optionalString("home-agent-endpoint");
-        if (endpoint.isPresent()) {
-            s = s.withHomeAgentEndpoint(endpoint(section, "home-agent-endpoint", endpoint.get()));
-        }
+        s = s.withHomeAgentEndpoints(endpoints(section, "home-agent-endpoint"));
 
         ConfigSection bootstrap = section.section("bootstrap");
         bootstrap.allowOnly(BOOTSTRAP_KEYS);
@@ -120,9 +120,8 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
         try {
             // All three timeouts at once: the settings check that the cap is above both, so
             // changing them one by one could fail half-way through a valid combination.
-            s = new MobileNodeSettings(s.homeAgent(), s.homeAgentEndpoint(), s.homeAddress(), s.want(),
-                    s.ipv4HomeAddress(), s.requestedLifetime(), firstReg, initial, max, s.maxUpdatesPerSecond(),
-                    giveUp, s.refreshMargin(), s.shutdownTimeout(), s.initialSequence());
+            s = s.toBuilder().initialBindAckTimeoutFirstReg(firstReg).initialBindAckTimeout(initial)
+                    .maxBindAckTimeout(max).giveUpAfterRetransmissions(giveUp).build();
         } catch (IllegalArgumentException e) {
             // The checks above keep the engine's own from failing; if one still does, say where.
             throw new ProviderConfigException(section.path(), section.file().orElse(null), e.getMessage());
@@ -182,6 +181,49 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
             throw section.error(key, "must be a unicast IPv6 address, got " + a);
         }
         return Optional.of(a);
+    }
+
+    /**
+     * One endpoint ({@code "[2001:db8::1]:4191"}), or a list of up to two, one IPv4 and one IPv6
+     * ({@code ["[2001:db8::1]:4191", "192.0.2.1:4191"]}); empty when the key is absent.
+     */
+    static List<InetSocketAddress> endpoints(ConfigSection section, String key) throws ProviderConfigException {
+        Optional<String> single;
+        try {
+            single = section.optionalString(key);
+        } catch (ProviderConfigException notASingleValue) {
+            // ConfigSection tells a scalar from a list only by refusing the wrong accessor.
+            return endpointList(section, key);
+        }
+        return single.isPresent() ? List.of(endpoint(section, key, single.get())) : List.of();
+    }
+
+    private static List<InetSocketAddress> endpointList(ConfigSection section, String key)
+            throws ProviderConfigException {
+        String expected = "one endpoint such as \"[2001:db8:1::1]:4191\", or a list of two, one IPv6 and one "
+                + "IPv4, such as [\"[2001:db8:1::1]:4191\", \"192.0.2.1:4191\"]";
+        List<String> texts;
+        try {
+            texts = section.strings(key);
+        } catch (ProviderConfigException notAList) {
+            throw section.error(key, "must be " + expected + "; got a section");
+        }
+        if (texts.isEmpty() || texts.size() > 2) {
+            throw section.error(key, "must be " + expected + "; got a list of " + texts.size());
+        }
+        List<InetSocketAddress> endpoints = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            endpoints.add(endpoint(section, key + "[" + i + "]", texts.get(i)));
+        }
+        if (endpoints.size() == 2
+                && (endpoints.get(0).getAddress() instanceof Inet4Address)
+                        == (endpoints.get(1).getAddress() instanceof Inet4Address)) {
+            String family = endpoints.get(0).getAddress() instanceof Inet4Address ? "IPv4" : "IPv6";
+            throw section.error(key, "lists two " + family + " endpoints ('" + texts.get(0).trim() + "' and '"
+                    + texts.get(1).trim() + "'); give at most one per address family, one IPv6 and one IPv4 (the "
+                    + "node sends to the one of its care-of address's family)");
+        }
+        return List.copyOf(endpoints);
     }
 
     /** {@code [2001:db8::1]:4191}, {@code 192.0.2.1:4191}, or an address alone (port 4191). */

@@ -45,7 +45,8 @@ class ExampleMobileNodeConfigTest {
         assertThat(prefix.contains(hoa)).isTrue();
 
         ConfigSection udp = ha.section("transport").section("udp");
-        InetSocketAddress endpoint = mn.mobileNode().settings().homeAgentEndpoint().orElseThrow();
+        assertThat(mn.mobileNode().settings().homeAgentEndpoints()).hasSize(1);
+        InetSocketAddress endpoint = mn.mobileNode().settings().homeAgentEndpoints().get(0);
         assertThat(endpoint.getPort()).isEqualTo(Integer.parseInt(udp.string("port")));
         assertThat(Ipv6Address.fromBytes(endpoint.getAddress().getAddress()))
                 .isEqualTo(Ipv6Address.parse(udp.string("bind")));

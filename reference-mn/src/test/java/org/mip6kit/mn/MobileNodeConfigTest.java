@@ -58,8 +58,8 @@ class MobileNodeConfigTest {
         MobileNodeConfig c = read(MINIMAL);
         assertThat(c.mobileNode().settings().homeAddress()).contains(Ipv6Address.parse("2001:db8:1::100"));
         assertThat(c.mobileNode().settings().homeAgent()).contains(Ipv6Address.parse("2001:db8:1::1"));
-        assertThat(c.mobileNode().settings().homeAgentEndpoint())
-                .contains(new InetSocketAddress(Ipv6Address.parse("::1").toInetAddress(), 4191));
+        assertThat(c.mobileNode().settings().homeAgentEndpoints())
+                .containsExactly(new InetSocketAddress(Ipv6Address.parse("::1").toInetAddress(), 4191));
         assertThat(c.mobileNode().settings().requestedLifetime()).isEqualTo(Duration.ofSeconds(600));
         assertThat(c.mobileNode().settings().maxUpdatesPerSecond()).isEqualTo(3);
         assertThat(c.mobileNode().settings().initialSequence()).isEmpty();
@@ -91,7 +91,7 @@ class MobileNodeConfigTest {
                 admin: { socket: run/mn.sock }
                 """);
         var s = c.mobileNode().settings();
-        assertThat(s.homeAgentEndpoint()).contains(new InetSocketAddress("127.0.0.1", 5000));
+        assertThat(s.homeAgentEndpoints()).containsExactly(new InetSocketAddress("127.0.0.1", 5000));
         assertThat(s.want()).isEqualTo(BootstrapRequest.Want.PREFIX_ONLY);
         assertThat(s.ipv4HomeAddress()).isTrue();
         assertThat(s.requestedLifetime()).isEqualTo(Duration.ofSeconds(120));
@@ -188,7 +188,8 @@ class MobileNodeConfigTest {
     @Test
     void anEndpointWithoutBracketsAroundIpv6AndAPortIsReadAsAnAddressAlone() throws Exception {
         MobileNodeConfig c = read(MINIMAL.replace("\"[::1]:4191\"", "\"::1\""));
-        assertThat(c.mobileNode().settings().homeAgentEndpoint().orElseThrow().getPort()).isEqualTo(4191);
+        assertThat(c.mobileNode().settings().homeAgentEndpoints()).singleElement()
+                .satisfies(e -> assertThat(e.getPort()).isEqualTo(4191));
     }
 
     @Test
@@ -200,6 +201,61 @@ class MobileNodeConfigTest {
     void anEndpointHostNameIsRefusedBecauseConfigurationNeverWaitsOnDns() {
         assertError(MINIMAL.replace("\"[::1]:4191\"", "ha.example.org:4191"), "mobile-node.home-agent-endpoint",
                 "no host names");
+    }
+
+    @Test
+    void anEndpointListOfOneIpv6AndOneIpv4EndpointIsRead() throws Exception {
+        MobileNodeConfig c = read(MINIMAL.replace("\"[::1]:4191\"", "[\"[::1]:4191\", \"127.0.0.1:5000\"]"));
+        assertThat(c.mobileNode().settings().homeAgentEndpoints()).containsExactly(
+                new InetSocketAddress(Ipv6Address.parse("::1").toInetAddress(), 4191),
+                new InetSocketAddress("127.0.0.1", 5000));
+    }
+
+    @Test
+    void anEndpointListMayBeWrittenAsABlockSequence() throws Exception {
+        MobileNodeConfig c = read(MINIMAL.replace("\"[::1]:4191\"", "\n    - 127.0.0.1\n    - \"[::1]:4191\""));
+        assertThat(c.mobileNode().settings().homeAgentEndpoints()).containsExactly(
+                new InetSocketAddress("127.0.0.1", 4191),
+                new InetSocketAddress(Ipv6Address.parse("::1").toInetAddress(), 4191));
+    }
+
+    @Test
+    void anEndpointListOfOneIsRead() throws Exception {
+        MobileNodeConfig c = read(MINIMAL.replace("\"[::1]:4191\"", "[127.0.0.1]"));
+        assertThat(c.mobileNode().settings().homeAgentEndpoints())
+                .containsExactly(new InetSocketAddress("127.0.0.1", 4191));
+    }
+
+    @Test
+    void twoEndpointsOfOneAddressFamilyAreRefused() {
+        assertError(MINIMAL.replace("\"[::1]:4191\"", "[\"[::1]:4191\", \"[2001:db8:1::1]:4191\"]"),
+                "mobile-node.home-agent-endpoint", "lists two IPv6 endpoints");
+        assertError(MINIMAL.replace("\"[::1]:4191\"", "[127.0.0.1, 192.0.2.1]"),
+                "mobile-node.home-agent-endpoint", "lists two IPv4 endpoints");
+    }
+
+    @Test
+    void moreThanTwoEndpointsAreRefused() {
+        assertError(MINIMAL.replace("\"[::1]:4191\"", "[\"[::1]:4191\", 127.0.0.1, 192.0.2.1]"),
+                "mobile-node.home-agent-endpoint", "got a list of 3");
+    }
+
+    @Test
+    void anEmptyEndpointListIsRefused() {
+        assertError(MINIMAL.replace("\"[::1]:4191\"", "[]"), "mobile-node.home-agent-endpoint",
+                "got a list of 0");
+    }
+
+    @Test
+    void anEndpointSectionIsRefused() {
+        assertError(MINIMAL.replace("\"[::1]:4191\"", "{ address: 127.0.0.1 }"), "mobile-node.home-agent-endpoint",
+                "got a section");
+    }
+
+    @Test
+    void aBadEndpointInAListNamesItsIndex() {
+        assertError(MINIMAL.replace("\"[::1]:4191\"", "[\"[::1]:4191\", \"127.0.0.1:0\"]"),
+                "mobile-node.home-agent-endpoint[1]", "1..65535");
     }
 
     @Test

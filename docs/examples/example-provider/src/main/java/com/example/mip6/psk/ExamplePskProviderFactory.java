@@ -1,10 +1,21 @@
 package com.example.mip6.psk;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.DemoConfiguration;
 import org.mip6kit.spi.HomeAddressException;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.MobileNodeSecurity;
@@ -45,6 +56,12 @@ public final class ExamplePskProviderFactory implements SecurityProviderFactory 
     static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0.0", SpiVersion.MAJOR,
             Placement.IN_MESSAGE, EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_ALTERNATE_COA,
                     Capability.NEEDS_CLOCK_SYNC));
+
+    /** The node {@link #demoConfiguration} makes for {@code ./mip6kit demo}. */
+    static final String DEMO_NAI = "mn1@example.com";
+    /** Its key file, in the directory the demo hands over. */
+    static final String DEMO_KEY_FILE = "mn1.hex";
+    static final int DEMO_KEY_OCTETS = 32;
 
     /** ServiceLoader needs a public no-argument constructor; it does nothing else. */
     public ExamplePskProviderFactory() {
@@ -88,5 +105,40 @@ public final class ExamplePskProviderFactory implements SecurityProviderFactory 
             i++;
         }
         return new PskHomeAgentSecurity(context, settings);
+    }
+
+    /**
+     * What {@code ./mip6kit demo --provider example-psk} runs with: a fresh 32-octet key from
+     * {@link SecureRandom}, in hexadecimal in {@value #DEMO_KEY_FILE} (mode 600) inside
+     * {@code privateDirectory}, and the two sections an operator would write, both naming that
+     * file by its absolute path: the home agent knows one node, {@value #DEMO_NAI}, with the
+     * demo's home address; the mobile node is that node, with the demo's home address and home
+     * agent. Nothing is written anywhere else; the demo removes the directory when it ends.
+     */
+    @Override
+    public DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
+        Path keyFile = privateDirectory.toAbsolutePath().resolve(DEMO_KEY_FILE);
+        byte[] key = new byte[DEMO_KEY_OCTETS];
+        try {
+            new SecureRandom().nextBytes(key);
+            Files.createFile(keyFile,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(keyFile, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new ProviderConfigException("security." + NAME + ".key-file", keyFile,
+                    "cannot write the demo's key file: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+        return DemoConfiguration.of(
+                Map.of("nodes", List.of(Map.of(
+                        "nai", DEMO_NAI,
+                        "key-file", keyFile.toString(),
+                        "home-address", DemoConfiguration.HOME_ADDRESS.toString()))),
+                Map.of("nai", DEMO_NAI,
+                        "key-file", keyFile.toString(),
+                        "home-address", DemoConfiguration.HOME_ADDRESS.toString(),
+                        "home-agent", DemoConfiguration.HOME_AGENT.toString()));
     }
 }

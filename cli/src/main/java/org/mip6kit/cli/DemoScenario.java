@@ -171,7 +171,7 @@ final class DemoScenario {
                             console));
             DemoLoopbackLinks mnLinks = DemoLoopbackLinks.mobileNode(
                     new DemoTap(DemoConsole.Side.MN, mn6, mn6.localAddress(), codec, console),
-                    new DemoTap(DemoConsole.Side.MN, mn4, mn4.localAddress(), codec, console), ha4);
+                    new DemoTap(DemoConsole.Side.MN, mn4, mn4.localAddress(), codec, console));
 
             HomeAgentSettings haSettings = HomeAgentSettings.builder(HOME_AGENT, HOME_PREFIX).maxLifetime(MAX_LIFETIME)
                     .refreshAdviceRatio(REFRESH_ADVICE_RATIO).maxBindings(1000).shutdownTimeout(CLOSE_TIMEOUT).build();
@@ -179,15 +179,19 @@ final class DemoScenario {
                     .withHomeAgent(HOME_AGENT)
                     .withHomeAddress(HOME_ADDRESS)
                     .withHomeAgentEndpoint(ha6)
+                    .withHomeAgentEndpoint(ha4)
                     .withRequestedLifetime(REQUESTED_LIFETIME)
                     .withGiveUpAfterRetransmissions(3)
                     .withShutdownTimeout(CLOSE_TIMEOUT);
+            // Sockets a provider opens of its own (a channel, a raw socket) are real ones too.
+            org.mip6kit.transport.SocketProviderNetwork network = new org.mip6kit.transport.SocketProviderNetwork();
+            opened.add(network);
             try {
                 ha = HomeAgentEngine.builder().provider(factory, haSection).settings(haSettings)
-                        .transports(once(haLinks)).clock(clock).scheduler(haScheduler)
+                        .transports(once(haLinks)).network(network).clock(clock).scheduler(haScheduler)
                         .listener(console.listener(DemoConsole.Side.HA)).build();
                 mn = MobileNodeEngine.builder().provider(factory, mnSection).settings(mnSettings)
-                        .transports(once(mnLinks)).clock(clock).scheduler(mnScheduler)
+                        .transports(once(mnLinks)).network(network).clock(clock).scheduler(mnScheduler)
                         .listener(console.listener(DemoConsole.Side.MN)).careOfAddress(IPV6_CARE_OF).build();
             } catch (ProviderConfigException e) {
                 throw new DemoFailure("the provider " + name + " refused the demo's configuration: " + e.getMessage(),

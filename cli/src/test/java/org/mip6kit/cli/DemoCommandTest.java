@@ -68,7 +68,7 @@ class DemoCommandTest {
         int port = Integer.parseInt(lines.next("^HA\\s+2001:db8:1::1, home prefix 2001:db8:1::/64, .*udp \\[::1]:(\\d+) "
                 + "and 127\\.0\\.0\\.1:(\\d+)$").group(1));
         lines.next("^MN\\s+bootstrap: nai:" + NAI + ", home address " + HOA + ", home agent 2001:db8:1::1 via udp "
-                + "\\[::1]:" + port + "$");
+                + "\\[::1]:" + port + " or 127\\.0\\.0\\.1:" + port + "$");
 
         // home registration from the IPv6 care-of address
         int registration = lines.bu("lifetime=600s flags=AH coa=2001:db8:2::100");

@@ -52,12 +52,13 @@ public interface SecurityProviderFactory {
      * {@code privateDirectory} (a new directory readable by the owner only, deleted after the
      * demo). The demo runs a home agent serving {@link DemoConfiguration#HOME_PREFIX} with the
      * home agent address {@link DemoConfiguration#HOME_AGENT}, and a mobile node with the home
-     * address {@link DemoConfiguration#HOME_ADDRESS}, on loopback. Default: the provider offers
-     * none, and the demo says so and exits 2.
+     * address {@link DemoConfiguration#HOME_ADDRESS}, on loopback. The sections are read with no
+     * configuration file behind them, so every path in them must be absolute. Default: the
+     * provider offers none, and the demo says so and exits 2.
      *
      * @throws ProviderConfigException if the credentials cannot be made
      */
     default DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
-        return DemoConfiguration.unsupported("provider " + descriptor().name() + " offers no demo configuration");
+        return DemoConfiguration.unsupported("it offers no demo configuration");
     }
 }

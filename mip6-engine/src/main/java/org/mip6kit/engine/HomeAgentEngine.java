@@ -205,7 +205,17 @@ public final class HomeAgentEngine implements AutoCloseable {
             ConfigSection cfg = providerConfig != null ? providerConfig
                     : ConfigSection.of("security." + factory.descriptor().name(), null, java.util.Map.of());
             HomeAgentSecurity security = factory.homeAgent(ctx, cfg);
-            return new HomeAgentEngine(this, codec, events, cache, registry, security);
+            try {
+                return new HomeAgentEngine(this, codec, events, cache, registry, security);
+            } catch (RuntimeException e) {
+                // Refused (its capabilities): nobody else holds the instance to close it.
+                try {
+                    security.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
         }
     }
 
@@ -327,6 +337,9 @@ public final class HomeAgentEngine implements AutoCloseable {
         if (!isUnicastRoutable(hoa)) {
             counters.dropped.incrementAndGet();
             emit(EngineEvent.Kind.VERDICT_DROPPED, who, hoa, null, null, "no usable home address");
+            // No answer (it would be routed to that address), but the provider accepted it: tell it.
+            safeRefused(new Refusal(who, hoa, bu.sequence(), BindingAckStatus.NOT_HOME_SUBNET, replyCtx,
+                    "no usable home address"));
             return done();
         }
         BindingRecord existing = cache.get(hoa);
@@ -787,11 +800,22 @@ public final class HomeAgentEngine implements AutoCloseable {
         return serializer.drained().whenComplete((v, e) -> closeNow());
     }
 
-    /** {@link #closeAsync()}, waiting at most the configured shutdown timeout (real time). */
+    /**
+     * {@link #closeAsync()}, waiting at most the configured shutdown timeout (real time). With a
+     * scheduler the caller must not wait on ({@link Scheduler#callerMayWait()} false, e.g.
+     * {@link VirtualTime}) it returns at once; the engine closes when in-flight work has drained
+     * or the shutdown timeout has passed on the scheduler's clock, whichever comes first.
+     */
     @Override
     public void close() {
+        CompletionStage<Void> draining = closeAsync();
+        if (!scheduler.callerMayWait()) {
+            // This thread moves the scheduler's clock: a wait here would never end.
+            scheduler.schedule(settings.shutdownTimeout(), this::closeNow);
+            return;
+        }
         try {
-            closeAsync().toCompletableFuture().get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            draining.toCompletableFuture().get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

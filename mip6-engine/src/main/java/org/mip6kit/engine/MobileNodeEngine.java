@@ -184,6 +184,8 @@ public final class MobileNodeEngine implements AutoCloseable {
     private boolean closing;
     private boolean closed;
     private boolean providerFailed;
+    private MobileNodeRegistrationException providerFailure;
+    private Move preparingMove;
     private boolean rebootstrapQueued;
     private Instant lastRebootstrap = Instant.MIN;
     private Cancellable expiryTimer;
@@ -264,6 +266,9 @@ public final class MobileNodeEngine implements AutoCloseable {
             if (phase == Phase.NEW) {
                 throw new IllegalStateException("call start() before moveTo()");
             }
+            if (providerFailed) {
+                return CompletableFuture.failedFuture(providerFailure);
+            }
             if (newCareOf.equals(homeAddress)) {
                 throw new IllegalArgumentException(newCareOf + " is the home address: use returnHome() to deregister");
             }
@@ -289,6 +294,9 @@ public final class MobileNodeEngine implements AutoCloseable {
             }
             if (homeAddress == null) {
                 throw new IllegalStateException("returnHome() needs a completed bootstrap (the home address is not known yet)");
+            }
+            if (providerFailed) {
+                return CompletableFuture.failedFuture(providerFailure);
             }
             moves.add(new Move(homeAddress, true, f));
             pumpMoves();
@@ -332,6 +340,11 @@ public final class MobileNodeEngine implements AutoCloseable {
             failAll(awaitingBootstrap, closedException());
             while (!moves.isEmpty()) {
                 failAll(moves.poll().waiters, closedException());
+            }
+            if (preparingMove != null) {
+                // The provider may never finish preparing that care-of change: do not wait for it.
+                failAll(preparingMove.waiters, closedException());
+                preparingMove = null;
             }
             boolean mayHaveBinding = phase == Phase.READY && path != null
                     && (registrationInForce() || isActive(outstanding));
@@ -401,8 +414,8 @@ public final class MobileNodeEngine implements AutoCloseable {
     }
 
     private void onBootstrapped(BootstrapResult r, Throwable error) {
-        if (closed || closing) {
-            return;
+        if (closed || closing || providerFailed) {
+            return;   // a failed provider is asked for nothing more, not even a path
         }
         if (error != null || r == null) {
             Throwable cause = unwrap(error);
@@ -486,6 +499,7 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
         Move m = moves.poll();
         moveInProgress = true;
+        preparingMove = m;
         Ipv6Address from = providerCareOf;
         if (from.equals(m.to)) {
             executor.execute(() -> locked(() -> onCareOfReady(m, from, null)));
@@ -513,12 +527,17 @@ public final class MobileNodeEngine implements AutoCloseable {
             failAll(m.waiters, closedException());
             return;
         }
+        if (providerFailed) {
+            moveInProgress = false;   // its waiters were failed with the provider
+            return;
+        }
         if (error != null) {
             m.failures++;
             String why = message(unwrap(error));
             int limit = settings.giveUpAfterRetransmissions();
             if (limit > 0 && m.failures > limit) {
                 moveInProgress = false;
+                preparingMove = null;
                 String detail = "the provider could not prepare the care-of change from " + from + " to " + m.to
                         + " after " + m.failures + " attempts: " + why;
                 emit(Kind.REGISTRATION_GAVE_UP, m.to, null, detail);
@@ -530,10 +549,19 @@ public final class MobileNodeEngine implements AutoCloseable {
             Duration delay = backOff(settings.initialBindAckTimeout(), m.failures - 1);
             emit(Kind.SEND_FAILED, m.to, null, "the provider is not ready for the care-of change from " + from
                     + " to " + m.to + " (" + why + "); asking again in " + delay);
-            scheduler.schedule(delay, () -> askProvider(m, from));
+            scheduler.schedule(delay, () -> {
+                boolean stillWanted;
+                synchronized (lock) {
+                    stillWanted = !providerFailed && !closing && !closed;
+                }
+                if (stillWanted) {
+                    askProvider(m, from);
+                }
+            });
             return;
         }
         moveInProgress = false;
+        preparingMove = null;
         providerCareOf = m.to;
         Ipv6Address previous = careOf;
         careOf = m.to;
@@ -831,7 +859,8 @@ public final class MobileNodeEngine implements AutoCloseable {
         finishAttempt(a);
         boolean k = ba.has(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY)
                 && capabilities.contains(Capability.IKE_SURVIVES_MOVE);
-        Registration before = registrationInForce() ? current : null;
+        // A re-bootstrap may have assigned another home address: that is a new registration, not a refresh.
+        Registration before = registrationInForce() && current.homeAddress().equals(homeAddress) ? current : null;
         StringBuilder detail = new StringBuilder("seq=").append(ba.sequence()).append(" granted=").append(granted);
         Optional<Ipv4AddressAcknowledgement> v4 = ba.option(Ipv4AddressAcknowledgement.class);
         if (v4.isPresent()) {
@@ -1071,6 +1100,12 @@ public final class MobileNodeEngine implements AutoCloseable {
         emit(Kind.PROVIDER_FAILED, careOf, null, detail);
         MobileNodeRegistrationException failure = new MobileNodeRegistrationException(
                 MobileNodeRegistrationException.Reason.PROVIDER_FAILED, null, detail);
+        providerFailure = failure;
+        if (preparingMove != null) {
+            // Its care-of change may never complete now: its callers learn of the failure at once.
+            failAll(preparingMove.waiters, failure);
+            preparingMove = null;
+        }
         if (isActive(outstanding)) {
             Attempt a = outstanding;
             finishAttempt(a);
@@ -1405,7 +1440,12 @@ public final class MobileNodeEngine implements AutoCloseable {
                 throw new ProviderConfigException("security.provider", providerConfig.file().orElse(null),
                         "provider " + d.name() + " returned no mobile-node security object");
             }
-            return new MobileNodeEngine(this, security, codec, events);
+            try {
+                return new MobileNodeEngine(this, security, codec, events);
+            } catch (RuntimeException e) {
+                closeQuietly(security);   // refused (its capabilities): nobody else holds it to close it
+                throw e;
+            }
         }
     }
 

@@ -27,11 +27,13 @@ import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.Observed;
+import org.mip6kit.spi.MobileNodeHandle;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ProviderDescriptor;
 import org.mip6kit.spi.RejectAction;
+import org.mip6kit.spi.RegistrationChange;
 import org.mip6kit.spi.ReplyContext;
 import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.spi.SignallingPath;
@@ -80,9 +82,19 @@ final class MobileNodeTestRig {
     }
 
     MobileNodeTestRig(Set<Capability> capabilities, MobileNodeSettings settings, Ipv6Address careOf) throws Exception {
+        this(capabilities, null, settings, careOf);
+    }
+
+    /**
+     * @param capabilities the descriptor's capabilities (INTEGRITY is added)
+     * @param instanceCapabilities what the provider instance states, or null for the descriptor's
+     */
+    MobileNodeTestRig(Set<Capability> capabilities, Set<Capability> instanceCapabilities, MobileNodeSettings settings,
+                      Ipv6Address careOf) throws Exception {
         EnumSet<Capability> caps = EnumSet.of(Capability.INTEGRITY);
         caps.addAll(capabilities);
         factory = new FakeFactory(new ProviderDescriptor("fake-mn", "1.0", SpiVersion.MAJOR, Placement.IN_MESSAGE, caps));
+        factory.instanceCapabilities = instanceCapabilities;
         engine = MobileNodeEngine.builder()
                 .provider(factory, ConfigSection.of("security.fake-mn", null, Map.of()))
                 .settings(settings)
@@ -107,6 +119,15 @@ final class MobileNodeTestRig {
 
     FakePath path() {
         return factory.security.path;
+    }
+
+    FakeSecurity security() {
+        return factory.security;
+    }
+
+    /** The kinds of {@link MobileNodeSecurity#registrationChanged} calls so far, in order. */
+    List<RegistrationChange.Kind> registrationChanges() {
+        return security().registrationChanges.stream().map(RegistrationChange::kind).toList();
     }
 
     /** Calls start() and runs what is due now (bootstrap, path start, the first Binding Update). */
@@ -186,6 +207,13 @@ final class MobileNodeTestRig {
         final Deque<CompletionStage<BootstrapResult>> bootstrapAnswers = new ArrayDeque<>();
         final List<String> careOfChanges = new CopyOnWriteArrayList<>();
         final List<BindingAckStatus> rejections = new CopyOnWriteArrayList<>();
+        final List<RegistrationChange> registrationChanges = new CopyOnWriteArrayList<>();
+        /** Every path made, oldest first ({@link #path} is the latest). */
+        final List<FakePath> paths = new CopyOnWriteArrayList<>();
+        /** Lifecycle calls in order: "attach", "bootstrap", "path". */
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile MobileNodeHandle handle;
+        int attachCalls;
         BiFunction<Ipv6Address, Ipv6Address, CompletionStage<Void>> careOfChanging =
                 (from, to) -> CompletableFuture.completedFuture(null);
         Function<BindingAckStatus, RejectAction> onRejected = s -> new RejectAction.GiveUp("test gives up on " + s);
@@ -207,6 +235,7 @@ final class MobileNodeTestRig {
 
         @Override
         public synchronized CompletionStage<BootstrapResult> bootstrap(BootstrapRequest want) {
+            calls.add("bootstrap");
             bootstrapRequests.add(want);
             CompletionStage<BootstrapResult> next = bootstrapAnswers.poll();
             return next != null ? next : CompletableFuture.completedFuture(result(HOA));
@@ -215,9 +244,23 @@ final class MobileNodeTestRig {
         @Override
         public SignallingPath path(TransportFactory engineTransports) {
             pathCalls++;
+            calls.add("path");
             path = new FakePath(context.codec());
             path.time = time;
+            paths.add(path);
             return path;
+        }
+
+        @Override
+        public void attach(MobileNodeHandle engine) {
+            attachCalls++;
+            calls.add("attach");
+            handle = engine;
+        }
+
+        @Override
+        public void registrationChanged(RegistrationChange change) {
+            registrationChanges.add(change);
         }
 
         @Override
@@ -244,6 +287,8 @@ final class MobileNodeTestRig {
         final List<Sent> sent = new CopyOnWriteArrayList<>();
         Consumer<Inbound> receiver;
         Function<MobilityMessage, Verdict> verify = m -> Verdict.accept(HA_ID, () -> "fake");
+        /** When set, {@link #verify} returns this stage instead of a completed one made from {@link #verify}. */
+        Function<MobilityMessage, CompletionStage<Verdict>> verifyStages;
         volatile boolean closed;
         volatile Instant closedAt;
         VirtualTime time;
@@ -262,6 +307,9 @@ final class MobileNodeTestRig {
 
         @Override
         public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            if (verifyStages != null) {
+                return verifyStages.apply(decoded);
+            }
             return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
         }
 
@@ -289,6 +337,7 @@ final class MobileNodeTestRig {
     /** The in-test provider. */
     final class FakeFactory implements SecurityProviderFactory {
         final ProviderDescriptor descriptor;
+        Set<Capability> instanceCapabilities;
         FakeSecurity security;
 
         FakeFactory(ProviderDescriptor descriptor) {
@@ -303,7 +352,7 @@ final class MobileNodeTestRig {
         @Override
         public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) {
             security = new FakeSecurity(context, time);
-            security.capabilities = descriptor.capabilities();
+            security.capabilities = instanceCapabilities != null ? instanceCapabilities : descriptor.capabilities();
             return security;
         }
 

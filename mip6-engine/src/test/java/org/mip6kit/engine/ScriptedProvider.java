@@ -14,6 +14,7 @@ import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BindingChange;
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomeAgentHandle;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
@@ -22,12 +23,14 @@ import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ProviderDescriptor;
+import org.mip6kit.spi.Refusal;
 import org.mip6kit.spi.ReplyContext;
 import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.spi.SignallingPath;
 import org.mip6kit.spi.SpiVersion;
 import org.mip6kit.spi.TransportFactory;
 import org.mip6kit.spi.Verdict;
+import org.mip6kit.wire.BindingUpdate;
 import org.mip6kit.wire.MobileNodeIdentifier;
 import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityHeaderFormatException;
@@ -39,23 +42,35 @@ import org.mip6kit.wire.MobilityMessage;
  * TCK's job). Identity: the BU's NAI option, else {@code mn@example.com}.
  */
 final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecurity, SignallingPath {
-    @Override
-    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
-        return descriptor().capabilities();
-    }
-
 
     record Sent(MobilityMessage message, Addressing to, Optional<ReplyContext> reply) {
+    }
+
+    /** One {@link #abandoned} call. */
+    record Abandoned(BindingChange change, String reason) {
     }
 
     static final ReplyContext REPLY = () -> "scripted";
 
     private final Set<Capability> capabilities;
+    /** What {@link #capabilities()} (the instance's set) answers; the descriptor's set unless a test changes it. */
+    Set<Capability> instanceCapabilities;
     Function<MobilityMessage, Verdict> verdicts = m -> Verdict.accept(identityOf(m), REPLY);
+    /** When set, {@link #verify} returns this stage instead of a completed one made from {@link #verdicts}. */
+    Function<MobilityMessage, CompletionStage<Verdict>> verifyStages;
     Function<BindingChange, CompletionStage<Void>> beforeAck = c -> CompletableFuture.completedFuture(null);
+    /** The stage {@link #send} returns for each message (after recording it); completed unless a test changes it. */
+    Function<MobilityMessage, CompletionStage<Void>> sendStages = m -> CompletableFuture.completedFuture(null);
+    final List<MobilityMessage> verified = new ArrayList<>();
     final List<BindingChange> before = new ArrayList<>();
     final List<BindingChange> after = new ArrayList<>();
+    final List<Abandoned> abandoned = new ArrayList<>();
+    final List<Refusal> refusals = new ArrayList<>();
     final List<Sent> sent = new ArrayList<>();
+    /** Every hook call in order: "verify seq=1", "beforeAck CREATED", "afterChange CREATED", ... */
+    final List<String> calls = new ArrayList<>();
+    HomeAgentHandle handle;
+    int attachCalls;
     private MobilityHeaderCodec codec;
     private Consumer<Inbound> receiver;
     boolean closed;
@@ -64,6 +79,19 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
         EnumSet<Capability> caps = EnumSet.of(Capability.INTEGRITY);
         caps.addAll(List.of(extra));
         this.capabilities = caps;
+        this.instanceCapabilities = caps;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return instanceCapabilities;
+    }
+
+    @Override
+    public void attach(HomeAgentHandle engine) {
+        attachCalls++;
+        calls.add("attach");
+        this.handle = engine;
     }
 
     static Identity identityOf(MobilityMessage m) {
@@ -88,18 +116,33 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
 
     @Override
     public SignallingPath path(TransportFactory engineTransports) {
+        calls.add("path");
         return this;
     }
 
     @Override
     public CompletionStage<Void> beforeAck(BindingChange change) {
         before.add(change);
+        calls.add("beforeAck " + change.kind());
         return beforeAck.apply(change);
     }
 
     @Override
     public void afterChange(BindingChange change) {
         after.add(change);
+        calls.add("afterChange " + change.kind());
+    }
+
+    @Override
+    public void abandoned(BindingChange change, String reason) {
+        abandoned.add(new Abandoned(change, reason));
+        calls.add("abandoned " + change.kind());
+    }
+
+    @Override
+    public void refused(Refusal refusal) {
+        refusals.add(refusal);
+        calls.add("refused " + refusal.status().code());
     }
 
     @Override
@@ -113,8 +156,13 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
-        return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+    public CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+        verified.add(decoded);
+        calls.add("verify" + (decoded instanceof BindingUpdate bu ? " seq=" + bu.sequence().value() : ""));
+        if (verifyStages != null) {
+            return verifyStages.apply(decoded);
+        }
+        return CompletableFuture.completedFuture(verifyNow(received, decoded));
     }
 
     public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
@@ -130,7 +178,8 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
         } catch (MobilityHeaderFormatException e) {
             throw new AssertionError(e);
         }
-        return CompletableFuture.completedFuture(null);
+        calls.add("send " + message.getClass().getSimpleName());
+        return sendStages.apply(message);
     }
 
     /** Delivers a message as if it had arrived with this addressing. */

@@ -20,8 +20,9 @@ import java.util.concurrent.CompletionStage;
  * </ul>
  * and {@link #afterChange} for each expiry and each {@link HomeAgentHandle#revoke revocation};
  * finally {@link #close}. Calls for one home address never overlap and follow the order of
- * processing; calls for different home addresses may run concurrently. Optional hooks have
- * no-op defaults.
+ * processing (the one exception: {@link #abandoned} after a timed-out {@link #beforeAck}, which
+ * waits for the late stage); calls for different home addresses may run concurrently. Optional
+ * hooks have no-op defaults.
  */
 public interface HomeAgentSecurity extends AutoCloseable {
 
@@ -66,16 +67,20 @@ public interface HomeAgentSecurity extends AutoCloseable {
 
     /**
      * A change {@link #beforeAck} was asked to prepare will not happen: the stage failed, or
-     * timed out (then this call comes only once the late stage has completed, so what it
-     * installed can be removed), or the commit failed. Undo what was prepared. Non-blocking;
-     * never throws. Default: nothing to undo.
+     * timed out, or the commit failed. Undo what was prepared. After a timeout this call comes
+     * only once the late stage has completed, so what it installed can be removed — and so it
+     * may come after hooks for later messages of the same home address (the engine does not
+     * hold the home address for a provider that stays silent): undo exactly what
+     * {@code change} prepared, not whatever the home address has now. Non-blocking; never
+     * throws. Default: nothing to undo.
      */
     default void abandoned(BindingChange change, String reason) {
     }
 
     /**
      * A change was committed (created, moved, refreshed) and its Binding Acknowledgement has
-     * been handed to the network, or a binding was deleted (after the acknowledgement left),
+     * been handed to the network (or its send failed, or did not complete within the engine's
+     * bound), or a binding was deleted (after the acknowledgement left),
      * expired or revoked. Remove policies for a binding that is gone; release per-node state
      * that is no longer needed — but keep replay-protection state as long as a captured message
      * could still be replayed (the engine accepts any sequence number once a binding has

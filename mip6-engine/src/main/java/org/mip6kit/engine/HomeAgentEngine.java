@@ -512,8 +512,9 @@ public final class HomeAgentEngine implements AutoCloseable {
             return done();
         }
         // afterChange waits for the acknowledgement to leave (an SA torn down earlier could
-        // swallow it), and the next message for this home address waits for afterChange.
-        return sent.handle((v, e) -> {
+        // swallow it), and the next message for this home address waits for afterChange; a send
+        // that never completes holds the home address no longer than the provider bound.
+        return bounded(sent).handle((v, e) -> {
             safeAfterChange(change);
             return null;
         });

@@ -295,6 +295,24 @@ class HomeAgentLifecycleTest {
     }
 
     @Test
+    void anAcknowledgementThatNeverLeavesHoldsTheHomeAddressNoLongerThanTheProviderBound() throws Exception {
+        rig = HomeAgentTestRig.started();
+        rig.provider.sendStages = m -> ((BindingAcknowledgement) m).sequence().value() == 1 ? new CompletableFuture<>()
+                : CompletableFuture.completedFuture(null);
+        rig.register(1, COA);
+        rig.register(2, COA2);
+        assertThat(rig.provider.after).isEmpty();
+        assertThat(rig.engine.inFlight()).isEqualTo(2);
+
+        rig.time.advance(rig.engine.settings().beforeAckTimeout());
+
+        assertThat(rig.provider.after).extracting(BindingChange::kind)
+                .containsExactly(BindingChange.Kind.CREATED, BindingChange.Kind.MOVED);
+        assertThat(rig.engine.binding(HOA).orElseThrow().careOfAddress()).isEqualTo(COA2);
+        assertThat(rig.engine.inFlight()).isZero();
+    }
+
+    @Test
     void deregistrationIsNotPreparedAndIsReportedDeletedOnceItsAcknowledgementHasLeft() throws Exception {
         rig = HomeAgentTestRig.started();
         rig.register(1, COA);

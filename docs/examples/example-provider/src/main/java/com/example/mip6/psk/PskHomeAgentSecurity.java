@@ -3,11 +3,13 @@ package com.example.mip6.psk;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BindingChange;
+import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.ProviderContext;
@@ -46,8 +48,9 @@ import org.mip6kit.wire.MobilityMessage;
  * <p>Binding Acknowledgements are signed with the node's key and echo the Binding Update's counter.
  */
 final class PskHomeAgentSecurity implements HomeAgentSecurity {
+    /** This provider has one mode: everything its descriptor declares. */
     @Override
-    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+    public Set<Capability> capabilities() {
         return ExamplePskProviderFactory.DESCRIPTOR.capabilities();
     }
 
@@ -148,12 +151,13 @@ final class PskHomeAgentSecurity implements HomeAgentSecurity {
             super(transports);
         }
 
+        /** Decides at once, so the stage is already complete (the engine then needs no timer). */
         @Override
-        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
-            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        public CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return CompletableFuture.completedFuture(judgeSafely(received, decoded));
         }
 
-        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
+        private Verdict judgeSafely(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

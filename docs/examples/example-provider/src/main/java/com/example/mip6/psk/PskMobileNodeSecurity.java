@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BootstrapRequest;
 import org.mip6kit.spi.BootstrapResult;
+import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.MobileNodeSecurity;
@@ -36,8 +37,9 @@ import org.mip6kit.wire.MobilityOption;
  * carry no authenticator in this scheme and are dropped: the engine never acts on them.
  */
 final class PskMobileNodeSecurity implements MobileNodeSecurity {
+    /** This provider has one mode: everything its descriptor declares. */
     @Override
-    public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
+    public Set<Capability> capabilities() {
         return ExamplePskProviderFactory.DESCRIPTOR.capabilities();
     }
 
@@ -139,12 +141,13 @@ final class PskMobileNodeSecurity implements MobileNodeSecurity {
             }
         }
 
+        /** Decides at once, so the stage is already complete (the engine then needs no timer). */
         @Override
-        public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
-            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+        public CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
+            return CompletableFuture.completedFuture(judgeSafely(received, decoded));
         }
 
-        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
+        private Verdict judgeSafely(Inbound received, MobilityMessage decoded) {
             try {
                 if (!(decoded instanceof BindingAcknowledgement ba)) {
                     return Verdict.drop("example-psk: only Binding Acknowledgements are authenticated; "

@@ -728,7 +728,8 @@ public final class HomeAgentEngine implements AutoCloseable {
             extra.addAll(declared);
             extra.removeAll(descriptor.capabilities());
             throw new SecurityProviderException("provider " + descriptor.name() + " claims capabilities its "
-                    + "descriptor does not declare: " + extra + " (an instance may state a subset only)");
+                    + "descriptor does not declare: " + extra + " (an instance may state a subset only; "
+                    + "see docs/errors.md#provider-capabilities)");
         }
         return declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
     }

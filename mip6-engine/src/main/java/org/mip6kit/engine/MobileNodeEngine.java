@@ -1169,7 +1169,8 @@ public final class MobileNodeEngine implements AutoCloseable {
             extra.addAll(declared);
             extra.removeAll(d.capabilities());
             throw new SecurityProviderException("provider " + d.name() + " claims capabilities its descriptor "
-                    + "does not declare: " + extra + " (an instance may state a subset only)");
+                    + "does not declare: " + extra + " (an instance may state a subset only; "
+                    + "see docs/errors.md#provider-capabilities)");
         }
         return declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
     }

@@ -71,7 +71,8 @@ public interface ProviderNetwork {
     ProviderNetwork NONE = new ProviderNetwork() {
         private SecurityProviderException none() {
             return new SecurityProviderException("this engine was built without a provider network "
-                    + "(the embedder gave none): the provider cannot open sockets of its own");
+                    + "(the embedder gave none): the provider cannot open sockets of its own; "
+                    + "see docs/errors.md#provider-network");
         }
 
         @Override

@@ -414,12 +414,13 @@ final class HomeAgentSide implements HomeAgentSecurity {
             }
         }
 
+        /** RFC 4285 decides at once: the stage is already complete, so the engine needs no timer. */
         @Override
         public java.util.concurrent.CompletionStage<Verdict> verify(Inbound received, MobilityMessage decoded) {
-            return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(received, decoded));
+            return java.util.concurrent.CompletableFuture.completedFuture(decide(received, decoded));
         }
 
-        public Verdict verifyNow(Inbound received, MobilityMessage decoded) {
+        private Verdict decide(Inbound received, MobilityMessage decoded) {
             try {
                 return judge(received, decoded);
             } catch (RuntimeException e) {

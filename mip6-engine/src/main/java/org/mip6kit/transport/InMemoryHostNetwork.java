@@ -347,18 +347,24 @@ final class InMemoryHostNetwork implements ProviderNetwork {
         public CompletionStage<Void> send(byte[] octets, Addressing to) {
             Objects.requireNonNull(octets, "octets");
             Objects.requireNonNull(to, "to");
-            if (to.homeAddressOption().isPresent() || to.routingHeader().isPresent() || to.outerPeer().isPresent()) {
-                return failed("the raw Mobility Header socket sends plain IPv6 only: it cannot add the Home Address "
-                        + "option, type 2 routing header or UDP encapsulation that " + to + " asks for");
+            if (to.outerPeer().isPresent()) {
+                return failed("the raw Mobility Header socket cannot add the UDP encapsulation that " + to
+                        + " asks for");
             }
             if (octets.length == 0 || octets.length > MobilityHeaderCodec.MAX_LENGTH) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("a Mobility Header message is 1.."
                         + MobilityHeaderCodec.MAX_LENGTH + " octets, got " + octets.length));
             }
             Ipv6Address source = to.source();
+            Optional<String> tunnel;
             synchronized (net) {
                 if (closed) {
                     return failed("cannot send from " + this + ": it is closed");
+                }
+                tunnel = host.tunnelFor(interfaceName, to.destination().toInetAddress());
+                if (tunnel.isEmpty() && (to.homeAddressOption().isPresent() || to.routingHeader().isPresent())) {
+                    return failed("the raw Mobility Header socket sends plain IPv6 only outside a tunnel: it cannot "
+                            + "add the Home Address option or type 2 routing header that " + to + " asks for");
                 }
                 if (source.isUnspecified()) {
                     InetAddress first = host.firstAddress(false);
@@ -371,16 +377,14 @@ final class InMemoryHostNetwork implements ProviderNetwork {
                             + ": not an address of " + host);
                 }
             }
-            Addressing sent = Addressing.of(source, to.destination());
+            Addressing sent = new Addressing(source, to.destination(), to.homeAddressOption(), to.routingHeader(),
+                    Optional.empty());
             InetSocketAddress destination = new InetSocketAddress(to.destination().toInetAddress(), 0);
-            int copies = net.copies(new Packet(Kind.MOBILITY_HEADER, host.name(),
-                    new InetSocketAddress(source.toInetAddress(), 0), destination, octets));
             byte[] copy = octets.clone();
+            int copies = net.copies(new Packet(Kind.MOBILITY_HEADER, host.name(),
+                    new InetSocketAddress(source.toInetAddress(), 0), destination, copy, Optional.of(sent), tunnel));
             for (int i = 0; i < copies; i++) {
-                net.scheduler().schedule(Duration.ZERO, () -> net.route(destination).ifPresentOrElse(
-                        r -> r.host().sockets().arriveMobilityHeader(r.iface(),
-                                new Inbound(copy, sent, InMemoryProviderNetwork.observedAt(r.iface(), sent.destination()))),
-                        net::countUndeliverable));
+                net.scheduler().schedule(Duration.ZERO, () -> net.deliverMobilityHeader(host, tunnel, sent, copy));
             }
             return CompletableFuture.completedFuture(null);
         }

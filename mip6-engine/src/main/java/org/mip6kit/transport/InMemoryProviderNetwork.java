@@ -49,11 +49,32 @@ import org.slf4j.LoggerFactory;
  * counted undeliverable; those for an endpoint not yet started wait (at most
  * {@value #PENDING_LIMIT}) as in a socket buffer.
  *
+ * <h2>Tunnels</h2>
+ * {@link #tunnel} joins an interface of one host to an interface of another, point to point, as
+ * an IPsec tunnel (an XFRM interface keyed by IKEv2) or an IP-in-IP tunnel does. It carries
+ * Mobility Header packets only, as an SA whose selectors name protocol 135 (RFC 3776 §4): a
+ * Mobility Header packet a host sends to an address of the tunnel's other host, or through a
+ * raw socket bound to the tunnel interface, goes through the tunnel and arrives on the other
+ * end's tunnel interface, and may carry a Home Address option or a type 2 routing header (the
+ * tunnel encapsulates the whole inner packet). The same destination reached from any other host
+ * (an attacker) arrives on the interface owning the destination address, or, when that address
+ * lives on a tunnel interface, on the receiver's <em>outside interface</em> (its first interface
+ * that is not a tunnel end). So whether a packet came through a tunnel is a network fact the
+ * receiver {@linkplain Observed observes}, and nobody outside the tunnel can forge it. UDP and TCP
+ * take the ordinary route.
+ *
+ * <h2>Spoofing</h2>
+ * {@link Host#sendSpoofedDatagram} and {@link Host#sendSpoofedMobilityHeader} put a packet on the
+ * wire with any source and, for a Mobility Header, any Home Address option or routing header, as
+ * an attacker with raw sockets can. They pass the taps (sent by that host) and are routed by
+ * destination, never through a tunnel: a forger stands outside every tunnel.
+ *
  * <h2>Observation and faults</h2>
  * {@linkplain #addTap Taps} see every datagram and packet sent, on the sender's thread, with
  * the source the receiver will see (after NAT), and decide its {@link Fate}: delivered, dropped
  * or duplicated (dropped if any tap says so). A tap that only records returns
- * {@link Fate#DELIVER}. Injected arrivals ({@link Host#injectDatagram},
+ * {@link Fate#DELIVER}. A packet a tap dropped can still be {@linkplain #release released}
+ * later, untouched, along the route it took (a man in the middle that held it). Injected arrivals ({@link Host#injectDatagram},
  * {@link Host#injectMobilityHeader}) pass no tap: they model what an attacker or a tunnel hands
  * a host on one of its interfaces.
  *
@@ -70,8 +91,8 @@ import org.slf4j.LoggerFactory;
  * wakes its blocked reads and gives the peer end of stream.
  *
  * <p>The raw Mobility Header socket has the real one's limits: plain IPv6 only (no Home Address
- * option, routing header or encapsulation), and a source that is one of the host's addresses or
- * unspecified (the host's first IPv6 address). Thread-safe: one lock guards all routing state;
+ * option, routing header or encapsulation) outside a tunnel, and a source that is one of the
+ * host's addresses or unspecified (the host's first IPv6 address). Thread-safe: one lock guards all routing state;
  * receivers, consumers and taps are called without it.
  */
 public final class InMemoryProviderNetwork {
@@ -114,6 +135,61 @@ public final class InMemoryProviderNetwork {
         return taps.remove(tap);
     }
 
+    /**
+     * Joins interface {@code aInterface} of {@code a} and interface {@code bInterface} of
+     * {@code b} with a point-to-point tunnel for Mobility Header packets (see the class
+     * description). Interfaces that do not exist yet are created without addresses.
+     *
+     * @throws IllegalArgumentException if the hosts are the same or belong to another network
+     * @throws IllegalStateException if either interface already ends a tunnel
+     */
+    public InMemoryProviderNetwork tunnel(Host a, String aInterface, Host b, String bInterface) {
+        Objects.requireNonNull(aInterface, "aInterface");
+        Objects.requireNonNull(bInterface, "bInterface");
+        synchronized (this) {
+            if (hosts.get(a.name) != a || hosts.get(b.name) != b) {
+                throw new IllegalArgumentException("both hosts must belong to this network");
+            }
+            if (a == b) {
+                throw new IllegalArgumentException("a tunnel joins two different hosts, not " + a.name + " to itself");
+            }
+            for (Map.Entry<Host, String> end : Map.of(a, aInterface, b, bInterface).entrySet()) {
+                if (end.getKey().tunnels.containsKey(end.getValue())) {
+                    throw new IllegalStateException("interface " + end.getValue() + " of host " + end.getKey().name
+                            + " already ends a tunnel");
+                }
+            }
+            a.interfaces.computeIfAbsent(aInterface, n -> new LinkedHashSet<>());
+            b.interfaces.computeIfAbsent(bInterface, n -> new LinkedHashSet<>());
+            a.tunnels.put(aInterface, new TunnelEnd(b, bInterface));
+            b.tunnels.put(bInterface, new TunnelEnd(a, aInterface));
+        }
+        return this;
+    }
+
+    /**
+     * Delivers {@code packet}, which a tap dropped, now (in a scheduler task) along the route it
+     * took when it was sent: through the tunnel it entered, else to the owner of its destination.
+     * Passes no tap. The way a man in the middle lets a packet it held go on, late but untouched.
+     */
+    public void release(Packet packet) {
+        Objects.requireNonNull(packet, "packet");
+        byte[] payload = packet.payload();
+        if (packet.kind() == Kind.UDP) {
+            scheduler.schedule(Duration.ZERO, () -> route(packet.destination()).ifPresentOrElse(
+                    r -> r.host().sockets().arriveUdp(r.iface(), packet.source(), r.local(), payload),
+                    this::countUndeliverable));
+            return;
+        }
+        Addressing addressing = packet.addressing().orElseThrow();
+        Optional<String> tunnel = packet.tunnel();
+        Host sender;
+        synchronized (this) {
+            sender = hosts.get(packet.fromHost());
+        }
+        scheduler.schedule(Duration.ZERO, () -> deliverMobilityHeader(sender, tunnel, addressing, payload));
+    }
+
     /** A snapshot of the totals. */
     public synchronized Counters counters() {
         return new Counters(sent, delivered, dropped, duplicated, undeliverable);
@@ -134,12 +210,25 @@ public final class InMemoryProviderNetwork {
     /**
      * One datagram or Mobility Header packet as sent: the sending host, the source as the
      * receiver will see it (after NAT; port 0 for Mobility Header), the destination, the
-     * payload (the Mobility Header octets for {@link Kind#MOBILITY_HEADER}).
+     * payload (the Mobility Header octets for {@link Kind#MOBILITY_HEADER}), the whole
+     * addressing of a Mobility Header packet (Home Address option and routing header included;
+     * empty for UDP), and the sender's tunnel interface it entered, if any.
      */
     public record Packet(Kind kind, String fromHost, InetSocketAddress source, InetSocketAddress destination,
-                         byte[] payload) {
+                         byte[] payload, Optional<Addressing> addressing, Optional<String> tunnel) {
         public Packet {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(addressing, "addressing");
+            Objects.requireNonNull(tunnel, "tunnel");
             payload = payload.clone();
+        }
+
+        /** A packet that entered no tunnel; a Mobility Header one with plain addressing from source to destination. */
+        public Packet(Kind kind, String fromHost, InetSocketAddress source, InetSocketAddress destination,
+                      byte[] payload) {
+            this(kind, fromHost, source, destination, payload, kind == Kind.UDP ? Optional.empty()
+                    : Optional.of(Addressing.of(Ipv6Address.fromBytes(source.getAddress().getAddress()),
+                            Ipv6Address.fromBytes(destination.getAddress().getAddress()))), Optional.empty());
         }
 
         @Override
@@ -149,7 +238,8 @@ public final class InMemoryProviderNetwork {
 
         @Override
         public String toString() {
-            return kind + "[" + payload.length + " octets " + source + " -> " + destination + " from " + fromHost + "]";
+            return kind + "[" + payload.length + " octets " + source + " -> " + destination + " from " + fromHost
+                    + tunnel.map(t -> " through " + t).orElse("") + "]";
         }
     }
 
@@ -172,6 +262,7 @@ public final class InMemoryProviderNetwork {
     public final class Host {
         private final String name;
         private final Map<String, Set<InetAddress>> interfaces = new LinkedHashMap<>();
+        private final Map<String, TunnelEnd> tunnels = new HashMap<>();
         private final InMemoryHostNetwork network = new InMemoryHostNetwork(InMemoryProviderNetwork.this, this);
         private InetAddress natAddress;
         private final Map<InetSocketAddress, InetSocketAddress> natOutside = new HashMap<>();
@@ -271,6 +362,60 @@ public final class InMemoryProviderNetwork {
             return this;
         }
 
+        /** Whether interface {@code iface} ends a {@linkplain InMemoryProviderNetwork#tunnel tunnel}. */
+        public boolean isTunnelEnd(String iface) {
+            synchronized (InMemoryProviderNetwork.this) {
+                return tunnels.containsKey(iface);
+            }
+        }
+
+        /**
+         * The interface where packets that did not come through a tunnel arrive for an address
+         * that lives on a tunnel interface: the first interface that is not a tunnel end.
+         */
+        public Optional<String> outsideInterface() {
+            synchronized (InMemoryProviderNetwork.this) {
+                return interfaces.keySet().stream().filter(i -> !tunnels.containsKey(i)).findFirst();
+            }
+        }
+
+        /**
+         * Sends a datagram from this host with any source ({@code from} is written as it is, no
+         * NAT), routed to the owner of {@code to}; passes the taps. What an attacker with a raw
+         * socket sends.
+         */
+        public void sendSpoofedDatagram(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
+            InetSocketAddress source = OuterEndpoint.normalised(Objects.requireNonNull(from, "from"));
+            InetSocketAddress destination = OuterEndpoint.normalised(Objects.requireNonNull(to, "to"));
+            byte[] copy = payload.clone();
+            int copies = copies(new Packet(Kind.UDP, name, source, destination, copy));
+            for (int i = 0; i < copies; i++) {
+                scheduler.schedule(Duration.ZERO, () -> route(destination).ifPresentOrElse(
+                        r -> r.host().sockets().arriveUdp(r.iface(), source, r.local(), copy),
+                        InMemoryProviderNetwork.this::countUndeliverable));
+            }
+        }
+
+        /**
+         * Sends a Mobility Header packet from this host with any addressing (a forged source, a
+         * Home Address option, a routing header), routed by destination and never through a
+         * tunnel; passes the taps. What an attacker with a raw socket sends.
+         */
+        public void sendSpoofedMobilityHeader(byte[] octets, Addressing addressing) {
+            Objects.requireNonNull(addressing, "addressing");
+            if (addressing.outerPeer().isPresent()) {
+                throw new IllegalArgumentException("a Mobility Header packet has no outer UDP peer: " + addressing);
+            }
+            byte[] copy = octets.clone();
+            int copies = copies(new Packet(Kind.MOBILITY_HEADER, name,
+                    new InetSocketAddress(addressing.source().toInetAddress(), 0),
+                    new InetSocketAddress(addressing.destination().toInetAddress(), 0), copy,
+                    Optional.of(addressing), Optional.empty()));
+            for (int i = 0; i < copies; i++) {
+                scheduler.schedule(Duration.ZERO, () -> deliverMobilityHeader(this, Optional.empty(), addressing, copy));
+            }
+        }
+
         /** The network a provider on this host opens its sockets through. */
         public ProviderNetwork network() {
             return network;
@@ -324,6 +469,20 @@ public final class InMemoryProviderNetwork {
             return owners.get(a) == this;
         }
 
+        /**
+         * The tunnel interface a Mobility Header packet to {@code destination} enters: the one
+         * the socket is bound to, if that is a tunnel end, else the one whose other host owns
+         * the destination; empty for the ordinary route.
+         */
+        Optional<String> tunnelFor(Optional<String> boundInterface, InetAddress destination) {
+            if (boundInterface.isPresent()) {
+                return tunnels.containsKey(boundInterface.get()) ? boundInterface : Optional.empty();
+            }
+            Host owner = owners.get(destination);
+            return tunnels.entrySet().stream().filter(e -> e.getValue().host() == owner).map(Map.Entry::getKey)
+                    .findFirst();
+        }
+
         InetAddress firstAddress(boolean ipv4) {
             for (Set<InetAddress> addresses : interfaces.values()) {
                 for (InetAddress a : addresses) {
@@ -358,7 +517,7 @@ public final class InMemoryProviderNetwork {
         InetAddress a = to.getAddress();
         Host owner = owners.get(a);
         if (owner != null) {
-            return Optional.of(new Route(owner, owner.interfaceOf(a).orElseThrow(), to));
+            return Optional.of(new Route(owner, arrivalInterface(owner, a), to));
         }
         Host behindNat = natOwners.get(a);
         if (behindNat != null && behindNat.natInside.containsKey(to)) {
@@ -369,6 +528,43 @@ public final class InMemoryProviderNetwork {
     }
 
     record Route(Host host, String iface, InetSocketAddress local) {
+    }
+
+    /** The end of a tunnel: the other host and its interface. */
+    record TunnelEnd(Host host, String iface) {
+    }
+
+    /** Where an ordinary (untunnelled) packet for {@code a} arrives on {@code owner}. Under the lock. */
+    private static String arrivalInterface(Host owner, InetAddress a) {
+        String iface = owner.interfaceOf(a).orElseThrow();
+        return owner.tunnels.containsKey(iface) ? owner.outsideInterface().orElse(iface) : iface;
+    }
+
+    /**
+     * Delivers a Mobility Header packet {@code sender} sent into its tunnel {@code tunnel} (or by
+     * the ordinary route when empty), on a scheduler task: through the tunnel it arrives on the
+     * other end's interface if that host owns the destination.
+     */
+    void deliverMobilityHeader(Host sender, Optional<String> tunnel, Addressing addressing, byte[] octets) {
+        InetAddress destination = addressing.destination().toInetAddress();
+        Host receiver;
+        String iface;
+        synchronized (this) {
+            TunnelEnd far = tunnel.isPresent() && sender != null ? sender.tunnels.get(tunnel.get()) : null;
+            if (far != null) {
+                receiver = far.host().owns(destination) ? far.host() : null;
+                iface = far.iface();
+            } else {
+                receiver = owners.get(destination);
+                iface = receiver == null ? null : arrivalInterface(receiver, destination);
+            }
+        }
+        if (receiver == null) {
+            countUndeliverable();
+            return;
+        }
+        receiver.sockets().arriveMobilityHeader(iface,
+                new Inbound(octets, addressing, observedAt(iface, addressing.destination())));
     }
 
     /** Runs the taps; returns how many copies to deliver (0, 1 or 2) and counts them. */

@@ -280,6 +280,178 @@ class InMemoryProviderNetworkTest {
                 .hasCauseInstanceOf(SecurityProviderException.class).hasMessageContaining("2001:db8::dead");
     }
 
+    // ---- tunnels ----
+
+    /** The mobile node's tunnel interface tun0 joined to the home agent's ipsec1; an attacker with eth0. */
+    Host tunnelled() {
+        mn.iface("eth0", "2001:db8:2::7");
+        net.tunnel(mn, "tun0", ha, "ipsec1");
+        return net.host("attacker").iface("eth0", "2001:db8:ffff::bad");
+    }
+
+    static Addressing withHao(String source, String destination, String homeAddress) {
+        return new Addressing(v6(source), v6(destination), Optional.of(v6(homeAddress)), Optional.empty(),
+                Optional.empty());
+    }
+
+    @Test
+    void mobilityHeaderToTheTunnelPeerArrivesOnItsTunnelInterfaceWithTheHomeAddressOption() {
+        tunnelled();
+        SignallingTransport atHa = ha.network().openMobilityHeaderSocket(Optional.empty());
+        List<Inbound> received = new ArrayList<>();
+        atHa.start(received::add);
+        Addressing bu = withHao("2001:db8:2::7", "2001:db8::1", "2001:db8:1::100");
+        byte[] octets = brr(bu.pseudoHeaderSource(), bu.pseudoHeaderDestination());
+
+        mn.network().openMobilityHeaderSocket(Optional.empty()).send(octets, bu).toCompletableFuture().join();
+        time.runDue();
+
+        assertThat(received).containsExactly(new Inbound(octets, bu, Observed.on("ipsec1", at("2001:db8::1", 0))));
+        assertThat(ha.isTunnelEnd("ipsec1")).isTrue();
+        assertThat(ha.isTunnelEnd("eth0")).isFalse();
+    }
+
+    @Test
+    void theSamePacketFromAHostOutsideTheTunnelArrivesOnTheOutsideInterface() {
+        Host attacker = tunnelled();
+        SignallingTransport atHa = ha.network().openMobilityHeaderSocket(Optional.empty());
+        List<Inbound> received = new ArrayList<>();
+        atHa.start(received::add);
+        Addressing bu = withHao("2001:db8:2::7", "2001:db8::1", "2001:db8:1::100");
+        byte[] octets = brr(bu.pseudoHeaderSource(), bu.pseudoHeaderDestination());
+
+        attacker.sendSpoofedMobilityHeader(octets, bu);
+        time.runDue();
+
+        assertThat(received).containsExactly(new Inbound(octets, bu, Observed.on("eth0", at("2001:db8::1", 0))));
+    }
+
+    @Test
+    void replyThroughTheTunnelReachesTheOtherEndWithItsRoutingHeader() {
+        tunnelled();
+        SignallingTransport atMn = mn.network().openMobilityHeaderSocket(Optional.empty());
+        List<Inbound> received = new ArrayList<>();
+        atMn.start(received::add);
+        Addressing ba = new Addressing(v6("2001:db8::1"), v6("2001:db8:2::7"), Optional.empty(),
+                Optional.of(v6("2001:db8:1::100")), Optional.empty());
+        byte[] octets = brr(ba.pseudoHeaderSource(), ba.pseudoHeaderDestination());
+
+        ha.network().openMobilityHeaderSocket(Optional.empty()).send(octets, ba).toCompletableFuture().join();
+        time.runDue();
+
+        assertThat(received).containsExactly(new Inbound(octets, ba, Observed.on("tun0", at("2001:db8:2::7", 0))));
+    }
+
+    @Test
+    void aSocketBoundToAnOrdinaryInterfaceBypassesTheTunnelAndThenSendsPlainIpv6Only() {
+        tunnelled();
+        SignallingTransport onEth0 = mn.network().openMobilityHeaderSocket(Optional.of("eth0"));
+        SignallingTransport atHa = ha.network().openMobilityHeaderSocket(Optional.empty());
+        List<Inbound> received = new ArrayList<>();
+        atHa.start(received::add);
+        Addressing plain = Addressing.of(v6("2001:db8:2::7"), v6("2001:db8::1"));
+        byte[] octets = brr(plain.source(), plain.destination());
+
+        onEth0.send(octets, plain).toCompletableFuture().join();
+        time.runDue();
+
+        assertThat(received).extracting(Inbound::observed).containsExactly(Observed.on("eth0", at("2001:db8::1", 0)));
+        Addressing bu = withHao("2001:db8:2::7", "2001:db8::1", "2001:db8:1::100");
+        assertThatThrownBy(() -> onEth0.send(octets, bu).toCompletableFuture().join())
+                .hasCauseInstanceOf(SecurityProviderException.class).hasMessageContaining("outside a tunnel");
+    }
+
+    @Test
+    void anAddressOnATunnelInterfaceReachedFromOutsideArrivesOnTheOutsideInterface() {
+        Host attacker = tunnelled();
+        mn.iface("tun0", "2001:db8:1::100");
+        SignallingTransport atMn = mn.network().openMobilityHeaderSocket(Optional.empty());
+        List<Inbound> received = new ArrayList<>();
+        atMn.start(received::add);
+        Addressing forged = Addressing.of(v6("2001:db8::1"), v6("2001:db8:1::100"));
+        byte[] octets = brr(forged.source(), forged.destination());
+
+        attacker.sendSpoofedMobilityHeader(octets, forged);
+        ha.network().openMobilityHeaderSocket(Optional.empty()).send(octets, forged).toCompletableFuture().join();
+        time.runDue();
+
+        assertThat(received).extracting(Inbound::observed).containsExactly(
+                Observed.on("wlan0", at("2001:db8:1::100", 0)), Observed.on("tun0", at("2001:db8:1::100", 0)));
+        assertThat(mn.outsideInterface()).contains("wlan0");
+    }
+
+    @Test
+    void tunnelsJoinTwoDifferentHostsOnInterfacesNotAlreadyEndingOne() {
+        tunnelled();
+        Host other = net.host("other").iface("eth0", "2001:db8:3::1");
+
+        assertThatThrownBy(() -> net.tunnel(ha, "ipsec1", other, "tun0")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ipsec1");
+        assertThatThrownBy(() -> net.tunnel(other, "a", other, "b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> net.tunnel(new InMemoryProviderNetwork(time).host("elsewhere"), "a", ha, "b"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tunnelsCarryMobilityHeaderOnlyUdpTakesTheOrdinaryRoute() {
+        tunnelled();
+        UdpEndpoint haEndpoint = ha.network().bindUdp(at("::", DSMIP_PORT));
+        List<Datagram> atHa = started(haEndpoint);
+
+        mn.network().bindUdp(at("2001:db8:2::7", 0)).send(ascii("bu"), at("2001:db8::1", DSMIP_PORT));
+        time.runDue();
+
+        assertThat(atHa).extracting(Datagram::observed).containsExactly(Observed.on("eth0", at("2001:db8::1",
+                DSMIP_PORT)));
+    }
+
+    // ---- spoofing and release ----
+
+    @Test
+    void spoofedDatagramCarriesTheSourceItWasGivenAndPassesTheTaps() {
+        Host attacker = tunnelled();
+        UdpEndpoint haEndpoint = ha.network().bindUdp(at("::", DSMIP_PORT));
+        List<Datagram> atHa = started(haEndpoint);
+        List<Packet> seen = new ArrayList<>();
+        net.addTap(p -> {
+            seen.add(p);
+            return Fate.DELIVER;
+        });
+
+        attacker.sendSpoofedDatagram(at("2001:db8:2::7", 5000), at("2001:db8::1", DSMIP_PORT), ascii("forged"));
+        time.runDue();
+
+        assertThat(atHa).extracting(Datagram::peer).containsExactly(at("2001:db8:2::7", 5000));
+        assertThat(seen).extracting(Packet::fromHost).containsExactly("attacker");
+    }
+
+    @Test
+    void releasedPacketArrivesLateAlongItsOriginalRouteThroughTheTunnelAndPassesNoTap() {
+        tunnelled();
+        SignallingTransport atHa = ha.network().openMobilityHeaderSocket(Optional.empty());
+        List<Inbound> received = new ArrayList<>();
+        atHa.start(received::add);
+        List<Packet> held = new ArrayList<>();
+        InMemoryProviderNetwork.Tap holdAll = p -> {
+            held.add(p);
+            return Fate.DROP;
+        };
+        net.addTap(holdAll);
+        Addressing bu = withHao("2001:db8:2::7", "2001:db8::1", "2001:db8:1::100");
+        byte[] octets = brr(bu.pseudoHeaderSource(), bu.pseudoHeaderDestination());
+        mn.network().openMobilityHeaderSocket(Optional.empty()).send(octets, bu).toCompletableFuture().join();
+        time.runDue();
+        assertThat(received).isEmpty();
+
+        net.release(held.get(0));
+        time.runDue();
+
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).tunnel()).contains("tun0");
+        assertThat(held.get(0).addressing()).contains(bu);
+        assertThat(received).containsExactly(new Inbound(octets, bu, Observed.on("ipsec1", at("2001:db8::1", 0))));
+    }
+
     // ---- streams ----
 
     @Test

@@ -1,14 +1,17 @@
 package org.mip6kit.tck;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BootstrapRequest;
 import org.mip6kit.spi.BootstrapResult;
+import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.ProviderEvent;
@@ -31,19 +34,21 @@ public final class DirectMobileNode implements AutoCloseable {
     private final Deployment deployment;
     private final int index;
     private final MobileNodeSecurity security;
-    private final InterceptedTransport transport;
+    private final Participant participant;
     private final MobilityHeaderCodec codec;
     private final List<Inbound> received = Collections.synchronizedList(new ArrayList<>());
     private final List<ProviderEvent> providerEvents;
     private BootstrapResult bootstrap;
     private SignallingPath path;
+    private final Ipv6Address careOf;
 
-    DirectMobileNode(Deployment deployment, int index, MobileNodeSecurity security, InterceptedTransport transport,
-                     MobilityHeaderCodec codec, List<ProviderEvent> providerEvents) {
+    DirectMobileNode(Deployment deployment, int index, Ipv6Address careOf, MobileNodeSecurity security,
+                     Participant participant, MobilityHeaderCodec codec, List<ProviderEvent> providerEvents) {
+        this.careOf = careOf;
         this.deployment = deployment;
         this.index = index;
         this.security = security;
-        this.transport = transport;
+        this.participant = participant;
         this.codec = codec;
         this.providerEvents = providerEvents;
     }
@@ -52,8 +57,19 @@ public final class DirectMobileNode implements AutoCloseable {
         return index;
     }
 
-    public InterceptedTransport transport() {
-        return transport;
+    /** The node's host, provider log and man in the middle. */
+    public Participant participant() {
+        return participant;
+    }
+
+    /** The capabilities its provider instance declared. */
+    public Set<Capability> capabilities() {
+        return security.capabilities();
+    }
+
+    /** Its care-of address (the address of its outside interface). */
+    public Ipv6Address careOfAddress() {
+        return careOf;
     }
 
     /**
@@ -62,20 +78,25 @@ public final class DirectMobileNode implements AutoCloseable {
      */
     public BootstrapResult bootstrap(Ipv6Address homeAddress, Ipv6Address homeAgent) {
         CompletionStage<BootstrapResult> stage = security.bootstrap(new BootstrapRequest(
-                BootstrapRequest.Want.HOME_ADDRESS, false, Optional.of(homeAddress), Optional.of(homeAgent),
-                transport.inner().localAddresses().iterator().next()));
-        bootstrap = deployment.await(stage, java.time.Duration.ofMinutes(1), "bootstrap of direct node " + index);
-        path = security.path(() -> transport);
+                BootstrapRequest.Want.HOME_ADDRESS, false, Optional.of(homeAddress), Optional.of(homeAgent), careOf));
+        bootstrap = deployment.await(stage, Duration.ofMinutes(1), "bootstrap of direct node " + index);
+        path = security.path(() -> new EncapsulatingTransport(participant.host().network(), null));
         path.start(received::add);
         return bootstrap;
     }
 
-    /** Protects {@code message} with the provider and sends it; the clock is not advanced. */
+    /**
+     * Protects {@code message} with the provider and sends it, as the engine would: to the home
+     * agent's UDP endpoint from the bootstrap result (else the engines' own endpoint) when
+     * {@code to} names none. Advances virtual time until the provider's stage completes.
+     */
     public void send(MobilityMessage message, Addressing to) {
         if (path == null) {
             throw new IllegalStateException("bootstrap first");
         }
-        deployment.await(path.send(message, to, Optional.empty()), java.time.Duration.ofSeconds(10),
+        Addressing addressed = to.outerPeer().isPresent() ? to
+                : to.withOuterPeer(bootstrap.endpointFor(false).orElse(deployment.engineEndpoint()));
+        deployment.await(path.send(message, addressed, Optional.empty()), Duration.ofMinutes(1),
                 "sending " + message.type() + " from direct node " + index);
     }
 
@@ -97,7 +118,7 @@ public final class DirectMobileNode implements AutoCloseable {
             try {
                 MobilityMessage m = codec.decode(in.octets(), in.addressing().pseudoHeaderSource(),
                         in.addressing().pseudoHeaderDestination());
-                out.add(new Judged(in, m, deployment.await(path.verify(in, m), java.time.Duration.ofSeconds(10),
+                out.add(new Judged(in, m, deployment.await(path.verify(in, m), Duration.ofSeconds(10),
                         "the provider's verdict at direct node " + index)));
             } catch (MobilityHeaderFormatException e) {
                 // Not a message this node would look at.

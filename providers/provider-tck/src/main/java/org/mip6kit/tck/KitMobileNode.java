@@ -13,23 +13,23 @@ import org.mip6kit.wire.Ipv6Address;
 
 /**
  * A mobile node of the kit: a {@link MobileNodeEngine} with the provider under test, its
- * transport on the kit's network (which gains the new care-of address before each move, and
- * the home address before returning home, as a real interface would) and the events it
- * emitted.
+ * {@link Participant} on the kit's network (a host whose outside interface gains the new care-of
+ * address before each move, and the home address before returning home, as a real interface
+ * would) and the events it emitted.
  */
 public final class KitMobileNode {
 
     private final int index;
     private final MobileNodeEngine engine;
-    private final InterceptedTransport transport;
+    private final Participant participant;
     private final Ipv6Address configuredHomeAddress;
     private final List<EngineEvent> events;
 
-    KitMobileNode(int index, MobileNodeEngine engine, InterceptedTransport transport, Ipv6Address configuredHomeAddress,
+    KitMobileNode(int index, MobileNodeEngine engine, Participant participant, Ipv6Address configuredHomeAddress,
                   List<EngineEvent> events) {
         this.index = index;
         this.engine = engine;
-        this.transport = transport;
+        this.participant = participant;
         this.configuredHomeAddress = configuredHomeAddress;
         this.events = events;
     }
@@ -42,8 +42,19 @@ public final class KitMobileNode {
         return engine;
     }
 
-    public InterceptedTransport transport() {
-        return transport;
+    /** The node's host, provider log and man in the middle. */
+    public Participant participant() {
+        return participant;
+    }
+
+    /** What the node's provider did, as the kit's wrapper saw it. */
+    public ProviderLog provider() {
+        return participant.provider();
+    }
+
+    /** Puts a man in the middle on everything the node sends. */
+    public void setRule(PathRule rule) {
+        participant.setRule(rule);
     }
 
     public CompletionStage<Registration> start() {
@@ -53,17 +64,17 @@ public final class KitMobileNode {
     /** Attaches {@code careOf} to the node's interface, then moves; the old address goes once the move is acknowledged. */
     public CompletionStage<Registration> moveTo(Ipv6Address careOf) {
         Ipv6Address previous = engine.careOfAddress();
-        transport.addLocalAddress(careOf);
+        participant.host().iface(Deployment.OUTSIDE_INTERFACE, careOf.toString());
         return engine.moveTo(careOf).whenComplete((r, e) -> {
             if (e == null && !previous.equals(careOf)) {
-                transport.removeLocalAddress(previous);
+                participant.host().removeAddress(previous.toString());
             }
         });
     }
 
     /** Attaches the home address to the node's interface, then deregisters from home. */
     public CompletionStage<Void> returnHome() {
-        transport.addLocalAddress(homeAddress());
+        participant.host().iface(Deployment.OUTSIDE_INTERFACE, homeAddress().toString());
         return engine.returnHome();
     }
 

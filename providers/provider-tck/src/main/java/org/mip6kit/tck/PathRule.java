@@ -4,10 +4,13 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * What a man in the middle does to one packet a sender hands to its transport: pass it, drop
- * it, hold it back, change it, or add forged packets of its own before or after it. Installed
- * on an {@link InterceptedTransport} with {@link InterceptedTransport#setRule}. Called on the
- * sender's thread (under virtual time, the thread that advances the clock); must not block.
+ * What a man in the middle does to one packet a participant sends: pass it, drop it, hold it
+ * back, change it, or add forged packets of its own before or after it. Installed with
+ * {@link Participant#setRule}. A returned packet that is the same on the wire as the one given
+ * ({@link Packet#sameOnTheWire}) goes on untouched along the sender's own route (through its
+ * tunnel, if it entered one); any other returned packet is the attacker's and is sent from the
+ * attacker's host, outside every tunnel. Called on the thread that advances virtual time; must
+ * not block.
  */
 @FunctionalInterface
 public interface PathRule {

@@ -3,20 +3,19 @@ package org.mip6kit.tck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Tag;
-import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.ConfigSection;
-import org.mip6kit.spi.Identity;
-import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.tck.belowstack.EvidenceProvider;
 
 /**
- * The kit adapts to a BELOW_STACK provider: the evidence hook plays the kernel and the IKE
- * daemon (a node's packets arrive through its SA; the attacker's, and those of a node whose IKE
- * authentication failed, through none).
+ * A BELOW_STACK provider passes the kit on its own behaviour: it opens the raw Mobility Header
+ * socket on the kit's network and concludes who sent a message from the interface it arrived
+ * on. Its configuration names the tunnel interfaces as an operator's would (a real provider
+ * learns them from its IKE daemon); the kit's network puts node {@code i}'s tunnel on the home
+ * agent's {@code ipsec<i+1>} and the node's {@code tun0}, and gives none to a node with wrong
+ * credentials.
  */
 @Tag("small")
 class EvidenceProviderCompatibilityTest extends ProviderCompatibilityKit {
@@ -33,35 +32,21 @@ class EvidenceProviderCompatibilityTest extends ProviderCompatibilityKit {
         List<Map<String, Object>> list = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
             list.add(Map.of("identity", nodeId(i), "home-address", homeAddress(i).toString(),
-                    "tunnel", EvidenceProvider.tunnelOf(i)));
+                    "tunnel", Deployment.homeAgentTunnel(i)));
         }
         return ConfigSection.of("security." + EvidenceProvider.NAME, null, Map.of("nodes", list));
     }
 
     @Override
     protected ConfigSection mobileNodeConfig(int node) {
-        return ConfigSection.of("security." + EvidenceProvider.NAME, null,
-                Map.of("identity", nodeId(node), "home-agent-identity", HOME_AGENT_ID));
+        return ConfigSection.of("security." + EvidenceProvider.NAME, null, Map.of("identity", nodeId(node),
+                "home-agent-identity", HOME_AGENT_ID, "tunnel", Deployment.MOBILE_NODE_TUNNEL));
     }
 
-    /** Below the stack the wrong credentials are IKE's: such a node gets no SA (see {@link #arrival}). */
+    /** Below the stack the wrong credentials are IKE's: the kit gives such a node no tunnel. */
     @Override
     protected ConfigSection mobileNodeConfigWithWrongCredentials(int node) {
         return mobileNodeConfig(node);
-    }
-
-    /**
-     * The network: a node's own packets come out of its tunnel's interface ({@code ipsec<i>} on
-     * the home agent, {@code ipsec0} on the node for the home agent's); everything else — a
-     * forger's, a node's that holds no SA — arrives on {@code eth0}.
-     */
-    @Override
-    protected Observed arrival(PacketOrigin origin, Addressing addressing) {
-        return switch (origin.kind()) {
-            case MOBILE_NODE -> Observed.on(EvidenceProvider.tunnelOf(origin.node()), null);
-            case HOME_AGENT -> Observed.on(EvidenceProvider.HOME_AGENT_TUNNEL, null);
-            default -> Observed.on("eth0", null);
-        };
     }
 
     private static String nodeId(int node) {

@@ -1,5 +1,6 @@
 package org.mip6kit.tck;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,20 +11,19 @@ import org.mip6kit.spi.SecurityProviderFactory;
 import org.mip6kit.tck.reference.ReferenceChannelProvider;
 
 /**
- * The kit adapts to an OWNS_CHANNEL provider: the provider opens its channel through the kit's
- * hooks ({@link #homeAgentChannel()}, {@link #mobileNodeChannel(int)}) and tells the kit which
- * of its records carry Binding Updates.
+ * An OWNS_CHANNEL provider passes the kit on its own behaviour: it binds its own UDP endpoints
+ * on the kit's network, sets up its associations, and the kit finds the records that carry
+ * Binding Updates by watching its path. Nothing is handed to it but its configuration.
  */
 @Tag("small")
 class ReferenceChannelProviderCompatibilityTest extends ProviderCompatibilityKit {
 
-    private static final String HOME_AGENT_CHANNEL = "home-agent";
-    private static final String NODE_CHANNEL = "node-";
+    static final int PORT = 7000;
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
     protected SecurityProviderFactory provider() {
-        return new ReferenceChannelProvider(name -> name.equals(HOME_AGENT_CHANNEL) ? homeAgentChannel()
-                : mobileNodeChannel(Integer.parseInt(name.substring(NODE_CHANNEL.length()))));
+        return new ReferenceChannelProvider();
     }
 
     @Override
@@ -34,7 +34,7 @@ class ReferenceChannelProviderCompatibilityTest extends ProviderCompatibilityKit
                     "key", ReferenceHmacProviderCompatibilityTest.key("node " + i)));
         }
         return ConfigSection.of("security." + ReferenceChannelProvider.NAME, null,
-                Map.of("channel", HOME_AGENT_CHANNEL, "nodes", list));
+                Map.of("port", PORT, "idle-timeout", IDLE_TIMEOUT.toSeconds() + "s", "nodes", list));
     }
 
     @Override
@@ -47,14 +47,14 @@ class ReferenceChannelProviderCompatibilityTest extends ProviderCompatibilityKit
         return nodeConfig(node, ReferenceHmacProviderCompatibilityTest.key("not the key of node " + node));
     }
 
-    private static ConfigSection nodeConfig(int node, String key) {
-        return ConfigSection.of("security." + ReferenceChannelProvider.NAME, null, Map.of("channel",
-                NODE_CHANNEL + node, "nai", "node-" + node + "@tck.example", "key-id", node + 1, "key", key));
+    /** An association without a binding is kept this long after its last record. */
+    @Override
+    protected Duration replayWindow() {
+        return IDLE_TIMEOUT;
     }
 
-    @Override
-    protected boolean carriesBindingUpdate(Packet packet) {
-        return ReferenceChannelProvider.mobilityHeaderOf(packet.octets())
-                .filter(mh -> mh.length >= 8 && (mh[2] & 0xFF) == 5).isPresent();
+    private static ConfigSection nodeConfig(int node, String key) {
+        return ConfigSection.of("security." + ReferenceChannelProvider.NAME, null, Map.of("home-agent-port", PORT,
+                "nai", "node-" + node + "@tck.example", "key-id", node + 1, "key", key));
     }
 }

@@ -2,6 +2,7 @@ package org.mip6kit.tck.belowstack;
 
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,6 @@ import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
-import org.mip6kit.spi.Observed;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderConfigException;
@@ -39,47 +39,52 @@ import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.MobilityMessage;
 
 /**
- * A test-only {@link Placement#BELOW_STACK} provider, {@code reference-evidence}, shaped like
- * an IPsec provider with the kernel's part simulated by the kit's network model: it never
- * changes octets, and judges each message by the interface it was {@link org.mip6kit.spi.Observed
- * observed} arriving on, which it maps to an SA and an IKE identity from its own table (a real
- * provider learns the table from its key-management daemon: one tunnel interface per CHILD_SA). A
- * Binding Update is accepted only when it came through an SA whose IKE identity is a known
- * node and whose selectors cover the claimed home address (RFC 3776 §5); otherwise 129 through
- * that SA, or nothing without one. "Policies" are installed in {@link HomeAgentSecurity#beforeAck}
- * and removed when the binding ends: they are its per-node state. Declares
- * {@link Capability#IKE_SURVIVES_MOVE}, so the kit's K-flag test runs its other branch.
+ * A test-only {@link Placement#BELOW_STACK} provider, {@code reference-evidence}, shaped like an
+ * IPsec provider whose kernel part is the network's: Mobility Header signalling goes through a
+ * raw Mobility Header socket it opens through {@link ProviderContext#network()}, and the tunnel
+ * that protects it (an XFRM interface keyed by IKEv2) is a fact of the network. It never changes
+ * octets; it judges each message by the interface the socket {@linkplain Inbound#observed()
+ * observed} it arriving on, which it maps to an IKE identity from its own table (a real provider
+ * learns the table from its key-management daemon: one tunnel interface per CHILD_SA). A Binding
+ * Update is accepted only when it came through a tunnel whose IKE identity is a known node and
+ * whose selectors cover the claimed home address (RFC 3776 §5); otherwise 129 through that
+ * tunnel, or nothing without one. "Policies" are installed in {@link HomeAgentSecurity#beforeAck},
+ * removed when a prepared change is abandoned and when the binding ends: they are its per-node
+ * state. Declares {@link Capability#IKE_SURVIVES_MOVE}, so the kit's K-flag test runs its other
+ * branch.
  *
- * <p>Configuration: home agent {@code home-agent-identity}, {@code nodes: [{identity,
- * home-address}]}; mobile node {@code identity}, {@code home-agent-identity}.
+ * <p>Configuration: home agent {@code nodes: [{identity, home-address, tunnel}]}; mobile node
+ * {@code identity}, {@code home-agent-identity}, {@code tunnel} (its interface towards the home
+ * agent).
  */
 public final class EvidenceProvider implements SecurityProviderFactory {
 
     public static final String NAME = "reference-evidence";
-    /** The interface the home agent's packets come out of on a mobile node. */
-    public static final String HOME_AGENT_TUNNEL = "ipsec0";
 
-    /** The interface node {@code i}'s packets come out of on the home agent. */
-    public static String tunnelOf(int node) {
-        return "ipsec" + (node + 1);
+    /** Deliberate defects, for proving that the kit fails a bad provider. */
+    public enum Flaw {
+        /** The real thing. */
+        NONE,
+        /**
+         * Ignores the interface and believes the addresses: the home address claimed names the
+         * node; a message from the home agent's address is the home agent's.
+         */
+        TRUSTS_ADDRESSES,
+        /** Leaves the policies a failed {@code beforeAck} installed: {@code abandoned} does nothing. */
+        KEEPS_POLICIES_OF_ABANDONED_CHANGES
     }
 
     private static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "1.0", SpiVersion.MAJOR,
             Placement.BELOW_STACK, EnumSet.of(Capability.INTEGRITY, Capability.IKE_SURVIVES_MOVE));
 
-    private final boolean trustsAddresses;
+    private final Flaw flaw;
 
     public EvidenceProvider() {
-        this(false);
+        this(Flaw.NONE);
     }
 
-    /**
-     * @param trustsAddresses the deliberate defect the kit must catch: ignore the evidence and
-     *        believe the addresses (the home address claimed names the node; a message from the
-     *        home agent's address is the home agent's)
-     */
-    public EvidenceProvider(boolean trustsAddresses) {
-        this.trustsAddresses = trustsAddresses;
+    public EvidenceProvider(Flaw flaw) {
+        this.flaw = flaw;
     }
 
     @Override
@@ -89,8 +94,9 @@ public final class EvidenceProvider implements SecurityProviderFactory {
 
     @Override
     public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) throws ProviderConfigException {
-        config.allowOnly(Set.of("identity", "home-agent-identity"));
-        return new MobileNode(ikeId(config, "identity"), ikeId(config, "home-agent-identity"), trustsAddresses);
+        config.allowOnly(Set.of("identity", "home-agent-identity", "tunnel"));
+        return new MobileNode(context, ikeId(config, "identity"), ikeId(config, "home-agent-identity"),
+                config.string("tunnel"), flaw);
     }
 
     @Override
@@ -101,132 +107,138 @@ public final class EvidenceProvider implements SecurityProviderFactory {
         for (ConfigSection node : config.sections("nodes")) {
             node.allowOnly(Set.of("identity", "home-address", "tunnel"));
             Identity id = ikeId(node, "identity");
-            tunnels.put(node.string("tunnel"), id);
+            if (tunnels.putIfAbsent(node.string("tunnel"), id) != null) {
+                throw node.error("tunnel", "is the tunnel of another identity");
+            }
             try {
                 selectors.put(id, Ipv6Address.parse(node.string("home-address")));
             } catch (IllegalArgumentException e) {
                 throw node.error("home-address", "is not an IPv6 address");
             }
         }
-        return new HomeAgent(selectors, tunnels, trustsAddresses);
+        return new HomeAgent(context, selectors, tunnels, flaw);
     }
 
     private static Identity ikeId(ConfigSection s, String key) throws ProviderConfigException {
         return new Identity(Identity.Kind.IKE_ID, s.string(key));
     }
 
-    /** The SA a reply goes through. */
-    private record ThroughSa(String sa) implements ReplyContext {
+    /** The tunnel a reply goes through. */
+    private record ThroughTunnel(String iface) implements ReplyContext {
         @Override
         public String describe() {
-            return "sa=" + sa;
+            return "tunnel=" + iface;
         }
     }
 
-    /** The engine's transport, octets unchanged (the kernel would protect them). */
-    private abstract static class PassThroughPath implements SignallingPath {
-        private final TransportFactory transports;
-        private volatile SignallingTransport transport;
+    /** The raw Mobility Header socket, octets unchanged (the tunnel protects them). */
+    private abstract static class RawSocketPath implements SignallingPath {
+        private final ProviderContext context;
+        private volatile SignallingTransport socket;
 
-        PassThroughPath(TransportFactory transports) {
-            this.transports = transports;
+        RawSocketPath(ProviderContext context) {
+            this.context = context;
         }
 
         @Override
         public void start(Consumer<Inbound> receiver) {
-            transport = transports.open();
-            transport.start(receiver);
+            socket = context.network().openMobilityHeaderSocket(Optional.empty());
+            socket.start(receiver);
         }
 
         @Override
         public CompletionStage<Void> send(MobilityMessage message, Addressing to, Optional<ReplyContext> reply) {
-            SignallingTransport t = transport;
-            if (t == null) {
+            SignallingTransport s = socket;
+            if (s == null) {
                 return CompletableFuture.failedFuture(new SecurityProviderException("the path is not running"));
             }
-            return t.send(codec().encode(message, to.pseudoHeaderSource(), to.pseudoHeaderDestination()), to);
+            // Never UDP: the tunnel carries the Mobility Header as it is.
+            Addressing raw = new Addressing(to.source(), to.destination(), to.homeAddressOption(), to.routingHeader(),
+                    Optional.empty());
+            return s.send(context.codec().encode(message, raw.pseudoHeaderSource(), raw.pseudoHeaderDestination()), raw);
         }
-
-        abstract org.mip6kit.wire.MobilityHeaderCodec codec();
 
         @Override
         public void close() {
-            SignallingTransport t = transport;
-            if (t != null) {
-                t.close();
+            SignallingTransport s = socket;
+            if (s != null) {
+                s.close();
             }
         }
     }
 
     private static final class HomeAgent implements HomeAgentSecurity {
-        @Override
-        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
-            return DESCRIPTOR.capabilities();
-        }
-
+        private final ProviderContext context;
         private final Map<Identity, Ipv6Address> selectors;
         private final Map<String, Identity> tunnels;
-        private final boolean trustsAddresses;
+        private final Flaw flaw;
         private final Map<Ipv6Address, Identity> policies = new ConcurrentHashMap<>();
 
-        HomeAgent(Map<Identity, Ipv6Address> selectors, Map<String, Identity> tunnels, boolean trustsAddresses) {
+        HomeAgent(ProviderContext context, Map<Identity, Ipv6Address> selectors, Map<String, Identity> tunnels,
+                  Flaw flaw) {
+            this.context = context;
             this.selectors = Map.copyOf(selectors);
             this.tunnels = Map.copyOf(tunnels);
-            this.trustsAddresses = trustsAddresses;
+            this.flaw = flaw;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return DESCRIPTOR.capabilities();
         }
 
         @Override
         public SignallingPath path(TransportFactory engineTransports) {
-            return new PassThroughPath(engineTransports) {
+            return new RawSocketPath(context) {
                 @Override
-                public java.util.concurrent.CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
-                    return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(in, decoded));
-                }
-
-                public Verdict verifyNow(Inbound in, MobilityMessage decoded) {
-                    if (trustsAddresses) {
-                        Ipv6Address claimed = in.addressing().homeAddressOption().orElse(in.addressing().source());
-                        return selectors.entrySet().stream().filter(s -> s.getValue().equals(claimed)).findFirst()
-                                .<Verdict>map(s -> Verdict.accept(s.getKey(), new ThroughSa("by-address")))
-                                .orElse(Verdict.drop("no node has " + claimed));
-                    }
-                    Optional<String> via = in.observed().ingressInterface();
-                    Identity who = via.map(tunnels::get).orElse(null);
-                    if (who == null) {
-                        return Verdict.drop("arrived outside any IPsec SA (on " + via.orElse("an unknown interface")
-                                + "; RFC 3776 §5)");
-                    }
-                    Ipv6Address covered = selectors.get(who);
-                    if (covered == null) {
-                        return Verdict.drop("no node with IKE identity " + who);
-                    }
-                    ReplyContext reply = new ThroughSa(via.get());
-                    Ipv6Address claimed = in.addressing().homeAddressOption().orElse(in.addressing().source());
-                    if (!covered.equals(claimed)) {
-                        return Verdict.reject(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, reply,
-                                "the SA of " + who + " covers " + covered + ", not " + claimed);
-                    }
-                    return Verdict.accept(who, reply);
-                }
-
-                @Override
-                org.mip6kit.wire.MobilityHeaderCodec codec() {
-                    return org.mip6kit.wire.MobilityHeaderCodec.standard();
+                public CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
+                    return CompletableFuture.completedFuture(judge(in));
                 }
             };
         }
 
+        private Verdict judge(Inbound in) {
+            Ipv6Address claimed = in.addressing().homeAddressOption().orElse(in.addressing().source());
+            if (flaw == Flaw.TRUSTS_ADDRESSES) {
+                return selectors.entrySet().stream().filter(s -> s.getValue().equals(claimed)).findFirst()
+                        .<Verdict>map(s -> Verdict.accept(s.getKey(), new ThroughTunnel("by-address")))
+                        .orElse(Verdict.drop("no node has " + claimed));
+            }
+            Optional<String> via = in.observed().ingressInterface();
+            Identity who = via.map(tunnels::get).orElse(null);
+            if (who == null) {
+                return Verdict.drop("arrived outside any IPsec tunnel (on " + via.orElse("an unknown interface")
+                        + "; RFC 3776 §5)");
+            }
+            Ipv6Address covered = selectors.get(who);
+            if (covered == null) {
+                return Verdict.drop("no node with IKE identity " + who);
+            }
+            ReplyContext reply = new ThroughTunnel(via.get());
+            if (!covered.equals(claimed)) {
+                return Verdict.reject(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, reply,
+                        "the SA of " + who + " covers " + covered + ", not " + claimed);
+            }
+            return Verdict.accept(who, reply);
+        }
+
         @Override
         public CompletionStage<Void> beforeAck(BindingChange change) {
-            if (change.kind() != BindingChange.Kind.DELETED && change.kind() != BindingChange.Kind.EXPIRED) {
-                policies.put(change.homeAddress(), change.identity());
-            }
+            policies.put(change.homeAddress(), change.identity());
             return CompletableFuture.completedFuture(null);
         }
 
         @Override
+        public void abandoned(BindingChange change, String reason) {
+            // A refresh or move that did not happen leaves the binding, and its policy, as it was.
+            if (flaw != Flaw.KEEPS_POLICIES_OF_ABANDONED_CHANGES && change.kind() == BindingChange.Kind.CREATED) {
+                policies.remove(change.homeAddress(), change.identity());
+            }
+        }
+
+        @Override
         public void afterChange(BindingChange change) {
-            if (change.kind() == BindingChange.Kind.DELETED || change.kind() == BindingChange.Kind.EXPIRED) {
+            if (!change.kind().keepsBinding()) {
                 policies.remove(change.homeAddress(), change.identity());
             }
         }
@@ -243,20 +255,24 @@ public final class EvidenceProvider implements SecurityProviderFactory {
     }
 
     private static final class MobileNode implements MobileNodeSecurity {
-        @Override
-        public java.util.Set<org.mip6kit.spi.Capability> capabilities() {
-            return DESCRIPTOR.capabilities();
-        }
-
+        private final ProviderContext context;
         private final Identity self;
         private final Identity homeAgent;
-        private final boolean trustsAddresses;
+        private final String tunnel;
+        private final Flaw flaw;
         private volatile Ipv6Address homeAgentAddress;
 
-        MobileNode(Identity self, Identity homeAgent, boolean trustsAddresses) {
+        MobileNode(ProviderContext context, Identity self, Identity homeAgent, String tunnel, Flaw flaw) {
+            this.context = context;
             this.self = self;
             this.homeAgent = homeAgent;
-            this.trustsAddresses = trustsAddresses;
+            this.tunnel = tunnel;
+            this.flaw = flaw;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return DESCRIPTOR.capabilities();
         }
 
         @Override
@@ -267,40 +283,35 @@ public final class EvidenceProvider implements SecurityProviderFactory {
             }
             homeAgentAddress = want.configuredHomeAgent().get();
             return CompletableFuture.completedFuture(new BootstrapResult(self, want.configuredHomeAddress(),
-                    Optional.empty(), Optional.empty(), homeAgentAddress, java.util.List.of()));
+                    Optional.empty(), Optional.empty(), homeAgentAddress, List.of()));
         }
 
         @Override
         public SignallingPath path(TransportFactory engineTransports) {
-            return new PassThroughPath(engineTransports) {
+            return new RawSocketPath(context) {
                 @Override
-                public java.util.concurrent.CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
-                    return java.util.concurrent.CompletableFuture.completedFuture(verifyNow(in, decoded));
-                }
-
-                public Verdict verifyNow(Inbound in, MobilityMessage decoded) {
-                    if (trustsAddresses) {
-                        return in.addressing().source().equals(homeAgentAddress)
-                                ? Verdict.accept(homeAgent, new ThroughSa("by-address"))
-                                : Verdict.drop("not from the home agent's address");
-                    }
-                    if (!in.observed().ingressInterface().equals(Optional.of(HOME_AGENT_TUNNEL))
-                            || !in.addressing().source().equals(homeAgentAddress)) {
-                        return Verdict.drop("not from the home agent's SA");
-                    }
-                    return Verdict.accept(homeAgent, new ThroughSa(HOME_AGENT_TUNNEL));
-                }
-
-                @Override
-                org.mip6kit.wire.MobilityHeaderCodec codec() {
-                    return org.mip6kit.wire.MobilityHeaderCodec.standard();
+                public CompletionStage<Verdict> verify(Inbound in, MobilityMessage decoded) {
+                    return CompletableFuture.completedFuture(judge(in));
                 }
             };
         }
 
+        private Verdict judge(Inbound in) {
+            boolean fromHomeAgent = in.addressing().source().equals(homeAgentAddress);
+            if (flaw == Flaw.TRUSTS_ADDRESSES) {
+                return fromHomeAgent ? Verdict.accept(homeAgent, new ThroughTunnel("by-address"))
+                        : Verdict.drop("not from the home agent's address");
+            }
+            if (!in.observed().ingressInterface().equals(Optional.of(tunnel)) || !fromHomeAgent) {
+                return Verdict.drop("not through the tunnel to the home agent (arrived on "
+                        + in.observed().ingressInterface().orElse("an unknown interface") + ")");
+            }
+            return Verdict.accept(homeAgent, new ThroughTunnel(tunnel));
+        }
+
         @Override
         public CompletionStage<Void> careOfChanging(Ipv6Address from, Ipv6Address to) {
-            return CompletableFuture.completedFuture(null); // MOBIKE would move the IKE SA here
+            return CompletableFuture.completedFuture(null); // MOBIKE moves the IKE SA; the tunnel stays
         }
 
         @Override
@@ -315,6 +326,6 @@ public final class EvidenceProvider implements SecurityProviderFactory {
 
     @Override
     public String toString() {
-        return NAME + " (test-only)";
+        return NAME + " (test-only" + (flaw == Flaw.NONE ? "" : ", flaw: " + flaw) + ")";
     }
 }

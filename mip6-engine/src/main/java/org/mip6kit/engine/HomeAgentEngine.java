@@ -362,7 +362,10 @@ public final class HomeAgentEngine implements AutoCloseable {
         } else if (bound && existing.mobileRouter() != bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
             why = "the R flag differs from the existing binding";
-        } else if (existing != null && !bu.sequence().isNewerThan(existing.sequence())) {
+        } else if ((bound || existing != null && settings.sequenceNumberHold())
+                && !bu.sequence().isNewerThan(existing.sequence())) {
+            // §9.5.1: with no Binding Cache entry any sequence number is accepted; a replay hold is
+            // not a binding, so it judges sequence numbers only when the operator asked for it.
             refusal = BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW;
             baSequence = existing.sequence();
             why = "sequence " + bu.sequence() + " is not newer than " + existing.sequence()

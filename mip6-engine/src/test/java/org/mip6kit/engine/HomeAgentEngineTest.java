@@ -149,7 +149,7 @@ class HomeAgentEngineTest {
     }
 
     @Test
-    void replayedBindingUpdateAfterDeregistrationDoesNotRecreateTheBinding() throws Exception {
+    void acceptsAnySequenceNumberAfterDeregistrationBecauseNoBindingCacheEntryIsLeft() throws Exception {
         start();
         register(5, COA);
         provider.deliver(bu(6, 0), fromCareOf(COA, HOA));
@@ -157,8 +157,49 @@ class HomeAgentEngineTest {
         assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         assertThat(ha.bindingCount()).isZero();
         assertThat(ha.replayHoldCount()).isEqualTo(1);
+        register(2, COA2);   // RFC 6275 §9.5.1: no entry, so any sequence number
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(lastAck().sequence()).isEqualTo(SequenceNumber.of(2));
+        assertThat(ha.binding(HOA).orElseThrow().careOfAddress()).isEqualTo(COA2);
+        assertThat(provider.after).extracting(BindingChange::kind).containsExactly(BindingChange.Kind.CREATED,
+                BindingChange.Kind.DELETED, BindingChange.Kind.CREATED);
+    }
+
+    @Test
+    void acceptsAnySequenceNumberAfterExpiry() throws Exception {
+        start();
+        register(40, COA);
+        time.advance(Duration.ofSeconds(601));
+        assertThat(ha.bindingCount()).isZero();
+        assertThat(ha.replayHoldCount()).isEqualTo(1);
+        register(1, COA2);
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(ha.binding(HOA).orElseThrow().sequence()).isEqualTo(SequenceNumber.of(1));
+    }
+
+    @Test
+    void theReplayHoldStillKeepsTheHomeAddressFromAnotherIdentityWithoutJudgingSequenceNumbers() throws Exception {
+        start();
+        register(5, COA);
+        provider.deliver(bu(6, 0), fromCareOf(COA, HOA));
+        time.runDue();
+        provider.deliver(bu(7, 150, MobileNodeIdentifier.nai("mallory@example.com")), fromCareOf(COA2, HOA));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED);
+        assertThat(ha.bindingCount()).isZero();
+    }
+
+    /** The operator option outside RFC 6275: the hold also judges sequence numbers. */
+    @Test
+    void withTheSequenceNumberHoldOnAReplayedBindingUpdateAfterDeregistrationGets135() throws Exception {
+        start(HomeAgentSettings.builder(HA, HomePrefix.parse("2001:db8:1::/64")).sequenceNumberHold(true).build());
+        register(5, COA);
+        provider.deliver(bu(6, 0), fromCareOf(COA, HOA));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         register(5, COA);   // the captured registration, replayed
         assertThat(lastAck().status()).isEqualTo(BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW);
+        assertThat(lastAck().sequence()).isEqualTo(SequenceNumber.of(6));
         assertThat(ha.bindingCount()).isZero();
         assertThat(provider.after).extracting(BindingChange::kind).containsExactly(BindingChange.Kind.CREATED,
                 BindingChange.Kind.DELETED);

@@ -576,10 +576,16 @@ public final class HomeAgentEngine implements AutoCloseable {
         return Optional.of(new NatDetection(false, settings.natKeepalive().getSeconds()));
     }
 
-    /** The BA goes back the way the BU came: to its source, with a type 2 routing header if it had a HAO. */
-    private static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
+    /**
+     * The BA goes back the way the BU came, to its source. RFC 6275 §6.1.8 / §9.5.4: a type 2
+     * routing header carries the home address only when that destination is a care-of address
+     * other than the home address; a BU whose Home Address option names its own source (sent
+     * from home) is answered straight to the home address.
+     */
+    static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
+        boolean viaCareOf = bu.homeAddressOption().isPresent() && !bu.source().equals(hoa);
         return new Addressing(bu.destination(), bu.source(), Optional.empty(),
-                bu.homeAddressOption().isPresent() ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
+                viaCareOf ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
     }
 
     /**

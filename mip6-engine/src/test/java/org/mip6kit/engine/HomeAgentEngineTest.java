@@ -228,6 +228,30 @@ class HomeAgentEngineTest {
     }
 
     @Test
+    void deregistrationFromHomeWithAHomeAddressOptionEqualToTheSourceIsAnsweredWithoutRoutingHeader()
+            throws Exception {
+        start();
+        register(1, COA);
+        provider.deliver(bu(2, 0), new Addressing(HOA, HA, Optional.of(HOA), Optional.empty(), Optional.empty()));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        Addressing to = provider.sent.get(provider.sent.size() - 1).to();
+        assertThat(to.destination()).isEqualTo(HOA);
+        assertThat(to.routingHeader()).as("RFC 6275 §6.1.8: no routing header to the home address itself").isEmpty();
+        assertThat(ha.bindingCount()).isZero();
+    }
+
+    @Test
+    void refusalToABindingUpdateWhoseHomeAddressOptionEqualsTheSourceCarriesNoRoutingHeader() throws Exception {
+        start();
+        provider.deliver(bu(1, 0), new Addressing(HOA, HA, Optional.of(HOA), Optional.empty(), Optional.empty()));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE);
+        assertThat(provider.sent.get(0).to().routingHeader()).isEmpty();
+        assertThat(provider.sent.get(0).to().destination()).isEqualTo(HOA);
+    }
+
+    @Test
     void deregistrationWithoutBindingIsAnswered133() throws Exception {
         start();
         provider.deliver(bu(1, 0), fromCareOf(COA, HOA));

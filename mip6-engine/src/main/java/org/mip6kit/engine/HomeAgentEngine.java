@@ -890,16 +890,21 @@ public final class HomeAgentEngine implements AutoCloseable {
         return !a.isUnspecified() && !a.isMulticast() && !a.isLoopback() && !a.isLinkLocal();
     }
 
+    /**
+     * A care-of address the home agent could tunnel to (RFC 6275 §9.5.1: unicast routable; else
+     * 174). IPv4 (RFC 5555, as IPv4-mapped): not 0/8 ("this network", RFC 1122 §3.2.1.3), 127/8
+     * (loopback), 224/4 (multicast) or 240/4 (reserved, RFC 1112 §4, which holds the limited
+     * broadcast 255.255.255.255).
+     */
     private boolean isAcceptableCareOf(Ipv6Address coa) {
         if (coa.equals(settings.homeAgentAddress())) {
             return false;
         }
         if (coa.isIpv4Mapped()) {
-            int v4 = coa.embeddedIpv4().toInt();
-            int first = v4 >>> 24;
-            return v4 != 0 && v4 != -1 && first != 0 && (first & 0xF0) != 0xE0;
+            int first = coa.embeddedIpv4().toInt() >>> 24;
+            return first != 0 && first != 127 && first < 224;
         }
-        return !coa.isUnspecified() && !coa.isMulticast() && !coa.isLinkLocal();
+        return !coa.isUnspecified() && !coa.isMulticast() && !coa.isLoopback() && !coa.isLinkLocal();
     }
 
     private void emit(EngineEvent.Kind kind, Identity who, Ipv6Address hoa, Ipv6Address coa, BindingAckStatus status,

@@ -321,6 +321,27 @@ class HomeAgentEngineTest {
         assertThat(ha.bindingCount()).isZero();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "127.255.0.9", "0.0.0.0", "0.1.2.3",
+            "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255"})
+    void unusableIpv4CareOfAddressIsAnswered174(String address) throws Exception {
+        start();
+        provider.deliver(bu(1, 150, new Ipv4CareOfAddress(Ipv4Address.parse(address))),
+                new Addressing(HOA, HA, Optional.empty(), Optional.empty(),
+                        Optional.of(new InetSocketAddress("192.0.2.100", 40000))));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.INVALID_CARE_OF_ADDRESS);
+        assertThat(ha.bindingCount()).isZero();
+    }
+
+    @Test
+    void loopbackIpv6CareOfAddressIsAnswered174() throws Exception {
+        start();
+        provider.deliver(bu(1, 150, new AlternateCareOfAddress(Ipv6Address.parse("::1"))), fromCareOf(COA, HOA));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.INVALID_CARE_OF_ADDRESS);
+    }
+
     @Test
     void registrationTypeChangeIsAnswered139() throws Exception {
         start();

@@ -376,7 +376,8 @@ class HostileClientTest {
 
     @Test
     @Order(4)
-    void bindingUpdateWithoutMobileNodeIdentifierIsAnsweredWith146() throws Exception {
+    void authenticBindingUpdateWithoutMobileNodeIdentifierIsAnsweredWith129NotAnAuthenticationFailure()
+            throws Exception {
         Snapshot before = snapshot();
 
         JsonNode result = run("missing-mn-id");
@@ -384,8 +385,9 @@ class HostileClientTest {
         JsonNode sent = result.get("sent");
         JsonNode ba = onlyReply(result);
         record("missing MN-ID option (valid MAC, fresh timestamp)",
-                "BA 146 MIPV6-AUTH-FAIL (docs step 3'), authenticated, replay option echoed; cache unchanged", result);
-        assertAuthenticatedAck(ba, sent, 146, scriptSpi);
+                "BA 129 administratively prohibited (docs step 3', not 146: the MAC verified), authenticated, "
+                        + "replay option echoed; cache unchanged", result);
+        assertAuthenticatedAck(ba, sent, 129, scriptSpi);
         assertThat(ba.get("replayTimestamp").asText()).isEqualTo(sent.get("timestamp").asText());
         assertCounters(before, 1, Counter.REJECTED);
         assertLogged(before, "verdict-rejected", "Mobile Node Identifier");

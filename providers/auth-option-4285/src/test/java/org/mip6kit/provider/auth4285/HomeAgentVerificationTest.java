@@ -220,14 +220,16 @@ class HomeAgentVerificationTest {
     }
 
     @Test
-    void bindingUpdateWithoutMobileNodeIdentifierIsRejected146() throws Exception {
+    void authenticBindingUpdateWithoutMobileNodeIdentifierIsRejected129NotAsAnAuthenticationFailure()
+            throws Exception {
         Parties p = Parties.at(T0);
         SecurityAssociation sa = association(Parties.NAI, Parties.SPI, Parties.KEY);
         byte[] mh = Protection.protect(TestContext.providerCodec(), Parties.tv3Update(), null, NtpTimestamp.of(T0), sa,
                 AuthenticatedAddresses.forBindingUpdate(Parties.tv3Update(), Parties.fromCareOf()), Parties.fromCareOf());
         Verdict v = p.homeAgentJudges(mh, Parties.fromCareOf());
         assertThat(v).isInstanceOf(Verdict.Reject.class);
-        assertThat(((Verdict.Reject) v).status()).isEqualTo(BindingAckStatus.MIPV6_AUTH_FAIL);
+        assertThat(((Verdict.Reject) v).status()).isEqualTo(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED);
+        assertThat(((Verdict.Reject) v).reply()).as("answered, authenticated under the SPI").isPresent();
         assertThat(((Verdict.Reject) v).reason()).contains("Mobile Node Identifier");
     }
 

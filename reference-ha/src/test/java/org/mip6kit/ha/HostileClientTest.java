@@ -361,7 +361,8 @@ class HostileClientTest {
         JsonNode sent = result.get("sent");
         JsonNode ba = onlyReply(result);
         record("stale timestamp (valid MAC, 1 h old)",
-                "BA 144 MIPV6-ID-MISMATCH, authenticated, replay option = HA's time; cache unchanged", result);
+                "BA 144 MIPV6-ID-MISMATCH, authenticated, replay option = HA's time (high 32 bits) and the BU's "
+                        + "low 32 bits; cache unchanged", result);
         Instant received = Instant.now();
         assertAuthenticatedAck(ba, sent, 144, scriptSpi);
         Instant stale = ntpToInstant(Long.parseUnsignedLong(sent.get("timestamp").asText()));
@@ -370,6 +371,9 @@ class HostileClientTest {
                 .isBetween(3590L, 3610L);
         assertThat(Duration.between(haTime, received).abs()).as("the BA carries the home agent's time, not the echo")
                 .isLessThan(Duration.ofSeconds(5));
+        assertThat(Long.parseUnsignedLong(ba.get("replayTimestamp").asText()) & 0xFFFF_FFFFL)
+                .as("low-order 32 bits copied from the Binding Update (RFC 4285 §6, RFC 3344 §5.7.1)")
+                .isEqualTo(Long.parseUnsignedLong(sent.get("timestamp").asText()) & 0xFFFF_FFFFL);
         assertCounters(before, 1, Counter.REJECTED);
         assertCacheUnchanged(before);
     }

@@ -52,7 +52,9 @@ import org.mip6kit.wire.MobilityOption;
  *     it;</li>
  * <li>its timestamp is within the replay window of the home agent's clock — else 144
  *     MIPV6-ID-MISMATCH, whose acknowledgement is authenticated and carries the home agent's
- *     own time so the mobile node can resynchronise;</li>
+ *     own time in the high-order 32 bits of its timestamp and the Binding Update's low-order 32
+ *     bits, so the mobile node can resynchronise and match the answer (RFC 4285 §6 with
+ *     RFC 3344 §5.7.1);</li>
  * <li>the timestamp was not accepted under this association before, and is above the
  *     association's replay floor — else silence (a byte-identical replay inside the window, or
  *     possibly one; see {@link ReplayMemory}).</li>
@@ -453,7 +455,10 @@ final class HomeAgentSide implements HomeAgentSecurity {
                     throw new SecurityProviderException("cannot authenticate a Binding Acknowledgement without the "
                             + "security association of the Binding Update it answers; nothing is sent");
                 }
-                Long timestamp = ex.sendOwnTime() ? Long.valueOf(NtpTimestamp.of(context.clock().instant()))
+                Instant now = context.clock().instant();
+                Long timestamp = ex.sendOwnTime()
+                        ? Long.valueOf(ex.echoed() != null ? NtpTimestamp.resynchronisation(now, ex.echoed().timestamp())
+                                : NtpTimestamp.of(now))
                         : ex.echoed() != null ? Long.valueOf(ex.echoed().timestamp()) : null;
                 byte[] mh = Protection.protect(context.codec(), message, null, timestamp, ex.association(),
                         ex.addresses(), to);

@@ -577,12 +577,12 @@ public final class HomeAgentEngine implements AutoCloseable {
     }
 
     /**
-     * The BA goes back the way the BU came, to its source. RFC 6275 §6.1.8 / §9.5.4: a type 2
+     * The BA goes back the way the BU came, to its source. RFC 6275 §6.1 / §9.5.4: a type 2
      * routing header carries the home address only when that destination is a care-of address
      * other than the home address; a BU whose Home Address option names its own source (sent
      * from home) is answered straight to the home address.
      */
-    static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
+    private static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
         boolean viaCareOf = bu.homeAddressOption().isPresent() && !bu.source().equals(hoa);
         return new Addressing(bu.destination(), bu.source(), Optional.empty(),
                 viaCareOf ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
@@ -891,10 +891,10 @@ public final class HomeAgentEngine implements AutoCloseable {
     }
 
     /**
-     * A care-of address the home agent could tunnel to (RFC 6275 §9.5.1: unicast routable; else
-     * 174). IPv4 (RFC 5555, as IPv4-mapped): not 0/8 ("this network", RFC 1122 §3.2.1.3), 127/8
-     * (loopback), 224/4 (multicast) or 240/4 (reserved, RFC 1112 §4, which holds the limited
-     * broadcast 255.255.255.255).
+     * A care-of address the home agent could tunnel to: unicast and routable, else 174 (RFC 6275
+     * "Invalid Care-of Address"). IPv4 (RFC 5555, held IPv4-mapped): not 0/8 ("this network") or
+     * 127/8 (loopback), RFC 1122 §3.2.1.3; not 224/4 (multicast) or 240/4 (reserved, which holds
+     * the limited broadcast 255.255.255.255), RFC 6890.
      */
     private boolean isAcceptableCareOf(Ipv6Address coa) {
         if (coa.equals(settings.homeAgentAddress())) {

@@ -237,7 +237,7 @@ class HomeAgentEngineTest {
         assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         Addressing to = provider.sent.get(provider.sent.size() - 1).to();
         assertThat(to.destination()).isEqualTo(HOA);
-        assertThat(to.routingHeader()).as("RFC 6275 §6.1.8: no routing header to the home address itself").isEmpty();
+        assertThat(to.routingHeader()).as("RFC 6275 §9.5.4: no routing header to the home address itself").isEmpty();
         assertThat(ha.bindingCount()).isZero();
     }
 

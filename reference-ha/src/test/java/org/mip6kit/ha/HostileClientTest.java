@@ -591,7 +591,7 @@ class HostileClientTest {
     }
 
     /**
-     * RFC 6275 §6.1.8 / §9.5.4: a deregistration sent from the home address (source = Home
+     * RFC 6275 §6.1 / §9.5.4: a deregistration sent from the home address (source = Home
      * Address option) is answered to the home address without a type 2 routing header; RFC 6275
      * §9.5.1: with the binding gone, a much lower sequence number is accepted.
      */

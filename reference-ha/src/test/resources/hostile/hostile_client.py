@@ -45,8 +45,9 @@ import time
 
 from scapy.compat import raw
 from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE,
-                                MIP6MH_BU, MIP6MH_Generic, MIP6OptMNID, MIP6OptMsgAuth,
-                                MIP6OptReplayProtection)
+                                MIP6MH_BU, MIP6MH_Generic, MIP6OptBindingAuthData, MIP6OptMNID,
+                                MIP6OptMsgAuth, MIP6OptNonceIndices, MIP6OptReplayProtection,
+                                MIP6OptUnknown)
 
 NTP_UNIX_OFFSET = 2208988800
 MH_PROTOCOL = 135
@@ -167,10 +168,11 @@ class HostileClient:
         self.last_timestamp = ts
         return ts
 
-    def binding_update(self, care_of, home_address, sequence, options):
-        return (IPv6(src=care_of, dst=self.home_agent)
+    def binding_update(self, care_of, home_address, sequence, options, flags="HA", lifetime=LIFETIME_UNITS,
+                       source=None):
+        return (IPv6(src=care_of if source is None else source, dst=self.home_agent)
                 / IPv6ExtHdrDestOpt(options=[HAO(hoa=home_address)])
-                / MIP6MH_BU(seq=sequence, flags="HA", mhtime=LIFETIME_UNITS, options=options))
+                / MIP6MH_BU(seq=sequence, flags=flags, mhtime=lifetime, options=options))
 
     def signed(self, packet, key, care_of, home_address, auth_length=None):
         """Fills the MN-HA authenticator (computed over the octets with checksum 0) and lets
@@ -201,15 +203,18 @@ class HostileClient:
         return raw(packet)
 
     def valid_update(self, node, care_of, home_address, sequence, timestamp, with_mnid=True,
-                     auth_length=None, key=None, spi=None, nai=None):
-        options = []
+                     auth_length=None, key=None, spi=None, nai=None, extra=(), flags="HA",
+                     lifetime=LIFETIME_UNITS, source=None):
+        """care_of is the effective care-of address the MAC covers; source, if given, is the
+        IPv6 source (when an option, not the source, names the care-of address)."""
+        options = list(extra)
         if with_mnid:
             options.append(MIP6OptMNID(subtype=1, id=(node.nai if nai is None else nai).encode()))
         if timestamp is not None:
             options.append(MIP6OptReplayProtection(timestamp=timestamp))
         options.append(MIP6OptMsgAuth(subtype=1, mspi=node.spi if spi is None else spi,
                                       authdata=b"\x00" * AUTHENTICATOR_OCTETS))
-        packet = self.binding_update(care_of, home_address, sequence, options)
+        packet = self.binding_update(care_of, home_address, sequence, options, flags, lifetime, source)
         return self.signed(packet, node.key if key is None else key, care_of, home_address, auth_length)
 
     # ------------------------------------------------------------------ sending and receiving
@@ -384,6 +389,60 @@ class HostileClient:
             coa = self.attacker_care_of()
             octets = self.valid_update(own, coa, own.home_address, seq, None)
             sent = {"careOf": coa, "homeAddress": own.home_address, "sequence": seq, "spi": own.spi}
+        elif name == "nonce-indices-home-registration":
+            # Authentic home registration (H set) that carries a Nonce Indices option (length 4,
+            # not scapy's default 16): RFC 6275 9.5.1 forbids it there, so silence.
+            seq = (self.own_sequence + 1) & 0xFFFF
+            coa, ts = self.attacker_care_of(), self.fresh_timestamp()
+            octets = self.valid_update(own, coa, own.home_address, seq, ts,
+                                       extra=[MIP6OptNonceIndices(olen=4, hni=3, coni=4)])
+            sent = {"careOf": coa, "homeAddress": own.home_address, "sequence": seq, "timestamp": str(ts),
+                    "spi": own.spi}
+        elif name == "registration-type-change":
+            # Authentic, H clear, for the script node's home address, which has a home binding.
+            seq = (self.own_sequence + 1) & 0xFFFF
+            coa, ts = self.attacker_care_of(), self.fresh_timestamp()
+            octets = self.valid_update(own, coa, own.home_address, seq, ts, flags="A")
+            sent = {"careOf": coa, "homeAddress": own.home_address, "sequence": seq, "timestamp": str(ts),
+                    "spi": own.spi}
+        elif name in ("correspondent-registration", "correspondent-registration-rr"):
+            # Authentic, H clear, for a home address with no binding: a correspondent
+            # registration, optionally with Nonce Indices and Binding Authorization Data.
+            seq = self.rng.randrange(0, 0x10000)
+            home = command["homeAddress"]
+            coa, ts = self.attacker_care_of(), self.fresh_timestamp()
+            extra = []
+            if name.endswith("-rr"):
+                extra = [MIP6OptNonceIndices(olen=4, hni=3, coni=4),
+                         MIP6OptBindingAuthData(olen=12, authenticator=self.rng.getrandbits(96))]
+            octets = self.valid_update(own, coa, home, seq, ts, flags="A", extra=extra)
+            sent = {"careOf": coa, "homeAddress": home, "sequence": seq, "timestamp": str(ts), "spi": own.spi}
+        elif name == "deregister-from-home":
+            # Authentic deregistration sent from the home address itself: source = HAO = home.
+            seq = (self.own_sequence + 1) & 0xFFFF
+            ts = self.fresh_timestamp()
+            home = own.home_address
+            octets = self.valid_update(own, home, home, seq, ts, lifetime=0)
+            self.own_sequence = seq
+            sent = {"careOf": home, "homeAddress": home, "sequence": seq, "timestamp": str(ts), "spi": own.spi}
+        elif name == "register-lower-sequence":
+            # After the deregistration: a home registration with a much lower sequence number.
+            seq = (self.own_sequence - 1000) & 0xFFFF
+            coa, ts = self.attacker_care_of(), self.fresh_timestamp()
+            octets = self.valid_update(own, coa, own.home_address, seq, ts)
+            self.own_sequence = seq
+            sent = {"careOf": coa, "homeAddress": own.home_address, "sequence": seq, "timestamp": str(ts),
+                    "spi": own.spi}
+        elif name == "ipv4-loopback-care-of":
+            # Authentic DSMIPv6-shaped BU (RFC 5555): inner source the IPv4-mapped care-of
+            # address, IPv4 Care-of Address option (type 32: 2 reserved octets, the address)
+            # naming 127.0.0.1.
+            seq = (self.own_sequence + 1) & 0xFFFF
+            coa, ts = "::ffff:127.0.0.1", self.fresh_timestamp()
+            v4 = MIP6OptUnknown(otype=32, odata=b"\x00\x00" + bytes([127, 0, 0, 1]))
+            octets = self.valid_update(own, coa, own.home_address, seq, ts, extra=[v4])
+            sent = {"careOf": coa, "homeAddress": own.home_address, "sequence": seq, "timestamp": str(ts),
+                    "spi": own.spi, "ipv4CareOf": "127.0.0.1"}
         elif name == "unknown-mh-type":
             coa = self.attacker_care_of()
             packet = (IPv6(src=coa, dst=self.home_agent)

@@ -84,6 +84,15 @@ class MnCommandTest {
         assertThat(run.err()).contains("--coa").contains("192.0.2.999").contains("not an IPv6 or IPv4 address");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "0.0.0.0", "224.0.0.1", "240.0.0.1",
+            "255.255.255.255", "::1"})
+    void mnMoveRefusesACareOfAddressTheHomeAgentWouldAnswer174(String address) {
+        CommandRun run = CommandRun.of("mn", "move", "--coa", address, "--socket", dir.resolve("x").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--coa").contains(address);
+    }
+
     @Test
     void mnMoveTakesConfigOrSocketNotBoth() throws Exception {
         Path f = file(VALID);

@@ -7,7 +7,10 @@ import org.mip6kit.wire.SequenceNumber;
 /**
  * The engine refused a Binding Update that the provider had accepted
  * ({@link HomeAgentSecurity#refused}): one of RFC 6275 §9.5.1 / §10.3.1's own checks failed
- * (129 ownership or prefix policy, 132, 133, 135, 139, 140, 174, 130 for a full cache). A
+ * (129 ownership or prefix policy, 132, 133, 135, 139, 140, 174, 130 for a full cache), or
+ * discarded it silently as §9.5.1 asks (no usable home address: 132; a home registration with
+ * Nonce Indices, or a Binding Update without H and no home binding: 128), with no Binding
+ * Acknowledgement and a reason that starts {@code silently discarded}. A
  * provider that created state in {@code verify} (an accepted timestamp, an adopted lease) may
  * release or keep it; it must not keep it forever.
  *

@@ -11,8 +11,10 @@ import org.mip6kit.wire.SequenceNumber;
 
 /**
  * A snapshot of one home agent binding cache entry (RFC 6275 §9.1): a live binding, or the
- * replay hold an entry becomes after deregistration or expiry, which keeps the last accepted
- * sequence number and the owner so a captured Binding Update cannot recreate the binding.
+ * replay hold an entry becomes after deregistration, expiry or revocation, which keeps the owner
+ * (another identity is refused the home address meanwhile) and the last accepted sequence number
+ * (compared only with {@link HomeAgentSettings#sequenceNumberHold()}: the hold is not a binding,
+ * and RFC 6275 §9.5.1 accepts any sequence number when there is none).
  *
  * @param state whether the binding is live or only its replay state remains
  * @param homeAddress the key

@@ -61,6 +61,7 @@ import org.mip6kit.wire.MobilityOptionCodec;
 import org.mip6kit.wire.MobilityOptionRegistry;
 import org.mip6kit.wire.MobilityOption;
 import org.mip6kit.wire.NatDetection;
+import org.mip6kit.wire.NonceIndices;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
@@ -75,6 +76,13 @@ import org.mip6kit.wire.SequenceNumber;
  * fails or times out) → commit → Binding Acknowledgement → {@link HomeAgentSecurity#afterChange}
  * once the acknowledgement has left. The next message for the same home address waits for all
  * of it. Nothing before the commit changes any state.
+ *
+ * <p>The protocol checks, in order (docs/architecture.md, "One Binding Update through the home
+ * agent", explains the order): silent discards (RFC 6275 §9.5.1) for no usable home address, a
+ * home registration carrying Nonce Indices, and a Binding Update without H when there is no live
+ * binding (no correspondent node role); then 129 (another identity's home address), 139 (H clear
+ * over the home binding, or R changed), 135 (against a live binding; against a replay hold only
+ * with {@link HomeAgentSettings#sequenceNumberHold()}), 133, 132, 140, 130 and 174.
  */
 public final class HomeAgentEngine implements AutoCloseable {
 
@@ -335,34 +343,52 @@ public final class HomeAgentEngine implements AutoCloseable {
         Identity who = accepted.identity();
         ReplyContext replyCtx = accepted.reply();
         if (!isUnicastRoutable(hoa)) {
-            counters.dropped.incrementAndGet();
-            emit(EngineEvent.Kind.VERDICT_DROPPED, who, hoa, null, null, "no usable home address");
             // No answer (it would be routed to that address), but the provider accepted it: tell it.
-            safeRefused(new Refusal(who, hoa, bu.sequence(), BindingAckStatus.NOT_HOME_SUBNET, replyCtx,
-                    "no usable home address"));
-            return done();
+            return discard(bu, who, hoa, replyCtx, BindingAckStatus.NOT_HOME_SUBNET, "no usable home address");
         }
+        boolean homeRegistration = bu.has(BindingUpdate.Flag.HOME_REGISTRATION);
         BindingRecord existing = cache.get(hoa);
         boolean bound = existing != null && existing.isBound();
+        if (homeRegistration && bu.option(NonceIndices.class).isPresent()) {
+            // §9.5.1: Nonce Indices belong to return routability, never to a home registration;
+            // a Binding Update failing a validity test other than 135/139/136-138 is discarded.
+            return discard(bu, who, hoa, replyCtx, BindingAckStatus.REASON_UNSPECIFIED,
+                    "a home registration carries a Nonce Indices option");
+        }
+        if (!homeRegistration && !bound) {
+            // §9.5.1: H=0 asks for a correspondent registration, valid only with Nonce Indices and
+            // Binding Authorization Data that verify under the correspondent's Kbm. This node has
+            // no correspondent role (no Kcn, no nonces), so such a Binding Update can never pass
+            // those tests, with or without the options: discarded, never answered. Over an existing
+            // home binding the same H=0 is a registration type change instead (139, below).
+            return discard(bu, who, hoa, replyCtx, BindingAckStatus.REASON_UNSPECIFIED,
+                    "not a home registration and no home binding: this home agent has no correspondent "
+                            + "node role");
+        }
         Ipv6Address coa = addr.effectiveCareOf(bu);
         boolean deregistration = bu.lifetime().isZero() || coa.equals(hoa);
 
         BindingAckStatus refusal = null;
         SequenceNumber baSequence = bu.sequence();
         String why = null;
-        if (!bu.has(BindingUpdate.Flag.HOME_REGISTRATION)) {
-            refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
-            why = "not a home registration: this home agent has no correspondent node role";
-        } else if (existing != null ? !existing.identity().equals(who) : !registry.mayUse(who, hoa)) {
+        if (existing != null ? !existing.identity().equals(who) : !registry.mayUse(who, hoa)) {
             // Authorisation is part of the security requirement (RFC 6275 §9.5.1, RFC 3776 §5):
             // checked before anything that would reveal the owner's binding state, such as the
             // sequence number a 135 carries. An entry's owner is what the registry would answer.
             refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
             why = "the home address belongs to another identity";
+        } else if (bound && !homeRegistration) {
+            // §9.5.1: the H bit must match the existing entry's home registration flag, which
+            // stays as it is. Every entry of this home agent is a home registration.
+            refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
+            why = "the H flag is clear but the existing binding is a home registration";
         } else if (bound && existing.mobileRouter() != bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
             why = "the R flag differs from the existing binding";
-        } else if (existing != null && !bu.sequence().isNewerThan(existing.sequence())) {
+        } else if ((bound || existing != null && settings.sequenceNumberHold())
+                && !bu.sequence().isNewerThan(existing.sequence())) {
+            // §9.5.1: with no Binding Cache entry any sequence number is accepted; a replay hold is
+            // not a binding, so it judges sequence numbers only when the operator asked for it.
             refusal = BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW;
             baSequence = existing.sequence();
             why = "sequence " + bu.sequence() + " is not newer than " + existing.sequence()
@@ -415,6 +441,19 @@ public final class HomeAgentEngine implements AutoCloseable {
                 .thenCompose(failure -> onPrepared(prepared, failure == null ? done()
                                 : CompletableFuture.failedFuture(failure), bu, addr, hoa, who, coa, granted, k, change,
                         replyCtx, existing));
+    }
+
+    /**
+     * A silent discard (RFC 6275 §9.5.1) of a Binding Update the provider had accepted: no
+     * Binding Acknowledgement, no change; the provider hears of it through {@code refused} with
+     * {@code nominal}, a status nobody is sent.
+     */
+    private CompletionStage<Void> discard(BindingUpdate bu, Identity who, Ipv6Address hoa, ReplyContext replyCtx,
+                                          BindingAckStatus nominal, String why) {
+        counters.dropped.incrementAndGet();
+        emit(EngineEvent.Kind.VERDICT_DROPPED, who, hoa, null, null, why);
+        safeRefused(new Refusal(who, hoa, bu.sequence(), nominal, replyCtx, "silently discarded: " + why));
+        return done();
     }
 
     /** Continues after beforeAck: {@code outcome} is the bounded stage, {@code original} the provider's own. */
@@ -537,10 +576,16 @@ public final class HomeAgentEngine implements AutoCloseable {
         return Optional.of(new NatDetection(false, settings.natKeepalive().getSeconds()));
     }
 
-    /** The BA goes back the way the BU came: to its source, with a type 2 routing header if it had a HAO. */
+    /**
+     * The BA goes back the way the BU came, to its source. RFC 6275 §6.1 / §9.5.4: a type 2
+     * routing header carries the home address only when that destination is a care-of address
+     * other than the home address; a BU whose Home Address option names its own source (sent
+     * from home) is answered straight to the home address.
+     */
     private static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
+        boolean viaCareOf = bu.homeAddressOption().isPresent() && !bu.source().equals(hoa);
         return new Addressing(bu.destination(), bu.source(), Optional.empty(),
-                bu.homeAddressOption().isPresent() ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
+                viaCareOf ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
     }
 
     /**
@@ -845,16 +890,21 @@ public final class HomeAgentEngine implements AutoCloseable {
         return !a.isUnspecified() && !a.isMulticast() && !a.isLoopback() && !a.isLinkLocal();
     }
 
+    /**
+     * A care-of address the home agent could tunnel to: unicast and routable, else 174 (RFC 6275
+     * "Invalid Care-of Address"). IPv4 (RFC 5555, held IPv4-mapped): not 0/8 ("this network") or
+     * 127/8 (loopback), RFC 1122 §3.2.1.3; not 224/4 (multicast) or 240/4 (reserved, which holds
+     * the limited broadcast 255.255.255.255), RFC 6890.
+     */
     private boolean isAcceptableCareOf(Ipv6Address coa) {
         if (coa.equals(settings.homeAgentAddress())) {
             return false;
         }
         if (coa.isIpv4Mapped()) {
-            int v4 = coa.embeddedIpv4().toInt();
-            int first = v4 >>> 24;
-            return v4 != 0 && v4 != -1 && first != 0 && (first & 0xF0) != 0xE0;
+            int first = coa.embeddedIpv4().toInt() >>> 24;
+            return first != 0 && first != 127 && first < 224;
         }
-        return !coa.isUnspecified() && !coa.isMulticast() && !coa.isLinkLocal();
+        return !coa.isUnspecified() && !coa.isMulticast() && !coa.isLoopback() && !coa.isLinkLocal();
     }
 
     private void emit(EngineEvent.Kind kind, Identity who, Ipv6Address hoa, Ipv6Address coa, BindingAckStatus status,
@@ -906,7 +956,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         public long received() { return received.get(); }
         public long malformed() { return malformed.get(); }
         public long ignored() { return ignored.get(); }
-        /** Dropped by the provider's verdict (no reply). */
+        /** Dropped with no reply: by the provider's verdict, or silently discarded by RFC 6275 §9.5.1. */
         public long dropped() { return dropped.get(); }
         /** Rejected by the provider's verdict (with or without a reply). */
         public long rejected() { return rejected.get(); }

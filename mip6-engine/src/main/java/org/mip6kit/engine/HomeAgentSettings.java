@@ -27,6 +27,7 @@ public final class HomeAgentSettings {
     private final double refreshAdviceRatio;
     private final Duration beforeAckTimeout;
     private final Duration replayHold;
+    private final boolean sequenceNumberHold;
     private final int maxBindings;
     private final Duration sweepInterval;
     private final Duration natKeepalive;
@@ -63,6 +64,7 @@ public final class HomeAgentSettings {
         this.refreshAdviceRatio = b.refreshAdviceRatio;
         this.beforeAckTimeout = b.beforeAckTimeout;
         this.replayHold = b.replayHold;
+        this.sequenceNumberHold = b.sequenceNumberHold;
         this.maxBindings = b.maxBindings;
         this.sweepInterval = b.sweepInterval;
         this.natKeepalive = b.natKeepalive;
@@ -92,7 +94,8 @@ public final class HomeAgentSettings {
 
     /**
      * Defaults for one home agent address and prefix: 1 h maximum lifetime, Binding Refresh Advice
-     * at 0.8 of the granted lifetime, 5 s before-ack timeout, 5 min replay hold, 1 000 000
+     * at 0.8 of the granted lifetime, 5 s before-ack timeout, 5 min replay hold (of the owner;
+     * no sequence-number hold), 1 000 000
      * bindings, 1 s sweep, 110 s NAT keepalive, 100 failure replies and 10 failure log lines per
      * second, 5 s shutdown.
      */
@@ -109,6 +112,7 @@ public final class HomeAgentSettings {
         b.refreshAdviceRatio = refreshAdviceRatio;
         b.beforeAckTimeout = beforeAckTimeout;
         b.replayHold = replayHold;
+        b.sequenceNumberHold = sequenceNumberHold;
         b.maxBindings = maxBindings;
         b.sweepInterval = sweepInterval;
         b.natKeepalive = natKeepalive;
@@ -146,9 +150,17 @@ public final class HomeAgentSettings {
         return beforeAckTimeout;
     }
 
-    /** How long a finished entry's sequence number and owner are kept; see {@link Builder#replayHold(Duration)}. */
+    /** How long a finished entry's owner (and sequence number) are kept; see {@link Builder#replayHold(Duration)}. */
     public Duration replayHold() {
         return replayHold;
+    }
+
+    /**
+     * Whether a replay hold also judges sequence numbers (outside RFC 6275); see
+     * {@link Builder#sequenceNumberHold(boolean)}.
+     */
+    public boolean sequenceNumberHold() {
+        return sequenceNumberHold;
     }
 
     /** The binding cache's capacity; see {@link Builder#maxBindings(int)}. */
@@ -210,6 +222,7 @@ public final class HomeAgentSettings {
                 && Double.compare(refreshAdviceRatio, s.refreshAdviceRatio) == 0
                 && beforeAckTimeout.equals(s.beforeAckTimeout)
                 && replayHold.equals(s.replayHold)
+                && sequenceNumberHold == s.sequenceNumberHold
                 && maxBindings == s.maxBindings
                 && sweepInterval.equals(s.sweepInterval)
                 && natKeepalive.equals(s.natKeepalive)
@@ -221,7 +234,7 @@ public final class HomeAgentSettings {
     @Override
     public int hashCode() {
         return Objects.hash(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
-                replayHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
+                replayHold, sequenceNumberHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
                 failureLogLinesPerSecond, shutdownTimeout);
     }
 
@@ -233,6 +246,7 @@ public final class HomeAgentSettings {
                 + ", refreshAdviceRatio=" + refreshAdviceRatio
                 + ", beforeAckTimeout=" + beforeAckTimeout
                 + ", replayHold=" + replayHold
+                + ", sequenceNumberHold=" + sequenceNumberHold
                 + ", maxBindings=" + maxBindings
                 + ", sweepInterval=" + sweepInterval
                 + ", natKeepalive=" + natKeepalive
@@ -253,6 +267,7 @@ public final class HomeAgentSettings {
         private double refreshAdviceRatio = 0.8;
         private Duration beforeAckTimeout = Duration.ofSeconds(5);
         private Duration replayHold = Duration.ofMinutes(5);
+        private boolean sequenceNumberHold = false;
         private int maxBindings = 1_000_000;
         private Duration sweepInterval = Duration.ofSeconds(1);
         private Duration natKeepalive = Duration.ofSeconds(110);
@@ -311,11 +326,27 @@ public final class HomeAgentSettings {
         }
 
         /**
-         * How long an entry's sequence number and owner are kept after deregistration or expiry,
-         * so a captured BU cannot recreate the binding. Default 5 min.
+         * How long an entry is kept after its binding ended (deregistration, expiry or
+         * revocation): its owner, so that another identity cannot take the home address at once
+         * (129), and its last sequence number, which is compared only when
+         * {@link #sequenceNumberHold(boolean)} is on. Default 5 min.
          */
         public Builder replayHold(Duration replayHold) {
             this.replayHold = replayHold;
+            return this;
+        }
+
+        /**
+         * Whether a Binding Update for a home address whose binding has ended must still carry a
+         * sequence number newer than the last one accepted (else 135) during the
+         * {@link #replayHold(Duration) replay hold}. <b>Outside RFC 6275</b>: §9.5.1 has the home
+         * agent accept any sequence number when it has no Binding Cache entry for the home
+         * address, and replay protection after a binding ends is the security provider's job
+         * (RFC 4285 timestamps, ESP and DTLS windows). Turn it on only for a provider that keeps
+         * no replay state of its own. Default off.
+         */
+        public Builder sequenceNumberHold(boolean sequenceNumberHold) {
+            this.sequenceNumberHold = sequenceNumberHold;
             return this;
         }
 

@@ -149,7 +149,7 @@ class HomeAgentEngineTest {
     }
 
     @Test
-    void replayedBindingUpdateAfterDeregistrationDoesNotRecreateTheBinding() throws Exception {
+    void acceptsAnySequenceNumberAfterDeregistrationBecauseNoBindingCacheEntryIsLeft() throws Exception {
         start();
         register(5, COA);
         provider.deliver(bu(6, 0), fromCareOf(COA, HOA));
@@ -157,8 +157,49 @@ class HomeAgentEngineTest {
         assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         assertThat(ha.bindingCount()).isZero();
         assertThat(ha.replayHoldCount()).isEqualTo(1);
+        register(2, COA2);   // RFC 6275 §9.5.1: no entry, so any sequence number
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(lastAck().sequence()).isEqualTo(SequenceNumber.of(2));
+        assertThat(ha.binding(HOA).orElseThrow().careOfAddress()).isEqualTo(COA2);
+        assertThat(provider.after).extracting(BindingChange::kind).containsExactly(BindingChange.Kind.CREATED,
+                BindingChange.Kind.DELETED, BindingChange.Kind.CREATED);
+    }
+
+    @Test
+    void acceptsAnySequenceNumberAfterExpiry() throws Exception {
+        start();
+        register(40, COA);
+        time.advance(Duration.ofSeconds(601));
+        assertThat(ha.bindingCount()).isZero();
+        assertThat(ha.replayHoldCount()).isEqualTo(1);
+        register(1, COA2);
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(ha.binding(HOA).orElseThrow().sequence()).isEqualTo(SequenceNumber.of(1));
+    }
+
+    @Test
+    void theReplayHoldStillKeepsTheHomeAddressFromAnotherIdentityWithoutJudgingSequenceNumbers() throws Exception {
+        start();
+        register(5, COA);
+        provider.deliver(bu(6, 0), fromCareOf(COA, HOA));
+        time.runDue();
+        provider.deliver(bu(7, 150, MobileNodeIdentifier.nai("mallory@example.com")), fromCareOf(COA2, HOA));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED);
+        assertThat(ha.bindingCount()).isZero();
+    }
+
+    /** The operator option outside RFC 6275: the hold also judges sequence numbers. */
+    @Test
+    void withTheSequenceNumberHoldOnAReplayedBindingUpdateAfterDeregistrationGets135() throws Exception {
+        start(HomeAgentSettings.builder(HA, HomePrefix.parse("2001:db8:1::/64")).sequenceNumberHold(true).build());
+        register(5, COA);
+        provider.deliver(bu(6, 0), fromCareOf(COA, HOA));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         register(5, COA);   // the captured registration, replayed
         assertThat(lastAck().status()).isEqualTo(BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW);
+        assertThat(lastAck().sequence()).isEqualTo(SequenceNumber.of(6));
         assertThat(ha.bindingCount()).isZero();
         assertThat(provider.after).extracting(BindingChange::kind).containsExactly(BindingChange.Kind.CREATED,
                 BindingChange.Kind.DELETED);
@@ -184,6 +225,30 @@ class HomeAgentEngineTest {
         assertThat(lastAck().lifetime()).isEqualTo(Lifetime.ZERO);
         assertThat(provider.sent.get(provider.sent.size() - 1).to().routingHeader()).isEmpty();
         assertThat(ha.bindingCount()).isZero();
+    }
+
+    @Test
+    void deregistrationFromHomeWithAHomeAddressOptionEqualToTheSourceIsAnsweredWithoutRoutingHeader()
+            throws Exception {
+        start();
+        register(1, COA);
+        provider.deliver(bu(2, 0), new Addressing(HOA, HA, Optional.of(HOA), Optional.empty(), Optional.empty()));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        Addressing to = provider.sent.get(provider.sent.size() - 1).to();
+        assertThat(to.destination()).isEqualTo(HOA);
+        assertThat(to.routingHeader()).as("RFC 6275 §9.5.4: no routing header to the home address itself").isEmpty();
+        assertThat(ha.bindingCount()).isZero();
+    }
+
+    @Test
+    void refusalToABindingUpdateWhoseHomeAddressOptionEqualsTheSourceCarriesNoRoutingHeader() throws Exception {
+        start();
+        provider.deliver(bu(1, 0), new Addressing(HOA, HA, Optional.of(HOA), Optional.empty(), Optional.empty()));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE);
+        assertThat(provider.sent.get(0).to().routingHeader()).isEmpty();
+        assertThat(provider.sent.get(0).to().destination()).isEqualTo(HOA);
     }
 
     @Test
@@ -254,6 +319,27 @@ class HomeAgentEngineTest {
         time.runDue();
         assertThat(lastAck().status()).isEqualTo(BindingAckStatus.INVALID_CARE_OF_ADDRESS);
         assertThat(ha.bindingCount()).isZero();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "127.255.0.9", "0.0.0.0", "0.1.2.3",
+            "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255"})
+    void unusableIpv4CareOfAddressIsAnswered174(String address) throws Exception {
+        start();
+        provider.deliver(bu(1, 150, new Ipv4CareOfAddress(Ipv4Address.parse(address))),
+                new Addressing(HOA, HA, Optional.empty(), Optional.empty(),
+                        Optional.of(new InetSocketAddress("192.0.2.100", 40000))));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.INVALID_CARE_OF_ADDRESS);
+        assertThat(ha.bindingCount()).isZero();
+    }
+
+    @Test
+    void loopbackIpv6CareOfAddressIsAnswered174() throws Exception {
+        start();
+        provider.deliver(bu(1, 150, new AlternateCareOfAddress(Ipv6Address.parse("::1"))), fromCareOf(COA, HOA));
+        time.runDue();
+        assertThat(lastAck().status()).isEqualTo(BindingAckStatus.INVALID_CARE_OF_ADDRESS);
     }
 
     @Test

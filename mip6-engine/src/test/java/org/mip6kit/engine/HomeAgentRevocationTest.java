@@ -124,19 +124,29 @@ class HomeAgentRevocationTest {
     }
 
     /**
-     * What the engine does today, recorded rather than endorsed: after a revocation the entry's
-     * sequence number is kept as a replay hold (as after a deregistration), so the owner's next
-     * Binding Update with a sequence number not newer than the revoked binding's is answered 135
-     * carrying that number, and the mobile node resynchronises. RFC 6275 §9.5.1 would accept any
-     * sequence number when there is no binding cache entry; whether the hold should count as one
-     * after a revocation is an open question, not settled here.
+     * RFC 6275 §9.5.1: after a revocation no binding is left, so the owner's next Binding Update
+     * is accepted whatever its sequence number; the replay hold keeps only the owner.
      */
     @Test
-    void afterRevocationTheReplayHoldStillJudgesTheSequenceNumber() throws Exception {
+    void afterRevocationAnySequenceNumberIsAccepted() throws Exception {
         rig = HomeAgentTestRig.started();
         rig.register(5, COA);
         revoke(OWNER);
         assertThat(rig.engine.replayHoldCount()).isEqualTo(1);
+
+        rig.register(1, COA2);
+        assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(rig.engine.binding(HOA).orElseThrow().sequence()).isEqualTo(SequenceNumber.of(1));
+        assertThat(rig.provider.refusals).isEmpty();
+    }
+
+    /** The operator option outside RFC 6275 keeps judging the sequence number after a revocation. */
+    @Test
+    void afterRevocationTheSequenceNumberHoldJudgesTheSequenceNumberWhenTurnedOn() throws Exception {
+        rig = HomeAgentTestRig.started(HomeAgentTestRig.settings().toBuilder().sequenceNumberHold(true).build(),
+                new ScriptedProvider());
+        rig.register(5, COA);
+        revoke(OWNER);
 
         rig.register(1, COA2);
         assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW);

@@ -33,6 +33,7 @@ class HomeAgentSettingsTest {
         assertThat(d.refreshAdviceRatio()).isEqualTo(0.8);
         assertThat(d.beforeAckTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.replayHold()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.sequenceNumberHold()).as("outside RFC 6275, off by default").isFalse();
         assertThat(d.maxBindings()).isEqualTo(1_000_000);
         assertThat(d.sweepInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(d.natKeepalive()).isEqualTo(Duration.ofSeconds(110));
@@ -60,6 +61,7 @@ class HomeAgentSettingsTest {
                 .refreshAdviceRatio(0.5)
                 .beforeAckTimeout(Duration.ofMillis(750))
                 .replayHold(Duration.ofSeconds(90))
+                .sequenceNumberHold(true)
                 .maxBindings(1000)
                 .sweepInterval(Duration.ofSeconds(2))
                 .natKeepalive(Duration.ofSeconds(30))
@@ -73,6 +75,7 @@ class HomeAgentSettingsTest {
         assertThat(s.refreshAdviceRatio()).isEqualTo(0.5);
         assertThat(s.beforeAckTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(s.replayHold()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.sequenceNumberHold()).isTrue();
         assertThat(s.maxBindings()).isEqualTo(1000);
         assertThat(s.sweepInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.natKeepalive()).isEqualTo(Duration.ofSeconds(30));

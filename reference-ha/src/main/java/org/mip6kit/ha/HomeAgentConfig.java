@@ -30,6 +30,7 @@ import org.mip6kit.wire.Lifetime;
  *   max-lifetime: 1h                    # 4s .. 262140s
  *   refresh-advice-ratio: 0.8           # 0 (no advice) .. below 1
  *   replay-hold: 5m
+ *   sequence-number-hold: false         # outside RFC 6275; see the operator guide
  *   max-bindings: 100000
  *   before-ack-timeout: 5s
  *   sweep-interval: 1s
@@ -56,7 +57,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
     public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
-            "refresh-advice-ratio", "replay-hold", "max-bindings", "before-ack-timeout", "sweep-interval",
+            "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "before-ack-timeout", "sweep-interval",
             "nat-keepalive", "failure-replies-per-second", "failure-log-lines-per-second", "shutdown-timeout");
     /** The admin socket's name next to the file when {@code admin.socket} is absent. */
     public static final String DEFAULT_SOCKET_NAME = "ha.sock";
@@ -115,6 +116,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
                     .beforeAckTimeout(ha.duration("before-ack-timeout", Duration.ofMillis(1), Duration.ofMinutes(5),
                             d.beforeAckTimeout()))
                     .replayHold(ha.duration("replay-hold", Duration.ofSeconds(1), Duration.ofDays(7), d.replayHold()))
+                    .sequenceNumberHold(ha.bool("sequence-number-hold", d.sequenceNumberHold()))
                     .maxBindings((int) ha.integer("max-bindings", 1, 100_000_000, d.maxBindings()))
                     .sweepInterval(ha.duration("sweep-interval", Duration.ofMillis(10), Duration.ofHours(1),
                             d.sweepInterval()))

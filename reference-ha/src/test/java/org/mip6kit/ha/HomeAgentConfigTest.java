@@ -65,6 +65,7 @@ class HomeAgentConfigTest {
         assertThat(s.maxLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(s.refreshAdviceRatio()).isEqualTo(0.8);
         assertThat(s.replayHold()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.sequenceNumberHold()).as("outside RFC 6275: off unless asked for").isFalse();
         assertThat(s.maxBindings()).isEqualTo(1_000_000);
         assertThat(s.beforeAckTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -82,6 +83,7 @@ class HomeAgentConfigTest {
                   max-lifetime: 10m
                   refresh-advice-ratio: 0.5
                   replay-hold: 90s
+                  sequence-number-hold: true
                   max-bindings: 1000
                   before-ack-timeout: 750ms
                   sweep-interval: 2s
@@ -97,6 +99,7 @@ class HomeAgentConfigTest {
                 .refreshAdviceRatio(0.5)
                 .beforeAckTimeout(Duration.ofMillis(750))
                 .replayHold(Duration.ofSeconds(90))
+                .sequenceNumberHold(true)
                 .maxBindings(1000)
                 .sweepInterval(Duration.ofSeconds(2))
                 .natKeepalive(Duration.ofSeconds(30))

@@ -361,7 +361,8 @@ class HostileClientTest {
         JsonNode sent = result.get("sent");
         JsonNode ba = onlyReply(result);
         record("stale timestamp (valid MAC, 1 h old)",
-                "BA 144 MIPV6-ID-MISMATCH, authenticated, replay option = HA's time; cache unchanged", result);
+                "BA 144 MIPV6-ID-MISMATCH, authenticated, replay option = HA's time (high 32 bits) and the BU's "
+                        + "low 32 bits; cache unchanged", result);
         Instant received = Instant.now();
         assertAuthenticatedAck(ba, sent, 144, scriptSpi);
         Instant stale = ntpToInstant(Long.parseUnsignedLong(sent.get("timestamp").asText()));
@@ -370,13 +371,17 @@ class HostileClientTest {
                 .isBetween(3590L, 3610L);
         assertThat(Duration.between(haTime, received).abs()).as("the BA carries the home agent's time, not the echo")
                 .isLessThan(Duration.ofSeconds(5));
+        assertThat(Long.parseUnsignedLong(ba.get("replayTimestamp").asText()) & 0xFFFF_FFFFL)
+                .as("low-order 32 bits copied from the Binding Update (RFC 4285 §6, RFC 3344 §5.7.1)")
+                .isEqualTo(Long.parseUnsignedLong(sent.get("timestamp").asText()) & 0xFFFF_FFFFL);
         assertCounters(before, 1, Counter.REJECTED);
         assertCacheUnchanged(before);
     }
 
     @Test
     @Order(4)
-    void bindingUpdateWithoutMobileNodeIdentifierIsAnsweredWith146() throws Exception {
+    void authenticBindingUpdateWithoutMobileNodeIdentifierIsAnsweredWith129NotAnAuthenticationFailure()
+            throws Exception {
         Snapshot before = snapshot();
 
         JsonNode result = run("missing-mn-id");
@@ -384,8 +389,9 @@ class HostileClientTest {
         JsonNode sent = result.get("sent");
         JsonNode ba = onlyReply(result);
         record("missing MN-ID option (valid MAC, fresh timestamp)",
-                "BA 146 MIPV6-AUTH-FAIL (docs step 3'), authenticated, replay option echoed; cache unchanged", result);
-        assertAuthenticatedAck(ba, sent, 146, scriptSpi);
+                "BA 129 administratively prohibited (docs step 3', not 146: the MAC verified), authenticated, "
+                        + "replay option echoed; cache unchanged", result);
+        assertAuthenticatedAck(ba, sent, 129, scriptSpi);
         assertThat(ba.get("replayTimestamp").asText()).isEqualTo(sent.get("timestamp").asText());
         assertCounters(before, 1, Counter.REJECTED);
         assertLogged(before, "verdict-rejected", "Mobile Node Identifier");
@@ -528,6 +534,124 @@ class HostileClientTest {
         assertCacheUnchanged(before);
     }
 
+    // ------------------------------------------------------------------ RFC 6275 §9.5.1 rules (engine)
+
+    /** RFC 6275 §9.5.1: a home registration must not carry Nonce Indices; silently discarded. */
+    @Test
+    @Order(12)
+    void homeRegistrationCarryingNonceIndicesIsSilentlyDiscarded() throws Exception {
+        Snapshot before = snapshot();
+
+        JsonNode result = run("nonce-indices-home-registration");
+
+        record("(rule) authentic home registration (H) with a Nonce Indices option",
+                "silence (RFC 6275 §9.5.1 silent discard); cache unchanged", result);
+        assertThat(result.get("sent").get("checksumValid").asBoolean()).isTrue();
+        assertThat(result.get("replies")).as("no answer").isEmpty();
+        assertCounters(before, 1, Counter.DROPPED);
+        assertLogged(before, "verdict-dropped", "Nonce Indices");
+        assertCacheUnchanged(before);
+    }
+
+    /** RFC 6275 §9.5.1: H clear over an existing home binding is a registration type change, 139. */
+    @Test
+    @Order(13)
+    void bindingUpdateWithoutHOverAHomeBindingIsAnswered139() throws Exception {
+        Snapshot before = snapshot();
+
+        JsonNode result = run("registration-type-change");
+
+        JsonNode sent = result.get("sent");
+        JsonNode ba = onlyReply(result);
+        record("(rule) authentic BU with H clear for the script node's bound home address",
+                "BA 139 registration type change disallowed, authenticated; cache unchanged", result);
+        assertAuthenticatedAck(ba, sent, 139, scriptSpi);
+        assertCounters(before, 1, Counter.REFUSED);
+        assertCacheUnchanged(before);
+    }
+
+    /** No correspondent node role: H clear with no binding is discarded, return-routability options or not. */
+    @Test
+    @Order(14)
+    void correspondentRegistrationIsSilentlyDiscardedWithOrWithoutReturnRoutabilityOptions() throws Exception {
+        Map<String, String> unbound = Map.of("homeAddress", "2001:db8:1::201");
+        for (String c : List.of("correspondent-registration", "correspondent-registration-rr")) {
+            Snapshot before = snapshot();
+
+            JsonNode result = run(c, unbound);
+
+            record("(rule) authentic BU with H clear for an unbound home address" + (c.endsWith("-rr")
+                    ? ", with Nonce Indices and Binding Authorization Data" : ""),
+                    "silence (no correspondent node role, RFC 6275 §9.5.1 silent discard); cache unchanged", result);
+            assertThat(result.get("replies")).as("no answer to %s", c).isEmpty();
+            assertCounters(before, 1, Counter.DROPPED);
+            assertLogged(before, "verdict-dropped", "no correspondent node role");
+            assertCacheUnchanged(before);
+        }
+    }
+
+    /**
+     * RFC 6275 §6.1 / §9.5.4: a deregistration sent from the home address (source = Home
+     * Address option) is answered to the home address without a type 2 routing header; RFC 6275
+     * §9.5.1: with the binding gone, a much lower sequence number is accepted.
+     */
+    @Test
+    @Order(15)
+    void deregistrationFromHomeGetsNoRoutingHeaderAndALowerSequenceNumberIsAcceptedAfterIt() throws Exception {
+        Snapshot before = snapshot();
+
+        JsonNode dereg = run("deregister-from-home");
+
+        JsonNode sent = dereg.get("sent");
+        JsonNode ba = onlyReply(dereg);
+        record("(rule) authentic deregistration from home (source = HAO = home address)",
+                "BA 0 to the home address, no routing header, authenticated; the binding is gone", dereg);
+        assertThat(ba.get("kind").asText()).isEqualTo("BA");
+        assertThat(ba.get("status").asInt()).isZero();
+        assertThat(ba.get("sequence").asInt()).isEqualTo(sent.get("sequence").asInt());
+        assertThat(ba.get("lifetimeUnits").asInt()).isZero();
+        assertThat(ba.get("innerDestination").asText()).isEqualTo(SCRIPT_HOME.toString());
+        assertThat(ba.has("routingHeader")).as("no type 2 routing header to the home address itself").isFalse();
+        assertThat(ba.get("checksumValid").asBoolean()).isTrue();
+        assertThat(ba.get("auth").get("spi").asLong()).isEqualTo(scriptSpi);
+        assertThat(ba.get("auth").get("valid").asBoolean()).isTrue();
+        assertCounters(before, 1, Counter.ACCEPTED);
+        Snapshot afterDereg = snapshot();
+        List<Map<String, String>> withoutScript = before.bindings().stream()
+                .filter(b -> !b.get(BindingListing.HOME_ADDRESS).equals(SCRIPT_HOME.toString())).toList();
+        assertThat(afterDereg.bindings()).as("only the script node's binding is gone").isEqualTo(withoutScript);
+
+        JsonNode lower = run("register-lower-sequence");
+
+        JsonNode sentLower = lower.get("sent");
+        record("(rule) then a home registration with a sequence number 1000 lower",
+                "BA 0 accepted (RFC 6275 §9.5.1: no Binding Cache entry, any sequence number)", lower);
+        assertThat((sent.get("sequence").asInt() - sentLower.get("sequence").asInt()) & 0xFFFF).isEqualTo(1000);
+        assertAuthenticatedAck(onlyReply(lower), sentLower, 0, scriptSpi);
+        assertCounters(afterDereg, 1, Counter.ACCEPTED);
+        assertThat(snapshot().binding(SCRIPT_HOME))
+                .containsEntry(BindingListing.SEQUENCE, sentLower.get("sequence").asText())
+                .containsEntry(BindingListing.CARE_OF_ADDRESS, sentLower.get("careOf").asText());
+        assertThat(snapshot().binding(LEGIT_HOME)).isEqualTo(before.binding(LEGIT_HOME));
+    }
+
+    /** RFC 6275 §9.5.1 / RFC 5555: an IPv4 care-of address of 127.0.0.1 is not usable; 174. */
+    @Test
+    @Order(16)
+    void loopbackIpv4CareOfAddressIsAnswered174() throws Exception {
+        Snapshot before = snapshot();
+
+        JsonNode result = run("ipv4-loopback-care-of");
+
+        JsonNode sent = result.get("sent");
+        JsonNode ba = onlyReply(result);
+        record("(rule) authentic BU with the IPv4 Care-of Address option 127.0.0.1",
+                "BA 174 invalid care-of address, authenticated; cache unchanged", result);
+        assertAuthenticatedAck(ba, sent, 174, scriptSpi);
+        assertCounters(before, 1, Counter.REFUSED);
+        assertCacheUnchanged(before);
+    }
+
     @Test
     @Order(100)
     void legitimateNodeIsServedThroughoutAndNothingElseChanged() throws Exception {
@@ -549,7 +673,12 @@ class HostileClientTest {
     // ------------------------------------------------------------------ talking to the script
 
     private JsonNode run(String caseName) throws Exception {
+        return run(caseName, Map.of());
+    }
+
+    private JsonNode run(String caseName, Map<String, String> parameters) throws Exception {
         ObjectNode command = JSON.createObjectNode();
+        parameters.forEach(command::put);
         command.put("case", caseName);
         command.put("legitimateSequence", legit.registration().orElseThrow().sequence().value());
         scriptIn.write(JSON.writeValueAsString(command) + "\n");

@@ -22,9 +22,9 @@ public final class CareOfAddresses {
      * Parses an IPv6 literal ({@code 2001:db8:2::100}) or an IPv4 literal ({@code 192.0.2.10},
      * returned IPv4-mapped). Never looks a name up.
      *
-     * @throws IllegalArgumentException if {@code text} is neither, or is the unspecified or a
-     *         multicast address (loopback is accepted: a care-of address given by hand is what the
-     *         Binding Update claims, and tests on one host use it)
+     * @throws IllegalArgumentException if {@code text} is neither, or is an address a home agent
+     *         answers with status 174 (invalid care-of address): unspecified, loopback (::1,
+     *         127/8), IPv4 0/8, or multicast, reserved or broadcast (IPv6 ff00::/8, IPv4 224/3)
      */
     public static Ipv6Address parse(String text) {
         if (text == null || text.isBlank()) {
@@ -38,9 +38,14 @@ public final class CareOfAddresses {
             throw new IllegalArgumentException("'" + t + "' is not an IPv6 or IPv4 address literal "
                     + "(for example 2001:db8:2::100 or 192.0.2.10)", e);
         }
-        if (a.isUnspecified() || (a.isIpv4Mapped() && a.embeddedIpv4().toInt() == 0)) {
-            throw new IllegalArgumentException("'" + t + "' is the unspecified address; a care-of address is a "
-                    + "unicast address of this host");
+        int firstOctet = a.isIpv4Mapped() ? a.embeddedIpv4().toInt() >>> 24 : -1;
+        if (a.isUnspecified() || firstOctet == 0) {
+            throw new IllegalArgumentException("'" + t + "' is the unspecified address or in 0.0.0.0/8; a care-of "
+                    + "address is a unicast address of this host");
+        }
+        if (a.isLoopback() || firstOctet == 127) {
+            throw new IllegalArgumentException("'" + t + "' is a loopback address; a home agent refuses it as a "
+                    + "care-of address (status 174): use an address the home agent can reach this host at");
         }
         if (a.isMulticast() || (a.isIpv4Mapped() && isIpv4Multicast(a.embeddedIpv4()))) {
             throw new IllegalArgumentException("'" + t + "' is a multicast or reserved address; a care-of address is a "

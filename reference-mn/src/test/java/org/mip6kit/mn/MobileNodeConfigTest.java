@@ -162,6 +162,12 @@ class MobileNodeConfigTest {
     }
 
     @Test
+    void aLoopbackIpv4CareOfAddressIsRefused() {
+        assertError(MINIMAL.replace("address: 2001:db8:2::100", "address: 127.0.0.1"),
+                "mobile-node.care-of.address", "loopback");
+    }
+
+    @Test
     void theHomeAddressIsNotACareOfAddress() {
         assertError(MINIMAL.replace("address: 2001:db8:2::100", "address: 2001:db8:1::100"),
                 "mobile-node.care-of.address", "is the home address");

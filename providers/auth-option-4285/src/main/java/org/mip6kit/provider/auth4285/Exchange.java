@@ -7,7 +7,9 @@ import org.mip6kit.spi.ReplyContext;
  * Update: the same security association (RFC 4285 §5.1: the BA is authenticated with the SA of
  * the BU), the addresses the authenticator covers, and the replay option to send back — the
  * Binding Update's own timestamp echoed, or, after status 144, the home agent's clock at the
- * time of sending so the mobile node can resynchronise (RFC 4285 §6).
+ * time of sending in the high-order 32 bits and the Binding Update's low-order 32 bits, so the
+ * mobile node can resynchronise and tell which Binding Update was refused (RFC 4285 §6, RFC 3344
+ * §5.7.1).
  *
  * @param association the MN-HA security association
  * @param addresses the care-of and home address of the Binding Update

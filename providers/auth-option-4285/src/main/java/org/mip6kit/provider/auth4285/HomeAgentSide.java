@@ -43,14 +43,18 @@ import org.mip6kit.wire.MobilityOption;
  * <li>MN-HA: the SPI names a security association — else silence, because an answer could not
  *     be protected (RFC 4285: without a mobility SA the home agent drops the Binding Update);
  *     MN-AAA: the {@link AaaClient}'s answer, see below;</li>
- * <li>the authenticator verifies (constant-time comparison), and the Mobile Node Identifier
- *     option (RFC 4283) names the NAI the association belongs to — else status 146
- *     MIPV6-AUTH-FAIL, answered and authenticated with that SPI's key;</li>
+ * <li>the authenticator verifies (constant-time comparison) — else status 146 MIPV6-AUTH-FAIL,
+ *     answered and authenticated with that SPI's key; then a NAI Mobile Node Identifier option
+ *     (RFC 4283) is present — else 129 (administratively prohibited; the message is authentic, so
+ *     it is not told its authentication failed) — and names the NAI the association belongs
+ *     to — else 146;</li>
  * <li>a replay protection option is present — else 145 MIPV6-MESG-ID-REQD when policy requires
  *     it;</li>
  * <li>its timestamp is within the replay window of the home agent's clock — else 144
  *     MIPV6-ID-MISMATCH, whose acknowledgement is authenticated and carries the home agent's
- *     own time so the mobile node can resynchronise;</li>
+ *     own time in the high-order 32 bits of its timestamp and the Binding Update's low-order 32
+ *     bits, so the mobile node can resynchronise and match the answer (RFC 4285 §6 with
+ *     RFC 3344 §5.7.1);</li>
  * <li>the timestamp was not accepted under this association before, and is above the
  *     association's replay floor — else silence (a byte-identical replay inside the window, or
  *     possibly one; see {@link ReplayMemory}).</li>
@@ -206,8 +210,10 @@ final class HomeAgentSide implements HomeAgentSecurity {
                     + addresses.homeAddress());
         }
         if (id == null || !id.isNai()) {
-            return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "no NAI Mobile Node Identifier option "
-                    + "(RFC 4283) naming the owner of SPI " + sa.spi());
+            // Authentic but unidentified: 146 would tell an RFC 4285 node that its authentication
+            // failed; 129 refuses the request, not the key, and still ends the node's retries.
+            return Verdict.reject(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, reply, "no NAI Mobile Node "
+                    + "Identifier option (RFC 4283) naming the owner of SPI " + sa.spi());
         }
         if (!id.nai().equals(sa.nai())) {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "SPI " + sa.spi() + " belongs to "
@@ -450,7 +456,10 @@ final class HomeAgentSide implements HomeAgentSecurity {
                     throw new SecurityProviderException("cannot authenticate a Binding Acknowledgement without the "
                             + "security association of the Binding Update it answers; nothing is sent");
                 }
-                Long timestamp = ex.sendOwnTime() ? Long.valueOf(NtpTimestamp.of(context.clock().instant()))
+                Instant now = context.clock().instant();
+                Long timestamp = ex.sendOwnTime()
+                        ? Long.valueOf(ex.echoed() != null ? NtpTimestamp.resynchronisation(now, ex.echoed().timestamp())
+                                : NtpTimestamp.of(now))
                         : ex.echoed() != null ? Long.valueOf(ex.echoed().timestamp()) : null;
                 byte[] mh = Protection.protect(context.codec(), message, null, timestamp, ex.association(),
                         ex.addresses(), to);

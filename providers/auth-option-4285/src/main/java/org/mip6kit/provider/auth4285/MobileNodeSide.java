@@ -49,7 +49,8 @@ import org.mip6kit.wire.SequenceNumber;
  * agent bootstrap named, is authenticated with the security association of the Binding Update
  * it answers (over that Binding Update's care-of and home address), and answers a Binding
  * Update this node sent: its replay option echoes that Binding Update's timestamp, or — status
- * 144 — it carries the home agent's time and the Binding Update's sequence number. Anything
+ * 144 — it carries the home agent's time in the high-order 32 bits, the Binding Update's
+ * low-order 32 bits and its sequence number. Anything
  * else RFC 4285 does not authenticate (Binding Refresh Requests, Binding Errors) is not acted
  * on.
  *
@@ -148,7 +149,7 @@ final class MobileNodeSide implements MobileNodeSecurity {
                 return new RejectAction.GiveUp("status 144 without the home agent's time");
             }
             Instant own = context.clock().instant();
-            Instant theirs = NtpTimestamp.toInstant(haTime.get());
+            Instant theirs = NtpTimestamp.secondsOf(haTime.get());
             Duration offset = Duration.between(own, theirs);
             applyOffset(offset);
             context.events().emit(new ProviderEvent("clock-offset-applied", Optional.of(Identity.nai(nai)),
@@ -264,17 +265,29 @@ final class MobileNodeSide implements MobileNodeSecurity {
 
     /**
      * The Binding Update {@code ba} answers: the one whose timestamp its replay option echoes;
-     * for 144 (which carries the home agent's time) and 145 (which carries none), the newest one
-     * with its sequence number.
+     * for 144 (the home agent's time in the high-order 32 bits), the one with its sequence number
+     * and the same low-order 32 bits; for 145 (which carries none), the newest one with its
+     * sequence number.
      */
     private Sent answered(BindingAcknowledgement ba, Optional<MobilityMessageReplayProtection> stamp) {
         int code = ba.status().code();
-        boolean bySequence = code == BindingAckStatus.MIPV6_ID_MISMATCH.code()
-                ? stamp.isPresent() : code == BindingAckStatus.MIPV6_MESG_ID_REQD.code() && stamp.isEmpty();
+        boolean resynchronisation = code == BindingAckStatus.MIPV6_ID_MISMATCH.code();
+        if (resynchronisation && stamp.isEmpty()) {
+            return null;
+        }
+        boolean bySequence = !resynchronisation && code == BindingAckStatus.MIPV6_MESG_ID_REQD.code()
+                && stamp.isEmpty();
         synchronized (sent) {
             for (Iterator<Sent> it = sent.descendingIterator(); it.hasNext(); ) {
                 Sent s = it.next();
-                if (bySequence ? s.sequence().equals(ba.sequence())
+                if (resynchronisation) {
+                    // RFC 3344 §5.7.1, which RFC 4285 §6 follows: only the low-order 32 bits are the
+                    // Binding Update's; the high-order ones are the home agent's clock.
+                    if (s.sequence().equals(ba.sequence())
+                            && NtpTimestamp.sameLowOrderBits(s.timestamp(), stamp.get().timestamp())) {
+                        return s;
+                    }
+                } else if (bySequence ? s.sequence().equals(ba.sequence())
                         : stamp.isPresent() && s.timestamp() == stamp.get().timestamp()
                         && (s.sequence().equals(ba.sequence())
                         || code == BindingAckStatus.SEQUENCE_NUMBER_OUT_OF_WINDOW.code())) {

@@ -27,6 +27,29 @@ public final class NtpTimestamp {
         return (seconds << 32) | fraction;
     }
 
+    /**
+     * The timestamp a status 144 answer carries (RFC 4285 §6, which takes RFC 3344 §5.7.1's
+     * timestamp rule): the home agent's time in the high-order 32 bits (whole NTP seconds) and the
+     * low-order 32 bits copied from the rejected Binding Update's timestamp, so the mobile node
+     * can tell which of its Binding Updates the answer belongs to.
+     */
+    public static long resynchronisation(Instant homeAgentTime, long rejected) {
+        return (of(homeAgentTime) & HIGH) | (rejected & LOW);
+    }
+
+    /** Whether two timestamps agree in their low-order 32 bits (a 144 answer and the Binding Update it answers). */
+    public static boolean sameLowOrderBits(long a, long b) {
+        return (a & LOW) == (b & LOW);
+    }
+
+    /** The instant the high-order 32 bits of {@code ntp} stand for: whole seconds, fraction dropped. */
+    public static Instant secondsOf(long ntp) {
+        return toInstant(ntp & HIGH);
+    }
+
+    private static final long HIGH = 0xFFFF_FFFF_0000_0000L;
+    private static final long LOW = 0xFFFF_FFFFL;
+
     /** The instant an NTP timestamp stands for (see the class comment for the era rule). */
     public static Instant toInstant(long ntp) {
         return Instant.ofEpochSecond(epochSecond(ntp), nano(ntp));

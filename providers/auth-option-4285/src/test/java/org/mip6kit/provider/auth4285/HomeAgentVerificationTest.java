@@ -88,7 +88,7 @@ class HomeAgentVerificationTest {
     }
 
     @Test
-    void timestampOutsideTheWindowIsRejected144AndTheAnswerCarriesTheHomeAgentsTime() throws Exception {
+    void timestampOutsideTheWindowIsRejected144CarryingTheHomeAgentsTimeHighAndTheBindingUpdatesLowOrderBits() throws Exception {
         Parties p = Parties.at(T0, Map.of(), Duration.ofSeconds(30));
         byte[] mh = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
         Verdict v = p.homeAgentJudges(mh, Parties.fromCareOf());
@@ -99,9 +99,14 @@ class HomeAgentVerificationTest {
         byte[] ba = p.homeAgentAnswers(BindingAckStatus.MIPV6_ID_MISMATCH, SequenceNumber.of(2), Parties.replyOf(v),
                 Parties.toCareOf());
         BindingAcknowledgement decoded = (BindingAcknowledgement) Parties.decode(ba, Parties.toCareOf());
-        assertThat(decoded.option(MobilityMessageReplayProtection.class).orElseThrow().timestamp())
-                .as("the home agent's own time when it sent the answer, not the mobile node's")
-                .isEqualTo(NtpTimestamp.of(T0.plusMillis(250)));
+        long rejected = Parties.decode(mh, Parties.fromCareOf()).option(MobilityMessageReplayProtection.class)
+                .orElseThrow().timestamp();
+        long answered = decoded.option(MobilityMessageReplayProtection.class).orElseThrow().timestamp();
+        assertThat(answered >>> 32).as("high-order 32 bits: the home agent's own time when it sent the answer")
+                .isEqualTo(NtpTimestamp.of(T0.plusMillis(250)) >>> 32);
+        assertThat(answered & 0xFFFF_FFFFL).as("low-order 32 bits: copied from the Binding Update (RFC 3344 §5.7.1)")
+                .isEqualTo(rejected & 0xFFFF_FFFFL);
+        assertThat(answered).isEqualTo(NtpTimestamp.resynchronisation(T0.plusMillis(250), rejected));
         assertThat(independentlyVerified(ba, Parties.KEY, Parties.CARE_OF, Parties.HOME_ADDRESS)).isTrue();
     }
 
@@ -220,14 +225,16 @@ class HomeAgentVerificationTest {
     }
 
     @Test
-    void bindingUpdateWithoutMobileNodeIdentifierIsRejected146() throws Exception {
+    void authenticBindingUpdateWithoutMobileNodeIdentifierIsRejected129NotAsAnAuthenticationFailure()
+            throws Exception {
         Parties p = Parties.at(T0);
         SecurityAssociation sa = association(Parties.NAI, Parties.SPI, Parties.KEY);
         byte[] mh = Protection.protect(TestContext.providerCodec(), Parties.tv3Update(), null, NtpTimestamp.of(T0), sa,
                 AuthenticatedAddresses.forBindingUpdate(Parties.tv3Update(), Parties.fromCareOf()), Parties.fromCareOf());
         Verdict v = p.homeAgentJudges(mh, Parties.fromCareOf());
         assertThat(v).isInstanceOf(Verdict.Reject.class);
-        assertThat(((Verdict.Reject) v).status()).isEqualTo(BindingAckStatus.MIPV6_AUTH_FAIL);
+        assertThat(((Verdict.Reject) v).status()).isEqualTo(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED);
+        assertThat(((Verdict.Reject) v).reply()).as("answered, authenticated under the SPI").isPresent();
         assertThat(((Verdict.Reject) v).reason()).contains("Mobile Node Identifier");
     }
 

@@ -153,11 +153,35 @@ class MobileNodeVerificationTest {
                 new Inbound(ba, Parties.toCareOf(), Observed.NOTHING));
         assertThat(action).isInstanceOf(RejectAction.Retry.class);
         assertThat(((RejectAction.Retry) action).sameSequenceNumber()).isTrue();
-        assertThat(((MobileNodeSide) p.mobileNode).clockOffset()).isEqualTo(Duration.ofSeconds(30));
+        // The home agent's time comes in whole seconds (the high-order 32 bits): T0 is x.5 s.
+        assertThat(((MobileNodeSide) p.mobileNode).clockOffset()).isEqualTo(Duration.ofMillis(29_500));
         assertThat(p.mnContext.eventKinds()).contains("clock-offset-applied");
 
         byte[] retry = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
         assertThat(p.homeAgentJudges(retry, Parties.fromCareOf())).isInstanceOf(Verdict.Accept.class);
+    }
+
+    /**
+     * RFC 3344 §5.7.1 (which RFC 4285 §6 follows): the mobile node resynchronises only from a 144
+     * whose low-order 32 bits match a Binding Update it sent; an authentic 144 for another
+     * timestamp (an old answer replayed, or one for a Binding Update it never sent) moves nothing.
+     */
+    @Test
+    void status144WhoseLowOrderBitsMatchNoOutstandingBindingUpdateIsNotActedOn() throws Exception {
+        Parties p = Parties.at(T0, Map.of(), Duration.ofSeconds(-30));
+        byte[] bu = p.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
+        long sentStamp = Parties.decode(bu, Parties.fromCareOf()).option(MobilityMessageReplayProtection.class)
+                .orElseThrow().timestamp();
+        Exchange other = new Exchange(HomeAgentVerificationTest.association(Parties.NAI, Parties.SPI, Parties.KEY),
+                new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_ADDRESS),
+                new MobilityMessageReplayProtection(sentStamp ^ 0x0000_0000_0001_0000L), true);
+        byte[] ba = p.homeAgentAnswers(BindingAckStatus.MIPV6_ID_MISMATCH, SequenceNumber.of(2), other,
+                Parties.toCareOf());
+
+        Verdict v = p.mobileNodeJudges(ba, Parties.toCareOf());
+        assertThat(v).isInstanceOf(Verdict.Drop.class);
+        assertThat(((Verdict.Drop) v).reason()).contains("answers no Binding Update");
+        assertThat(((MobileNodeSide) p.mobileNode).clockOffset()).isEqualTo(Duration.ZERO);
     }
 
     @Test

@@ -140,7 +140,7 @@ class ScapyInteropTest {
                     status = ((Verdict.Reject) v).status();
                     assertThat(status.code()).as(c.name()).isEqualTo(Integer.parseInt(c.expect()));
                     reply = ((Verdict.Reject) v).reply().orElseThrow();
-                    replay = status.code() == 144 ? "ha-time" : c.timestamp();
+                    replay = status.code() == 144 ? "ha-time:" + c.timestamp() : c.timestamp();
                 }
                 default -> {
                     assertThat(v).as(c.name() + ": " + v).isInstanceOf(Verdict.Drop.class);

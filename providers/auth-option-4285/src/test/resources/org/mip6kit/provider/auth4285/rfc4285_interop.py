@@ -146,7 +146,12 @@ def check(out, ha_ntp):
                 if not hmac.compare_digest(expected, bytes(auths[0].authdata)):
                     problems.append("authenticator %s, independent HMAC %s" % (bytes(auths[0].authdata).hex(),
                                                                                expected.hex()))
-            want = ha_ntp if replay == "ha-time" else (None if replay == "none" else int(replay, 16))
+            if replay.startswith("ha-time:"):
+                # 144: the HA's time in the high-order 32 bits, the BU's low-order 32 bits copied
+                # (RFC 4285 section 6 with RFC 3344 section 5.7.1)
+                want = (ha_ntp & 0xFFFFFFFF00000000) | (int(replay[len("ha-time:"):], 16) & 0xFFFFFFFF)
+            else:
+                want = None if replay == "none" else int(replay, 16)
             got = stamps[0].timestamp if stamps else None
             if got != want:
                 problems.append("replay option %s, expected %s" % (got, want))

@@ -68,7 +68,9 @@ public interface SignallingPath extends AutoCloseable {
 
     /**
      * Protects and sends one message. Non-blocking: the returned stage completes when the
-     * message has been handed to the network, or exceptionally with a
+     * message has been handed to the network — never earlier, because the home agent calls
+     * {@link HomeAgentSecurity#afterChange} (where an SA may be torn down) only once the stage
+     * of the Binding Acknowledgement has completed — or exceptionally with a
      * {@link SecurityProviderException} (no route, channel down, nothing to protect it with).
      * The path encodes the message itself (with {@link ProviderContext#codec()}), computing the
      * checksum over {@link Addressing#pseudoHeaderSource()} and

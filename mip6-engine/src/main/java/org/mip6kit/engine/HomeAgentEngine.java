@@ -86,6 +86,12 @@ import org.mip6kit.wire.SequenceNumber;
  */
 public final class HomeAgentEngine implements AutoCloseable {
 
+    /**
+     * Binding Updates that may wait for one home address while its current one is held up; more
+     * are dropped unverified (the mobile node retransmits).
+     */
+    static final int MAX_WAITING_PER_HOME_ADDRESS = 64;
+
     /** Returned by processing steps that finish at once; only ever read. */
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -261,7 +267,13 @@ public final class HomeAgentEngine implements AutoCloseable {
             return;
         }
         Ipv6Address hoa = homeAddressOf(addr);
-        serializer.submit(hoa, () -> verifyThenProcess(in, bu, addr, hoa));
+        if (serializer.submit(hoa, () -> verifyThenProcess(in, bu, addr, hoa), MAX_WAITING_PER_HOME_ADDRESS) == null) {
+            // Verification runs in the per-home-address order, so unverified messages queue too;
+            // while one is held up (a late verdict, a beforeAck) a flood must not grow the queue.
+            counters.dropped.incrementAndGet();
+            emit(EngineEvent.Kind.VERDICT_DROPPED, null, hoa, null, null, MAX_WAITING_PER_HOME_ADDRESS
+                    + " Binding Updates already wait for this home address; dropped before verification");
+        }
     }
 
     private CompletionStage<Void> verifyThenProcess(Inbound in, BindingUpdate bu, Addressing addr, Ipv6Address hoa) {

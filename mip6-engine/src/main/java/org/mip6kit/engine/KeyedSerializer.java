@@ -26,7 +26,22 @@ final class KeyedSerializer<K> {
 
     /** Queues {@code job} for {@code key}; the returned stage completes with the job's. */
     <T> CompletionStage<T> submit(K key, Supplier<CompletionStage<T>> job) {
+        return submit(key, job, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #submit(Object, Supplier)}, but refuses the job, returning {@code null}, when
+     * {@code maxWaiting} jobs already wait for {@code key}: a flood for one key cannot grow the
+     * queue without bound while that key's running job waits for something.
+     */
+    <T> CompletionStage<T> submit(K key, Supplier<CompletionStage<T>> job, int maxWaiting) {
         synchronized (this) {
+            if (busy.containsKey(key)) {
+                ArrayDeque<Runnable> waiting = busy.get(key);
+                if (waiting != null && waiting.size() >= maxWaiting) {
+                    return null;
+                }
+            }
             inFlight++;
             if (busy.containsKey(key)) {
                 CompletableFuture<T> result = new CompletableFuture<>();

@@ -100,6 +100,25 @@ class HomeAgentAsyncVerifyTest {
     }
 
     @Test
+    void aFloodForAHomeAddressWhoseVerdictIsPendingQueuesABoundedNumberAndDropsTheRestUnverified()
+            throws Exception {
+        startWithPendingVerdictFor(1);
+        rig.register(1, COA);
+        int flood = HomeAgentEngine.MAX_WAITING_PER_HOME_ADDRESS + 50;
+        for (int i = 0; i < flood; i++) {
+            rig.register(2 + i, COA2);
+        }
+        assertThat(rig.engine.inFlight()).isEqualTo(1 + HomeAgentEngine.MAX_WAITING_PER_HOME_ADDRESS);
+        assertThat(rig.engine.counters().dropped()).isEqualTo(50);
+        assertThat(verifiedSequences()).containsExactly(1);
+
+        pending.get(1).complete(accept(bu(1, 150)));
+        rig.time.runDue();
+        assertThat(rig.engine.inFlight()).isZero();
+        assertThat(verifiedSequences()).hasSize(1 + HomeAgentEngine.MAX_WAITING_PER_HOME_ADDRESS);
+    }
+
+    @Test
     void pendingVerdictForOneHomeAddressDoesNotBlockAnother() throws Exception {
         startWithPendingVerdictFor(1);
         rig.register(1, COA);

@@ -54,6 +54,19 @@ class KeyedSerializerTest {
     }
 
     @Test
+    void refusesAJobWhenTheKeyAlreadyHasItsMaximumWaitingAndCountsNothingForIt() {
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        job("a1", slow);
+        assertThat(serializer.submit("a", () -> CompletableFuture.completedFuture("a2"), 1)).isNotNull();
+        assertThat(serializer.submit("a", () -> CompletableFuture.completedFuture("a3"), 1)).isNull();
+        assertThat(serializer.submit("b", () -> CompletableFuture.completedFuture("b1"), 0))
+                .as("an idle key runs at once whatever the bound").isNotNull();
+        assertThat(serializer.inFlight()).isEqualTo(2);
+        slow.complete("one");
+        assertThat(serializer.inFlight()).isZero();
+    }
+
+    @Test
     void runsJobsForOtherKeysWhileOneKeyIsBusy() {
         CompletableFuture<String> slow = new CompletableFuture<>();
         job("a1", slow);

@@ -8,9 +8,9 @@ import picocli.CommandLine.Spec;
 /** {@code mip6kit mn}: run the reference mobile node and steer a running one. */
 @Command(name = "mn", mixinStandardHelpOptions = true,
         versionProvider = Mip6kitCommand.Version.class,
-        description = "The reference mobile node: run it, or move a running one and ask its status through its "
-                + "admin socket.",
-        subcommands = {MnRunCommand.class, MnMoveCommand.class, MnStatusCommand.class},
+        description = "The reference mobile node: run it, or move a running one, bring it home and ask its status "
+                + "through its admin socket.",
+        subcommands = {MnRunCommand.class, MnMoveCommand.class, MnHomeCommand.class, MnStatusCommand.class},
         footer = {"", "Configuration reference: docs/operator-guide.md#mobile-node; a commented example: "
                 + "docs/examples/mn.yaml."})
 public final class MnCommand implements Callable<Integer> {
@@ -21,7 +21,7 @@ public final class MnCommand implements Callable<Integer> {
     /** With no subcommand: the usage on stderr, exit {@value Mip6kitCommand#EXIT_BAD_INPUT}. */
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("Missing command: mn run, mn move or mn status.");
+        spec.commandLine().getErr().println("Missing command: mn run, mn move, mn home or mn status.");
         spec.commandLine().usage(spec.commandLine().getErr());
         return Mip6kitCommand.EXIT_BAD_INPUT;
     }

@@ -118,4 +118,25 @@ class MnAdminCommandsTest {
         assertThat(run.err()).contains("home address");
         assertThat(ha.binding(HOA).orElseThrow().careOfAddress()).isEqualTo(Ipv6Address.parse("2001:db8:2::100"));
     }
+
+    @Test
+    void homeDeregistersKeepsTheNodeRunningAndAMoveRegistersAgain() {
+        CommandRun home = CommandRun.of("mn", "home", "--config", config.toString());
+        assertThat(home.exitCode()).as(home.toString()).isZero();
+        assertThat(home.out()).contains("the home agent acknowledged the deregistration")
+                .contains("registered:      no");
+        assertThat(ha.binding(HOA)).as("the binding after mn home").isEmpty();
+        assertThat(mn.isClosed()).isFalse();
+
+        CommandRun away = CommandRun.of("mn", "move", "--coa", "192.0.2.10", "--config", config.toString());
+        assertThat(away.exitCode()).as(away.toString()).isZero();
+        assertThat(ha.binding(HOA).orElseThrow().careOfAddress()).isEqualTo(Ipv6Address.parse("::ffff:192.0.2.10"));
+    }
+
+    @Test
+    void moveToTheHomeAddressPointsToMnHome() {
+        CommandRun run = CommandRun.of("mn", "move", "--coa", "2001:db8:1::100", "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("mip6kit mn home");
+    }
 }

@@ -40,7 +40,7 @@ class MnCommandTest {
     void mnWithoutASubcommandPrintsItsUsageAndExits2() {
         CommandRun run = CommandRun.of("mn");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-        assertThat(run.err()).contains("Missing command: mn run, mn move or mn status").contains("move")
+        assertThat(run.err()).contains("Missing command: mn run, mn move, mn home or mn status").contains("move").contains("home")
                 .contains("status").contains("run");
     }
 

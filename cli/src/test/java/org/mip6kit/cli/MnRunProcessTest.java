@@ -108,6 +108,60 @@ class MnRunProcessTest {
         }
     }
 
+    @Test
+    void mnHomeDeregistersAndTheNodeKeepsRunningUntilMnMoveRegistersItAgain() throws Exception {
+        Path root = Mip6kitLauncherTest.repositoryRoot();
+        try (LoopbackHomeAgent ha = new LoopbackHomeAgent()) {
+            Path config = dir.resolve("mn.yaml");
+            Files.writeString(config, """
+                    mobile-node:
+                      home-address: 2001:db8:1::100
+                      home-agent: 2001:db8:1::1
+                      home-agent-endpoint: "[::1]:%d"
+                      care-of: { address: 2001:db8:2::100 }
+                    admin: { socket: mn.sock }
+                    security:
+                      provider: %s
+                      %s: { nai: %s }
+                    """.formatted(ha.port(), NaiTestProvider.NAME, NaiTestProvider.NAME, LoopbackHomeAgent.NAI));
+            Path err = dir.resolve("stderr.txt");
+            ProcessBuilder builder = new ProcessBuilder(List.of(root.resolve("mip6kit").toString(), "mn", "run",
+                    "--config", config.toString()))
+                    .directory(dir.toFile())
+                    .redirectOutput(dir.resolve("stdout.txt").toFile())
+                    .redirectError(err.toFile());
+            builder.environment().put("MIP6KIT_JAVA", javaWithTestProvider().toString());
+            Process process = builder.start();
+            try {
+                boolean registered = LoopbackHomeAgent.eventually(() -> ha.binding(HOA).isPresent() || !process.isAlive(),
+                        START_LIMIT) && ha.binding(HOA).isPresent();
+                assertThat(registered).as("registered; stderr:%n%s", read(err)).isTrue();
+
+                CommandRun home = CommandRun.of("mn", "home", "--config", config.toString());
+                assertThat(home.exitCode()).as(home.toString()).isZero();
+                assertThat(ha.binding(HOA)).as("binding after mn home").isEmpty();
+                assertThat(ha.events()).anySatisfy(e -> assertThat(e.kind()).isEqualTo(EngineEvent.Kind.BINDING_DELETED));
+                assertThat(process.isAlive()).as("the node keeps running at home; stderr:%n%s", read(err)).isTrue();
+                CommandRun status = CommandRun.of("mn", "status", "--config", config.toString());
+                assertThat(status.exitCode()).as(status.toString()).isZero();
+                assertThat(status.out()).contains("registered:      no");
+
+                CommandRun away = CommandRun.of("mn", "move", "--coa", "192.0.2.10", "--config", config.toString());
+                assertThat(away.exitCode()).as(away.toString()).isZero();
+                assertThat(ha.binding(HOA).orElseThrow().careOfAddress())
+                        .isEqualTo(Ipv6Address.parse("::ffff:192.0.2.10"));
+
+                process.destroy();   // SIGTERM
+                assertThat(process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as("exit status; stderr:%n%s", read(err)).isZero();
+                assertThat(ha.binding(HOA)).isEmpty();
+            } finally {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /**
      * A {@code MIP6KIT_JAVA} for the launcher: runs this JVM's java with the classes holding
      * {@link NaiTestProvider} (daemon-common's test-jar) and a services file naming it appended to

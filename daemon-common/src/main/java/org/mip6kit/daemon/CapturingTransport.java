@@ -18,6 +18,8 @@ import org.mip6kit.wire.Ipv4Address;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.packet.MobilityPacket;
 import org.mip6kit.wire.packet.UdpEncapsulation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SignallingTransport} decorator that writes every Mobility Header message it sends
@@ -33,11 +35,17 @@ import org.mip6kit.wire.packet.UdpEncapsulation;
  * of the host's addresses a datagram used. A message without an outer peer (an in-memory
  * transport) is written as the bare inner IPv6 packet.
  *
- * <p>Sent messages are written once the inner transport has accepted them, received ones
- * before they are handed on. Wireshark shows the inner packet with
+ * <p>Sent messages are written when they are handed to the inner transport, before its send
+ * completes, and received ones before they are handed on: so a Binding Update is always in the
+ * file before the acknowledgement that answers it, however fast that comes back and however
+ * late the inner transport completes its send. The file therefore shows what the node handed
+ * to its transport: a send that then fails stays in it (the engine logs the failure as
+ * {@code send-failed}). Wireshark shows the inner packet with
  * {@code -d udp.port==4191,ipv6} (it registers its Mobile IPv6 dissector on UDP 5436 only).
  */
 public final class CapturingTransport implements SignallingTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CapturingTransport.class);
 
     private final SignallingTransport inner;
     private final InetSocketAddress local;
@@ -86,12 +94,14 @@ public final class CapturingTransport implements SignallingTransport {
 
     @Override
     public CompletionStage<Void> send(byte[] octets, Addressing to) {
-        byte[] copy = octets.clone();
-        return inner.send(octets, to).whenComplete((v, e) -> {
-            if (e == null) {
-                capture.write(packet(copy, to, true));
-            }
-        });
+        // Written before the hand-off: the answer may be received, and written, before the send completes.
+        try {
+            capture.write(packet(octets, to, true));
+        } catch (RuntimeException e) {
+            // The capture is a record of the signalling, never a reason to stop it.
+            LOG.warn("{}: a sent message could not be written to the capture: {}", this, e.toString());
+        }
+        return inner.send(octets, to);
     }
 
     @Override

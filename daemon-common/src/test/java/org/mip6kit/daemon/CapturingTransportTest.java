@@ -62,6 +62,8 @@ class CapturingTransportTest {
         final List<byte[]> sent = new ArrayList<>();
         Consumer<Inbound> receiver;
         boolean failSends;
+        /** When set, a send returns this stage: one that completes when the test says. */
+        CompletableFuture<Void> completesLater;
         boolean closed;
 
         @Override
@@ -75,7 +77,7 @@ class CapturingTransportTest {
                 return CompletableFuture.failedFuture(new java.io.IOException("buffer full"));
             }
             sent.add(octets);
-            return CompletableFuture.completedFuture(null);
+            return completesLater != null ? completesLater : CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -193,7 +195,37 @@ class CapturingTransportTest {
     }
 
     @Test
-    void failedSendIsNotWritten() throws Exception {
+    void aSentMessageIsWrittenAtHandOffSoABindingUpdateComesBeforeAnAckThatArrivesBeforeItsSendCompletes()
+            throws Exception {
+        Path file = dir.resolve("cap.pcap");
+        FakeTransport fake = new FakeTransport();
+        fake.completesLater = new CompletableFuture<>();
+        InetSocketAddress peer = new InetSocketAddress(InetAddress.getByName("::1"), 4191);
+        try (PacketCapture capture = PacketCapture.open(file, Clock.fixed(T0, ZoneOffset.UTC))) {
+            CapturingTransport t = new CapturingTransport(fake,
+                    new InetSocketAddress(InetAddress.getByName("::1"), 40001), capture);
+            t.start(in -> { });
+            Addressing bu = new Addressing(COA, HA, Optional.of(HOA), Optional.empty(), Optional.of(peer));
+            CompletableFuture<Void> sending = t.send(bindingUpdate(bu), bu).toCompletableFuture();
+            Addressing ba = new Addressing(HA, COA, Optional.empty(), Optional.of(HOA), Optional.of(peer));
+            fake.receiver.accept(new Inbound(bindingAck(ba), ba, Observed.NOTHING));
+            assertThat(sending).isNotDone();
+            fake.completesLater.complete(null);
+            assertThat(capture.packetsWritten()).isEqualTo(2);
+        }
+
+        List<PcapRecord> records = records(file);
+        assertThat(records).hasSize(2);
+        MobilityPacket first = MobilityPacketParser.parse(records.get(0).packet());
+        MobilityPacket second = MobilityPacketParser.parse(records.get(1).packet());
+        assertThat(CODEC.decode(first.mobilityHeader(), first.pseudoHeaderSource(), first.pseudoHeaderDestination()))
+                .isInstanceOf(BindingUpdate.class);
+        assertThat(CODEC.decode(second.mobilityHeader(), second.pseudoHeaderSource(),
+                second.pseudoHeaderDestination())).isInstanceOf(BindingAcknowledgement.class);
+    }
+
+    @Test
+    void aSendThatFailsAfterTheHandOffStaysInTheCaptureAndTheFailureReachesTheCaller() throws Exception {
         Path file = dir.resolve("cap.pcap");
         FakeTransport fake = new FakeTransport();
         fake.failSends = true;
@@ -204,9 +236,9 @@ class CapturingTransportTest {
                     new InetSocketAddress(InetAddress.getByName("::1"), 40001));
 
             assertThat(t.send(bindingAck(ba), ba).toCompletableFuture()).isCompletedExceptionally();
-            assertThat(capture.packetsWritten()).isZero();
+            assertThat(capture.packetsWritten()).isEqualTo(1);
         }
-        assertThat(records(file)).isEmpty();
+        assertThat(records(file)).hasSize(1);
     }
 
     @Test

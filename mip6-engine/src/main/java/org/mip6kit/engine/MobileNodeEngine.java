@@ -65,6 +65,7 @@ import org.mip6kit.wire.MobilityMessage;
 import org.mip6kit.wire.MobilityOption;
 import org.mip6kit.wire.MobilityOptionCodec;
 import org.mip6kit.wire.MobilityOptionRegistry;
+import org.mip6kit.wire.NatDetection;
 import org.mip6kit.wire.SequenceNumber;
 import org.mip6kit.engine.EngineEvent.Kind;
 import org.slf4j.Logger;
@@ -102,6 +103,10 @@ import org.slf4j.LoggerFactory;
  *     outstanding Binding Update (any of its transmissions); status 135 is the exception and
  *     resynchronises the counter to the acknowledgement's number + 1. The granted lifetime is
  *     counted from when the acknowledged Binding Update was sent.</li>
+ * <li>Behind a NAT (an accepted Binding Acknowledgement for an IPv4 care-of address carries a
+ *     NAT Detection option with a refresh time), the registration is refreshed at least every
+ *     refresh time; that Binding Update is the NAT keepalive of RFC 5555 §4.1. A move, a
+ *     deregistration or expiry ends it.</li>
  * <li>A care-of change is announced to the provider first
  *     ({@link MobileNodeSecurity#careOfChanging}); the Binding Update leaves only after the
  *     provider's stage completes.</li>
@@ -880,6 +885,13 @@ public final class MobileNodeEngine implements AutoCloseable {
             untilRefresh = advice.get().refreshInterval().toDuration();
             detail.append(" refresh-advice=").append(advice.get().refreshInterval());
         }
+        Optional<Duration> keepalive = natKeepalive(ba, a.careOf);
+        if (keepalive.isPresent()) {
+            detail.append(" nat-keepalive=").append(keepalive.get().toSeconds()).append('s');
+            if (keepalive.get().compareTo(untilRefresh) < 0) {
+                untilRefresh = keepalive.get();
+            }
+        }
         Instant refreshAt = sentAt.plus(untilRefresh);
         detail.append(" expires=").append(expires).append(" refresh-at=").append(refreshAt).append(k ? " K" : "");
         scheduleRefresh(refreshAt);
@@ -889,6 +901,22 @@ public final class MobileNodeEngine implements AutoCloseable {
                 : before.careOfAddress().equals(a.careOf) ? RegistrationChange.Kind.REFRESHED
                 : RegistrationChange.Kind.MOVED, a.careOf, granted, k);
         completeAll(a.waiters, current);
+    }
+
+    /**
+     * RFC 5555 §4.1: behind a NAT the node keeps the mapping alive with a Binding Update (the
+     * acknowledgement proves the mapping still works) at the refresh time the home agent put in
+     * the NAT Detection option. Only for an IPv4 care-of address; 0 means ignore the field and
+     * all ones means no NAT, so no keepalive.
+     */
+    private Optional<Duration> natKeepalive(BindingAcknowledgement ba, Ipv6Address registeredCareOf) {
+        if (!registeredCareOf.isIpv4Mapped() || registeredCareOf.equals(homeAddress)) {
+            return Optional.empty();
+        }
+        return ba.option(NatDetection.class)
+                .map(NatDetection::refreshTimeSeconds)
+                .filter(s -> s > 0 && s != NatDetection.NO_KEEPALIVE)
+                .map(Duration::ofSeconds);
     }
 
     private void deregistered(Attempt a, BindingAckStatus status, String detail) {

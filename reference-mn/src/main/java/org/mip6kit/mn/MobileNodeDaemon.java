@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference mobile node: a {@link MobileNodeEngine} on real time, the RFC 5555 UDP
- * transport, an owner-only admin socket ({@code status}, {@code move}) and, when configured,
+ * transport, an owner-only admin socket ({@code status}, {@code move}, {@code home}) and, when configured,
  * an interface whose addresses it follows. What {@code mip6kit mn run} starts.
  *
  * <h2>Life</h2>
@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *     admin socket, then starts the engine: bootstrap, then the home registration. The UDP
  *     socket is bound when the provider opens its path (right after bootstrap).</li>
  * <li>While running: {@code move} over the admin socket and changes of the followed interface
- *     both call {@link MobileNodeEngine#moveTo}; the engine refreshes the binding on its own.</li>
+ *     both call {@link MobileNodeEngine#moveTo}; the engine refreshes the binding on its own.
+ *     {@code home} calls {@link MobileNodeEngine#returnHome}: the node deregisters and keeps
+ *     running; a later {@code move} registers again.</li>
  * <li>{@link #close}: stops following the interface, deregisters (lifetime 0, bounded by
  *     {@code mobile-node.shutdown-timeout}), closes the admin socket and the pcap file.
  *     {@link org.mip6kit.daemon.TerminationSignals} calls it on SIGTERM and SIGINT.</li>
@@ -73,7 +75,12 @@ public final class MobileNodeDaemon implements AutoCloseable {
     public static final String STATUS = "status";
     /** Admin command: {@code {"command":"move","careOf":"192.0.2.10"}}. */
     public static final String MOVE = "move";
-    /** How long {@code move} waits for the home agent's acknowledgement before answering anyway. */
+    /**
+     * Admin command: {@code {"command":"home"}}: the node is back on its home link; it deregisters
+     * ({@link MobileNodeEngine#returnHome}) and keeps running, ready to move away again.
+     */
+    public static final String HOME = "home";
+    /** How long {@code move} and {@code home} wait for the home agent's acknowledgement before answering anyway. */
     public static final Duration MOVE_WAIT = Duration.ofSeconds(8);
 
     private static final Logger LOG = LoggerFactory.getLogger(MobileNodeEngine.LOGGER);
@@ -224,6 +231,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                     .daemon(NAME)
                     .command(STATUS, (request, reply) -> status().writeTo(reply))
                     .command(MOVE, this::move)
+                    .command(HOME, this::home)
                     .start();
             synchronized (lifecycle) {
                 admin = server;
@@ -297,7 +305,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
             if (config.mobileNode().settings().homeAddress().or(() -> engine.registration()
                     .map(MobileNodeEngine.Registration::homeAddress)).filter(to::equals).isPresent()) {
                 throw new IllegalArgumentException("that is the home address; a care-of address is where the node "
-                        + "is away from home");
+                        + "is away from home (back on the home link: `mip6kit mn home` deregisters)");
             }
             LOG.info("care-of change to {} requested through the admin socket", CareOfAddresses.display(to));
             moved = engine.moveTo(to).toCompletableFuture();
@@ -314,6 +322,31 @@ public final class MobileNodeDaemon implements AutoCloseable {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new AdminException("the move to " + CareOfAddresses.display(to) + " failed: " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted while waiting for the home agent");
+        }
+        status().writeTo(reply);
+    }
+
+    private void home(ObjectNode request, ObjectNode reply) throws AdminException {
+        CompletableFuture<Void> home;
+        try {
+            LOG.info("return home requested through the admin socket");
+            home = engine.returnHome().toCompletableFuture();
+        } catch (IllegalStateException e) {
+            throw new AdminException("cannot return home: " + e.getMessage());
+        }
+        try {
+            home.get(MOVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            reply.put("acknowledged", true);
+        } catch (TimeoutException e) {
+            reply.put("acknowledged", false);
+            reply.put("detail", "the deregistration is out but the home agent has not acknowledged it within "
+                    + MOVE_WAIT.toSeconds() + " s; the node keeps retransmitting");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new AdminException("the return home failed: " + cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted while waiting for the home agent");

@@ -159,6 +159,29 @@ class MobileNodeDaemonTest {
     }
 
     @Test
+    void homeDeregistersThroughTheAdminSocketKeepsTheNodeRunningAndAMoveRegistersAgain() throws Exception {
+        MobileNodeDaemon mn = start(config("address: 2001:db8:2::100", ""), MobileNodeDaemon.Options.defaults());
+        mn.firstRegistration().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(ha.binding(HOA)).isPresent();
+
+        ObjectNode home = AdminClient.send(mn.adminSocket(), MobileNodeDaemon.HOME, WAIT);
+        assertThat(home.get("acknowledged").booleanValue()).isTrue();
+        assertThat(home.get("registered").booleanValue()).isFalse();
+        assertThat(home.get("careOfAddress").textValue()).isEqualTo("2001:db8:1::100");
+        assertThat(ha.binding(HOA)).as("deleted by the deregistration").isEmpty();
+        assertThat(ha.events()).anySatisfy(e -> assertThat(e.kind()).isEqualTo(EngineEvent.Kind.BINDING_DELETED));
+        assertThat(mn.isClosed()).as("the node keeps running at home").isFalse();
+        assertThat(AdminClient.send(mn.adminSocket(), MobileNodeDaemon.STATUS, WAIT).get("registered").booleanValue())
+                .isFalse();
+
+        ObjectNode away = AdminClient.send(mn.adminSocket(),
+                AdminClient.request(MobileNodeDaemon.MOVE).put("careOf", "192.0.2.10"), WAIT);
+        assertThat(away.get("acknowledged").booleanValue()).isTrue();
+        assertThat(away.get("registered").booleanValue()).isTrue();
+        assertThat(ha.binding(HOA).orElseThrow().careOfAddress()).isEqualTo(Ipv6Address.parse("::ffff:192.0.2.10"));
+    }
+
+    @Test
     void followsTheConfiguredInterfaceFromItsFirstGlobalAddress() throws Exception {
         AtomicReference<List<InetAddress>> fakeInterface = new AtomicReference<>(List.of(
                 InetAddress.getByName("fe80::1"), InetAddress.getByName("2001:db8:2::7")));

@@ -65,15 +65,19 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
                 Optional.ofNullable(careOf), Optional.ofNullable(status), Optional.ofNullable(sequence), detail);
     }
 
-    /** One log line: kind, identity, home address, care-of address, status, detail. */
+    /**
+     * One log line: kind, identity, home address, care-of address, status, detail. The identity
+     * and the detail may carry a peer's text and are {@linkplain LogText#escape escaped}, so the
+     * result is always one line of printable ASCII apart from the {@code —} before the detail.
+     */
     public String toLogLine() {
         StringBuilder sb = new StringBuilder(kind.name().toLowerCase().replace('_', '-'));
-        sb.append(" identity=").append(identity.map(Identity::toString).orElse("-"));
+        sb.append(" identity=").append(identity.map(i -> LogText.escape(i.toString())).orElse("-"));
         sb.append(" hoa=").append(homeAddress.map(Ipv6Address::toString).orElse("-"));
         careOfAddress.ifPresent(c -> sb.append(" coa=").append(c));
         status.ifPresent(s -> sb.append(" status=").append(s));
         if (!detail.isEmpty()) {
-            sb.append(" — ").append(detail);
+            sb.append(" — ").append(LogText.escape(detail));
         }
         return sb.toString();
     }

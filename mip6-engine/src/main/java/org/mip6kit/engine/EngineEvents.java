@@ -57,7 +57,7 @@ public final class EngineEvents {
             try {
                 l.onEvent(event);
             } catch (RuntimeException e) {
-                log.warn("event listener {} failed on {}: {}", l, event.kind(), e.toString());
+                log.warn("event listener {} failed on {}: {}", l, event.kind(), LogText.escape(e.toString()));
             }
         }
         if (event.kind().isFailure()) {

@@ -102,4 +102,65 @@ class EngineEventsLogTest {
                 .contains("A".repeat(LogText.MAX_LENGTH) + "...(+" + (5000 - LogText.MAX_LENGTH) + " chars)")
                 .hasSizeLessThan(LogText.MAX_LENGTH + 100);
     }
+
+    private static EngineEvent happened(EngineEvent.Kind kind, int n) {
+        return EngineEvent.of(kind, Identity.nai("mn" + n + "@example.com"), HOA, null, BindingAckStatus.ACCEPTED,
+                "seq=" + n);
+    }
+
+    private List<ILoggingEvent> at(Level level) {
+        return appender.list.stream().filter(e -> e.getLevel().equals(level)).toList();
+    }
+
+    @Test
+    void logsARefreshAtDebugNotInfo() {
+        logger.setLevel(Level.INFO);
+        EngineEvents events = new EngineEvents(LOGGER, CLOCK, 10, 50);
+
+        assertThat(events.wouldRecord(EngineEvent.Kind.BINDING_REFRESHED)).isFalse();
+        events.emit(happened(EngineEvent.Kind.BINDING_REFRESHED, 1));
+        events.emit(happened(EngineEvent.Kind.REGISTRATION_SENT, 2));
+        assertThat(lines()).isEmpty();
+
+        logger.setLevel(Level.DEBUG);
+        events.emit(happened(EngineEvent.Kind.BINDING_REFRESHED, 3));
+        assertThat(at(Level.DEBUG)).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("binding-refreshed identity=nai:mn3@example.com");
+        assertThat(at(Level.INFO)).isEmpty();
+    }
+
+    @Test
+    void rateLimitsStateChangeLinesAndCountsTheSuppressedOnesInTheNext() {
+        VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
+        EngineEvents events = new EngineEvents(LOGGER, time.clock(), 10, 5);
+        List<EngineEvent> heard = new java.util.ArrayList<>();
+        events.addListener(heard::add);
+
+        for (int i = 0; i < 1000; i++) {
+            events.emit(happened(EngineEvent.Kind.BINDING_CREATED, i));
+        }
+        assertThat(heard).as("listeners get every event").hasSize(1000);
+        assertThat(at(Level.INFO)).as("a burst of twice the rate").hasSize(10);
+
+        time.advance(java.time.Duration.ofSeconds(1));
+        events.emit(happened(EngineEvent.Kind.BINDING_DELETED, 1000));
+        assertThat(at(Level.INFO)).hasSize(11).last().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("binding-deleted identity=nai:mn1000@example.com")
+                .endsWith("(and 990 similar lines suppressed by the rate limit)");
+    }
+
+    @Test
+    void stateChangeAndFailureLinesHaveSeparateLimits() {
+        VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
+        EngineEvents events = new EngineEvents(LOGGER, time.clock(), 1, 1);
+
+        for (int i = 0; i < 10; i++) {
+            events.emit(happened(EngineEvent.Kind.BINDING_UPDATE_REJECTED, i));
+        }
+        events.emit(happened(EngineEvent.Kind.BINDING_EXPIRED, 10));
+
+        assertThat(at(Level.WARN)).hasSize(2);
+        assertThat(at(Level.INFO)).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .doesNotContain("suppressed");
+    }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminException;
+import org.mip6kit.engine.LogText;
 import org.mip6kit.ha.BindingListing;
 import org.mip6kit.ha.HomeAgentConfig;
 import org.mip6kit.spi.ProviderConfigException;
@@ -127,7 +128,8 @@ public final class HaBindingsCommand implements Callable<Integer> {
             rows.add(new String[] {
                     b.path(BindingListing.HOME_ADDRESS).asText(),
                     b.path(BindingListing.CARE_OF_ADDRESS).asText(),
-                    b.path(BindingListing.IDENTITY).asText(),
+                    // A peer chose its identity: no terminal escape or line break reaches the operator's screen.
+                    LogText.escape(b.path(BindingListing.IDENTITY).asText()),
                     duration(b.path(BindingListing.LIFETIME_LEFT_SECONDS).asLong()),
                     b.path(BindingListing.SEQUENCE).asText(),
                     b.path(BindingListing.PROVIDER).asText()});

@@ -3,7 +3,9 @@ package org.mip6kit.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.mip6kit.daemon.PacketCapture;
 import org.mip6kit.ha.HomeAgentDaemon;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,8 +44,17 @@ public final class HaRunCommand implements Callable<Integer> {
                     + "(overwritten; owner-only). Wireshark: -d udp.port==4191,ipv6.")
     Path pcap;
 
+    @Option(names = "--pcap-max-bytes", paramLabel = "N", defaultValue = "100000000",
+            description = "Rotate the pcap file when it would grow past N octets: FILE becomes FILE.1 (replacing "
+                    + "an older FILE.1) and a new FILE starts, so the capture takes at most 2N. Default: ${DEFAULT-VALUE}.")
+    long pcapMaxBytes;
+
     @Override
     public Integer call() {
-        return HomeAgentDaemon.run(config, Optional.ofNullable(pcap), spec.commandLine().getErr());
+        if (pcapMaxBytes < PacketCapture.MIN_MAX_BYTES) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pcap-max-bytes must be at least "
+                    + PacketCapture.MIN_MAX_BYTES + ", got " + pcapMaxBytes);
+        }
+        return HomeAgentDaemon.run(config, Optional.ofNullable(pcap), pcapMaxBytes, spec.commandLine().getErr());
     }
 }

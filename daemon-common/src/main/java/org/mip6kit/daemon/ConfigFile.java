@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.FileTrust;
 import org.mip6kit.spi.ProviderConfigException;
 
 /**
@@ -31,13 +33,20 @@ public final class ConfigFile {
     }
 
     /**
-     * Loads {@code file}.
+     * Loads {@code file}, after checking that only its owner can have written it
+     * ({@link FileTrust}: owned by the user running the daemon or root, not writable by others,
+     * in no directory others may write without the sticky bit).
      *
-     * @throws ProviderConfigException if the file cannot be read, is not YAML, or its top level
-     *         is not a map of keys
+     * @throws ProviderConfigException if the file cannot be trusted or read, is not YAML, or its
+     *         top level is not a map of keys
      */
     public static ConfigSection load(Path file) throws ProviderConfigException {
         Path absolute = file.toAbsolutePath();
+        Optional<String> untrusted = FileTrust.problem(absolute, "configuration file");
+        if (untrusted.isPresent()) {
+            throw new ProviderConfigException("(file)", absolute, "is refused: " + untrusted.get()
+                    + " (see docs/errors.md#untrusted-file)");
+        }
         String text;
         try {
             text = Files.readString(absolute);

@@ -55,8 +55,19 @@ public final class HostRequirements {
         missing("Python module '" + module + "' for " + python, "apt-get install -y " + debianPackage);
     }
 
+    /** Requires the tests to run as root, e.g. to give a file to another user; {@code why} says what for. */
+    public static void root(String why) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            report("root (" + why + ")", "Run the tests as root");
+        }
+    }
+
     private static void missing(String what, String fix) {
-        String message = "HOST REQUIREMENT MISSING: " + what + " is not available. Install it with: " + fix
+        report(what, "Install it with: " + fix);
+    }
+
+    private static void report(String what, String fix) {
+        String message = "HOST REQUIREMENT MISSING: " + what + " is not available. " + fix
                 + " (.ci/run does this)";
         System.err.println();
         System.err.println("!!! " + message);

@@ -23,7 +23,10 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
                           Optional<Ipv6Address> careOfAddress, Optional<BindingAckStatus> status,
                           Optional<SequenceNumber> sequence, String detail) {
 
-    /** What happened. {@link #isFailure()} kinds are rate-limited in the log. */
+    /**
+     * What happened. In the log, {@link #isRoutine()} kinds are DEBUG lines, {@link #isFailure()}
+     * kinds rate-limited WARN lines, and the rest (state changes) rate-limited INFO lines.
+     */
     public enum Kind {
         // mobile node
         BOOTSTRAP_COMPLETED, BOOTSTRAP_FAILED,
@@ -41,6 +44,18 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
                 case BOOTSTRAP_FAILED, PROVIDER_FAILED, REGISTRATION_REJECTED, REGISTRATION_GAVE_UP, BINDING_UPDATE_REJECTED,
                         VERDICT_REJECTED, VERDICT_DROPPED, MESSAGE_MALFORMED, MESSAGE_IGNORED,
                         BINDING_ERROR_SENT, BINDING_ERROR_RECEIVED, SEND_FAILED -> true;
+                default -> false;
+            };
+        }
+
+        /**
+         * Whether this is the routine success of one message (a binding refreshed, a Binding
+         * Update sent, a verdict that accepts): a line per Binding Update under load, so the log
+         * has it at DEBUG.
+         */
+        public boolean isRoutine() {
+            return switch (this) {
+                case BINDING_REFRESHED, REGISTRATION_SENT, VERDICT_ACCEPTED -> true;
                 default -> false;
             };
         }
@@ -65,15 +80,19 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
                 Optional.ofNullable(careOf), Optional.ofNullable(status), Optional.ofNullable(sequence), detail);
     }
 
-    /** One log line: kind, identity, home address, care-of address, status, detail. */
+    /**
+     * One log line: kind, identity, home address, care-of address, status, detail. The identity
+     * and the detail may carry a peer's text and are {@linkplain LogText#escape escaped}, so the
+     * result is always one line of printable ASCII apart from the {@code —} before the detail.
+     */
     public String toLogLine() {
         StringBuilder sb = new StringBuilder(kind.name().toLowerCase().replace('_', '-'));
-        sb.append(" identity=").append(identity.map(Identity::toString).orElse("-"));
+        sb.append(" identity=").append(identity.map(i -> LogText.escape(i.toString())).orElse("-"));
         sb.append(" hoa=").append(homeAddress.map(Ipv6Address::toString).orElse("-"));
         careOfAddress.ifPresent(c -> sb.append(" coa=").append(c));
         status.ifPresent(s -> sb.append(" status=").append(s));
         if (!detail.isEmpty()) {
-            sb.append(" — ").append(detail);
+            sb.append(" — ").append(LogText.escape(detail));
         }
         return sb.toString();
     }

@@ -209,7 +209,8 @@ public final class HomeAgentEngine implements AutoCloseable {
                 options = options.with(c);
             }
             MobilityHeaderCodec codec = new MobilityHeaderCodec(options);
-            EngineEvents events = new EngineEvents("org.mip6kit.ha", clock, settings.failureLogLinesPerSecond());
+            EngineEvents events = new EngineEvents("org.mip6kit.ha", clock, settings.failureLogLinesPerSecond(),
+                    settings.stateLogLinesPerSecond());
             listeners.forEach(events::addListener);
             BindingCache cache = new BindingCache(settings.maxBindings(), Math.min(settings.maxBindings(), 1024));
             HomeAddressRegistry registry = new HomeAddressRegistry(settings.homePrefixes(), cache, clock);

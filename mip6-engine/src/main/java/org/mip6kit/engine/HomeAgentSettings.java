@@ -33,6 +33,7 @@ public final class HomeAgentSettings {
     private final Duration natKeepalive;
     private final double failureRepliesPerSecond;
     private final double failureLogLinesPerSecond;
+    private final double stateLogLinesPerSecond;
     private final Duration shutdownTimeout;
 
     private HomeAgentSettings(Builder b) {
@@ -55,7 +56,7 @@ public final class HomeAgentSettings {
         if (b.maxBindings < 1) {
             throw new IllegalArgumentException("maxBindings must be positive, got " + b.maxBindings);
         }
-        if (b.failureRepliesPerSecond <= 0 || b.failureLogLinesPerSecond <= 0) {
+        if (b.failureRepliesPerSecond <= 0 || b.failureLogLinesPerSecond <= 0 || b.stateLogLinesPerSecond <= 0) {
             throw new IllegalArgumentException("rate limits must be positive");
         }
         this.homeAgentAddress = b.homeAgentAddress;
@@ -70,6 +71,7 @@ public final class HomeAgentSettings {
         this.natKeepalive = b.natKeepalive;
         this.failureRepliesPerSecond = b.failureRepliesPerSecond;
         this.failureLogLinesPerSecond = b.failureLogLinesPerSecond;
+        this.stateLogLinesPerSecond = b.stateLogLinesPerSecond;
         this.shutdownTimeout = b.shutdownTimeout;
     }
 
@@ -118,6 +120,7 @@ public final class HomeAgentSettings {
         b.natKeepalive = natKeepalive;
         b.failureRepliesPerSecond = failureRepliesPerSecond;
         b.failureLogLinesPerSecond = failureLogLinesPerSecond;
+        b.stateLogLinesPerSecond = stateLogLinesPerSecond;
         b.shutdownTimeout = shutdownTimeout;
         return b;
     }
@@ -188,6 +191,11 @@ public final class HomeAgentSettings {
         return failureLogLinesPerSecond;
     }
 
+    /** The rate limit for INFO lines about binding state changes; see {@link Builder#stateLogLinesPerSecond(double)}. */
+    public double stateLogLinesPerSecond() {
+        return stateLogLinesPerSecond;
+    }
+
     /** How long {@code close()} waits for in-flight Binding Updates. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
@@ -228,6 +236,7 @@ public final class HomeAgentSettings {
                 && natKeepalive.equals(s.natKeepalive)
                 && Double.compare(failureRepliesPerSecond, s.failureRepliesPerSecond) == 0
                 && Double.compare(failureLogLinesPerSecond, s.failureLogLinesPerSecond) == 0
+                && Double.compare(stateLogLinesPerSecond, s.stateLogLinesPerSecond) == 0
                 && shutdownTimeout.equals(s.shutdownTimeout);
     }
 
@@ -235,7 +244,7 @@ public final class HomeAgentSettings {
     public int hashCode() {
         return Objects.hash(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
                 replayHold, sequenceNumberHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
-                failureLogLinesPerSecond, shutdownTimeout);
+                failureLogLinesPerSecond, stateLogLinesPerSecond, shutdownTimeout);
     }
 
     @Override
@@ -252,6 +261,7 @@ public final class HomeAgentSettings {
                 + ", natKeepalive=" + natKeepalive
                 + ", failureRepliesPerSecond=" + failureRepliesPerSecond
                 + ", failureLogLinesPerSecond=" + failureLogLinesPerSecond
+                + ", stateLogLinesPerSecond=" + stateLogLinesPerSecond
                 + ", shutdownTimeout=" + shutdownTimeout + "]";
     }
 
@@ -273,6 +283,7 @@ public final class HomeAgentSettings {
         private Duration natKeepalive = Duration.ofSeconds(110);
         private double failureRepliesPerSecond = 100;
         private double failureLogLinesPerSecond = 10;
+        private double stateLogLinesPerSecond = EngineEvents.DEFAULT_STATE_LINES_PER_SECOND;
         private Duration shutdownTimeout = Duration.ofSeconds(5);
 
         private Builder() {
@@ -380,6 +391,16 @@ public final class HomeAgentSettings {
         /** Rate limit for failure log lines; positive, default 10. */
         public Builder failureLogLinesPerSecond(double failureLogLinesPerSecond) {
             this.failureLogLinesPerSecond = failureLogLinesPerSecond;
+            return this;
+        }
+
+        /**
+         * Rate limit for INFO log lines about binding state changes (created, moved, deleted,
+         * expired, revoked; burst twice this); positive, default 50. Suppressed lines are counted
+         * in the next one; listeners still get every event. Refreshes are logged at DEBUG.
+         */
+        public Builder stateLogLinesPerSecond(double stateLogLinesPerSecond) {
+            this.stateLogLinesPerSecond = stateLogLinesPerSecond;
             return this;
         }
 

@@ -37,6 +37,7 @@ import org.mip6kit.wire.Lifetime;
  *   nat-keepalive: 110s
  *   failure-replies-per-second: 100
  *   failure-log-lines-per-second: 10
+ *   state-log-lines-per-second: 50
  *   shutdown-timeout: 5s
  * transport: { udp: { bind: "::", port: 4191, receive-buffer: 1048576 } }
  * admin: { socket: ha.sock }
@@ -58,7 +59,8 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "before-ack-timeout", "sweep-interval",
-            "nat-keepalive", "failure-replies-per-second", "failure-log-lines-per-second", "shutdown-timeout");
+            "nat-keepalive", "failure-replies-per-second", "failure-log-lines-per-second", "state-log-lines-per-second",
+            "shutdown-timeout");
     /** The admin socket's name next to the file when {@code admin.socket} is absent. */
     public static final String DEFAULT_SOCKET_NAME = "ha.sock";
 
@@ -126,6 +128,8 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
                             true, d.failureRepliesPerSecond()))
                     .failureLogLinesPerSecond(ConfigValues.number(ha, "failure-log-lines-per-second", 0.001,
                             1_000_000, true, d.failureLogLinesPerSecond()))
+                    .stateLogLinesPerSecond(ConfigValues.number(ha, "state-log-lines-per-second", 0.001,
+                            1_000_000, true, d.stateLogLinesPerSecond()))
                     .shutdownTimeout(ha.duration("shutdown-timeout", Duration.ofMillis(1), Duration.ofMinutes(10),
                             d.shutdownTimeout()))
                     .build();

@@ -99,8 +99,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
      * @param pcap the capture file ({@code --pcap}), if any
      * @param providers the providers discovered; by default those on this class's class loader
      * @param clock the engine's clock; the system clock by default
+     * @param pcapMaxBytes the size at which the capture file is rotated ({@code --pcap-max-bytes});
+     *                     {@link PacketCapture#DEFAULT_MAX_BYTES} by default
      */
-    public record Options(Optional<Path> pcap, DiscoveryReport providers, Clock clock) {
+    public record Options(Optional<Path> pcap, DiscoveryReport providers, Clock clock, long pcapMaxBytes) {
         public Options {
             Objects.requireNonNull(pcap, "pcap");
             Objects.requireNonNull(providers, "providers");
@@ -110,15 +112,20 @@ public final class HomeAgentDaemon implements AutoCloseable {
         /** No pcap, the providers on the class path, the system clock. */
         public static Options defaults() {
             return new Options(Optional.empty(), SecurityProviders.discover(HomeAgentDaemon.class.getClassLoader()),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), PacketCapture.DEFAULT_MAX_BYTES);
         }
 
         public Options withPcap(Path file) {
-            return new Options(Optional.of(file), providers, clock);
+            return new Options(Optional.of(file), providers, clock, pcapMaxBytes);
+        }
+
+        /** A capture to {@code file}, rotated to {@code FILE.1} at {@code maxBytes}. */
+        public Options withPcap(Path file, long maxBytes) {
+            return new Options(Optional.of(file), providers, clock, maxBytes);
         }
 
         public Options withProviders(DiscoveryReport report) {
-            return new Options(pcap, report, clock);
+            return new Options(pcap, report, clock, pcapMaxBytes);
         }
     }
 
@@ -144,13 +151,16 @@ public final class HomeAgentDaemon implements AutoCloseable {
         try {
             if (options.pcap().isPresent()) {
                 try {
-                    capture = PacketCapture.open(options.pcap().get(), options.clock());
-                } catch (IOException e) {
+                    capture = PacketCapture.open(options.pcap().get(), options.clock(), options.pcapMaxBytes());
+                } catch (IOException | IllegalArgumentException e) {
                     throw new DaemonStartException("cannot write the pcap file " + options.pcap().get() + ": "
                             + e.getMessage(), e);
                 }
             }
             scheduler = new ExecutorScheduler("mip6-ha", 2);
+            if (capture != null) {
+                capture.flushEvery(scheduler, PacketCapture.FLUSH_INTERVAL);
+            }
             AtomicReference<UdpTransport> udp = new AtomicReference<>();
             network = new SocketProviderNetwork();
             HomeAgentEngine engine = HomeAgentEngine.builder()
@@ -357,6 +367,11 @@ public final class HomeAgentDaemon implements AutoCloseable {
      *         once it has stopped
      */
     public static int run(Path configFile, Optional<Path> pcap, PrintWriter err) {
+        return run(configFile, pcap, PacketCapture.DEFAULT_MAX_BYTES, err);
+    }
+
+    /** As {@link #run(Path, Optional, PrintWriter)}, rotating the capture at {@code pcapMaxBytes}. */
+    public static int run(Path configFile, Optional<Path> pcap, long pcapMaxBytes, PrintWriter err) {
         HomeAgentConfig config;
         try {
             config = HomeAgentConfig.load(configFile);
@@ -368,7 +383,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         LogbackLevels.apply(config.daemon().logging());
         Options options = Options.defaults();
         if (pcap.isPresent()) {
-            options = options.withPcap(pcap.get());
+            options = options.withPcap(pcap.get(), pcapMaxBytes);
         }
         HomeAgentDaemon daemon;
         try {

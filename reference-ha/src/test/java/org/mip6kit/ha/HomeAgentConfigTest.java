@@ -90,6 +90,7 @@ class HomeAgentConfigTest {
                   nat-keepalive: 30s
                   failure-replies-per-second: 5
                   failure-log-lines-per-second: 0.5
+                  state-log-lines-per-second: 7
                   shutdown-timeout: PT12S
                 """).homeAgent();
 
@@ -105,6 +106,7 @@ class HomeAgentConfigTest {
                 .natKeepalive(Duration.ofSeconds(30))
                 .failureRepliesPerSecond(5)
                 .failureLogLinesPerSecond(0.5)
+                .stateLogLinesPerSecond(7)
                 .shutdownTimeout(Duration.ofSeconds(12))
                 .build());
     }

@@ -152,6 +152,7 @@ class HostileClientTest {
                   home-prefixes: [2001:db8:1::/64]
                   max-lifetime: 10m
                   failure-log-lines-per-second: 1000
+                  state-log-lines-per-second: 1000
                   shutdown-timeout: 2s
                 transport:
                   udp: { bind: "::1", port: 0 }

@@ -92,9 +92,10 @@ public final class MobileNodeDaemon implements AutoCloseable {
      * @param providers where the provider is chosen from
      * @param addresses where a followed interface's addresses come from
      * @param listeners extra engine event listeners (tests)
+     * @param pcapMaxBytes the size at which the capture file is rotated ({@code --pcap-max-bytes})
      */
     public record Options(Optional<Path> pcap, DiscoveryReport providers, CareOfInterfaceWatcher.AddressSource addresses,
-                          List<EngineEventListener> listeners) {
+                          List<EngineEventListener> listeners, long pcapMaxBytes) {
         public Options {
             Objects.requireNonNull(pcap, "pcap");
             Objects.requireNonNull(providers, "providers");
@@ -105,25 +106,31 @@ public final class MobileNodeDaemon implements AutoCloseable {
         /** No pcap, the providers on this class's class loader, the system's interfaces. */
         public static Options defaults() {
             return new Options(Optional.empty(), SecurityProviders.discover(MobileNodeDaemon.class.getClassLoader()),
-                    CareOfInterfaceWatcher.AddressSource.system(), List.of());
+                    CareOfInterfaceWatcher.AddressSource.system(), List.of(),
+                    PacketCapture.DEFAULT_MAX_BYTES);
         }
 
         public Options withPcap(Path file) {
-            return new Options(Optional.ofNullable(file), providers, addresses, listeners);
+            return new Options(Optional.ofNullable(file), providers, addresses, listeners, pcapMaxBytes);
+        }
+
+        /** A capture to {@code file}, rotated to {@code FILE.1} at {@code maxBytes}. */
+        public Options withPcap(Path file, long maxBytes) {
+            return new Options(Optional.ofNullable(file), providers, addresses, listeners, maxBytes);
         }
 
         public Options withProviders(DiscoveryReport report) {
-            return new Options(pcap, report, addresses, listeners);
+            return new Options(pcap, report, addresses, listeners, pcapMaxBytes);
         }
 
         public Options withAddresses(CareOfInterfaceWatcher.AddressSource source) {
-            return new Options(pcap, providers, source, listeners);
+            return new Options(pcap, providers, source, listeners, pcapMaxBytes);
         }
 
         public Options withListener(EngineEventListener listener) {
             List<EngineEventListener> more = new ArrayList<>(listeners);
             more.add(listener);
-            return new Options(pcap, providers, addresses, more);
+            return new Options(pcap, providers, addresses, more, pcapMaxBytes);
         }
     }
 
@@ -173,13 +180,16 @@ public final class MobileNodeDaemon implements AutoCloseable {
         PacketCapture capture = null;
         if (options.pcap().isPresent()) {
             try {
-                capture = PacketCapture.open(options.pcap().get(), clock);
-            } catch (IOException e) {
+                capture = PacketCapture.open(options.pcap().get(), clock, options.pcapMaxBytes());
+            } catch (IOException | IllegalArgumentException e) {
                 throw new DaemonStartException("cannot write the pcap file " + options.pcap().get() + ": "
                         + e.getMessage(), e);
             }
         }
         ExecutorScheduler scheduler = new ExecutorScheduler("mip6-mn", 2);
+        if (capture != null) {
+            capture.flushEvery(scheduler, PacketCapture.FLUSH_INTERVAL);
+        }
         MobileNodeDaemon daemon = new MobileNodeDaemon(config, clock, scheduler, capture);
         try {
             daemon.startParts(provider, initialCareOf, options);
@@ -379,6 +389,11 @@ public final class MobileNodeDaemon implements AutoCloseable {
      *         failed; {@link ExitStatus#OK} once it has stopped cleanly
      */
     public static int run(Path configFile, Optional<Path> pcap, PrintWriter err) {
+        return run(configFile, pcap, PacketCapture.DEFAULT_MAX_BYTES, err);
+    }
+
+    /** As {@link #run(Path, Optional, PrintWriter)}, rotating the capture at {@code pcapMaxBytes}. */
+    public static int run(Path configFile, Optional<Path> pcap, long pcapMaxBytes, PrintWriter err) {
         MobileNodeConfig config;
         try {
             config = MobileNodeConfig.load(configFile);
@@ -389,7 +404,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
         }
         Options options = Options.defaults();
         if (pcap.isPresent()) {
-            options = options.withPcap(pcap.get());
+            options = options.withPcap(pcap.get(), pcapMaxBytes);
         }
         MobileNodeDaemon daemon;
         try {

@@ -27,9 +27,11 @@ import java.util.Objects;
  * Each record: seconds and microseconds since 1970-01-01T00:00Z (the nanoseconds of the
  * {@link Instant} are truncated), captured length, original length (always equal), packet.
  *
- * <p>Thread-safe: {@link #write} and {@link #close} are synchronized, so records from several
- * threads never interleave. Each record goes to the stream in one {@code write} call followed
- * by a {@code flush}, so a file being written can be opened at any time and holds whole records.
+ * <p>Thread-safe: {@link #write}, {@link #flush} and {@link #close} are synchronized, so records
+ * from several threads never interleave. Records are buffered ({@value #BUFFER_SIZE} octets) and
+ * reach the stream when the buffer fills, on {@link #flush()} and on {@link #close()}; the stream
+ * only ever receives whole records, so a file being written can be opened at any time and holds
+ * the header and whole records, up to the last flush. The header is flushed at once.
  */
 public final class PcapWriter implements Closeable {
 
@@ -41,9 +43,15 @@ public final class PcapWriter implements Closeable {
     static final int FILE_HEADER_LENGTH = 24;
     static final int RECORD_HEADER_LENGTH = 16;
 
+    /** Octets of records held before they go to the stream. */
+    public static final int BUFFER_SIZE = 64 * 1024;
+
     private static final long MAX_UNSIGNED_32 = 0xFFFF_FFFFL;
 
     private final OutputStream out;
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private int buffered;
+    private long size;
     private boolean closed;
 
     /**
@@ -74,6 +82,7 @@ public final class PcapWriter implements Closeable {
         try {
             out.write(header.array());
             out.flush();
+            size = FILE_HEADER_LENGTH;
         } catch (IOException | RuntimeException e) {
             try {
                 out.close();
@@ -114,16 +123,61 @@ public final class PcapWriter implements Closeable {
                 .putInt(packet.length)
                 .putInt(packet.length)
                 .put(packet);
-        out.write(record.array());
+        byte[] bytes = record.array();
+        if (bytes.length > buffer.length - buffered) {
+            drain();
+        }
+        if (bytes.length > buffer.length) {
+            out.write(bytes);
+        } else {
+            System.arraycopy(bytes, 0, buffer, buffered, bytes.length);
+            buffered += bytes.length;
+        }
+        size += bytes.length;
+    }
+
+    /**
+     * How many octets the file holds once everything written is flushed: the header and every
+     * record.
+     */
+    public synchronized long size() {
+        return size;
+    }
+
+    /**
+     * Sends the buffered records to the stream and flushes it.
+     *
+     * @throws IOException if the writer is closed or the stream fails
+     */
+    public synchronized void flush() throws IOException {
+        if (closed) {
+            throw new IOException("pcap writer is closed");
+        }
+        drain();
         out.flush();
     }
 
-    /** Closes the underlying stream. Further writes fail; closing again does nothing. */
+    private void drain() throws IOException {
+        if (buffered > 0) {
+            out.write(buffer, 0, buffered);
+            buffered = 0;
+        }
+    }
+
+    /**
+     * Writes the buffered records and closes the underlying stream (also if writing them fails).
+     * Further writes fail; closing again does nothing.
+     */
     @Override
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
-            out.close();
+            try {
+                drain();
+                out.flush();
+            } finally {
+                out.close();
+            }
         }
     }
 }

@@ -135,6 +135,68 @@ class PcapWriterTest {
         }
     }
 
+    /** Counts the calls that reach the stream: one per buffer, not one per packet. */
+    private static final class CountingStream extends ByteArrayOutputStream {
+        int writes;
+        int flushes;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes++;
+            super.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+    }
+
+    @Test
+    void buffersRecordsUntilFlushSoThatAFloodIsNotOneWritePerPacket() throws Exception {
+        CountingStream out = new CountingStream();
+        PcapWriter writer = new PcapWriter(out);
+        int header = out.size();
+        for (int i = 0; i < 100; i++) {
+            writer.write(NEW_YEAR, TV1_PACKET);
+        }
+        assertThat(out.size()).as("nothing past the header before a flush").isEqualTo(header);
+        assertThat(writer.size()).isEqualTo(24 + 100 * (16 + TV1_PACKET.length));
+
+        writer.flush();
+        assertThat(out.writes).as("header, then one write for the 100 records").isEqualTo(2);
+        assertThat(new PcapReader(new ByteArrayInputStream(out.toByteArray())).readAll()).hasSize(100);
+        writer.close();
+    }
+
+    @Test
+    void keepsRecordsWholeWhenTheBufferFills() throws Exception {
+        CountingStream out = new CountingStream();
+        try (PcapWriter writer = new PcapWriter(out)) {
+            for (int i = 0; i < 2000; i++) {
+                writer.write(NEW_YEAR, TV1_PACKET);
+            }
+            // whatever reached the stream without a flush is whole records
+            assertThat((out.size() - 24) % (16 + TV1_PACKET.length)).isZero();
+            assertThat(out.size()).isGreaterThan(24);
+            writer.write(NEW_YEAR, new byte[PcapWriter.SNAP_LENGTH]);
+        }
+        assertThat(new PcapReader(new ByteArrayInputStream(out.toByteArray())).readAll()).hasSize(2001);
+    }
+
+    @Test
+    void closeWritesTheBufferedRecords() throws Exception {
+        Path file = directory.resolve("closed.pcap");
+        PcapWriter writer = new PcapWriter(file);
+        writer.write(NEW_YEAR, TV1_PACKET);
+        writer.write(NEW_YEAR, TV1_PACKET);
+        assertThat(Files.size(file)).isEqualTo(24);
+
+        writer.close();
+
+        assertThat(new PcapReader(file).readAll()).hasSize(2);
+    }
+
     @Test
     void rejectsTimestampBefore1970() throws Exception {
         try (PcapWriter writer = new PcapWriter(new ByteArrayOutputStream())) {

@@ -9,15 +9,18 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.FileTrust;
 import org.mip6kit.spi.ProviderConfigException;
 
 /**
  * Reads files that hold keys, refusing any that group or others may read or write, as ssh
- * refuses private keys with permissions that are too open. Key material never appears in an
- * error message.
+ * refuses private keys with permissions that are too open, and any that {@link FileTrust}
+ * does not trust (owned by another user, in a directory anybody may write). Key material never
+ * appears in an error message.
  */
 final class KeyFiles {
 
@@ -25,6 +28,7 @@ final class KeyFiles {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
     static final String DOCS = "docs/providers/auth-option-4285.md#keys";
+    static final String UNTRUSTED_DOCS = "docs/errors.md#untrusted-file";
 
     private KeyFiles() {
     }
@@ -55,6 +59,10 @@ final class KeyFiles {
             throw config.error(key, "the " + what + " " + file + " is accessible to group or others (permissions "
                     + PosixFilePermissions.toString(permissions) + "); a file holding keys must be private to its "
                     + "owner: chmod 600 " + file + " (see " + DOCS + ")");
+        }
+        Optional<String> untrusted = FileTrust.problem(file, what);
+        if (untrusted.isPresent()) {
+            throw config.error(key, untrusted.get() + " (see " + UNTRUSTED_DOCS + ")");
         }
     }
 

@@ -12,10 +12,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.engine.VirtualTime;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
+import org.mip6kit.testing.HostRequirements;
 
 /** The key table file: format, permissions, key sizes; keys never in messages. */
 @Tag("small")
@@ -62,6 +64,45 @@ class KeyTableTest {
         ProviderConfigException e = assertThrows(ProviderConfigException.class,
                 () -> KeyTable.readFile(table, section(table), "key-table"));
         assertThat(e.getMessage()).contains("chmod 600 " + keyFile).contains("line 1").doesNotContain(KEY);
+    }
+
+    @Test
+    void keyTableOwnedByAnotherUserIsRefusedNamingTheFileAndTheFix() throws Exception {
+        HostRequirements.root("to give a key table to another user");
+        Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        Files.setOwner(table, table.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+
+        assertThat(e.key()).isEqualTo(SECTION + ".key-table");
+        assertThat(e.getMessage()).contains(table.toString()).contains("owned by nobody")
+                .contains("chown root " + table).contains("docs/errors.md#untrusted-file").doesNotContain(KEY);
+    }
+
+    @Test
+    void keyTableInADirectoryAnybodyMayWriteWithoutStickyBitIsRefused(@TempDir Path dir) throws Exception {
+        Path open = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path table = Files.writeString(open.resolve("ha.keys"), "mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-------"));
+
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> KeyTable.readFile(table, section(table), "key-table"));
+
+        assertThat(e.getMessage()).contains(table.toString()).contains("in the directory " + open)
+                .contains("no sticky bit").contains("chmod o-w " + open).contains("docs/errors.md#untrusted-file")
+                .doesNotContain(KEY);
+    }
+
+    @Test
+    void keyTableInAStickyDirectoryAnybodyMayWriteIsAccepted(@TempDir Path dir) throws Exception {
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        Path table = Files.writeString(sticky.resolve("ha.keys"), "mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
+        Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-------"));
+
+        assertThat(KeyTable.readFile(table, section(table), "key-table").size()).isEqualTo(1);
     }
 
     @Test

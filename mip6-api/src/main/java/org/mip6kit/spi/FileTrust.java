@@ -89,9 +89,16 @@ public final class FileTrust {
         }
     }
 
-    /** The real user id of this process. */
+    /**
+     * The user id of this process: the owner of {@code /proc/self} (Linux), read through
+     * java.nio so the API needs no JDK-internal class.
+     */
     static int processUid() {
-        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            throw new IllegalStateException("cannot tell this process's user id from /proc/self: " + e, e);
+        }
     }
 
     private static String userName(int uid) {

@@ -44,6 +44,22 @@ class ApiDependsOnTheJdkAloneTest {
     }
 
     @Test
+    void mainSourcesNameNoJdkInternalClassInline() throws IOException {
+        Path main = MODULE.resolve("src/main/java");
+        List<String> internal;
+        try (Stream<Path> files = Files.walk(main)) {
+            internal = files.filter(f -> f.toString().endsWith(".java")).filter(f -> {
+                try {
+                    return Pattern.compile("\\b(com\\.sun|sun|jdk\\.internal)\\.[a-z]").matcher(Files.readString(f)).find();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).map(f -> main.relativize(f).toString()).toList();
+        }
+        assertThat(internal).as("sources naming com.sun.*, sun.* or jdk.internal.* classes").isEmpty();
+    }
+
+    @Test
     void thePomHasNoDependencyOutsideTheTestScope() throws IOException {
         String pom = Files.readString(MODULE.resolve("pom.xml"));
         Matcher m = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL).matcher(pom);

@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.AdminServer;
+import org.mip6kit.daemon.AdminStreamingCommand;
 import org.mip6kit.daemon.CapturingTransport;
 import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.daemon.DaemonStartException;
@@ -32,6 +34,7 @@ import org.mip6kit.inject.DiscoveryReport;
 import org.mip6kit.inject.ProviderSelectionException;
 import org.mip6kit.inject.SecurityProviders;
 import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
@@ -206,7 +209,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         try {
             return AdminServer.builder(config.daemon().adminSocket())
                     .daemon(DAEMON_NAME)
-                    .command("bindings", (request, reply) -> bindings(reply))
+                    .streamingCommand("bindings", this::bindings)
                     .command("status", (request, reply) -> status(reply))
                     .start();
         } catch (AdminException e) {
@@ -225,11 +228,15 @@ public final class HomeAgentDaemon implements AutoCloseable {
 
     // ------------------------------------------------------------------ admin commands
 
-    /** Fills the {@code bindings} answer: {@code {"bindings":[...], "count":N}}. */
-    void bindings(ObjectNode reply) {
-        ArrayNode list = reply.putArray("bindings");
-        BindingListing.fill(list, engine.bindings(), provider.name(), clock.instant());
-        reply.put("count", list.size());
+    /**
+     * The {@code bindings} answer, {@code {"bindings":[...], "count":N, "next":...}}, streamed
+     * from the binding cache a page at a time (see {@link BindingListing}).
+     */
+    AdminStreamingCommand.Answer bindings(ObjectNode request) throws AdminException {
+        BindingListing.Query query = BindingListing.Query.of(request);
+        Predicate<Identity> identity = query.identity() == null ? null : query::accepts;
+        return out -> BindingListing.write(out, (after, limit) -> engine.bindings(after, limit, identity), query,
+                provider.name(), clock.instant());
     }
 
     /** The {@code status} answer: addresses, provider, counts and counters. */

@@ -34,12 +34,14 @@ class BindingListingTest {
     /** A binding cache of sorted records that remembers the largest page it was asked for and gave. */
     private static final class CountingSource implements BindingListing.BindingSource {
         final List<BindingRecord> sorted;
+        final List<Ipv6Address> addresses;
         int largestAsked;
         int largestGiven;
         int pages;
 
         CountingSource(List<BindingRecord> records) {
             this.sorted = records.stream().sorted((a, b) -> a.homeAddress().compareTo(b.homeAddress())).toList();
+            this.addresses = sorted.stream().map(BindingRecord::homeAddress).toList();
         }
 
         @Override
@@ -48,7 +50,7 @@ class BindingListingTest {
             largestAsked = Math.max(largestAsked, limit);
             int from = 0;
             if (after != null) {
-                int i = Collections.binarySearch(sorted.stream().map(BindingRecord::homeAddress).toList(), after);
+                int i = Collections.binarySearch(addresses, after);
                 from = i >= 0 ? i + 1 : -i - 1;
             }
             List<BindingRecord> page = sorted.subList(from, Math.min(sorted.size(), from + limit));

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -81,6 +82,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private volatile AdminServer admin;
     private volatile boolean closing;
     private volatile boolean started;
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
@@ -154,17 +156,26 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 }
             }
             scheduler = new ExecutorScheduler("mip6-ha", 2);
+            AtomicReference<HomeAgentDaemon> self = new AtomicReference<>();
+            Consumer<Throwable> onFatal = e -> {
+                HomeAgentDaemon d = self.get();
+                if (d != null) {
+                    d.fatalError(e);
+                }
+            };
+            scheduler.onFatalError(onFatal);
             AtomicReference<UdpTransport> udp = new AtomicReference<>();
             network = new SocketProviderNetwork();
             HomeAgentEngine engine = HomeAgentEngine.builder()
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
-                    .transports(transports(config.daemon().udp(), capture, udp))
+                    .transports(transports(config.daemon().udp(), capture, udp, onFatal))
                     .network(network)
                     .clock(options.clock())
                     .scheduler(scheduler)
                     .build();
             daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock());
+            self.set(daemon);
             daemon.admin = daemon.openAdmin();
             try {
                 engine.start();
@@ -193,9 +204,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
     }
 
     private static TransportFactory transports(UdpTransport.Config config, PacketCapture capture,
-                                               AtomicReference<UdpTransport> opened) {
+                                               AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal) {
         return () -> {
             UdpTransport u = UdpTransport.open(config);
+            u.onFatalError(onFatal);
             opened.set(u);
             SignallingTransport t = u;
             if (capture != null) {
@@ -294,6 +306,29 @@ public final class HomeAgentDaemon implements AutoCloseable {
         return config.daemon().adminSocket();
     }
 
+    /**
+     * Stops the home agent because signalling cannot go on: the receive loop or a timer died of
+     * an {@link Error} (out of memory, stack overflow) or the socket failed under it. Logs one
+     * ERROR line saying so and closes the daemon on a thread of its own; {@link #exitStatus()}
+     * is then {@link ExitStatus#FAILURE}. Only the first call counts.
+     */
+    void fatalError(Throwable e) {
+        if (!fatal.compareAndSet(null, e)) {
+            return;
+        }
+        LOG.error("home agent {} stopping on a fatal error: {}; Binding Updates are no longer received, so the "
+                        + "daemon exits with status {} (see docs/errors.md#fatal-signalling-error)",
+                config.homeAgent().homeAgentAddress(), e.toString(), ExitStatus.FAILURE);
+        Thread stopper = new Thread(this::close, "mip6-ha-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** {@link ExitStatus#FAILURE} once a {@linkplain #fatalError fatal error} stopped the daemon, else {@link ExitStatus#OK}. */
+    public int exitStatus() {
+        return fatal.get() == null ? ExitStatus.OK : ExitStatus.FAILURE;
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
@@ -390,13 +425,32 @@ public final class HomeAgentDaemon implements AutoCloseable {
             return ExitStatus.FAILURE;
         }
         TerminationSignals.install("mip6-ha", daemon::close);
+        Thread.setDefaultUncaughtExceptionHandler(fatalOnError(daemon::fatalError));
         try {
             daemon.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             daemon.close();
         }
-        return ExitStatus.OK;
+        if (daemon.exitStatus() != ExitStatus.OK) {
+            err.println("mip6kit ha run: stopped on a fatal error: " + daemon.fatal.get()
+                    + " (see docs/errors.md#fatal-signalling-error)");
+            err.flush();
+        }
+        return daemon.exitStatus();
+    }
+
+    /**
+     * A handler for threads that die of an uncaught exception: an {@link Error} anywhere in the
+     * process (an admin thread out of memory) stops the daemon; anything else is logged.
+     */
+    static Thread.UncaughtExceptionHandler fatalOnError(Consumer<Throwable> fatalError) {
+        return (thread, e) -> {
+            LOG.error("thread {} died: {}", thread.getName(), e.toString(), e);
+            if (e instanceof Error) {
+                fatalError.accept(e);
+            }
+        };
     }
 
     @Override

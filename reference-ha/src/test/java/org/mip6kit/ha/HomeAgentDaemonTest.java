@@ -195,6 +195,48 @@ class HomeAgentDaemonTest {
     }
 
     @Test
+    void fatalErrorInTheReceivePathStopsTheDaemonWithExitStatusOneAndAnErrorLine() throws Exception {
+        Path file = config("ha", SECURITY);
+        HomeAgentDaemon daemon = start(file, HomeAgentDaemon.Options.defaults());
+        ListAppender<ILoggingEvent> log = captureHomeAgentLog();
+
+        daemon.fatalError(new OutOfMemoryError("Java heap space"));
+
+        assertThat(daemon.awaitTermination(WAIT)).as("the daemon stopped").isTrue();
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.FAILURE);
+        assertThat(Files.exists(daemon.adminSocket(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(log.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(e.getFormattedMessage()).startsWith("home agent 2001:db8:1::1 stopping on a fatal error: "
+                    + "java.lang.OutOfMemoryError: Java heap space; Binding Updates are no longer received");
+        });
+    }
+
+    @Test
+    void errorThatKillsAnyThreadStopsTheDaemon() throws Exception {
+        Path file = config("ha", SECURITY);
+        HomeAgentDaemon daemon = start(file, HomeAgentDaemon.Options.defaults());
+        Thread dying = new Thread(() -> {
+            throw new StackOverflowError("deep");
+        }, "test-dying");
+        dying.setUncaughtExceptionHandler(HomeAgentDaemon.fatalOnError(daemon::fatalError));
+
+        dying.start();
+
+        assertThat(daemon.awaitTermination(WAIT)).as("the daemon stopped").isTrue();
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.FAILURE);
+    }
+
+    @Test
+    void daemonClosedNormallyExitsZero() throws Exception {
+        HomeAgentDaemon daemon = start(config("ha", SECURITY), HomeAgentDaemon.Options.defaults());
+
+        daemon.close();
+
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.OK);
+    }
+
+    @Test
     void bindingUpdateThatTheProviderDropsCreatesNoBinding() throws Exception {
         Path file = config("ha", SECURITY.replace("realm: example.org", "realm: example.net"));
         HomeAgentDaemon daemon = start(file, HomeAgentDaemon.Options.defaults());

@@ -503,7 +503,7 @@ public final class AdminServer implements AutoCloseable {
     private void respond(SocketChannel c, String text) throws IOException {
         if (!requests.tryAcquire()) {
             write(c, error("busy: the daemon is already answering " + maxConcurrentRequests
-                    + " admin requests, the most it answers at once; try again"));
+                    + " admin requests, the most it answers at once; try again (see docs/errors.md#admin-socket-busy)"));
             return;
         }
         try {

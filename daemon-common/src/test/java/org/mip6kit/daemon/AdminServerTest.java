@@ -359,7 +359,7 @@ class AdminServerTest {
             assertThatThrownBy(() -> AdminClient.send(socket, AdminServer.PING, TIMEOUT))
                     .isInstanceOf(AdminException.class)
                     .hasMessage("busy: the daemon is already answering 1 admin requests, the most it answers at "
-                            + "once; try again");
+                            + "once; try again (see docs/errors.md#admin-socket-busy)");
 
             release.countDown();
             assertThat(blocked.get(5, TimeUnit.SECONDS).get("ok").booleanValue()).isTrue();

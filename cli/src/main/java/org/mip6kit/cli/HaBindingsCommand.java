@@ -17,6 +17,7 @@ import org.mip6kit.daemon.AdminException;
 import org.mip6kit.ha.BindingListing;
 import org.mip6kit.ha.HomeAgentConfig;
 import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.wire.Ipv6Address;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,8 +114,11 @@ public final class HaBindingsCommand implements Callable<Integer> {
                 return Mip6kitCommand.EXIT_BAD_INPUT;
             }
         }
-        if (limit != null && limit < 1) {
-            err.println("mip6kit ha bindings: --limit must be at least 1, got " + limit);
+        String wrong = limit != null && limit < 1 ? "--limit must be at least 1, got " + limit
+                : notAnAddress("--home-address", homeAddress) != null ? notAnAddress("--home-address", homeAddress)
+                : notAnAddress("--after", after);
+        if (wrong != null) {
+            err.println("mip6kit ha bindings: " + wrong);
             err.flush();
             return Mip6kitCommand.EXIT_BAD_INPUT;
         }
@@ -176,6 +180,18 @@ public final class HaBindingsCommand implements Callable<Integer> {
         listing.put("count", bindings.size());
         listing.put("next", next);
         return listing;
+    }
+
+    private static String notAnAddress(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            Ipv6Address.parse(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return option + " must be an IPv6 home address such as 2001:db8:1::100, got '" + value + "'";
+        }
     }
 
     private static final String[] HEADINGS = {"HOME ADDRESS", "CARE-OF ADDRESS", "IDENTITY", "LIFETIME LEFT",

@@ -134,4 +134,13 @@ class HaBindingsPagingTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--limit must be at least 1, got 0");
     }
+
+    @Test
+    void homeAddressThatIsNotAnAddressIsAUsageErrorNamingTheOption() throws Exception {
+        CommandRun run = CommandRun.of("ha", "bindings", "--socket", dir.resolve("ha.sock").toString(),
+                "--home-address", "mn1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--home-address must be an IPv6 home address such as 2001:db8:1::100, got 'mn1'");
+    }
 }

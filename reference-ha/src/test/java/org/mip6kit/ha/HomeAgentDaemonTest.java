@@ -100,11 +100,15 @@ class HomeAgentDaemonTest {
     }
 
     private MobileNodeEngine mobileNode(InetSocketAddress homeAgent) throws Exception {
+        return mobileNode(homeAgent, NAI);
+    }
+
+    private MobileNodeEngine mobileNode(InetSocketAddress homeAgent, String nai) throws Exception {
         ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2);
         toClose.add(scheduler);
         InetAddress loopback = InetAddress.getByName("::1");
         MobileNodeEngine mn = MobileNodeEngine.builder()
-                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", NAI)))
+                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", nai)))
                 .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
                         .withHomeAgentEndpoint(homeAgent).withRequestedLifetime(Duration.ofSeconds(600)))
                 .transports(() -> UdpTransport.open(UdpTransport.Config.ephemeral(loopback)))
@@ -210,6 +214,21 @@ class HomeAgentDaemonTest {
             assertThat(e.getFormattedMessage()).startsWith("home agent 2001:db8:1::1 stopping on a fatal error: "
                     + "java.lang.OutOfMemoryError: Java heap space; Binding Updates are no longer received");
         });
+    }
+
+    @Test
+    void stackOverflowWhileReceivingABindingUpdateStopsTheDaemonWithExitStatusOne() throws Exception {
+        HomeAgentDaemon daemon = start(config("ha", SECURITY), HomeAgentDaemon.Options.defaults());
+        ListAppender<ILoggingEvent> log = captureHomeAgentLog();
+        MobileNodeEngine mn = mobileNode(daemon.udpAddress().orElseThrow(),
+                NaiTestProvider.STACK_OVERFLOW_USER + "@example.org");
+
+        mn.start();
+
+        assertThat(daemon.awaitTermination(WAIT)).as("the daemon stopped").isTrue();
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.FAILURE);
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith(
+                "home agent 2001:db8:1::1 stopping on a fatal error: java.lang.StackOverflowError"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminException;
@@ -17,6 +18,7 @@ import org.mip6kit.engine.LogText;
 import org.mip6kit.ha.BindingListing;
 import org.mip6kit.ha.HomeAgentConfig;
 import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.wire.Ipv6Address;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Spec;
                         + "lifetime left, sequence number and security provider of every live binding.",
                 "The home agent is reached through its admin socket (owner-only: run this as the user the home "
                         + "agent runs as), named by --socket or by admin.socket in --config.",
+                "The cache is read in pages of " + HaBindingsCommand.PAGE + " bindings in home address order; "
+                        + "--limit stops after that many and prints where to go on (--after).",
                 ""
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -47,7 +51,7 @@ import picocli.CommandLine.Spec;
         footer = {
                 "{\"bindings\": [{homeAddress, careOfAddress, identity, lifetimeLeftSeconds, lifetimeSeconds, "
                         + "sequence, provider, expiresAt, outerPeer, mobileRouter, keyManagementMobility}], "
-                        + "\"count\": N}",
+                        + "\"count\": N, \"next\": home address to pass to --after, or null}",
                 "An IPv4 care-of address (RFC 5555) appears IPv4-mapped (::ffff:192.0.2.7); identity is "
                         + "kind:value (nai:mn1@example.org)."
         })
@@ -72,6 +76,25 @@ public final class HaBindingsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--home-address", paramLabel = "ADDRESS",
+            description = "Only the binding of this home address.")
+    String homeAddress;
+
+    @Option(names = "--identity", paramLabel = "IDENTITY",
+            description = "Only the bindings of this identity: kind:value (nai:mn1@example.org) or the value alone.")
+    String identity;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "List at most N bindings (default: all).")
+    Long limit;
+
+    @Option(names = "--after", paramLabel = "ADDRESS",
+            description = "Start after this home address (the \"next\" of an earlier listing).")
+    String after;
+
+    /** The most bindings asked of the home agent in one request. */
+    static final int PAGE = 1000;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "How long to wait for the home agent's answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -92,15 +115,22 @@ public final class HaBindingsCommand implements Callable<Integer> {
                 return Mip6kitCommand.EXIT_BAD_INPUT;
             }
         }
+        String wrong = limit != null && limit < 1 ? "--limit must be at least 1, got " + limit
+                : notAnAddress("--home-address", homeAddress) != null ? notAnAddress("--home-address", homeAddress)
+                : notAnAddress("--after", after);
+        if (wrong != null) {
+            err.println("mip6kit ha bindings: " + wrong);
+            err.flush();
+            return Mip6kitCommand.EXIT_BAD_INPUT;
+        }
         ObjectNode answer;
         try {
-            answer = AdminClient.send(socket, "bindings", Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+            answer = list(socket, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
         } catch (AdminException e) {
             err.println("mip6kit ha bindings: " + e.getMessage());
             err.flush();
             return Mip6kitCommand.EXIT_FAILURE;
         }
-        answer.remove("ok");
         if (json) {
             try {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(answer));
@@ -109,9 +139,60 @@ public final class HaBindingsCommand implements Callable<Integer> {
             }
         } else {
             out.print(table(answer.path("bindings")));
+            if (answer.path("next").isTextual()) {
+                out.println("more bindings follow: --after " + answer.get("next").asText());
+            }
         }
         out.flush();
         return Mip6kitCommand.EXIT_OK;
+    }
+
+    /**
+     * Asks for the bindings a page at a time, following each answer's {@code next}, until the
+     * cache or {@code --limit} is exhausted; the answer has every binding listed, their count, and
+     * {@code next} if the limit cut the listing short.
+     */
+    private ObjectNode list(Path socket, Duration timeout) throws AdminException {
+        ObjectNode listing = new ObjectMapper().createObjectNode();
+        ArrayNode bindings = listing.putArray("bindings");
+        long wanted = limit == null ? Long.MAX_VALUE : limit;
+        String cursor = after;
+        String next = null;
+        while (bindings.size() < wanted) {
+            ObjectNode request = AdminClient.request("bindings")
+                    .put("limit", (int) Math.min(PAGE, wanted - bindings.size()));
+            if (cursor != null) {
+                request.put("after", cursor);
+            }
+            if (homeAddress != null) {
+                request.put("homeAddress", homeAddress);
+            }
+            if (identity != null) {
+                request.put("identity", identity);
+            }
+            ObjectNode page = AdminClient.send(socket, request, timeout);
+            page.path("bindings").forEach(bindings::add);
+            next = page.path("next").isTextual() ? page.get("next").asText() : null;
+            if (next == null) {
+                break;
+            }
+            cursor = next;
+        }
+        listing.put("count", bindings.size());
+        listing.put("next", next);
+        return listing;
+    }
+
+    private static String notAnAddress(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            Ipv6Address.parse(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return option + " must be an IPv6 home address such as 2001:db8:1::100, got '" + value + "'";
+        }
     }
 
     private static final String[] HEADINGS = {"HOME ADDRESS", "CARE-OF ADDRESS", "IDENTITY", "LIFETIME LEFT",

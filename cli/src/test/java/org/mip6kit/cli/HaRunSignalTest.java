@@ -58,6 +58,40 @@ class HaRunSignalTest {
         }, "SIGINT");
     }
 
+    @Test
+    void stackOverflowOnTheReceivePathMakesHaRunExitOneWithAnErrorLine() throws Exception {
+        Path config = HaTestRig.config(dir);
+        Path socket = dir.resolve("ha.sock");
+        Path err = dir.resolve("ha.stderr");
+        Process process = new ProcessBuilder(command(config, dir.resolve("ha.pcap")))
+                .directory(dir.toFile())
+                .redirectOutput(dir.resolve("ha.stdout").toFile())
+                .redirectError(err.toFile())
+                .start();
+        try (ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2)) {
+            process.getOutputStream().close();
+            ObjectNode status = awaitReady(process, socket, err);
+            int port = Integer.parseInt(status.get("udp").asText().replaceAll(".*:", ""));
+            MobileNodeEngine mn = HaTestRig.mobileNode(new InetSocketAddress(InetAddress.getByName("::1"), port),
+                    scheduler, NaiTestProvider.STACK_OVERFLOW_USER + "@example.org");
+
+            mn.start();
+
+            assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                    .as("stopped within %s; stderr:%n%s", STOP_TIMEOUT, Files.readString(err)).isTrue();
+            String log = Files.readString(err);
+            assertThat(process.exitValue()).as("exit status; stderr:%n%s", log).isEqualTo(1);
+            assertThat(log).contains("ERROR org.mip6kit.ha home agent 2001:db8:1::1 stopping on a fatal error: "
+                    + "java.lang.StackOverflowError")
+                    .contains("mip6kit ha run: stopped on a fatal error: java.lang.StackOverflowError");
+            assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("admin socket removed").isFalse();
+            mn.close();
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private interface Signal {
         void send(Process p) throws Exception;
     }

@@ -47,9 +47,15 @@ final class HaTestRig {
 
     /** A mobile node registering {@link #HOA} from {@link #COA} with the home agent at {@code homeAgent}. */
     static MobileNodeEngine mobileNode(InetSocketAddress homeAgent, ExecutorScheduler scheduler) throws Exception {
+        return mobileNode(homeAgent, scheduler, NAI);
+    }
+
+    /** The same, identified by {@code nai}. */
+    static MobileNodeEngine mobileNode(InetSocketAddress homeAgent, ExecutorScheduler scheduler, String nai)
+            throws Exception {
         InetAddress loopback = InetAddress.getByName("::1");
         return MobileNodeEngine.builder()
-                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", NAI)))
+                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", nai)))
                 .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
                         .withHomeAgentEndpoint(homeAgent).withRequestedLifetime(Duration.ofSeconds(600))
                         .withShutdownTimeout(Duration.ofMillis(500)))

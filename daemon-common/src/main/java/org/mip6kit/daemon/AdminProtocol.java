@@ -24,8 +24,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * </pre>
  *
  * A connection may carry several requests, answered in order. The daemon closes a connection
- * that stays idle for its idle timeout, or whose request line is too long or not UTF-8 (after
- * answering with an error). Documented for operators in {@code docs/operator-guide.md#admin-socket}.
+ * whose request is not both received and answered within the request deadline (one deadline
+ * per request, not per read), or whose request line is too long or not UTF-8 (after answering
+ * with an error). Documented for operators in {@code docs/operator-guide.md#admin-socket}.
  */
 final class AdminProtocol {
 

@@ -1,11 +1,14 @@
 package org.mip6kit.daemon;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -37,6 +40,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,9 +69,13 @@ import org.slf4j.LoggerFactory;
  * unless something else has replaced it meanwhile.
  *
  * <p><b>Bounds.</b> A request line holds at most {@value AdminProtocol#MAX_REQUEST_BYTES}
- * octets; at most {@code maxConnections} clients are served at once (others get a "busy"
- * error); an idle connection is closed after {@code idleTimeout}. Handlers run on the
- * server's own threads, never on the daemon's.
+ * octets; at most {@code maxConnections} clients are connected at once and at most
+ * {@code maxConcurrentRequests} requests are answered at once (others get a "busy" error, so
+ * admin traffic cannot take the daemon's memory); each request, from the end of the previous
+ * answer (or the connection) until its own answer is written, has one deadline of
+ * {@code idleTimeout}: a client that sends or reads a byte at a time is still closed at the
+ * deadline. Handlers run on the server's own threads, never on the daemon's. Large answers are
+ * written as they are produced ({@link AdminStreamingCommand}).
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -85,12 +93,14 @@ public final class AdminServer implements AutoCloseable {
 
     private final Path socket;
     private final String daemon;
-    private final Map<String, AdminCommand> commands;
+    private final Map<String, AdminStreamingCommand> commands;
     private final Duration idleTimeout;
     private final ServerSocketChannel server;
     private final Object fileKey;
     private final String owner;
     private final Semaphore slots;
+    private final Semaphore requests;
+    private final int maxConcurrentRequests;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
@@ -100,18 +110,21 @@ public final class AdminServer implements AutoCloseable {
     private AdminServer(Builder b, ServerSocketChannel server, Object fileKey, String owner) {
         this.socket = b.socket;
         this.daemon = b.daemon;
-        TreeMap<String, AdminCommand> all = new TreeMap<>(b.commands);
-        all.put(PING, (request, reply) -> reply.put("daemon", daemon).put("pid", ProcessHandle.current().pid()));
-        all.put(COMMANDS, (request, reply) -> {
+        TreeMap<String, AdminStreamingCommand> all = new TreeMap<>(b.commands);
+        all.put(PING, buffered((request, reply) -> reply.put("daemon", daemon)
+                .put("pid", ProcessHandle.current().pid())));
+        all.put(COMMANDS, buffered((request, reply) -> {
             var list = reply.putArray("commands");
             all.keySet().forEach(list::add);
-        });
+        }));
         this.commands = Collections.unmodifiableSortedMap(all);
         this.idleTimeout = b.idleTimeout;
         this.server = server;
         this.fileKey = fileKey;
         this.owner = owner;
         this.slots = new Semaphore(b.maxConnections);
+        this.requests = new Semaphore(b.maxConcurrentRequests);
+        this.maxConcurrentRequests = b.maxConcurrentRequests;
         this.workers = Executors.newCachedThreadPool(threads("mip6-admin"));
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, threads("mip6-admin-timer"));
         t.setRemoveOnCancelPolicy(true);
@@ -129,9 +142,10 @@ public final class AdminServer implements AutoCloseable {
     public static final class Builder {
         private final Path socket;
         private String daemon = "daemon";
-        private final Map<String, AdminCommand> commands = new TreeMap<>();
+        private final Map<String, AdminStreamingCommand> commands = new TreeMap<>();
         private Duration idleTimeout = Duration.ofSeconds(30);
         private int maxConnections = 16;
+        private int maxConcurrentRequests = 4;
 
         private Builder(Path socket) {
             this.socket = Objects.requireNonNull(socket, "socket").toAbsolutePath().normalize();
@@ -149,6 +163,17 @@ public final class AdminServer implements AutoCloseable {
          * @throws IllegalArgumentException if the name is taken or built in
          */
         public Builder command(String name, AdminCommand handler) {
+            Objects.requireNonNull(handler, "handler");
+            return streamingCommand(name, buffered(handler));
+        }
+
+        /**
+         * Registers {@code handler} for requests whose {@code command} is {@code name}; its
+         * answer is written to the connection as the handler produces it.
+         *
+         * @throws IllegalArgumentException if the name is taken or built in
+         */
+        public Builder streamingCommand(String name, AdminStreamingCommand handler) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(handler, "handler");
             if (name.equals(PING) || name.equals(COMMANDS) || commands.containsKey(name)) {
@@ -158,7 +183,11 @@ public final class AdminServer implements AutoCloseable {
             return this;
         }
 
-        /** How long a connection may stay silent (or a response unread) before it is closed; default 30 s. */
+        /**
+         * The deadline of one request: from the end of the previous answer (or the connection)
+         * until this request's answer is written, however the bytes trickle in or out; default
+         * 30 s. A connection that sends nothing is closed after it too.
+         */
         public Builder idleTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
@@ -173,6 +202,18 @@ public final class AdminServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxConnections must be at least 1, got " + n);
             }
             this.maxConnections = n;
+            return this;
+        }
+
+        /**
+         * How many requests are answered at once, over all connections; default 4. A request
+         * beyond that gets a "busy" error at once (the connection stays usable).
+         */
+        public Builder maxConcurrentRequests(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, got " + n);
+            }
+            this.maxConcurrentRequests = n;
             return this;
         }
 
@@ -399,12 +440,14 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
+        ScheduledFuture<?> deadline = null;
         try (c) {
             ByteBuffer buffer = ByteBuffer.allocate(8192);
             ByteArrayOutputStream line = new ByteArrayOutputStream();
+            deadline = deadline(c);
             while (!closed) {
                 buffer.clear();
-                int n = withDeadline(c, () -> c.read(buffer));
+                int n = c.read(buffer);
                 if (n < 0) {
                     return;
                 }
@@ -429,52 +472,115 @@ public final class AdminServer implements AutoCloseable {
                         return;
                     }
                     if (!text.isEmpty()) {
-                        write(c, answer(text));
+                        respond(c, text);
                     }
+                    deadline.cancel(false);
+                    deadline = deadline(c);
                 }
             }
         } catch (ClosedChannelException e) {
-            // idle timeout or shutdown
+            // deadline passed, or shutdown
         } catch (IOException e) {
             LOG.debug("admin socket {}: connection ended: {}", socket, e.toString());
         } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             connections.remove(c);
             slots.release();
         }
     }
 
-    private ObjectNode answer(String text) {
-        JsonNode request;
+    /** Closes {@code c} unless cancelled within the request deadline. */
+    private ScheduledFuture<?> deadline(SocketChannel c) throws ClosedChannelException {
         try {
-            request = AdminProtocol.JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            return error("the request is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (request == null || !request.isObject()) {
-            return error("a request is one JSON object, such as {\"command\":\"" + COMMANDS + "\"}");
-        }
-        JsonNode name = request.get("command");
-        if (name == null || !name.isTextual()) {
-            return error("the request has no \"command\" string; commands: " + String.join(", ", commands.keySet()));
-        }
-        AdminCommand command = commands.get(name.textValue());
-        if (command == null) {
-            return error("unknown command '" + name.textValue() + "'; commands: "
-                    + String.join(", ", commands.keySet()));
-        }
-        ObjectNode reply = AdminProtocol.JSON.createObjectNode();
-        try {
-            command.handle((ObjectNode) request, reply);
-        } catch (AdminException e) {
-            return error(e.getMessage());
+            return timers.schedule(() -> closeQuietly(c), idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
-            LOG.error("admin socket {}: command {} failed", socket, name.textValue(), e);
-            return error("internal error in command '" + name.textValue() + "': " + e);
+            throw new ClosedChannelException(); // shutting down
         }
-        reply.remove("ok");
-        ObjectNode ok = AdminProtocol.JSON.createObjectNode().put("ok", true);
-        ok.setAll(reply);
-        return ok;
+    }
+
+    private void respond(SocketChannel c, String text) throws IOException {
+        if (!requests.tryAcquire()) {
+            write(c, error("busy: the daemon is already answering " + maxConcurrentRequests
+                    + " admin requests, the most it answers at once; try again (see docs/errors.md#admin-socket-busy)"));
+            return;
+        }
+        try {
+            JsonNode request;
+            try {
+                request = AdminProtocol.JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                write(c, error("the request is not valid JSON: " + e.getOriginalMessage()));
+                return;
+            }
+            if (request == null || !request.isObject()) {
+                write(c, error("a request is one JSON object, such as {\"command\":\"" + COMMANDS + "\"}"));
+                return;
+            }
+            JsonNode name = request.get("command");
+            if (name == null || !name.isTextual()) {
+                write(c, error("the request has no \"command\" string; commands: "
+                        + String.join(", ", commands.keySet())));
+                return;
+            }
+            AdminStreamingCommand command = commands.get(name.textValue());
+            if (command == null) {
+                write(c, error("unknown command '" + name.textValue() + "'; commands: "
+                        + String.join(", ", commands.keySet())));
+                return;
+            }
+            AdminStreamingCommand.Answer answer;
+            try {
+                answer = command.open((ObjectNode) request);
+            } catch (AdminException e) {
+                write(c, error(e.getMessage()));
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("admin socket {}: command {} failed", socket, name.textValue(), e);
+                write(c, error("internal error in command '" + name.textValue() + "': " + e));
+                return;
+            }
+            stream(c, name.textValue(), answer);
+        } finally {
+            requests.release();
+        }
+    }
+
+    /** Writes {@code {"ok":true, <fields>}\n} through a small buffer, as the answer produces it. */
+    private void stream(SocketChannel c, String name, AdminStreamingCommand.Answer answer) throws IOException {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c), 8192);
+        JsonGenerator g = AdminProtocol.JSON.createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartObject();
+        g.writeBooleanField("ok", true);
+        try {
+            answer.writeFields(g);
+        } catch (RuntimeException e) {
+            LOG.error("admin socket {}: command {} failed while answering; connection closed", socket, name, e);
+            throw new ClosedChannelException();
+        }
+        g.writeEndObject();
+        g.flush();
+        out.write('\n');
+        out.flush();
+    }
+
+    /** An {@link AdminCommand} as a streaming one: its whole reply is built, then written. */
+    private static AdminStreamingCommand buffered(AdminCommand command) {
+        return request -> {
+            ObjectNode reply = AdminProtocol.JSON.createObjectNode();
+            command.handle(request, reply);
+            reply.remove("ok");
+            return out -> {
+                var fields = reply.fields();
+                while (fields.hasNext()) {
+                    var field = fields.next();
+                    out.writeFieldName(field.getKey());
+                    out.writeTree(field.getValue());
+                }
+            };
+        };
     }
 
     private static ObjectNode error(String message) {
@@ -484,30 +590,8 @@ public final class AdminServer implements AutoCloseable {
     private void write(SocketChannel c, ObjectNode response) throws IOException {
         byte[] json = AdminProtocol.JSON.writeValueAsBytes(response);
         ByteBuffer out = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-        withDeadline(c, () -> {
-            while (out.hasRemaining()) {
-                c.write(out);
-            }
-            return 0;
-        });
-    }
-
-    private interface Io {
-        int run() throws IOException;
-    }
-
-    /** Runs one blocking read or write; closes the connection if it takes longer than the idle timeout. */
-    private int withDeadline(SocketChannel c, Io io) throws IOException {
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = timers.schedule(() -> closeQuietly(c), idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RuntimeException e) {
-            throw new ClosedChannelException(); // shutting down
-        }
-        try {
-            return io.run();
-        } finally {
-            deadline.cancel(false);
+        while (out.hasRemaining()) {
+            c.write(out);
         }
     }
 

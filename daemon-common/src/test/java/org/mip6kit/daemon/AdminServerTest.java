@@ -314,6 +314,98 @@ class AdminServerTest {
         }
     }
 
+    @Test
+    void requestTricklingInAByteAtATimeIsClosedAtItsDeadlineNotKeptAliveByEachByte() throws Exception {
+        Path socket = dir.resolve("a.sock");
+        try (AdminServer server = AdminServer.builder(socket).idleTimeout(Duration.ofMillis(300)).start();
+             SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            long start = System.nanoTime();
+            boolean closedByServer = false;
+            // One byte every 100 ms: each read comes well within 300 ms of the one before.
+            for (int i = 0; i < 40 && !closedByServer; i++) {
+                try {
+                    write(c, i == 0 ? "{" : " ");
+                } catch (IOException e) {
+                    closedByServer = true;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+
+            assertThat(closedByServer).as("the server closed the trickling connection").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2000));
+        }
+    }
+
+    @Test
+    void requestBeyondTheConcurrentRequestLimitIsToldTheDaemonIsBusy() throws Exception {
+        Path socket = dir.resolve("a.sock");
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (AdminServer server = AdminServer.builder(socket)
+                .maxConcurrentRequests(1)
+                .command("block", (request, reply) -> {
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .start()) {
+            Future<ObjectNode> blocked = Executors.newSingleThreadExecutor().submit(() ->
+                    AdminClient.send(socket, "block", TIMEOUT));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(() -> AdminClient.send(socket, AdminServer.PING, TIMEOUT))
+                    .isInstanceOf(AdminException.class)
+                    .hasMessage("busy: the daemon is already answering 1 admin requests, the most it answers at "
+                            + "once; try again (see docs/errors.md#admin-socket-busy)");
+
+            release.countDown();
+            assertThat(blocked.get(5, TimeUnit.SECONDS).get("ok").booleanValue()).isTrue();
+            assertThat(AdminClient.send(socket, AdminServer.PING, TIMEOUT).get("ok").booleanValue()).isTrue();
+        }
+    }
+
+    @Test
+    void streamingCommandWritesItsFieldsAfterOkTrueOnOneLine() throws Exception {
+        Path socket = dir.resolve("a.sock");
+        try (AdminServer server = AdminServer.builder(socket)
+                .streamingCommand("count", request -> {
+                    int to = request.path("to").asInt();
+                    return out -> {
+                        out.writeArrayFieldStart("numbers");
+                        for (int i = 1; i <= to; i++) {
+                            out.writeNumber(i);
+                        }
+                        out.writeEndArray();
+                        out.writeStringField("text", "two\nlines");
+                    };
+                })
+                .start()) {
+            ObjectNode answer = AdminClient.send(socket, AdminClient.request("count").put("to", 100_000), TIMEOUT);
+
+            assertThat(answer.get("ok").booleanValue()).isTrue();
+            assertThat(answer.get("numbers")).hasSize(100_000);
+            assertThat(answer.get("numbers").get(99_999).asInt()).isEqualTo(100_000);
+            assertThat(answer.get("text").asText()).isEqualTo("two\nlines");
+        }
+    }
+
+    @Test
+    void streamingCommandRefusingInOpenAnswersOkFalse() throws Exception {
+        Path socket = dir.resolve("a.sock");
+        try (AdminServer server = AdminServer.builder(socket)
+                .streamingCommand("picky", request -> {
+                    throw new AdminException("--limit must be positive");
+                })
+                .start()) {
+            assertThatThrownBy(() -> AdminClient.send(socket, "picky", TIMEOUT))
+                    .isInstanceOf(AdminException.class)
+                    .hasMessage("--limit must be positive");
+        }
+    }
+
     /** A socket file whose server is gone: bound, then closed without removing the file. */
     static void leaveStaleSocket(Path socket) throws IOException {
         try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
@@ -278,6 +279,91 @@ final class BindingCache {
             }
         }
         return out;
+    }
+
+    /**
+     * At most {@code limit} live bindings whose home address comes after {@code after} (all
+     * when {@code null}) and whose identity {@code owner} accepts, in home address order. One
+     * scan of the rows keeping the {@code limit} smallest addresses in a heap of row numbers:
+     * only the page is ever turned into records, whatever the cache holds.
+     */
+    synchronized List<BindingRecord> page(Ipv6Address after, int limit, Predicate<Identity> owner) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least one binding, got " + limit);
+        }
+        int[] heap = new int[Math.min(limit, Math.max(size - held, 1))];
+        int n = 0;
+        for (int row = 0; row < size; row++) {
+            int b = row * ROW_LONGS;
+            if ((rows[b + OUTER] & HOLD) != 0
+                    || after != null && compareHomeAddress(rows[b + HOA_HI], rows[b + HOA_LO], after.high(), after.low()) <= 0
+                    || owner != null && !owner.test(owners[row])) {
+                continue;
+            }
+            if (n < heap.length) {
+                heap[n] = row;
+                siftUp(heap, n++);
+            } else if (compareRows(row, heap[0]) < 0) {
+                heap[0] = row;
+                siftDown(heap, n);
+            }
+        }
+        Integer[] chosen = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            chosen[i] = heap[i];
+        }
+        Arrays.sort(chosen, this::compareRows);
+        List<BindingRecord> out = new ArrayList<>(n);
+        for (int row : chosen) {
+            out.add(record(row));
+        }
+        return out;
+    }
+
+    private static int compareHomeAddress(long hi, long lo, long otherHi, long otherLo) {
+        int c = Long.compareUnsigned(hi, otherHi);
+        return c != 0 ? c : Long.compareUnsigned(lo, otherLo);
+    }
+
+    private int compareRows(int a, int b) {
+        return compareHomeAddress(rows[a * ROW_LONGS + HOA_HI], rows[a * ROW_LONGS + HOA_LO],
+                rows[b * ROW_LONGS + HOA_HI], rows[b * ROW_LONGS + HOA_LO]);
+    }
+
+    /** Max-heap on home address: the root is the largest row kept so far. */
+    private void siftUp(int[] heap, int i) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (compareRows(heap[i], heap[parent]) <= 0) {
+                return;
+            }
+            int t = heap[i];
+            heap[i] = heap[parent];
+            heap[parent] = t;
+            i = parent;
+        }
+    }
+
+    private void siftDown(int[] heap, int n) {
+        int i = 0;
+        while (true) {
+            int largest = i;
+            int l = 2 * i + 1;
+            int r = l + 1;
+            if (l < n && compareRows(heap[l], heap[largest]) > 0) {
+                largest = l;
+            }
+            if (r < n && compareRows(heap[r], heap[largest]) > 0) {
+                largest = r;
+            }
+            if (largest == i) {
+                return;
+            }
+            int t = heap[i];
+            heap[i] = heap[largest];
+            heap[largest] = t;
+            i = largest;
+        }
     }
 
     // ------------------------------------------------------------------ rows

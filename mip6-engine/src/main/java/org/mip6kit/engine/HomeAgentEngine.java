@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BindingChange;
@@ -799,9 +800,30 @@ public final class HomeAgentEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ queries
 
-    /** The live bindings (for the admin socket's listing). */
+    /**
+     * The live bindings, copied all at once. With a large cache prefer
+     * {@link #bindings(Ipv6Address, int, Predicate)}, which copies one page.
+     */
     public List<BindingRecord> bindings() {
         return cache.liveBindings();
+    }
+
+    /**
+     * One page of the live bindings in home address order, for listings that must not copy the
+     * whole cache: at most {@code limit} bindings whose home address comes after {@code after}
+     * and whose identity {@code identity} accepts. Pass the last home address of a page as
+     * {@code after} to get the next one; an empty or short page means the end. Each page is
+     * taken under the cache's lock in one scan (no record is made for a binding outside the
+     * page), so bindings that change between pages may appear in neither or both.
+     *
+     * @param after the cursor, exclusive; {@code null} to start at the lowest home address
+     * @param limit the most bindings to return, at least 1
+     * @param identity a filter on the binding's identity, called under the cache's lock (keep
+     *        it a pure test); {@code null} for all
+     * @throws IllegalArgumentException if {@code limit} is less than 1
+     */
+    public List<BindingRecord> bindings(Ipv6Address after, int limit, Predicate<Identity> identity) {
+        return cache.page(after, limit, identity);
     }
 
     /** The live binding or replay hold for {@code homeAddress}. */

@@ -103,6 +103,7 @@ public final class UdpTransport implements SignallingTransport {
     private final LongAdder receiverFailures = new LongAdder();
     private Thread receiveThread;
     private volatile Consumer<Inbound> receiver;
+    private volatile Consumer<? super Throwable> fatalErrorHandler = error -> { };
 
     /** What this socket observes of every arrival: its own bound address (no IP_PKTINFO in the JDK). */
     private final Observed observed;
@@ -149,6 +150,21 @@ public final class UdpTransport implements SignallingTransport {
     /** The address and port the socket is bound to (the actual port when the config said 0). */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /**
+     * Names who is told when the receive loop stops for good, so that signalling does not end
+     * silently: an {@link Error} on the receive thread (an {@link OutOfMemoryError} or
+     * {@link StackOverflowError} while reading or while the receiver handled a datagram), or an
+     * unexpected failure of the socket. The loop has already logged it at ERROR and stopped
+     * when {@code handler} is called, once, on the receive thread. The transport itself never
+     * ends the process: a daemon installs a handler that stops it with a failure exit status.
+     * Without a handler the failure is only logged. May be called before or after {@link #start}.
+     *
+     * @param handler called with what stopped the loop; what it throws is logged and ignored
+     */
+    public void onFatalError(Consumer<? super Throwable> handler) {
+        this.fatalErrorHandler = Objects.requireNonNull(handler, "handler");
     }
 
     /**
@@ -262,6 +278,15 @@ public final class UdpTransport implements SignallingTransport {
     }
 
     private void receiveLoop() {
+        try {
+            receiveUntilClosed();
+        } catch (Error e) {
+            LOG.error("{}: receive loop stopped by {}; no more signalling is received", this, e.toString(), e);
+            reportFatal(e);
+        }
+    }
+
+    private void receiveUntilClosed() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
         while (!closed.get()) {
             buffer.clear();
@@ -271,6 +296,7 @@ public final class UdpTransport implements SignallingTransport {
             } catch (ClosedChannelException e) {
                 if (!closed.get()) {
                     LOG.error("{}: socket closed under the receive loop; no more signalling is received", this, e);
+                    reportFatal(e);
                 }
                 return;
             } catch (IOException e) {
@@ -279,6 +305,7 @@ public final class UdpTransport implements SignallingTransport {
                 continue;
             } catch (RuntimeException e) {
                 LOG.error("{}: receive loop stopped; no more signalling is received", this, e);
+                reportFatal(e);
                 return;
             }
             handling.lock();
@@ -291,6 +318,14 @@ public final class UdpTransport implements SignallingTransport {
             } finally {
                 handling.unlock();
             }
+        }
+    }
+
+    private void reportFatal(Throwable e) {
+        try {
+            fatalErrorHandler.accept(e);
+        } catch (Throwable handlerFailed) {
+            LOG.error("{}: the fatal error handler failed", this, handlerFailed);
         }
     }
 

@@ -255,4 +255,47 @@ class BindingCacheTest {
         cache.sweep(t + 11 * day, expired, new ArrayList<>());
         assertThat(expired).extracting(BindingRecord::homeAddress).containsExactly(stale);
     }
+
+    @Test
+    void pagesWalkTheLiveBindingsInHomeAddressOrderOnePageAtATime() {
+        Random rnd = new Random(7);
+        BindingCache cache = new BindingCache(200_000, 16);
+        List<Ipv6Address> live = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            Ipv6Address hoa = Ipv6Address.of(rnd.nextLong(), rnd.nextLong());
+            cache.put(record(hoa, i & 0xFFFF, 1_000_000, Identity.nai("mn" + (i % 10) + "@example.com"), Optional.empty()));
+            if (i % 50 == 0) {
+                cache.hold(hoa, 5);
+            } else {
+                live.add(hoa);
+            }
+        }
+        live.sort(null);
+        List<Ipv6Address> walked = new ArrayList<>();
+        Ipv6Address after = null;
+        while (true) {
+            List<BindingRecord> page = cache.page(after, 1000, null);
+            assertThat(page).hasSizeLessThanOrEqualTo(1000).allMatch(BindingRecord::isBound);
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(r -> walked.add(r.homeAddress()));
+            after = page.get(page.size() - 1).homeAddress();
+        }
+        assertThat(walked).isEqualTo(live);
+    }
+
+    @Test
+    void pagesKeepOnlyTheBindingsOfTheIdentityAskedFor() {
+        BindingCache cache = new BindingCache(100, 16);
+        Identity a = Identity.nai("a@example.com");
+        Identity b = Identity.nai("b@example.com");
+        for (int i = 1; i <= 20; i++) {
+            cache.put(record(Ipv6Address.of(0x20010db800010000L, i), i, 1_000, i % 2 == 0 ? a : b, Optional.empty()));
+        }
+        List<BindingRecord> page = cache.page(Ipv6Address.of(0x20010db800010000L, 10), 3, a::equals);
+        assertThat(page).extracting(BindingRecord::homeAddress).containsExactly(
+                Ipv6Address.of(0x20010db800010000L, 12), Ipv6Address.of(0x20010db800010000L, 14),
+                Ipv6Address.of(0x20010db800010000L, 16));
+    }
 }

@@ -142,6 +142,23 @@ class UdpTransportTest {
     }
 
     @Test
+    void errorThrownWhileHandlingADatagramStopsTheLoopAndIsReportedToTheFatalErrorHandler() throws Exception {
+        UdpTransport ha = open(loopback4());
+        BlockingQueue<Throwable> fatal = new LinkedBlockingQueue<>();
+        ha.onFatalError(fatal::add);
+        StackOverflowError overflow = new StackOverflowError("receiver recursed");
+        ha.start(in -> {
+            throw overflow;
+        });
+        DatagramSocket mn = mobileNodeSocket();
+        byte[] mh = CODEC.encode(ipv4CareOfBu(1, Ipv4Address.parse("127.0.0.1")), MAPPED_LOOPBACK, HA);
+        sendRaw(mn, MobilityPacket.of(MAPPED_LOOPBACK, HA, mh).toBytes(), ha.localAddress());
+
+        assertThat(fatal.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isSameAs(overflow);
+        assertThat(fatal).as("reported once").isEmpty();
+    }
+
+    @Test
     void homeAddressOptionVariantOfTv6IsDecoded() throws Exception {
         UdpTransport ha = homeAgentOn(loopback4());
         DatagramSocket mn = mobileNodeSocket();

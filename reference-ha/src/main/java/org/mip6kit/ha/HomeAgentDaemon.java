@@ -12,11 +12,14 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.AdminServer;
+import org.mip6kit.daemon.AdminStreamingCommand;
 import org.mip6kit.daemon.CapturingTransport;
 import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.daemon.DaemonStartException;
@@ -32,6 +35,7 @@ import org.mip6kit.inject.DiscoveryReport;
 import org.mip6kit.inject.ProviderSelectionException;
 import org.mip6kit.inject.SecurityProviders;
 import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
@@ -78,6 +82,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private volatile AdminServer admin;
     private volatile boolean closing;
     private volatile boolean started;
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
@@ -161,17 +166,26 @@ public final class HomeAgentDaemon implements AutoCloseable {
             if (capture != null) {
                 capture.flushEvery(scheduler, PacketCapture.FLUSH_INTERVAL);
             }
+            AtomicReference<HomeAgentDaemon> self = new AtomicReference<>();
+            Consumer<Throwable> onFatal = e -> {
+                HomeAgentDaemon d = self.get();
+                if (d != null) {
+                    d.fatalError(e);
+                }
+            };
+            scheduler.onFatalError(onFatal);
             AtomicReference<UdpTransport> udp = new AtomicReference<>();
             network = new SocketProviderNetwork();
             HomeAgentEngine engine = HomeAgentEngine.builder()
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
-                    .transports(transports(config.daemon().udp(), capture, udp))
+                    .transports(transports(config.daemon().udp(), capture, udp, onFatal))
                     .network(network)
                     .clock(options.clock())
                     .scheduler(scheduler)
                     .build();
             daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock());
+            self.set(daemon);
             daemon.admin = daemon.openAdmin();
             try {
                 engine.start();
@@ -200,9 +214,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
     }
 
     private static TransportFactory transports(UdpTransport.Config config, PacketCapture capture,
-                                               AtomicReference<UdpTransport> opened) {
+                                               AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal) {
         return () -> {
             UdpTransport u = UdpTransport.open(config);
+            u.onFatalError(onFatal);
             opened.set(u);
             SignallingTransport t = u;
             if (capture != null) {
@@ -216,7 +231,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         try {
             return AdminServer.builder(config.daemon().adminSocket())
                     .daemon(DAEMON_NAME)
-                    .command("bindings", (request, reply) -> bindings(reply))
+                    .streamingCommand("bindings", this::bindings)
                     .command("status", (request, reply) -> status(reply))
                     .start();
         } catch (AdminException e) {
@@ -235,11 +250,15 @@ public final class HomeAgentDaemon implements AutoCloseable {
 
     // ------------------------------------------------------------------ admin commands
 
-    /** Fills the {@code bindings} answer: {@code {"bindings":[...], "count":N}}. */
-    void bindings(ObjectNode reply) {
-        ArrayNode list = reply.putArray("bindings");
-        BindingListing.fill(list, engine.bindings(), provider.name(), clock.instant());
-        reply.put("count", list.size());
+    /**
+     * The {@code bindings} answer, {@code {"bindings":[...], "count":N, "next":...}}, streamed
+     * from the binding cache a page at a time (see {@link BindingListing}).
+     */
+    AdminStreamingCommand.Answer bindings(ObjectNode request) throws AdminException {
+        BindingListing.Query query = BindingListing.Query.of(request);
+        Predicate<Identity> identity = query.identity() == null ? null : query::accepts;
+        return out -> BindingListing.write(out, (after, limit) -> engine.bindings(after, limit, identity), query,
+                provider.name(), clock.instant());
     }
 
     /** The {@code status} answer: addresses, provider, counts and counters. */
@@ -295,6 +314,29 @@ public final class HomeAgentDaemon implements AutoCloseable {
 
     public Path adminSocket() {
         return config.daemon().adminSocket();
+    }
+
+    /**
+     * Stops the home agent because signalling cannot go on: the receive loop or a timer died of
+     * an {@link Error} (out of memory, stack overflow) or the socket failed under it. Logs one
+     * ERROR line saying so and closes the daemon on a thread of its own; {@link #exitStatus()}
+     * is then {@link ExitStatus#FAILURE}. Only the first call counts.
+     */
+    void fatalError(Throwable e) {
+        if (!fatal.compareAndSet(null, e)) {
+            return;
+        }
+        LOG.error("home agent {} stopping on a fatal error: {}; Binding Updates are no longer received, so the "
+                        + "daemon exits with status {} (see docs/errors.md#fatal-signalling-error)",
+                config.homeAgent().homeAgentAddress(), e.toString(), ExitStatus.FAILURE);
+        Thread stopper = new Thread(this::close, "mip6-ha-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** {@link ExitStatus#FAILURE} once a {@linkplain #fatalError fatal error} stopped the daemon, else {@link ExitStatus#OK}. */
+    public int exitStatus() {
+        return fatal.get() == null ? ExitStatus.OK : ExitStatus.FAILURE;
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -398,13 +440,32 @@ public final class HomeAgentDaemon implements AutoCloseable {
             return ExitStatus.FAILURE;
         }
         TerminationSignals.install("mip6-ha", daemon::close);
+        Thread.setDefaultUncaughtExceptionHandler(fatalOnError(daemon::fatalError));
         try {
             daemon.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             daemon.close();
         }
-        return ExitStatus.OK;
+        if (daemon.exitStatus() != ExitStatus.OK) {
+            err.println("mip6kit ha run: stopped on a fatal error: " + daemon.fatal.get()
+                    + " (see docs/errors.md#fatal-signalling-error)");
+            err.flush();
+        }
+        return daemon.exitStatus();
+    }
+
+    /**
+     * A handler for threads that die of an uncaught exception: an {@link Error} anywhere in the
+     * process (an admin thread out of memory) stops the daemon; anything else is logged.
+     */
+    static Thread.UncaughtExceptionHandler fatalOnError(Consumer<Throwable> fatalError) {
+        return (thread, e) -> {
+            LOG.error("thread {} died: {}", thread.getName(), e.toString(), e);
+            if (e instanceof Error) {
+                fatalError.accept(e);
+            }
+        };
     }
 
     @Override

@@ -100,11 +100,15 @@ class HomeAgentDaemonTest {
     }
 
     private MobileNodeEngine mobileNode(InetSocketAddress homeAgent) throws Exception {
+        return mobileNode(homeAgent, NAI);
+    }
+
+    private MobileNodeEngine mobileNode(InetSocketAddress homeAgent, String nai) throws Exception {
         ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2);
         toClose.add(scheduler);
         InetAddress loopback = InetAddress.getByName("::1");
         MobileNodeEngine mn = MobileNodeEngine.builder()
-                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", NAI)))
+                .provider(new NaiTestProvider(), ConfigSection.of("security.test-nai", null, Map.of("nai", nai)))
                 .settings(MobileNodeSettings.defaults().withHomeAgent(HA).withHomeAddress(HOA)
                         .withHomeAgentEndpoint(homeAgent).withRequestedLifetime(Duration.ofSeconds(600)))
                 .transports(() -> UdpTransport.open(UdpTransport.Config.ephemeral(loopback)))
@@ -192,6 +196,63 @@ class HomeAgentDaemonTest {
         assertThat(status.get("udp").asText()).isEqualTo("[::1]:" + daemon.udpAddress().orElseThrow().getPort());
         assertThat(AdminClient.send(daemon.adminSocket(), AdminServer.PING, WAIT).get("daemon").asText())
                 .isEqualTo("home-agent");
+    }
+
+    @Test
+    void fatalErrorInTheReceivePathStopsTheDaemonWithExitStatusOneAndAnErrorLine() throws Exception {
+        Path file = config("ha", SECURITY);
+        HomeAgentDaemon daemon = start(file, HomeAgentDaemon.Options.defaults());
+        ListAppender<ILoggingEvent> log = captureHomeAgentLog();
+
+        daemon.fatalError(new OutOfMemoryError("Java heap space"));
+
+        assertThat(daemon.awaitTermination(WAIT)).as("the daemon stopped").isTrue();
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.FAILURE);
+        assertThat(Files.exists(daemon.adminSocket(), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(log.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(e.getFormattedMessage()).startsWith("home agent 2001:db8:1::1 stopping on a fatal error: "
+                    + "java.lang.OutOfMemoryError: Java heap space; Binding Updates are no longer received");
+        });
+    }
+
+    @Test
+    void stackOverflowWhileReceivingABindingUpdateStopsTheDaemonWithExitStatusOne() throws Exception {
+        HomeAgentDaemon daemon = start(config("ha", SECURITY), HomeAgentDaemon.Options.defaults());
+        ListAppender<ILoggingEvent> log = captureHomeAgentLog();
+        MobileNodeEngine mn = mobileNode(daemon.udpAddress().orElseThrow(),
+                NaiTestProvider.STACK_OVERFLOW_USER + "@example.org");
+
+        mn.start();
+
+        assertThat(daemon.awaitTermination(WAIT)).as("the daemon stopped").isTrue();
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.FAILURE);
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith(
+                "home agent 2001:db8:1::1 stopping on a fatal error: java.lang.StackOverflowError"));
+    }
+
+    @Test
+    void errorThatKillsAnyThreadStopsTheDaemon() throws Exception {
+        Path file = config("ha", SECURITY);
+        HomeAgentDaemon daemon = start(file, HomeAgentDaemon.Options.defaults());
+        Thread dying = new Thread(() -> {
+            throw new StackOverflowError("deep");
+        }, "test-dying");
+        dying.setUncaughtExceptionHandler(HomeAgentDaemon.fatalOnError(daemon::fatalError));
+
+        dying.start();
+
+        assertThat(daemon.awaitTermination(WAIT)).as("the daemon stopped").isTrue();
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.FAILURE);
+    }
+
+    @Test
+    void daemonClosedNormallyExitsZero() throws Exception {
+        HomeAgentDaemon daemon = start(config("ha", SECURITY), HomeAgentDaemon.Options.defaults());
+
+        daemon.close();
+
+        assertThat(daemon.exitStatus()).isEqualTo(org.mip6kit.daemon.ExitStatus.OK);
     }
 
     @Test

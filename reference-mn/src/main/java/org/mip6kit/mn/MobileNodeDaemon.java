@@ -148,12 +148,36 @@ public final class MobileNodeDaemon implements AutoCloseable {
     private AdminServer admin;
     private CareOfInterfaceWatcher watcher;
     private boolean closed;
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     private MobileNodeDaemon(MobileNodeConfig config, Clock clock, ExecutorScheduler scheduler, PacketCapture capture) {
         this.config = config;
         this.clock = clock;
         this.scheduler = scheduler;
         this.capture = capture;
+        scheduler.onFatalError(this::fatalError);
+    }
+
+    /**
+     * Stops the mobile node because signalling cannot go on: the receive loop or a timer died of
+     * an {@link Error} (out of memory, stack overflow) or the socket failed under it. Logs one
+     * ERROR line and closes the daemon on a thread of its own with {@link ExitStatus#FAILURE}.
+     * Only the first call counts.
+     */
+    void fatalError(Throwable e) {
+        if (!fatal.compareAndSet(null, e)) {
+            return;
+        }
+        LOG.error("mobile node stopping on a fatal error: {}; signalling is no longer received, so the daemon exits "
+                + "with status {} (see docs/errors.md#fatal-signalling-error)", e.toString(), ExitStatus.FAILURE);
+        Thread stopper = new Thread(() -> close(ExitStatus.FAILURE), "mip6-mn-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** What stopped the daemon on a {@linkplain #fatalError fatal error}, if anything did. */
+    public Optional<Throwable> fatalErrorCause() {
+        return Optional.ofNullable(fatal.get());
     }
 
     /**
@@ -279,6 +303,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
     private TransportFactory transports(UdpTransport.Config udp) {
         return () -> {
             UdpTransport t = UdpTransport.open(udp);
+            t.onFatalError(this::fatalError);
             localUdp.set(t.localAddress());
             LOG.info("mobile node signalling on udp {}", describe(t.localAddress()));
             SignallingTransport s = capture == null ? t : new CapturingTransport(t, t.localAddress(), capture);
@@ -419,9 +444,19 @@ public final class MobileNodeDaemon implements AutoCloseable {
             return ExitStatus.FAILURE;
         }
         TerminationSignals.install("mip6-mn", daemon::close);
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            LOG.error("thread {} died: {}", thread.getName(), e.toString(), e);
+            if (e instanceof Error) {
+                daemon.fatalError(e);
+            }
+        });
         try {
             int status = daemon.awaitTermination();
-            if (status != ExitStatus.OK) {
+            if (daemon.fatalErrorCause().isPresent()) {
+                err.println("mip6kit mn run: stopped on a fatal error: " + daemon.fatalErrorCause().get()
+                        + " (see docs/errors.md#fatal-signalling-error)");
+                err.flush();
+            } else if (status != ExitStatus.OK) {
                 err.println("mip6kit mn run: the first home registration failed: "
                         + daemon.firstRegistration().handle((r, e) -> e == null ? "" : unwrap(e).getMessage()).join());
                 err.flush();

@@ -215,6 +215,18 @@ class MobileNodeDaemonTest {
     }
 
     @Test
+    void fatalErrorInTheReceivePathStopsTheDaemonWithExitStatus1() throws Exception {
+        MobileNodeDaemon mn = start(config("address: 2001:db8:2::100", ""), MobileNodeDaemon.Options.defaults());
+        mn.firstRegistration().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        mn.fatalError(new OutOfMemoryError("Java heap space"));
+
+        assertThat(mn.awaitTermination()).isEqualTo(ExitStatus.FAILURE);
+        assertThat(mn.fatalErrorCause()).get().extracting(Throwable::getMessage).isEqualTo("Java heap space");
+        assertThat(Files.exists(mn.adminSocket())).isFalse();
+    }
+
+    @Test
     void anInterfaceWithoutAGlobalAddressAndNoConfiguredAddressStopsTheStart() throws Exception {
         Path file = config("interface: mnfake0", "");
         assertThatThrownBy(() -> start(file, MobileNodeDaemon.Options.defaults()

@@ -63,6 +63,11 @@ import org.mip6kit.wire.MobilityOption;
 public final class NaiTestProvider implements SecurityProviderFactory {
 
     public static final String NAME = "test-nai";
+    /**
+     * A home agent's path throws {@link StackOverflowError} from {@code verify} on a Binding
+     * Update whose NAI has this user part: how tests make an {@link Error} on the receive path.
+     */
+    public static final String STACK_OVERFLOW_USER = "stack-overflow";
     private static final ReplyContext REPLY = () -> NAME;
 
     @Override
@@ -189,6 +194,9 @@ public final class NaiTestProvider implements SecurityProviderFactory {
                 return Verdict.drop(NAME + ": no MN-ID option with an NAI");
             }
             String nai = id.get().nai();
+            if (nai.startsWith(STACK_OVERFLOW_USER + "@")) {
+                throw new StackOverflowError(NAME + ": simulated on the receive path for " + nai);
+            }
             if (!accepted.test().test(nai)) {
                 return Verdict.drop(NAME + ": NAI " + nai + " is not " + accepted.description());
             }

@@ -109,7 +109,7 @@ public final class HomeAgentSettings {
      * no sequence-number hold), 1 000 000
      * bindings, at most 4 home addresses per identity, 1 s sweep, 110 s NAT keepalive, failure
      * replies to unauthenticated senders at 100 per second in all and 10 per source prefix,
-     * failure replies to an authenticated identity at 5 per second each, 10 failure log lines per
+     * failure replies to an authenticated identity at 100 per second each, 10 failure log lines per
      * second, 5 s shutdown.
      */
     public static HomeAgentSettings defaults(Ipv6Address homeAgentAddress, HomePrefix homePrefix) {
@@ -323,7 +323,7 @@ public final class HomeAgentSettings {
         private Duration natKeepalive = Duration.ofSeconds(110);
         private double failureRepliesPerSecond = 100;
         private double failureRepliesPerSourcePerSecond = 10;
-        private double failureRepliesPerIdentityPerSecond = 5;
+        private double failureRepliesPerIdentityPerSecond = 100;
         private int maxHomeAddressesPerIdentity = 4;
         private double failureLogLinesPerSecond = 10;
         private Duration shutdownTimeout = Duration.ofSeconds(5);
@@ -452,10 +452,13 @@ public final class HomeAgentSettings {
         /**
          * Rate limit per authenticated identity (the provider's accepting verdict named it) for
          * its failure replies (burst twice this): 135, 129, 130 and the other refusals of the
-         * protocol checks. A mobile node sends at most 3 Binding Updates a second (RFC 6275
-         * §11.8, MAX_UPDATE_RATE), so the default answers every one of them. Kept in a fixed
-         * table of buckets, so memory does not grow with the number of identities. Positive,
-         * default 5.
+         * protocol checks. The default is what the whole home agent used to give all failure
+         * replies together, so no node is answered less than before: a provider that takes
+         * replayed copies of a node's Binding Updates for that node (one that trusts addresses)
+         * would otherwise let the copies use up the node's own answers. A key holder can be
+         * found and its key withdrawn; lower it to bound what one key can provoke. Kept in a
+         * fixed table of buckets, so memory does not grow with the number of identities.
+         * Positive, default 100.
          */
         public Builder failureRepliesPerIdentityPerSecond(double failureRepliesPerIdentityPerSecond) {
             this.failureRepliesPerIdentityPerSecond = failureRepliesPerIdentityPerSecond;

@@ -39,7 +39,7 @@ class HomeAgentSettingsTest {
         assertThat(d.natKeepalive()).isEqualTo(Duration.ofSeconds(110));
         assertThat(d.failureRepliesPerSecond()).isEqualTo(100);
         assertThat(d.failureRepliesPerSourcePerSecond()).isEqualTo(10);
-        assertThat(d.failureRepliesPerIdentityPerSecond()).isEqualTo(5);
+        assertThat(d.failureRepliesPerIdentityPerSecond()).isEqualTo(100);
         assertThat(d.maxHomeAddressesPerIdentity()).isEqualTo(4);
         assertThat(d.failureLogLinesPerSecond()).isEqualTo(10);
         assertThat(d.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));

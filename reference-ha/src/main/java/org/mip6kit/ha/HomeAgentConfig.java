@@ -38,7 +38,7 @@ import org.mip6kit.wire.Lifetime;
  *   nat-keepalive: 110s
  *   failure-replies-per-second: 100
  *   failure-replies-per-source-per-second: 10
- *   failure-replies-per-identity-per-second: 5
+ *   failure-replies-per-identity-per-second: 100
  *   failure-log-lines-per-second: 10
  *   shutdown-timeout: 5s
  * transport: { udp: { bind: "::", port: 4191, receive-buffer: 1048576 } }

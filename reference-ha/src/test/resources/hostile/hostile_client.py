@@ -18,6 +18,9 @@ with a random wrong key.
 Protocol: one JSON command per line on stdin, one JSON result per line on stdout.
   {"case": NAME, "legitimateSequence": N}  ->  {"case": NAME, "sent": {...}, "replies": [...],
                                                 "strays": [...]}
+  Two cases send many datagrams and add to the result: "many-home-addresses" ({"count": N}:
+  "claims", "deregistrations", "tally") and "keyless-flood-stale-node" ({"floodDatagrams": N,
+  "rounds": R}: "flood", "tally" of answers not for the script node, "totalSeconds").
   {"case": "quit"}                          ->  exits 0
 Diagnostics go to stderr.
 
@@ -450,8 +453,19 @@ class HostileClient:
                       / MIP6MH_Generic(mhtype=42, msg=bytes(self.rng.randrange(256) for _ in range(10))))
             octets = raw(packet)
             sent = {"careOf": coa, "homeAddress": L.home_address, "mhType": 42}
+        elif name == "many-home-addresses":
+            return self.many_home_addresses(name, int(command["count"]))
+        elif name == "keyless-flood-stale-node":
+            return self.keyless_flood(name, int(command["floodDatagrams"]), int(command["rounds"]),
+                                      newer_than_legit)
         else:
             raise RuntimeError("unknown case " + name)
+        self.describe_sent(octets, sent)
+        strays = self.drain()
+        replies = self.exchange(octets, sent)
+        return {"case": name, "sent": sent, "replies": replies, "strays": strays}
+
+    def describe_sent(self, octets, sent):
         at = find_mobility_header(octets)
         mh = octets[at:]
         sent["octets"] = octets.hex()
@@ -459,9 +473,108 @@ class HostileClient:
         sent["mhHeaderLenOctets"] = (mh[1] + 1) * 8
         sent["checksumValid"] = checksum_valid(mh, sent["homeAddress"], self.home_agent)
         sent["scapySummary"] = IPv6(octets).summary()
+        return sent
+
+    # ------------------------------------------------------------------ cases of many datagrams
+
+    def own_update(self, home_address, sequence, lifetime=LIFETIME_UNITS):
+        coa, ts = self.attacker_care_of(), self.fresh_timestamp()
+        octets = self.valid_update(self.own, coa, home_address, sequence, ts, lifetime=lifetime)
+        return octets, self.describe_sent(octets, {"careOf": coa, "homeAddress": home_address,
+                                                   "sequence": sequence, "timestamp": str(ts),
+                                                   "spi": self.own.spi})
+
+    def await_answers(self, wanted, sent_by_home, tally, quiet):
+        """Receives until `wanted` answers under the script node's SPI have come (each described
+        against the BU for its home address), or `quiet` seconds pass without any datagram.
+        Answers 146 (to forgeries) are only counted in tally, cheaply: the status octet."""
+        answers = []
+        while len(answers) < wanted:
+            ready, _, _ = select.select([self.sock], [], [], quiet)
+            if not ready:
+                break
+            data, peer = self.sock.recvfrom(65535)
+            at = find_mobility_header(data)
+            if at is not None and data[at + 2] == 6 and data[at + 6] == 146:
+                tally["146"] = tally.get("146", 0) + 1
+                continue
+            home = None
+            try:
+                pkt = IPv6(data)
+                if IPv6ExtHdrRouting in pkt and pkt[IPv6ExtHdrRouting].addresses:
+                    home = str(pkt[IPv6ExtHdrRouting].addresses[0])
+            except Exception:  # noqa: BLE001 - described below
+                pass
+            sent = sent_by_home.get(home)
+            if sent is None:
+                tally["other"] = tally.get("other", 0) + 1
+                continue
+            reply = self.describe(data, sent)
+            reply["from"] = "[%s]:%d" % (peer[0], peer[1]) if ":" in peer[0] else "%s:%d" % (peer[0], peer[1])
+            reply["homeAddress"] = home
+            answers.append(reply)
+        return answers
+
+    def many_home_addresses(self, name, count):
+        """The script node's valid key claims `count` new home addresses at once; then it
+        deregisters every one it was given, so that only replay holds remain."""
         strays = self.drain()
-        replies = self.exchange(octets, sent)
-        return {"case": name, "sent": sent, "replies": replies, "strays": strays}
+        sent_by_home, claims = {}, []
+        seq = (self.own_sequence + 1) & 0xFFFF
+        for i in range(count):
+            home = "2001:db8:1::1:%x" % (i + 1)
+            octets, sent = self.own_update(home, seq)
+            sent_by_home[home] = sent
+            claims.append(sent)
+            self.sock.sendto(octets, self.endpoint)
+        tally = {}
+        replies = self.await_answers(count, sent_by_home, tally, self.silence)
+        granted = [r["homeAddress"] for r in replies if r.get("kind") == "BA" and r.get("status") == 0]
+        dereg = {}
+        for home in granted:
+            octets, sent = self.own_update(home, (seq + 1) & 0xFFFF, lifetime=0)
+            dereg[home] = sent
+            self.sock.sendto(octets, self.endpoint)
+        deregistered = self.await_answers(len(granted), dereg, tally, self.silence)
+        return {"case": name, "sent": claims[0], "claims": claims, "replies": replies,
+                "deregistrations": deregistered, "tally": tally, "strays": strays}
+
+    def keyless_flood(self, name, datagrams, rounds, forged_sequence):
+        """`datagrams` forged Binding Updates (the legitimate node's SPI and home address, a
+        random key: each is answered 146 if at all) in `rounds` bursts; after each burst the script
+        node sends a Binding Update with a sequence number 100 behind its binding and must get
+        the 135 that tells it the number to use; at the end it registers with that number + 1."""
+        strays = self.drain()
+        L, own = self.legitimate, self.own
+        wrong_key = bytes(self.rng.randrange(256) for _ in range(20))
+        forged = [self.valid_update(L, self.attacker_care_of(), L.home_address, forged_sequence,
+                                    self.fresh_timestamp(), key=wrong_key) for _ in range(16)]
+        tally, replies = {}, []
+        started = time.monotonic()
+        sent_forged = 0
+        for r in range(rounds):
+            burst = datagrams // rounds + (1 if r < datagrams % rounds else 0)
+            for i in range(burst):
+                self.sock.sendto(forged[i % len(forged)], self.endpoint)
+            sent_forged += burst
+            octets, sent = self.own_update(own.home_address, (self.own_sequence - 100) & 0xFFFF)
+            self.sock.sendto(octets, self.endpoint)
+            answer = self.await_answers(1, {own.home_address: sent}, tally, self.silence)
+            replies.extend(answer if answer else [{"kind": "none", "sequenceSent": sent["sequence"]}])
+        flood_seconds = time.monotonic() - started
+        told = [a["sequence"] for a in replies if a.get("kind") == "BA" and a.get("status") == 135]
+        next_sequence = ((told[-1] if told else self.own_sequence) + 1) & 0xFFFF
+        octets, sent = self.own_update(own.home_address, next_sequence)
+        self.sock.sendto(octets, self.endpoint)
+        answer = self.await_answers(1, {own.home_address: sent}, tally, self.silence)
+        replies.extend(answer)
+        if answer and answer[0].get("status") == 0:
+            self.own_sequence = next_sequence
+        # Late answers to the flood must not become the next case's strays.
+        self.await_answers(1, {}, tally, 1.0)
+        return {"case": name, "sent": sent, "replies": replies, "tally": tally, "strays": strays,
+                "flood": {"datagrams": sent_forged, "seconds": round(flood_seconds, 3)},
+                "totalSeconds": round(time.monotonic() - started, 3)}
 
 
 def main():

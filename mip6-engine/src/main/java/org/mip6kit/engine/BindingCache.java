@@ -29,6 +29,7 @@ import org.mip6kit.wire.SequenceNumber;
  *  rows   long[5 per row]   home address hi, lo | care-of address hi, lo | outer word
  *  terms  int[2 per row]    sequence (16) lifetime units (16) | expiry, ms after expiryBase (unsigned)
  *  owners Identity[]        the provider's own Identity object (a reference, not a copy)
+ *  entriesPerOwner          rows per owner, for the engine's limit of home addresses per identity
  *
  *  outer word: bit 63 replay hold | 62 R | 61 K | 60 IPv4 peer | 59 IPv6 peer |
  *              bits 0..47: IPv4 address (32) and port (16), or the IPv6 peer's number in peers
@@ -84,6 +85,8 @@ final class BindingCache {
     private long[] rows;
     private int[] terms;
     private Identity[] owners;
+    /** Entries per owner, keyed by the owner's Identity: at most one key per distinct owner. */
+    private final Map<Identity, int[]> entriesPerOwner = new HashMap<>();
     private int size;
     private int held;
     private int[] index;
@@ -180,9 +183,12 @@ final class BindingCache {
                 index[slot] = row + 1;
             }
             owners[row] = r.identity();
+            countEntry(r.identity(), 1);
         } else if (!owners[row].equals(r.identity())) {
             // An equal identity keeps the reference already held (the provider's own object).
+            countEntry(owners[row], -1);
             owners[row] = r.identity();
+            countEntry(r.identity(), 1);
         }
         write(row, r);
         return true;
@@ -237,6 +243,20 @@ final class BindingCache {
         int row = rowOf(hoa);
         if (row >= 0) {
             removeRow(row);
+        }
+    }
+
+    /** Entries (bindings and replay holds) owned by {@code owner}. */
+    synchronized int entriesOf(Identity owner) {
+        int[] n = entriesPerOwner.get(owner);
+        return n == null ? 0 : n[0];
+    }
+
+    private void countEntry(Identity owner, int delta) {
+        int[] n = entriesPerOwner.computeIfAbsent(owner, o -> new int[1]);
+        n[0] += delta;
+        if (n[0] <= 0) {
+            entriesPerOwner.remove(owner);
         }
     }
 
@@ -398,6 +418,7 @@ final class BindingCache {
         if ((outer & HOLD) != 0) {
             held--;
         }
+        countEntry(owners[row], -1);
         deleteSlot(slotOf(rows[b + HOA_HI], rows[b + HOA_LO]));
         int last = --size;
         if (row != last) {

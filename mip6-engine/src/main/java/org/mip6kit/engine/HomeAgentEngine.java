@@ -83,7 +83,12 @@ import org.mip6kit.wire.SequenceNumber;
  * home registration carrying Nonce Indices, and a Binding Update without H when there is no live
  * binding (no correspondent node role); then 129 (another identity's home address), 139 (H clear
  * over the home binding, or R changed), 135 (against a live binding; against a replay hold only
- * with {@link HomeAgentSettings#sequenceNumberHold()}), 133, 132, 140, 130 and 174.
+ * with {@link HomeAgentSettings#sequenceNumberHold()}), 133, 132, 140, 129 (a new home address
+ * beyond {@link HomeAgentSettings#maxHomeAddressesPerIdentity()}), 130 and 174.
+ *
+ * <p>Failure replies draw on two budgets: those to an identity the provider authenticated (the
+ * refusals above) on a budget per identity, those to senders it did not (Binding Errors, the
+ * provider's rejections) on a budget per source prefix and one for all such senders together.
  */
 public final class HomeAgentEngine implements AutoCloseable {
 
@@ -95,6 +100,9 @@ public final class HomeAgentEngine implements AutoCloseable {
 
     /** Returned by processing steps that finish at once; only ever read. */
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** Token buckets per table of failure-reply budgets (16 octets each). */
+    private static final int REPLY_BUCKETS = 4096;
 
     private final HomeAgentSettings settings;
     private final Clock clock;
@@ -108,7 +116,11 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final Set<Capability> capabilities;
     private final TransportFactory transports;
     private final KeyedSerializer<Ipv6Address> serializer = new KeyedSerializer<>();
-    private final RateLimiter failureReplies;
+    /** Failure replies to senders the provider did not authenticate: all of them, and per source prefix. */
+    private final RateLimiter strangerReplies;
+    private final TokenBucketTable strangerRepliesPerSource;
+    /** Failure replies to authenticated identities, per identity; strangers never draw on them. */
+    private final TokenBucketTable identityReplies;
     private final Lifetime maxLifetime;
     private final Counters counters = new Counters();
     private volatile SignallingPath path;
@@ -129,8 +141,12 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.security = security;
         this.capabilities = instanceCapabilities(descriptor, security.capabilities());
         this.transports = b.transports;
-        this.failureReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
-                (int) Math.max(1, settings.failureRepliesPerSecond() * 2));
+        this.strangerReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
+                burstOf(settings.failureRepliesPerSecond()));
+        this.strangerRepliesPerSource = new TokenBucketTable(clock, settings.failureRepliesPerSourcePerSecond(),
+                burstOf(settings.failureRepliesPerSourcePerSecond()), REPLY_BUCKETS);
+        this.identityReplies = new TokenBucketTable(clock, settings.failureRepliesPerIdentityPerSecond(),
+                burstOf(settings.failureRepliesPerIdentityPerSecond()), REPLY_BUCKETS);
         this.maxLifetime = Lifetime.ofDuration(settings.maxLifetime());
     }
 
@@ -331,7 +347,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         counters.malformed.incrementAndGet();
         Addressing addr = in.addressing();
         emit(EngineEvent.Kind.MESSAGE_MALFORMED, null, addr.pseudoHeaderSource(), null, null, e.getMessage());
-        if (e.reaction() == FormatReaction.BINDING_ERROR_UNRECOGNIZED_TYPE && failureReplies.tryAcquire()) {
+        if (e.reaction() == FormatReaction.BINDING_ERROR_UNRECOGNIZED_TYPE && mayAnswerStranger(addr)) {
             BindingError be = new BindingError(BindingErrorStatus.UNRECOGNIZED_MH_TYPE,
                     addr.homeAddressOption().orElse(Ipv6Address.UNSPECIFIED), List.of());
             Addressing reply = new Addressing(addr.destination(), addr.source(), Optional.empty(),
@@ -416,6 +432,12 @@ public final class HomeAgentEngine implements AutoCloseable {
         } else if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             refusal = BindingAckStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED;
             why = "mobile routers (RFC 3963) are not supported yet";
+        } else if (!deregistration && existing == null
+                && cache.entriesOf(who) >= settings.maxHomeAddressesPerIdentity()) {
+            // One key must not claim the home prefix: the cache would fill, and every other node get 130.
+            refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
+            why = "the identity already holds " + settings.maxHomeAddressesPerIdentity() + " home address(es), "
+                    + "its maximum (max-home-addresses-per-identity, docs/operator-guide.md#how-the-home-agent-answers)";
         } else if (!deregistration && existing == null && !cache.hasRoomFor(hoa)) {
             refusal = BindingAckStatus.INSUFFICIENT_RESOURCES;
             why = "the binding cache is full (" + settings.maxBindings() + ")";
@@ -614,9 +636,14 @@ public final class HomeAgentEngine implements AutoCloseable {
         return c == 130 || c == 135 || (c >= 136 && c <= 138);
     }
 
+    /**
+     * A failure reply to {@code who}, or, when {@code who} is null, to a sender the provider did
+     * not authenticate. The two draw on separate budgets: forged Binding Updates, which anyone
+     * can send, must not use up the answers (such as 135) a legitimate node needs.
+     */
     private void sendFailureAck(BindingUpdate bu, Addressing addr, Ipv6Address hoa, BindingAckStatus status,
                                 SequenceNumber sequence, ReplyContext replyCtx, Identity who) {
-        if (!failureReplies.tryAcquire()) {
+        if (who != null ? !identityReplies.tryAcquire(who.hashCode()) : !mayAnswerStranger(addr)) {
             return;
         }
         BindingAcknowledgement ba = new BindingAcknowledgement(status, Set.of(), sequence, Lifetime.ZERO, List.of());
@@ -920,6 +947,37 @@ public final class HomeAgentEngine implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static int burstOf(double perSecond) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, perSecond * 2));
+    }
+
+    /** Within both the source prefix's budget and the budget of all unauthenticated senders. */
+    private boolean mayAnswerStranger(Addressing addr) {
+        return strangerRepliesPerSource.tryAcquire(sourcePrefixOf(addr)) && strangerReplies.tryAcquire();
+    }
+
+    /**
+     * The sender's network, as one key: the /24 of an IPv4 outer peer (or IPv4-mapped source),
+     * else the /64 of the IPv6 outer peer or source. Spoofing within it is cheap, across it not.
+     */
+    static long sourcePrefixOf(Addressing addr) {
+        if (addr.outerPeer().isPresent()) {
+            java.net.InetAddress outer = addr.outerPeer().get().getAddress();
+            if (outer != null) {
+                byte[] a = outer.getAddress();
+                if (a.length == 4) {
+                    return Long.MIN_VALUE | ((a[0] & 0xFFL) << 16) | ((a[1] & 0xFFL) << 8) | (a[2] & 0xFFL);
+                }
+                return java.nio.ByteBuffer.wrap(a).getLong();
+            }
+        }
+        Ipv6Address source = addr.source();
+        if (source.isIpv4Mapped()) {
+            return Long.MIN_VALUE | (source.embeddedIpv4().toInt() >>> 8);
+        }
+        return source.high();
+    }
 
     private static boolean isUnicastRoutable(Ipv6Address a) {
         return !a.isUnspecified() && !a.isMulticast() && !a.isLoopback() && !a.isLinkLocal();

@@ -32,6 +32,9 @@ public final class HomeAgentSettings {
     private final Duration sweepInterval;
     private final Duration natKeepalive;
     private final double failureRepliesPerSecond;
+    private final double failureRepliesPerSourcePerSecond;
+    private final double failureRepliesPerIdentityPerSecond;
+    private final int maxHomeAddressesPerIdentity;
     private final double failureLogLinesPerSecond;
     private final double stateLogLinesPerSecond;
     private final Duration shutdownTimeout;
@@ -56,8 +59,13 @@ public final class HomeAgentSettings {
         if (b.maxBindings < 1) {
             throw new IllegalArgumentException("maxBindings must be positive, got " + b.maxBindings);
         }
-        if (b.failureRepliesPerSecond <= 0 || b.failureLogLinesPerSecond <= 0 || b.stateLogLinesPerSecond <= 0) {
+        if (b.failureRepliesPerSecond <= 0 || b.failureLogLinesPerSecond <= 0 || b.stateLogLinesPerSecond <= 0
+                || b.failureRepliesPerSourcePerSecond <= 0 || b.failureRepliesPerIdentityPerSecond <= 0) {
             throw new IllegalArgumentException("rate limits must be positive");
+        }
+        if (b.maxHomeAddressesPerIdentity < 1) {
+            throw new IllegalArgumentException("maxHomeAddressesPerIdentity must be positive, got "
+                    + b.maxHomeAddressesPerIdentity);
         }
         this.homeAgentAddress = b.homeAgentAddress;
         this.homePrefixes = b.homePrefixes;
@@ -70,6 +78,9 @@ public final class HomeAgentSettings {
         this.sweepInterval = b.sweepInterval;
         this.natKeepalive = b.natKeepalive;
         this.failureRepliesPerSecond = b.failureRepliesPerSecond;
+        this.failureRepliesPerSourcePerSecond = b.failureRepliesPerSourcePerSecond;
+        this.failureRepliesPerIdentityPerSecond = b.failureRepliesPerIdentityPerSecond;
+        this.maxHomeAddressesPerIdentity = b.maxHomeAddressesPerIdentity;
         this.failureLogLinesPerSecond = b.failureLogLinesPerSecond;
         this.stateLogLinesPerSecond = b.stateLogLinesPerSecond;
         this.shutdownTimeout = b.shutdownTimeout;
@@ -98,7 +109,9 @@ public final class HomeAgentSettings {
      * Defaults for one home agent address and prefix: 1 h maximum lifetime, Binding Refresh Advice
      * at 0.8 of the granted lifetime, 5 s before-ack timeout, 5 min replay hold (of the owner;
      * no sequence-number hold), 1 000 000
-     * bindings, 1 s sweep, 110 s NAT keepalive, 100 failure replies and 10 failure log lines per
+     * bindings, at most 4 home addresses per identity, 1 s sweep, 110 s NAT keepalive, failure
+     * replies to unauthenticated senders at 100 per second in all and 10 per source prefix,
+     * failure replies to an authenticated identity at 100 per second each, 10 failure log lines per
      * second, 5 s shutdown.
      */
     public static HomeAgentSettings defaults(Ipv6Address homeAgentAddress, HomePrefix homePrefix) {
@@ -119,6 +132,9 @@ public final class HomeAgentSettings {
         b.sweepInterval = sweepInterval;
         b.natKeepalive = natKeepalive;
         b.failureRepliesPerSecond = failureRepliesPerSecond;
+        b.failureRepliesPerSourcePerSecond = failureRepliesPerSourcePerSecond;
+        b.failureRepliesPerIdentityPerSecond = failureRepliesPerIdentityPerSecond;
+        b.maxHomeAddressesPerIdentity = maxHomeAddressesPerIdentity;
         b.failureLogLinesPerSecond = failureLogLinesPerSecond;
         b.stateLogLinesPerSecond = stateLogLinesPerSecond;
         b.shutdownTimeout = shutdownTimeout;
@@ -181,9 +197,36 @@ public final class HomeAgentSettings {
         return natKeepalive;
     }
 
-    /** The rate limit for rejecting BAs and Binding Errors; see {@link Builder#failureRepliesPerSecond(double)}. */
+    /**
+     * The rate limit, over all senders, for failure replies to senders the provider did not
+     * authenticate; see {@link Builder#failureRepliesPerSecond(double)}.
+     */
     public double failureRepliesPerSecond() {
         return failureRepliesPerSecond;
+    }
+
+    /**
+     * The rate limit per source prefix for failure replies to senders the provider did not
+     * authenticate; see {@link Builder#failureRepliesPerSourcePerSecond(double)}.
+     */
+    public double failureRepliesPerSourcePerSecond() {
+        return failureRepliesPerSourcePerSecond;
+    }
+
+    /**
+     * The rate limit per authenticated identity for its failure replies; see
+     * {@link Builder#failureRepliesPerIdentityPerSecond(double)}.
+     */
+    public double failureRepliesPerIdentityPerSecond() {
+        return failureRepliesPerIdentityPerSecond;
+    }
+
+    /**
+     * How many home addresses one identity may hold entries for; see
+     * {@link Builder#maxHomeAddressesPerIdentity(int)}.
+     */
+    public int maxHomeAddressesPerIdentity() {
+        return maxHomeAddressesPerIdentity;
     }
 
     /** The rate limit for failure log lines. */
@@ -235,6 +278,9 @@ public final class HomeAgentSettings {
                 && sweepInterval.equals(s.sweepInterval)
                 && natKeepalive.equals(s.natKeepalive)
                 && Double.compare(failureRepliesPerSecond, s.failureRepliesPerSecond) == 0
+                && Double.compare(failureRepliesPerSourcePerSecond, s.failureRepliesPerSourcePerSecond) == 0
+                && Double.compare(failureRepliesPerIdentityPerSecond, s.failureRepliesPerIdentityPerSecond) == 0
+                && maxHomeAddressesPerIdentity == s.maxHomeAddressesPerIdentity
                 && Double.compare(failureLogLinesPerSecond, s.failureLogLinesPerSecond) == 0
                 && Double.compare(stateLogLinesPerSecond, s.stateLogLinesPerSecond) == 0
                 && shutdownTimeout.equals(s.shutdownTimeout);
@@ -244,6 +290,7 @@ public final class HomeAgentSettings {
     public int hashCode() {
         return Objects.hash(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
                 replayHold, sequenceNumberHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
+                failureRepliesPerSourcePerSecond, failureRepliesPerIdentityPerSecond, maxHomeAddressesPerIdentity,
                 failureLogLinesPerSecond, stateLogLinesPerSecond, shutdownTimeout);
     }
 
@@ -260,6 +307,9 @@ public final class HomeAgentSettings {
                 + ", sweepInterval=" + sweepInterval
                 + ", natKeepalive=" + natKeepalive
                 + ", failureRepliesPerSecond=" + failureRepliesPerSecond
+                + ", failureRepliesPerSourcePerSecond=" + failureRepliesPerSourcePerSecond
+                + ", failureRepliesPerIdentityPerSecond=" + failureRepliesPerIdentityPerSecond
+                + ", maxHomeAddressesPerIdentity=" + maxHomeAddressesPerIdentity
                 + ", failureLogLinesPerSecond=" + failureLogLinesPerSecond
                 + ", stateLogLinesPerSecond=" + stateLogLinesPerSecond
                 + ", shutdownTimeout=" + shutdownTimeout + "]";
@@ -282,6 +332,9 @@ public final class HomeAgentSettings {
         private Duration sweepInterval = Duration.ofSeconds(1);
         private Duration natKeepalive = Duration.ofSeconds(110);
         private double failureRepliesPerSecond = 100;
+        private double failureRepliesPerSourcePerSecond = 10;
+        private double failureRepliesPerIdentityPerSecond = 100;
+        private int maxHomeAddressesPerIdentity = 4;
         private double failureLogLinesPerSecond = 10;
         private double stateLogLinesPerSecond = EngineEvents.DEFAULT_STATE_LINES_PER_SECOND;
         private Duration shutdownTimeout = Duration.ofSeconds(5);
@@ -382,9 +435,58 @@ public final class HomeAgentSettings {
             return this;
         }
 
-        /** Rate limit for rejecting BAs and Binding Errors (burst twice this); positive, default 100. */
+        /**
+         * Rate limit, over all senders, for the failure replies to senders the provider did not
+         * authenticate (burst twice this): Binding Errors for malformed messages, and rejecting
+         * BAs for the provider's rejections (such as RFC 4285's 146), which anyone can provoke
+         * with forged Binding Updates. Failure replies to an authenticated identity never draw on
+         * it (see {@link #failureRepliesPerIdentityPerSecond(double)}), so a flood of forgeries
+         * cannot silence the 135 a legitimate node needs. Positive, default 100.
+         */
         public Builder failureRepliesPerSecond(double failureRepliesPerSecond) {
             this.failureRepliesPerSecond = failureRepliesPerSecond;
+            return this;
+        }
+
+        /**
+         * Rate limit per source prefix (a /64 of the IPv6 source, a /24 of an IPv4 outer peer)
+         * for the failure replies to unauthenticated senders (burst twice this), within
+         * {@link #failureRepliesPerSecond(double)}: one network cannot use up the whole budget.
+         * Kept in a fixed table of buckets, so memory does not grow with the number of sources.
+         * Positive, default 10.
+         */
+        public Builder failureRepliesPerSourcePerSecond(double failureRepliesPerSourcePerSecond) {
+            this.failureRepliesPerSourcePerSecond = failureRepliesPerSourcePerSecond;
+            return this;
+        }
+
+        /**
+         * Rate limit per authenticated identity (the provider's accepting verdict named it) for
+         * its failure replies (burst twice this): 135, 129, 130 and the other refusals of the
+         * protocol checks. The default is what the whole home agent used to give all failure
+         * replies together, so no node is answered less than before: a provider that takes
+         * replayed copies of a node's Binding Updates for that node (one that trusts addresses)
+         * would otherwise let the copies use up the node's own answers. A key holder can be
+         * found and its key withdrawn; lower it to bound what one key can provoke. Kept in a
+         * fixed table of buckets, so memory does not grow with the number of identities.
+         * Positive, default 100.
+         */
+        public Builder failureRepliesPerIdentityPerSecond(double failureRepliesPerIdentityPerSecond) {
+            this.failureRepliesPerIdentityPerSecond = failureRepliesPerIdentityPerSecond;
+            return this;
+        }
+
+        /**
+         * How many home addresses one identity may hold binding cache entries for (live bindings
+         * and replay holds); a Binding Update that would add one more is refused with 129
+         * (administratively prohibited). Without it one valid key could claim every free home
+         * address and fill the cache, so every other node would get 130. A node normally has one
+         * home address; the default 4 leaves room for a node with a few (one per home prefix)
+         * or one that changed its home address within a {@link #replayHold(Duration) replay
+         * hold}. At least 1; default 4.
+         */
+        public Builder maxHomeAddressesPerIdentity(int maxHomeAddressesPerIdentity) {
+            this.maxHomeAddressesPerIdentity = maxHomeAddressesPerIdentity;
             return this;
         }
 

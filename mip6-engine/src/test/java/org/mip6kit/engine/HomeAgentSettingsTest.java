@@ -38,6 +38,9 @@ class HomeAgentSettingsTest {
         assertThat(d.sweepInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(d.natKeepalive()).isEqualTo(Duration.ofSeconds(110));
         assertThat(d.failureRepliesPerSecond()).isEqualTo(100);
+        assertThat(d.failureRepliesPerSourcePerSecond()).isEqualTo(10);
+        assertThat(d.failureRepliesPerIdentityPerSecond()).isEqualTo(100);
+        assertThat(d.maxHomeAddressesPerIdentity()).isEqualTo(4);
         assertThat(d.failureLogLinesPerSecond()).isEqualTo(10);
         assertThat(d.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
@@ -66,6 +69,9 @@ class HomeAgentSettingsTest {
                 .sweepInterval(Duration.ofSeconds(2))
                 .natKeepalive(Duration.ofSeconds(30))
                 .failureRepliesPerSecond(5)
+                .failureRepliesPerSourcePerSecond(3)
+                .failureRepliesPerIdentityPerSecond(2)
+                .maxHomeAddressesPerIdentity(9)
                 .failureLogLinesPerSecond(0.5)
                 .shutdownTimeout(Duration.ofSeconds(12))
                 .build();
@@ -80,6 +86,9 @@ class HomeAgentSettingsTest {
         assertThat(s.sweepInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.natKeepalive()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.failureRepliesPerSecond()).isEqualTo(5);
+        assertThat(s.failureRepliesPerSourcePerSecond()).isEqualTo(3);
+        assertThat(s.failureRepliesPerIdentityPerSecond()).isEqualTo(2);
+        assertThat(s.maxHomeAddressesPerIdentity()).isEqualTo(9);
         assertThat(s.failureLogLinesPerSecond()).isEqualTo(0.5);
         assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(s.toBuilder().build()).isEqualTo(s);
@@ -189,6 +198,17 @@ class HomeAgentSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("rate limits must be positive");
         assertThatThrownBy(() -> builder().failureLogLinesPerSecond(-1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("rate limits must be positive");
+        assertThatThrownBy(() -> builder().failureRepliesPerSourcePerSecond(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("rate limits must be positive");
+        assertThatThrownBy(() -> builder().failureRepliesPerIdentityPerSecond(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("rate limits must be positive");
+    }
+
+    @Test
+    void anIdentityMayHoldAtLeastOneHomeAddress() {
+        assertThatThrownBy(() -> builder().maxHomeAddressesPerIdentity(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxHomeAddressesPerIdentity must be positive, got 0");
     }
 
     @Test

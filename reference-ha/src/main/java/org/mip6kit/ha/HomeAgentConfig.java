@@ -32,10 +32,13 @@ import org.mip6kit.wire.Lifetime;
  *   replay-hold: 5m
  *   sequence-number-hold: false         # outside RFC 6275; see the operator guide
  *   max-bindings: 100000
+ *   max-home-addresses-per-identity: 4
  *   before-ack-timeout: 5s
  *   sweep-interval: 1s
  *   nat-keepalive: 110s
  *   failure-replies-per-second: 100
+ *   failure-replies-per-source-per-second: 10
+ *   failure-replies-per-identity-per-second: 100
  *   failure-log-lines-per-second: 10
  *   state-log-lines-per-second: 50
  *   shutdown-timeout: 5s
@@ -58,9 +61,10 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
     public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
-            "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "before-ack-timeout", "sweep-interval",
-            "nat-keepalive", "failure-replies-per-second", "failure-log-lines-per-second", "state-log-lines-per-second",
-            "shutdown-timeout");
+            "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
+            "before-ack-timeout", "sweep-interval", "nat-keepalive", "failure-replies-per-second",
+            "failure-replies-per-source-per-second", "failure-replies-per-identity-per-second",
+            "failure-log-lines-per-second", "state-log-lines-per-second", "shutdown-timeout");
     /** The admin socket's name next to the file when {@code admin.socket} is absent. */
     public static final String DEFAULT_SOCKET_NAME = "ha.sock";
 
@@ -120,12 +124,19 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
                     .replayHold(ha.duration("replay-hold", Duration.ofSeconds(1), Duration.ofDays(7), d.replayHold()))
                     .sequenceNumberHold(ha.bool("sequence-number-hold", d.sequenceNumberHold()))
                     .maxBindings((int) ha.integer("max-bindings", 1, 100_000_000, d.maxBindings()))
+                    .maxHomeAddressesPerIdentity((int) ha.integer("max-home-addresses-per-identity", 1, 100_000_000,
+                            d.maxHomeAddressesPerIdentity()))
                     .sweepInterval(ha.duration("sweep-interval", Duration.ofMillis(10), Duration.ofHours(1),
                             d.sweepInterval()))
                     .natKeepalive(ha.duration("nat-keepalive", Duration.ofSeconds(1), Duration.ofHours(1),
                             d.natKeepalive()))
                     .failureRepliesPerSecond(ConfigValues.number(ha, "failure-replies-per-second", 0.001, 1_000_000,
                             true, d.failureRepliesPerSecond()))
+                    .failureRepliesPerSourcePerSecond(ConfigValues.number(ha, "failure-replies-per-source-per-second",
+                            0.001, 1_000_000, true, d.failureRepliesPerSourcePerSecond()))
+                    .failureRepliesPerIdentityPerSecond(ConfigValues.number(ha,
+                            "failure-replies-per-identity-per-second", 0.001, 1_000_000, true,
+                            d.failureRepliesPerIdentityPerSecond()))
                     .failureLogLinesPerSecond(ConfigValues.number(ha, "failure-log-lines-per-second", 0.001,
                             1_000_000, true, d.failureLogLinesPerSecond()))
                     .stateLogLinesPerSecond(ConfigValues.number(ha, "state-log-lines-per-second", 0.001,

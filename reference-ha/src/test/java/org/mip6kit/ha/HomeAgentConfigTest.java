@@ -85,10 +85,13 @@ class HomeAgentConfigTest {
                   replay-hold: 90s
                   sequence-number-hold: true
                   max-bindings: 1000
+                  max-home-addresses-per-identity: 2
                   before-ack-timeout: 750ms
                   sweep-interval: 2s
                   nat-keepalive: 30s
                   failure-replies-per-second: 5
+                  failure-replies-per-source-per-second: 3
+                  failure-replies-per-identity-per-second: 2
                   failure-log-lines-per-second: 0.5
                   state-log-lines-per-second: 7
                   shutdown-timeout: PT12S
@@ -102,9 +105,12 @@ class HomeAgentConfigTest {
                 .replayHold(Duration.ofSeconds(90))
                 .sequenceNumberHold(true)
                 .maxBindings(1000)
+                .maxHomeAddressesPerIdentity(2)
                 .sweepInterval(Duration.ofSeconds(2))
                 .natKeepalive(Duration.ofSeconds(30))
                 .failureRepliesPerSecond(5)
+                .failureRepliesPerSourcePerSecond(3)
+                .failureRepliesPerIdentityPerSecond(2)
                 .failureLogLinesPerSecond(0.5)
                 .stateLogLinesPerSecond(7)
                 .shutdownTimeout(Duration.ofSeconds(12))

@@ -653,6 +653,94 @@ class HostileClientTest {
         assertCacheUnchanged(before);
     }
 
+    // ------------------------------------------------------------------ what one sender can take from the others
+
+    /**
+     * One valid key claims ten new home addresses at once: it is given
+     * {@code max-home-addresses-per-identity} (4) minus the one it holds, every other claim is
+     * answered 129, and the legitimate node still moves (after the case).
+     */
+    @Test
+    @Order(17)
+    void oneKeyGetsNoMoreHomeAddressesThanTheLimitAndTheRestAre129() throws Exception {
+        Snapshot before = snapshot();
+        int limit = daemon.engine().settings().maxHomeAddressesPerIdentity();
+        int held = (int) before.bindings().stream()
+                .filter(b -> b.get(BindingListing.IDENTITY).equals("nai:" + scriptNai)).count();
+        int claimed = 10;
+
+        JsonNode result = run("many-home-addresses", Map.of("count", Integer.toString(claimed)));
+
+        JsonNode replies = result.get("replies");
+        record("(limit) the script node's valid key claims " + claimed + " new home addresses at once",
+                (limit - held) + " accepted, " + (claimed - limit + held) + " BA 129, all authenticated; "
+                        + "then deregistered", result);
+        assertThat(replies).as("every claim is answered").hasSize(claimed);
+        Map<String, JsonNode> sentByHome = new TreeMap<>();
+        result.get("claims").forEach(c -> sentByHome.put(c.get("homeAddress").asText(), c));
+        int accepted = 0;
+        int prohibited = 0;
+        for (JsonNode ba : replies) {
+            int status = ba.get("status").asInt();
+            assertAuthenticatedAck(ba, sentByHome.get(ba.get("homeAddress").asText()), status, scriptSpi);
+            accepted += status == 0 ? 1 : 0;
+            prohibited += status == 129 ? 1 : 0;
+        }
+        assertThat(accepted).as("home addresses given to one identity (it held %d)", held).isEqualTo(limit - held);
+        assertThat(prohibited).as("claims beyond the limit, answered 129").isEqualTo(claimed - limit + held);
+        assertLogged(before, "binding-update-rejected", "its maximum");
+        assertThat(result.get("deregistrations")).as("each granted home address deregistered again")
+                .hasSize(accepted).allSatisfy(ba -> assertThat(ba.get("status").asInt()).isZero());
+        assertThat(snapshot().bindings()).as("only replay holds are left of the claims").isEqualTo(before.bindings());
+    }
+
+    /**
+     * A keyless flood (forged Binding Updates under the legitimate node's SPI with a random key,
+     * 2 000 datagrams in four bursts) while a node with a valid key and a stale sequence number
+     * needs its 135: every 135 arrives, the node registers with the number it was told, and the
+     * forgeries' 146s stay within the budget of their source.
+     */
+    @Test
+    @Order(18)
+    void keylessFloodDoesNotKeepANodeWithAStaleSequenceNumberFromIts135() throws Exception {
+        Snapshot before = snapshot();
+        String bound = before.binding(SCRIPT_HOME).get(BindingListing.SEQUENCE);
+        double perSource = daemon.engine().settings().failureRepliesPerSourcePerSecond();
+
+        JsonNode result = run("keyless-flood-stale-node", Map.of("floodDatagrams", "2000", "rounds", "4"));
+
+        JsonNode replies = result.get("replies");
+        JsonNode flood = result.get("flood");
+        record("(budgets) 2000 forged BUs in 4 bursts; after each, the script node's BU 100 sequence numbers behind",
+                "4 x BA 135 carrying " + bound + ", then BA 0 with " + bound + " + 1; 146s within the source's "
+                        + "budget", result);
+        System.out.println("HostileClientTest flood: " + flood + ", answers not for the node: " + result.get("tally")
+                + ", case took " + result.get("totalSeconds") + " s");
+        assertThat(flood.get("datagrams").asInt()).isEqualTo(2000);
+        assertThat(flood.get("seconds").asDouble()).as("the flood and the four 135s took seconds, not minutes")
+                .isLessThan(15.0);
+        assertThat(replies).hasSize(5);
+        for (int i = 0; i < 4; i++) {
+            JsonNode ba = replies.get(i);
+            assertThat(ba.get("kind").asText()).as("an answer to the stale Binding Update of burst %d", i + 1)
+                    .isEqualTo("BA");
+            assertThat(ba.get("status").asInt()).isEqualTo(135);
+            assertThat(ba.get("sequence").asText()).as("the sequence number to use").isEqualTo(bound);
+            assertThat(ba.get("auth").get("spi").asLong()).isEqualTo(scriptSpi);
+            assertThat(ba.get("auth").get("valid").asBoolean()).isTrue();
+        }
+        JsonNode registered = replies.get(4);
+        assertAuthenticatedAck(registered, result.get("sent"), 0, scriptSpi);
+        assertThat(result.get("sent").get("sequence").asInt()).isEqualTo((Integer.parseInt(bound) + 1) & 0xFFFF);
+        assertThat(snapshot().binding(SCRIPT_HOME))
+                .containsEntry(BindingListing.SEQUENCE, result.get("sent").get("sequence").asText());
+        assertThat(snapshot().binding(LEGIT_HOME)).isEqualTo(before.binding(LEGIT_HOME));
+        long answered146 = result.get("tally").path("146").asLong();
+        double seconds = result.get("totalSeconds").asDouble();
+        assertThat(answered146).as("146s to forgeries from one source in %s s", seconds)
+                .isLessThanOrEqualTo((long) Math.ceil(perSource * 2 + perSource * (seconds + 1)));
+    }
+
     @Test
     @Order(100)
     void legitimateNodeIsServedThroughoutAndNothingElseChanged() throws Exception {

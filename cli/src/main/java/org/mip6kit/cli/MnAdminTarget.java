@@ -2,7 +2,11 @@ package org.mip6kit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mip6kit.daemon.AdminClient;
+import org.mip6kit.daemon.AdminException;
 import org.mip6kit.mn.MobileNodeConfig;
 import org.mip6kit.spi.ProviderConfigException;
 import picocli.CommandLine.Option;
@@ -39,6 +43,37 @@ final class MnAdminTarget {
             err.println(e.getMessage());
             err.flush();
             return Optional.empty();
+        }
+    }
+
+    /** The node's answer, or the exit status to return after the reason was printed. */
+    record Answer(ObjectNode json, int exitStatus) {
+        boolean received() {
+            return json != null;
+        }
+    }
+
+    /**
+     * Sends {@code request} to the node {@code target} names (the default socket when null) and
+     * waits at most {@code timeoutSeconds} (at least 1) for its answer, with {@code ok} removed.
+     * A wrong configuration file is {@link Mip6kitCommand#EXIT_BAD_INPUT}; no answer or a refusal
+     * is {@link Mip6kitCommand#EXIT_FAILURE}, printed to {@code err} as {@code <command>: <why>}.
+     */
+    static Answer ask(MnAdminTarget target, String command, ObjectNode request, int timeoutSeconds,
+                      PrintWriter err) {
+        Optional<Path> socket = (target == null ? new MnAdminTarget() : target).resolve(err);
+        if (socket.isEmpty()) {
+            return new Answer(null, Mip6kitCommand.EXIT_BAD_INPUT);
+        }
+        try {
+            ObjectNode answer = AdminClient.send(socket.get(), request,
+                    Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+            answer.remove("ok");
+            return new Answer(answer, 0);
+        } catch (AdminException e) {
+            err.println(command + ": " + e.getMessage());
+            err.flush();
+            return new Answer(null, Mip6kitCommand.EXIT_FAILURE);
         }
     }
 }

@@ -1,13 +1,9 @@
 package org.mip6kit.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 import org.mip6kit.mn.CareOfAddresses;
 import org.mip6kit.mn.MobileNodeDaemon;
 import org.mip6kit.mn.MobileNodeStatus;
@@ -73,21 +69,12 @@ public final class MnMoveCommand implements Callable<Integer> {
             err.flush();
             return Mip6kitCommand.EXIT_BAD_INPUT;
         }
-        Optional<Path> socket = (target == null ? new MnAdminTarget() : target).resolve(err);
-        if (socket.isEmpty()) {
-            return Mip6kitCommand.EXIT_BAD_INPUT;
+        MnAdminTarget.Answer reply = MnAdminTarget.ask(target, "mip6kit mn move",
+                AdminClient.request(MobileNodeDaemon.MOVE).put("careOf", careOf.strip()), timeoutSeconds, err);
+        if (!reply.received()) {
+            return reply.exitStatus();
         }
-        ObjectNode answer;
-        try {
-            answer = AdminClient.send(socket.get(),
-                    AdminClient.request(MobileNodeDaemon.MOVE).put("careOf", careOf.strip()),
-                    Duration.ofSeconds(Math.max(1, timeoutSeconds)));
-        } catch (AdminException e) {
-            err.println("mip6kit mn move: " + e.getMessage());
-            err.flush();
-            return Mip6kitCommand.EXIT_FAILURE;
-        }
-        answer.remove("ok");
+        ObjectNode answer = reply.json();
         if (json) {
             out.println(MnStatusCommand.pretty(answer));
         } else {

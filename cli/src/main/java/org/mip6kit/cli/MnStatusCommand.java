@@ -1,16 +1,12 @@
 package org.mip6kit.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 import org.mip6kit.mn.MobileNodeDaemon;
 import org.mip6kit.mn.MobileNodeStatus;
 import picocli.CommandLine.ArgGroup;
@@ -62,20 +58,12 @@ public final class MnStatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> socket = (target == null ? new MnAdminTarget() : target).resolve(err);
-        if (socket.isEmpty()) {
-            return Mip6kitCommand.EXIT_BAD_INPUT;
+        MnAdminTarget.Answer reply = MnAdminTarget.ask(target, "mip6kit mn status",
+                AdminClient.request(MobileNodeDaemon.STATUS), timeoutSeconds, err);
+        if (!reply.received()) {
+            return reply.exitStatus();
         }
-        ObjectNode answer;
-        try {
-            answer = AdminClient.send(socket.get(), MobileNodeDaemon.STATUS,
-                    Duration.ofSeconds(Math.max(1, timeoutSeconds)));
-        } catch (AdminException e) {
-            err.println("mip6kit mn status: " + e.getMessage());
-            err.flush();
-            return Mip6kitCommand.EXIT_FAILURE;
-        }
-        answer.remove("ok");
+        ObjectNode answer = reply.json();
         if (json) {
             out.println(pretty(answer));
         } else {

@@ -9,7 +9,7 @@ Prints one JSON object per line on stdout:
   carries one Mobility Header built by scapy, scapy's own checksum and pseudo-header
   addresses, and every field value as scapy reads it back after a round trip through bytes
   (IPv6(raw(p))), not as it was asked to build it.
-* {"kind": "negative", ...}: MIP6-WIRE.md section 12 "Negative checks": TV4 built with scapy's
+* {"kind": "negative", ...}: docs/protocol-notes.md#test-vectors (the negative case): TV4 built with scapy's
   default MIP6OptNonceIndices / MIP6OptBindingAuthData lengths (16 instead of 4 and 12).
 
 Only documentation addresses are used: 2001:db8::/32, 192.0.2.0/24, 198.51.100.0/24,
@@ -139,11 +139,11 @@ class Generator:
                                    plen=self.r.randint(0, 128), prefix=self.v6())
 
     def opt_bad(self):
-        # olen=12: scapy's default of 16 is wrong (MIP6-WIRE.md section 13)
+        # olen=12: scapy's default of 16 is wrong (docs/protocol-notes.md#scapy-quirks)
         return MIP6OptBindingAuthData(olen=12, authenticator=self.bits(96))
 
     def opt_ni(self):
-        # olen=4: scapy's default of 16 is wrong (MIP6-WIRE.md section 13)
+        # olen=4: scapy's default of 16 is wrong (docs/protocol-notes.md#scapy-quirks)
         return MIP6OptNonceIndices(olen=4, hni=self.bits(16), coni=self.bits(16))
 
     def opt_rfc4285_auth(self):
@@ -190,7 +190,7 @@ class Generator:
         common = {"res": res}
         if hand_padded:
             # scapy has no classes for RFC 5555 options: MIP6OptUnknown has no alignment, so pad by
-            # hand to 4n for them and switch autopad off, as TV6 does (MIP6-WIRE.md section 13)
+            # hand to 4n for them and switch autopad off, as TV6 does (docs/protocol-notes.md#scapy-quirks)
             opts = hand_pad(opts, FIXED_END[mhtype])
             common["autopad"] = 0
         if mhtype == 0:

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class Hmac4285Benchmark {
 
-    // TV3 (specs/MIP6-WIRE.md §12): the HMAC input and the 16-octet key 00..0f.
+    // TV3 (docs/protocol-notes.md#test-vectors): the HMAC input and the 16-octet key 00..0f.
     private byte[] input;
     private SecretKeySpec key;
     private Mac shared;

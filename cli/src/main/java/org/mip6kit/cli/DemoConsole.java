@@ -160,7 +160,7 @@ final class DemoConsole {
     }
 
     /**
-     * The care-of address a Binding Update registers (DESIGN.md "effective care-of address"):
+     * The care-of address a Binding Update registers (docs/protocol-notes.md#effective-care-of-address):
      * the Alternate Care-of Address option, then the IPv4 Care-of Address option, then the source.
      */
     static Ipv6Address careOf(BindingUpdate bu, Addressing to) {

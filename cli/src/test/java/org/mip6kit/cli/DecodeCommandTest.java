@@ -331,7 +331,7 @@ class DecodeCommandTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).contains("malformed Mobility Header: Checksum at offset 4: 0x5f7d does not verify")
-                // MIP6-WIRE.md §12: the care-of address by mistake gives 0x5f7c.
+                // docs/protocol-notes.md#test-vectors: the care-of address by mistake gives 0x5f7c.
                 .contains("would be 0x5f7c");
     }
 

@@ -1,7 +1,7 @@
 package org.mip6kit.cli;
 
 /**
- * The test vectors of MIP6-WIRE.md §12 as hex text, annotated field by field. The octets are
+ * The test vectors of docs/protocol-notes.md#test-vectors as hex text, annotated field by field. The octets are
  * those of the digest; nothing here is computed by the code under test.
  */
 final class WireFixtures {

@@ -49,7 +49,7 @@ public record Addressing(Ipv6Address source, Ipv6Address destination, Optional<I
 
     /**
      * The effective care-of address of a Binding Update received with this addressing, the one
-     * rule the engine and every provider share (DESIGN.md "Protocol rules the engine owns"):
+     * rule the engine and every provider share (docs/protocol-notes.md#effective-care-of-address):
      * the Alternate Care-of Address option (RFC 6275 §6.2.5), else the IPv4 Care-of Address
      * option as an IPv4-mapped address (RFC 5555 §3.1.2), else the address the path vouches for
      * ({@link #source()}). Never a NAT's outer address: {@link #outerPeer()} plays no part.

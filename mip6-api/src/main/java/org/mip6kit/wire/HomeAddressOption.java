@@ -7,7 +7,7 @@ import java.util.Optional;
  * The Home Address destination option (RFC 6275 §6.3): a mobile node away from home sends
  * from its care-of address and names its home address in this option, which the receiver
  * swaps into the source address before upper-layer processing. Of the Mobility Header
- * messages only a Binding Update travels with it (RFC 6275 §6.1, MIP6-WIRE.md §2.1.2); at most
+ * messages only a Binding Update travels with it (RFC 6275 §6.1, docs/protocol-notes.md#home-address-option-and-type-2-routing-header); at most
  * one per packet.
  *
  * <p>The option, alignment requirement 8n+6 so that the address starts on an 8-octet boundary:
@@ -29,7 +29,7 @@ import java.util.Optional;
  * </pre>
  *
  * <p>The Destination Options header (IPv6 Next Header 60, RFC 8200 §4.6) that carries it, as
- * Linux and this project send it (24 octets, MIP6-WIRE.md §2.5):
+ * Linux and this project send it (24 octets, docs/protocol-notes.md#home-address-option-and-type-2-routing-header):
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

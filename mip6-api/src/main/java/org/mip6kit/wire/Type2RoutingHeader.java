@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * The type 2 routing header (RFC 6275 §6.4): a correspondent or home agent sends to a mobile
  * node's care-of address and names the home address here as the final destination. Of the
- * Mobility Header messages only a Binding Acknowledgement travels with it (MIP6-WIRE.md §2.1.2).
+ * Mobility Header messages only a Binding Acknowledgement travels with it (docs/protocol-notes.md#home-address-option-and-type-2-routing-header).
  *
  * <pre>
  *   0                   1                   2                   3

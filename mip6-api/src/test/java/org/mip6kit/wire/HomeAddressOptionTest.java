@@ -13,7 +13,7 @@ class HomeAddressOptionTest {
 
     private static final Ipv6Address HOA = Ipv6Address.parse("2001:db8:1::100");
 
-    /** The Destination Options header of TV1 (MIP6-WIRE.md §12). */
+    /** The Destination Options header of TV1 (docs/protocol-notes.md#test-vectors). */
     private static final byte[] TV1_DESTINATION_OPTIONS = hex(
             "87"                                        // Next Header 135, Mobility Header
             + "02"                                      // Hdr Ext Len 2: 24 octets

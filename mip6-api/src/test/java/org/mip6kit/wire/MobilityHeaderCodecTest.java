@@ -15,7 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Byte-exact checks against the test vectors of specs/MIP6-WIRE.md §12, and the malformed cases. */
+/** Byte-exact checks against the test vectors of docs/protocol-notes.md#test-vectors, and the malformed cases. */
 @Tag("small")
 class MobilityHeaderCodecTest {
 
@@ -323,7 +323,7 @@ class MobilityHeaderCodecTest {
 
     @Test
     void rejectsScapyDefaultNonceIndicesLength16AsMalformed() {
-        // MIP6-WIRE.md §12 negative check: scapy's default olen=16 for Nonce Indices and BAD.
+        // docs/protocol-notes.md#test-vectors negative check: scapy's default olen=16 for Nonce Indices and BAD.
         byte[] bad = hex("3b030500d948000580000069 0410 00030004 0510 000000000000000000000000");
         MobilityHeaderFormatException e = assertThrows(MobilityHeaderFormatException.class,
                 () -> codec.decodeTrustingChecksum(bad));

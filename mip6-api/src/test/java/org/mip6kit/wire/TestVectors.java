@@ -2,7 +2,7 @@ package org.mip6kit.wire;
 
 import java.util.HexFormat;
 
-/** Addresses and octets of the test vectors in specs/MIP6-WIRE.md §12. */
+/** Addresses and octets of the test vectors in docs/protocol-notes.md#test-vectors. */
 final class TestVectors {
 
     static final Ipv6Address HOA = Ipv6Address.parse("2001:db8:1::100");

@@ -13,7 +13,7 @@ class Type2RoutingHeaderTest {
 
     private static final Ipv6Address HOA = Ipv6Address.parse("2001:db8:1::100");
 
-    /** The routing header of TV2 (MIP6-WIRE.md §12). */
+    /** The routing header of TV2 (docs/protocol-notes.md#test-vectors). */
     private static final byte[] TV2_ROUTING_HEADER = hex(
             "87"                                        // Next Header 135, Mobility Header
             + "02"                                      // Hdr Ext Len 2: 24 octets       offset 1

@@ -15,7 +15,7 @@ import org.mip6kit.wire.Lifetime;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
- * The mobile node's Binding Update List (RFC 6275 §11.1; specs/MIP6-WIRE.md §2.11): one entry
+ * The mobile node's Binding Update List (RFC 6275 §11.1): one entry
  * per destination a Binding Update was sent to, with the largest sequence number sent, when it
  * was sent, the retransmission state and the MAX_UPDATE_RATE limiter for that destination.
  *

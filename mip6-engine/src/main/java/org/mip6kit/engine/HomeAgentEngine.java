@@ -68,7 +68,7 @@ import org.mip6kit.wire.SequenceNumber;
 /**
  * The home agent: receives Binding Updates through the provider's {@link SignallingPath},
  * applies RFC 6275 §9.5.1 and §10.3.1 in order, keeps the {@link BindingCache}, and answers
- * with Binding Acknowledgements protected by the same provider (specs/MIP6-WIRE.md §2.10).
+ * with Binding Acknowledgements protected by the same provider (docs/architecture.md, "One Binding Update through the home agent").
  *
  * <p>Order of processing for one received message: decode (format, checksum) → per-home-address
  * serialisation → the provider's {@link SignallingPath#verify verdict} (possibly asynchronous,

@@ -350,7 +350,7 @@ public final class HomeAgentSettings {
 
         /**
          * The home prefixes it serves (RFC 6275 §10.3.1: a home address outside them gets 132);
-         * at least one. The home link is virtual (DESIGN.md): no DAD, no proxy ND.
+         * at least one. The home link is virtual (docs/protocol-notes.md#the-home-link-is-virtual): no DAD, no proxy ND.
          */
         public Builder homePrefixes(List<HomePrefix> homePrefixes) {
             this.homePrefixes = homePrefixes == null ? null : List.copyOf(homePrefixes);

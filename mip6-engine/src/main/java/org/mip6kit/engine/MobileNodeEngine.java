@@ -72,8 +72,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mobile node side of Mobile IPv6 home registration (RFC 6275 §11; specs/MIP6-WIRE.md
- * §2.11): bootstrap through the security provider, the Binding Update List, home registration
+ * The mobile node side of Mobile IPv6 home registration (RFC 6275 §11): bootstrap through the security provider, the Binding Update List, home registration
  * with retransmission and back-off, refresh before expiry, movement, return home and a clean
  * shutdown that deregisters first. The engine never touches keys or sockets: the provider's
  * {@link SignallingPath} protects and carries every message, and time comes from the injected
@@ -88,7 +87,7 @@ import org.slf4j.LoggerFactory;
  *     address, plus an Alternate Care-of Address option when the provider declares
  *     {@link Capability#NEEDS_ALTERNATE_COA}. From an IPv4 care-of address (IPv4-mapped): source =
  *     home address, no Home Address option, the care-of address in the IPv4 Care-of Address
- *     option (DESIGN.md "RFC 5555 UDP"; the option sits inside the Mobility Header, so no
+ *     option (docs/protocol-notes.md#rfc-5555-udp; the option sits inside the Mobility Header, so no
  *     Alternate Care-of Address is needed). Returning home: lifetime 0 from the home address
  *     without a Home Address option (RFC 6275 §11.5.4).</li>
  * <li>The first Binding Update waits {@code initialBindAckTimeoutFirstReg}, later ones

@@ -16,7 +16,7 @@ import org.mip6kit.wire.SequenceNumber;
 /**
  * How a {@link MobileNodeEngine} registers with its home agent: what bootstrap asks for, the
  * lifetime it requests, and the retransmission, rate and refresh timers of RFC 6275 §11.8 and
- * §13 (specs/MIP6-WIRE.md §2.8, §2.11). Immutable; every value is checked when built, so an
+ * §13. Immutable; every value is checked when built, so an
  * engine never starts with a setting it cannot honour.
  *
  * <p>Build them with {@link #builder()}, which starts from RFC 6275's defaults

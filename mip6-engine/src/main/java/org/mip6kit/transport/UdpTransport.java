@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mobility Header signalling in UDP, as RFC 5555 (DSMIPv6) carries it through IPv4 networks
- * and NATs (MIP6-WIRE.md §5.2). Each datagram's payload is one inner IPv6 packet; the kernel
+ * and NATs (docs/protocol-notes.md#rfc-5555-udp). Each datagram's payload is one inner IPv6 packet; the kernel
  * adds and strips the outer IP and UDP headers:
  * <pre>
  *  outer IPv4 (src V4CoA, dst HA-V4) | UDP (sport any, dport 4191) |

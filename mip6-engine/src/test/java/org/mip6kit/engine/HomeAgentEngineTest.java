@@ -35,7 +35,7 @@ import org.mip6kit.wire.MobilityOption;
 import org.mip6kit.wire.NatDetection;
 import org.mip6kit.wire.SequenceNumber;
 
-/** RFC 6275 §9.5.1 / §10.3.1 home agent rules (specs/MIP6-WIRE.md §2.10), with a scripted provider. */
+/** RFC 6275 §9.5.1 / §10.3.1 home agent rules (docs/architecture.md, "One Binding Update through the home agent"), with a scripted provider. */
 @Tag("small")
 class HomeAgentEngineTest {
 

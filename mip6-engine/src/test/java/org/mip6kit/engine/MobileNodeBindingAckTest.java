@@ -25,7 +25,7 @@ import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
 import org.mip6kit.wire.SequenceNumber;
 
-/** RFC 6275 §11.7.3 (specs/MIP6-WIRE.md §2.11 "Handling a BA"): what the mobile node does with acknowledgements. */
+/** RFC 6275 §11.7.3: what the mobile node does with acknowledgements. */
 @Tag("small")
 class MobileNodeBindingAckTest {
 

@@ -33,7 +33,7 @@ import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
 import org.mip6kit.wire.MobilityMessage;
 
-/** RFC 6275 §11.7.1, RFC 5555, DESIGN.md "RFC 5555 UDP": what a home registration Binding Update looks like. */
+/** RFC 6275 §11.7.1, RFC 5555, docs/protocol-notes.md#rfc-5555-udp: what a home registration Binding Update looks like. */
 @Tag("small")
 class MobileNodeBindingUpdateShapeTest {
 

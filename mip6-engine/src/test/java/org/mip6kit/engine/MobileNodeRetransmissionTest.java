@@ -19,7 +19,7 @@ import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.BindingUpdate;
 import org.mip6kit.wire.Ipv6Address;
 
-/** RFC 6275 §11.8 (specs/MIP6-WIRE.md §2.11): retransmission, back-off, give-up and MAX_UPDATE_RATE. */
+/** RFC 6275 §11.8: retransmission, back-off, give-up and MAX_UPDATE_RATE. */
 @Tag("small")
 class MobileNodeRetransmissionTest {
 

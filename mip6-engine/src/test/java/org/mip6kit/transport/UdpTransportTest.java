@@ -55,7 +55,7 @@ class UdpTransportTest {
     static final MobilityHeaderCodec CODEC = MobilityHeaderCodec.standard();
     static final int TIMEOUT_SECONDS = 5;
 
-    /** TV6 of MIP6-WIRE.md §12 without its outer IPv4 and UDP headers: the datagram's payload. */
+    /** TV6 of docs/protocol-notes.md#test-vectors without its outer IPv4 and UDP headers: the datagram's payload. */
     static final byte[] TV6_INNER = HexFormat.of().parseHex(
             "6000000000383c4000000000000000000000ffffc000026420010db8000100000000000000000001"
                     + "870201020000c91020010db8000100000000000000000100"

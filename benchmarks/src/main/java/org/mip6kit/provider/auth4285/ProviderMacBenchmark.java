@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One RFC 4285 MN-HA authenticator through the provider's own {@link SecurityAssociation}
- * (package-private, hence this benchmark's package), on TV3 (MIP6-WIRE.md §12): verifying the
+ * (package-private, hence this benchmark's package), on TV3 (docs/protocol-notes.md#test-vectors): verifying the
  * 64-octet Binding Update's authenticator at offset 45.
  *
  * <ul>

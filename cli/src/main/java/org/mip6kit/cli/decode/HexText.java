@@ -5,7 +5,7 @@ import java.util.HexFormat;
 
 /**
  * Octets written as hexadecimal text, the way packets are pasted from dumps and the test
- * vectors of MIP6-WIRE.md §12: {@code 3b0305005f7d...}, {@code 3b 03 05 00 ...} or
+ * vectors of docs/protocol-notes.md#test-vectors: {@code 3b0305005f7d...}, {@code 3b 03 05 00 ...} or
  * {@code 3b:03:05:00}. Whitespace, colons and a {@code 0x} in front of a group are ignored;
  * each octet is two hex digits and may not be split by a separator.
  */

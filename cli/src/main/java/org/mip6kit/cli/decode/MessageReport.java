@@ -41,7 +41,7 @@ import org.mip6kit.wire.PadN;
 public record MessageReport(MobilityHeaderType type, int length, int headerLen, ChecksumReport checksum,
                             List<Field> fields, List<OptionReport> options, List<PaddingReport> padding) {
 
-    /** Octets of each RFC 6275 type's fixed part after the 6-octet common header (MIP6-WIRE.md §2.1). */
+    /** Octets of each RFC 6275 type's fixed part after the 6-octet common header (RFC 6275 §6.1). */
 
     public MessageReport {
         fields = List.copyOf(fields);

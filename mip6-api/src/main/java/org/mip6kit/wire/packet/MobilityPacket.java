@@ -13,7 +13,7 @@ import org.mip6kit.wire.Type2RoutingHeader;
  * addresses, the optional Home Address destination option (RFC 6275 §6.3) and type 2 routing
  * header (§6.4), the optional RFC 5555 UDP encapsulation, and the Mobility Header octets.
  *
- * <p>{@link #toBytes()} lays the packet out as Linux and the test vectors of MIP6-WIRE.md §12 do:
+ * <p>{@link #toBytes()} lays the packet out as Linux and the test vectors of docs/protocol-notes.md#test-vectors do:
  * <pre>
  *  [ IPv4 (IHL 5, TOS 0, ID 1, flags 0, TTL 64, proto 17, header checksum)      only with UDP
  *    or IPv6 (NH 17, hop limit 64: project extension) ]                           encapsulation,
@@ -153,8 +153,8 @@ public final class MobilityPacket {
 
     /**
      * The source address of the Mobility Header checksum's pseudo-header: the home address of
-     * the Home Address option if present, else the IPv6 source (RFC 6275 §6.1.1, MIP6-WIRE.md
-     * §2.1.1; TV1 checks this).
+     * the Home Address option if present, else the IPv6 source (RFC 6275 §6.1.1,
+     * docs/protocol-notes.md#checksum-addresses; TV1 checks this).
      */
     public Ipv6Address pseudoHeaderSource() {
         return homeAddressOption.orElse(source);
@@ -163,7 +163,7 @@ public final class MobilityPacket {
     /**
      * The destination address of the Mobility Header checksum's pseudo-header: the final
      * destination, which is the home address of the type 2 routing header if present, else the
-     * IPv6 destination (RFC 8200 §8.1, MIP6-WIRE.md §2.1.1; TV2 checks this).
+     * IPv6 destination (RFC 8200 §8.1, docs/protocol-notes.md#checksum-addresses; TV2 checks this).
      */
     public Ipv6Address pseudoHeaderDestination() {
         return type2RoutingHeader.orElse(destination);

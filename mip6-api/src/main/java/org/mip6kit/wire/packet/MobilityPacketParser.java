@@ -14,7 +14,7 @@ import org.mip6kit.wire.Type2RoutingHeader;
  * Reads a whole IP packet carrying one Mobility Header message into a {@link MobilityPacket}.
  * Stateless; safe from any thread.
  *
- * <p>Accepted shapes (MIP6-WIRE.md §2.5, §5.2):
+ * <p>Accepted shapes (docs/protocol-notes.md#home-address-option-and-type-2-routing-header, #rfc-5555-udp):
  * <pre>
  *  IPv6 [Hop-by-Hop] [Destination Options] [type 2 routing header] [Destination Options] MH(135)
  *  IPv4 (proto 17) UDP  IPv6 ... MH(135)                      RFC 5555 UDP encapsulation

@@ -7,7 +7,7 @@ import org.mip6kit.wire.Ipv6Address;
 
 /**
  * The outer IP and UDP headers that carry a mobile node's IPv6 signalling through an IPv4
- * network (RFC 5555, MIP6-WIRE.md §5.2): the outer addresses and the two UDP ports.
+ * network (RFC 5555, docs/protocol-notes.md#rfc-5555-udp): the outer addresses and the two UDP ports.
  *
  * <pre>
  *  +----------------------+-------------+--------------------------------------------+

@@ -64,7 +64,7 @@ import org.mip6kit.wire.packet.UdpEncapsulation;
  * <p>{@code interop/scapy_mobility_messages.py} builds a fresh random set each run (the seed is
  * printed; replay with {@code -Dmip6kit.interop.seed=N}): all eight RFC 6275 message types,
  * scapy's option classes (Nonce Indices and Binding Authorization Data with the right lengths,
- * MIP6-WIRE.md §13), RFC 5555 options 29–32 and truly unknown types as
+ * docs/protocol-notes.md#scapy-quirks), RFC 5555 options 29–32 and truly unknown types as
  * {@code MIP6OptUnknown}, BUs with a Home Address option and BAs with a type 2 routing header
  * so that scapy's own pseudo-header logic picks the checksum addresses, some inside IPv4/UDP
  * 4191. scapy inserts Pad1/PadN; mip6kit drops padding, so only non-padding options are
@@ -154,7 +154,7 @@ class ScapyInteropTest {
             MobilityPacket packet = MobilityPacketParser.parse(hex(r, "packet"));
             assertArrayEquals(hex(r, "mh"), packet.mobilityHeader(), "Mobility Header octets");
             // scapy's in6_pseudoheader: HoA from the Home Address option as source, RH2's last
-            // address as destination (RFC 6275 §6.1.1, MIP6-WIRE.md §2.1.1)
+            // address as destination (RFC 6275 §6.1.1, docs/protocol-notes.md#checksum-addresses)
             assertEquals(address(r, "pseudo_src"), packet.pseudoHeaderSource(), "pseudo-header source");
             assertEquals(address(r, "pseudo_dst"), packet.pseudoHeaderDestination(), "pseudo-header destination");
             assertEquals(optionalAddress(r, "hao"), packet.homeAddressOption().orElse(null), "Home Address option");
@@ -193,9 +193,9 @@ class ScapyInteropTest {
     @Test
     void rejectsTv4BuiltWithScapysDefaultNonceIndicesAndAuthorizationDataLengths() throws Exception {
         byte[] mh = hex(negative, "mh");
-        // MIP6-WIRE.md §12 "Negative checks": scapy's defaults emit Length 16 for both options
+        // docs/protocol-notes.md#test-vectors (the negative case): scapy's defaults emit Length 16 for both options
         assertEquals("3b030500d948000580000069" + "0410" + "00030004" + "0510" + "00".repeat(12),
-                HEX.formatHex(mh), "scapy should build the malformed TV4 of MIP6-WIRE.md §12");
+                HEX.formatHex(mh), "scapy should build the malformed TV4 of docs/protocol-notes.md#test-vectors");
         Ipv6Address source = address(negative, "pseudo_src");
         Ipv6Address destination = address(negative, "pseudo_dst");
         MobilityPacket packet = MobilityPacketParser.parse(hex(negative, "packet"));
@@ -247,7 +247,7 @@ class ScapyInteropTest {
     /**
      * scapy splits the BU flags into a 7-bit field named "PRMKLHA" (least significant bit
      * first) and a 9-bit "reserved" field that holds F (0x100), T, B, S, D and 4 reserved bits
-     * (MIP6-WIRE.md §13). Every letter scapy reports must be the mip6kit flag with that letter,
+     * (docs/protocol-notes.md#scapy-quirks). Every letter scapy reports must be the mip6kit flag with that letter,
      * and every defined bit must agree.
      */
     private static void checkBindingUpdateFlags(JsonNode e, BindingUpdate bu) {

@@ -134,7 +134,7 @@ class TsharkInteropTest {
                         "-n", // no name resolution: nothing leaves the host
                         "-r", pcap.toString(),
                         "-T", "json",
-                        // MIP6-WIRE.md §14 item 10: Wireshark only registers 5436/udp for MIPv6
+                        // docs/protocol-notes.md#oracle-mistakes item 10: Wireshark only registers 5436/udp for MIPv6
                         "-d", "udp.port==" + MobilityPacket.DSMIPV6_UDP_PORT + ",ipv6",
                         "-o", "ip.check_checksum:TRUE",
                         "-o", "udp.check_checksum:TRUE"),
@@ -306,7 +306,7 @@ class TsharkInteropTest {
                     "BU flag " + flag.letter() + " (" + field + ")"));
         } else if (m instanceof BindingAcknowledgement ba) {
             Obj f = mip6.obj("Binding Acknowledgement");
-            // MIP6-WIRE.md §14 item 1: Wireshark's BA status strings for 143–148 are wrong, so
+            // docs/protocol-notes.md#oracle-mistakes item 1: Wireshark's BA status strings for 143–148 are wrong, so
             // the code is compared, never the string.
             assertEquals(ba.status().code(), Integer.parseInt(f.text("mip6.ba.status")), "BA Status code");
             assertEquals(ba.sequence().value(), Integer.parseInt(f.text("mip6.ba.seqnr")), "BA Sequence #");
@@ -401,7 +401,7 @@ class TsharkInteropTest {
             assertEquals(hoa.address(), Ipv4Address.parse(t.text("mip6.ipv4ha.ha")), where + " IPv4 home address");
         } else if (o instanceof Ipv4AddressAcknowledgement ack) {
             assertEquals(6, shown.length(), where + " Length");
-            // MIP6-WIRE.md §14 item 4: Wireshark's IPv4 Address Acknowledgement status strings
+            // docs/protocol-notes.md#oracle-mistakes item 4: Wireshark's IPv4 Address Acknowledgement status strings
             // are Access-Technology-Type names, so the code is compared, never the string.
             assertEquals(ack.status().code(), Integer.parseInt(t.text("mip6.ipv4aa.sts")), where + " Status code");
             // Wireshark files the Pref-len and address under the IPv4 Home Address option's fields.
@@ -421,7 +421,7 @@ class TsharkInteropTest {
                 assertEquals(data.length, shown.length(), where + " Length");
                 assertEquals(HEX.formatHex(data), HEX.formatHex(raw, 2, raw.length), where + " data octets");
             } else {
-                // tshark 4.0.17 bug (not in MIP6-WIRE.md §14): for an option type it does not
+                // tshark 4.0.17 bug (not in docs/protocol-notes.md#oracle-mistakes): for an option type it does not
                 // know, its "Length" item reads octet 1 of the Mobility Header (Header Len)
                 // instead of the option's own Length octet. It still skips the option by the
                 // real length, which the following options, compared in order, confirm.
@@ -432,7 +432,7 @@ class TsharkInteropTest {
             if (u.type() == AUTH_OPTION_TYPE) {
                 checkRfc4285Authentication(data, t, where);
             } else if (u.type() == MESG_ID_OPTION_TYPE) {
-                // MIP6-WIRE.md §14 item 3: Wireshark reads the NTP timestamp with the Unix epoch
+                // docs/protocol-notes.md#oracle-mistakes item 3: Wireshark reads the NTP timestamp with the Unix epoch
                 // (2024 shows as 2093), so only the octets above are compared, not its date.
                 assertTrue(t.first("mip6.mseg_id.timestamp").isPresent(), where + " tshark shows a timestamp");
             } else {
@@ -444,7 +444,7 @@ class TsharkInteropTest {
     }
 
     /**
-     * MIP6-WIRE.md §14 item 2: Wireshark decodes the RFC 4285 subtype with the SPI value table
+     * docs/protocol-notes.md#oracle-mistakes item 2: Wireshark decodes the RFC 4285 subtype with the SPI value table
      * (subtype 1 shows as "Unknown (1)") and shows the Authentication Data 2 octets short. So the
      * subtype is compared as a code, and the data it shows must be a prefix of the real one; the
      * full octets were already compared above.

@@ -4,7 +4,7 @@ import java.util.HexFormat;
 import org.mip6kit.wire.Ipv4Address;
 import org.mip6kit.wire.Ipv6Address;
 
-/** The addresses and packets of MIP6-WIRE.md §12 (TV1, TV2, TV6), byte for byte. */
+/** The addresses and packets of docs/protocol-notes.md#test-vectors (TV1, TV2, TV6), byte for byte. */
 final class PacketTestVectors {
 
     static final Ipv6Address HOA = Ipv6Address.parse("2001:db8:1::100");

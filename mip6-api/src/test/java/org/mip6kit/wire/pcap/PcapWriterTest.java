@@ -25,7 +25,7 @@ import org.mip6kit.wire.packet.MobilityPacketParser;
 @Tag("small")
 class PcapWriterTest {
 
-    /** TV1 (MIP6-WIRE.md §12): BU CoA -> HA with a Home Address option, 96 octets. */
+    /** TV1 (docs/protocol-notes.md#test-vectors): BU CoA -> HA with a Home Address option, 96 octets. */
     private static final byte[] TV1_PACKET = hex("6000000000383c40"
             + "20010db8000200000000000000000100 20010db8000100000000000000000001"
             + "870201020000c91020010db8000100000000000000000100"

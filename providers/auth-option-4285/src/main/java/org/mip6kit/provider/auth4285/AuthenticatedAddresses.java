@@ -10,7 +10,7 @@ import org.mip6kit.wire.MobilityMessage;
  * §5.1). A Binding Acknowledgement is authenticated over the same pair as the Binding Update it
  * answers.
  *
- * <p><b>Our reading (DESIGN.md "Protocol rules the engine owns").</b> The care-of address is
+ * <p><b>Our reading (docs/protocol-notes.md#effective-care-of-address).</b> The care-of address is
  * the <em>effective</em> one, chosen by the rule the engine uses too,
  * {@link Addressing#effectiveCareOf}: the Alternate Care-of Address option, else the RFC 5555
  * IPv4 Care-of Address option as an IPv4-mapped IPv6 address, else the IPv6 source. It is

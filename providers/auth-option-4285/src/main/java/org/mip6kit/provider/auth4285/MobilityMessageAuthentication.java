@@ -11,7 +11,7 @@ import org.mip6kit.wire.MobilityOptionCodec;
 
 /**
  * The Mobility Message Authentication option (RFC 4285 §5, AUTH-OPTION-TYPE 9;
- * specs/MIP6-WIRE.md §4.1).
+ * docs/providers/auth-option-4285.md#what-goes-on-the-wire).
  * <pre>
  *                                  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *                                  |  Option Type  | Option Length |

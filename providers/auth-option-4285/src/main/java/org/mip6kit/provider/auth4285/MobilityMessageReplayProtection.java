@@ -7,7 +7,7 @@ import org.mip6kit.wire.MobilityOptionCodec;
 
 /**
  * The Mobility Message Replay Protection option (RFC 4285 §6, MESG-ID-OPTION-TYPE 10;
- * specs/MIP6-WIRE.md §4.3), alignment 8n+2 so the timestamp sits on an 8-octet boundary.
+ * docs/providers/auth-option-4285.md#what-goes-on-the-wire), alignment 8n+2 so the timestamp sits on an 8-octet boundary.
  * <pre>
  *                                  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *                                  |  Option Type  |  Length = 8   |

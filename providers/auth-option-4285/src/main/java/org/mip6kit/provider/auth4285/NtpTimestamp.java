@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * The 64-bit NTP timestamp carried by the Mobility Message Replay Protection option (RFC 4285
- * §6, specs/MIP6-WIRE.md §4.3): 32 bits of seconds since 1900-01-01T00:00:00Z and 32 bits of
+ * §6, docs/providers/auth-option-4285.md#what-goes-on-the-wire): 32 bits of seconds since 1900-01-01T00:00:00Z and 32 bits of
  * binary fraction.
  *
  * <p>The seconds field wraps on 2036-02-07 (NTP era 1). Following RFC 4330 §3, a seconds value

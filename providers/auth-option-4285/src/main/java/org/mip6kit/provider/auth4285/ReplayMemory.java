@@ -24,8 +24,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * </ul>
  *
  * Memory lasts past deregistration and binding expiry exactly as long as it must, and
- * {@link #size} falls back to zero when nodes go quiet (DESIGN.md: "replay state outlives the
- * binding"). Only authenticated messages reach it, so a forger cannot fill it.
+ * {@link #size} falls back to zero when nodes go quiet (docs/protocol-notes.md#state-that-outlives-a-binding). Only authenticated messages reach it, so a forger cannot fill it.
  *
  * <p><b>Layout.</b> {@value #STRIDE} {@code long}s per row (the floor, then the remembered
  * timestamps), in pages of {@value #PAGE_ROWS} rows allocated when a row of the page first

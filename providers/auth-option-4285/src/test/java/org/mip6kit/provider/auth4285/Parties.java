@@ -33,7 +33,7 @@ import org.mip6kit.wire.SequenceNumber;
 
 /**
  * A home agent and a mobile node side of the provider, with the test-vector parameters of
- * specs/MIP6-WIRE.md §12 (key 00..0f, SPI 256, NAI mn1@example.com, HoA 2001:db8:1::100, HA
+ * docs/protocol-notes.md#test-vectors (key 00..0f, SPI 256, NAI mn1@example.com, HoA 2001:db8:1::100, HA
  * 2001:db8:1::1, CoA 2001:db8:2::100), their paths started on {@link CapturingTransport}s.
  */
 final class Parties {

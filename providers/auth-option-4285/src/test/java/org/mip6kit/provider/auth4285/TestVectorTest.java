@@ -21,7 +21,7 @@ import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
- * The RFC 4285 test vectors of specs/MIP6-WIRE.md §12 (TV3, TV3b; made with scapy 2.5.0 and an
+ * The RFC 4285 test vectors of docs/protocol-notes.md#test-vectors (TV3, TV3b; made with scapy 2.5.0 and an
  * independent encoder) and this provider's own IPv4 care-of address vector (TV3c, computed
  * independently with Python's {@code hmac} over a hand-assembled message), reproduced octet for
  * octet by the provider's mobile node and home agent sides.
@@ -95,7 +95,7 @@ class TestVectorTest {
         assertThat(HEX.formatHex(sa.authenticate(addresses, TV3, 45))).isEqualTo("f57e2b6cd4d20fdf260bb732");
         assertThat(HEX.formatHex(first96(hmacSha1(HEX.parseHex(Parties.KEY), TV3_MAC_INPUT))))
                 .as("an independent HMAC over the documented input").isEqualTo("f57e2b6cd4d20fdf260bb732");
-        // The home agent's address is not part of the input (specs/MIP6-WIRE.md §14 item 6).
+        // The home agent's address is not part of the input (docs/protocol-notes.md#oracle-mistakes item 6).
         AuthenticatedAddresses wrong = new AuthenticatedAddresses(Parties.CARE_OF, Parties.HOME_AGENT);
         assertThat(sa.verifies(wrong, TV3, 45)).isFalse();
         assertThat(sa.verifies(addresses, TV3, 45)).isTrue();

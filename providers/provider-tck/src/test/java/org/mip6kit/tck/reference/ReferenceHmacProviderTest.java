@@ -88,7 +88,7 @@ class ReferenceHmacProviderTest {
     @Test
     void timestampIsNtpSecondsAndFraction() {
         Instant t = Instant.parse("2024-01-01T00:00:00.5Z");
-        assertThat(HmacAuthenticator.ntp(t)).isEqualTo(0xe93c7f0080000000L); // MIP6-WIRE.md TV3
+        assertThat(HmacAuthenticator.ntp(t)).isEqualTo(0xe93c7f0080000000L); // TV3, docs/protocol-notes.md#test-vectors
         assertThat(HmacAuthenticator.fromNtp(HmacAuthenticator.ntp(t))).isEqualTo(t);
     }
 

@@ -100,6 +100,33 @@ public final class DirectMobileNode implements AutoCloseable {
                 "sending " + message.type() + " from direct node " + index);
     }
 
+    /**
+     * Like {@link #send}, but a path that refuses to send the message (its stage fails) is an
+     * answer, not an error: returns why it refused, or empty once sent. A channel that binds the
+     * home address (an RFC 6618 security association names it) cannot carry a claim to another
+     * home address at all, and says so here.
+     */
+    public Optional<Throwable> trySend(MobilityMessage message, Addressing to) {
+        if (path == null) {
+            throw new IllegalStateException("bootstrap first");
+        }
+        Addressing addressed = to.outerPeer().isPresent() ? to
+                : to.withOuterPeer(bootstrap.endpointFor(false).orElse(deployment.engineEndpoint()));
+        java.util.concurrent.CompletableFuture<Void> sent = path.send(message, addressed, Optional.empty())
+                .toCompletableFuture();
+        deployment.time().advanceUntil(sent::isDone, Duration.ofMillis(100), Duration.ofMinutes(1));
+        if (!sent.isDone()) {
+            throw new AssertionError("sending " + message.type() + " from direct node " + index
+                    + " did not complete within 1 minute of virtual time");
+        }
+        try {
+            sent.join();
+            return Optional.empty();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return Optional.of(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
     /** Everything this node received so far, unjudged. */
     public List<Inbound> received() {
         synchronized (received) {

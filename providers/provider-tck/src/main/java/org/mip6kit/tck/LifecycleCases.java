@@ -130,10 +130,11 @@ final class LifecycleCases extends KitCases {
         }
         assertThat(ha.bindingCount()).isEqualTo(nodes);
 
-        // A node the provider authenticates but the engine refuses: its state must go too.
+        // A node the provider authenticates but the engine refuses (or whose path refuses to claim another home
+        // address, where the channel binds it): its state must go too.
         DirectMobileNode refused = d.directMobileNode(nodes);
         refused.bootstrap(kit.homeAddress(nodes), kit.homeAgentAddress());
-        refused.send(bindingUpdate(SequenceNumber.of(1), refused.careOfAddress(), false, refused.capabilities()),
+        refused.trySend(bindingUpdate(SequenceNumber.of(1), refused.careOfAddress(), false, refused.capabilities()),
                 new Addressing(refused.careOfAddress(), kit.homeAgentAddress(), Optional.of(kit.homeAddress(0)),
                         Optional.empty(), Optional.empty()));
         d.time().runDue();

@@ -93,7 +93,9 @@ public abstract class ProviderCompatibilityKit {
     /**
      * Mobile node {@code node}'s provider section with credentials the home agent must refuse
      * (the right identity with a wrong key, a certificate from another CA, ...). Such a node gets
-     * no tunnel to the home agent (key management would not have authenticated it).
+     * no tunnel to the home agent (key management would not have authenticated it). A provider
+     * whose bootstrap authenticates the node (an RFC 6618 Home Agent Controller, IKEv2) may refuse
+     * it there: the registration then ends with {@code BOOTSTRAP_FAILED}.
      */
     protected abstract ConfigSection mobileNodeConfigWithWrongCredentials(int node);
 

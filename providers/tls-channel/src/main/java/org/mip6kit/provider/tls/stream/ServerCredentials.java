@@ -107,6 +107,7 @@ public final class ServerCredentials {
     /** Signs a random challenge with the key and verifies it with the leaf's public key. */
     private void checkKeyMatchesLeaf() {
         String algorithm = keyKind == KeyKind.EC ? "SHA256withECDSA" : "SHA256withRSA";
+        Exception unusable = null;
         try {
             PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(privateKey);
             byte[] challenge = new byte[32];
@@ -122,10 +123,10 @@ public final class ServerCredentials {
                 return;
             }
         } catch (IOException | GeneralSecurityException e) {
-            // a key of another kind than the certificate's, or unusable: reported below
+            unusable = e;
         }
         throw new SecurityProviderException("the private key does not belong to " + subject()
-                + " (the first certificate of the chain)");
+                + " (the first certificate of the chain)", unusable);
     }
 
     /** The server's own certificate (the leaf). */

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Test certificates as PEM files in a directory: a certification authority, and server
@@ -100,7 +103,16 @@ public final class TestPki {
             } else {
                 StringWriter text = new StringWriter();
                 try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-                    writer.writeObject(keys);
+                    if (kind == ServerCredentials.KeyKind.EC) {
+                        // SEC1 as openssl writes it: the named curve inside the ECPrivateKey.
+                        PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+                        ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+                        ECPrivateKey sec1 = new ECPrivateKey(256, inner.getKey(), inner.getPublicKey(),
+                                info.getPrivateKeyAlgorithm().getParameters());
+                        writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+                    } else {
+                        writer.writeObject(keys);
+                    }
                 }
                 keyText = text.toString();
             }

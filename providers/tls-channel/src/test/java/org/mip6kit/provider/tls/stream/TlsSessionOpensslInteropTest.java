@@ -248,4 +248,20 @@ class TlsSessionOpensslInteropTest {
         assertThat(server.awaitExit()).isTrue();
         assertThat(server.output()).as("s_server received our alert").containsIgnoringCase("certificate unknown");
     }
+
+    @Test
+    void opensslClientOfferingOnlyTls13IsRefusedWithProtocolVersion() throws Exception {
+        TestPki pki = TestPki.create(dir, "interop CA", java.time.Instant.now());
+        BlockingQueue<CompletableFuture<TlsSession>> sessions = new LinkedBlockingQueue<>();
+        StreamListener listener = hacServer(pki.server("hac", HAC).credentials(), sessions);
+
+        Started client = start(openssl.toString(), "s_client", "-connect", "[::1]:" + listener.localAddress().getPort(),
+                "-tls1_3", "-CAfile", pki.caFile().toString());
+        CompletableFuture<TlsSession> server = sessions.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        Throwable failure = server.handle((s, e) -> e).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(failure).isNotNull();
+        assertThat(client.awaitExit()).isTrue();
+        assertThat(client.output()).containsIgnoringCase("protocol version");
+    }
 }

@@ -271,4 +271,30 @@ class TlsSessionTest {
                 .hasMessageContaining("ended");
         assertThat(client.serverEndPoint()).as("the binding outlives the session").hasSize(32);
     }
+
+    @Test
+    void serverClosingTheConnectionDuringTheHandshakeFailsTheClientsStage() {
+        List<StreamConnection> accepted = new ArrayList<>();
+        InetSocketAddress at = hac.network().listenTcp(new InetSocketAddress(address("2001:db8::10"), 0),
+                accepted::add).localAddress();
+        TestPki pki = pki();
+        CompletableFuture<TlsSession> client = connect(at, ClientTrust.fromPem(pki.caFile(), HAC, time.clock()));
+
+        accepted.get(0).close();
+        time.runDue();
+
+        assertThatThrownBy(client::join).hasCauseInstanceOf(SecurityProviderException.class)
+                .hasMessageContaining("connection ended during the handshake");
+        assertThat(time.pendingTasks()).as("the handshake timer was cancelled").isZero();
+    }
+
+    @Test
+    void onReceiveTwiceFails() {
+        TestPki pki = pki();
+        List<CompletableFuture<TlsSession>> servers = new ArrayList<>();
+        TlsSession client = handshakeAgainst(pki.server("hac", HAC), pki.caFile(), servers).join();
+        client.onReceive(d -> { }, () -> { });
+
+        assertThatThrownBy(() -> client.onReceive(d -> { }, () -> { })).isInstanceOf(IllegalStateException.class);
+    }
 }

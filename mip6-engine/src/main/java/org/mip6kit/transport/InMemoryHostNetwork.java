@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.Observed;
+import org.mip6kit.spi.Scheduler;
 import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.net.Datagram;
@@ -203,7 +204,7 @@ final class InMemoryHostNetwork implements ProviderNetwork {
         StreamPipe up = new StreamPipe(name);
         StreamPipe down = new StreamPipe(name);
         try {
-            listener.accepted.accept(new MemoryConnection(up, down, to, local));
+            listener.accepted.accept(new MemoryConnection(up, down, to, local, net.scheduler()));
         } catch (RuntimeException e) {
             LOG.error("{}: the consumer failed on a connection from {}; connection refused", listener, local, e);
             up.closeReader();
@@ -212,7 +213,7 @@ final class InMemoryHostNetwork implements ProviderNetwork {
                     + ": the listener failed on the connection"));
             return;
         }
-        connected.complete(new MemoryConnection(down, up, local, to));
+        connected.complete(new MemoryConnection(down, up, local, to, net.scheduler()));
     }
 
     private static <T> CompletionStage<T> failed(String message) {
@@ -432,9 +433,17 @@ final class InMemoryHostNetwork implements ProviderNetwork {
         }
     }
 
-    /** One end of an in-memory TCP connection: reads from {@code in}, writes to {@code out}. */
-    private record MemoryConnection(StreamPipe in, StreamPipe out, InetSocketAddress local, InetSocketAddress remote)
-            implements StreamConnection {
+    /**
+     * One end of an in-memory TCP connection: reads from {@code in}, writes to {@code out};
+     * event-driven reading delivers in tasks of {@code scheduler}.
+     */
+    private record MemoryConnection(StreamPipe in, StreamPipe out, InetSocketAddress local, InetSocketAddress remote,
+                                    Scheduler scheduler) implements StreamConnection {
+        @Override
+        public void startReading(Consumer<byte[]> received, Runnable ended) {
+            in.startReading(scheduler, received, ended);
+        }
+
         @Override
         public InputStream input() {
             return in.input();

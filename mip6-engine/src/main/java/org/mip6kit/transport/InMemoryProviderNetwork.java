@@ -86,9 +86,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Streams</h2>
  * A TCP connection is a pair of in-memory pipes. The connect completes, and the listener's
- * consumer runs, in a scheduler task; reads block for real (writes never do), so read streams
- * on a thread of your own, never on the thread that advances virtual time. Closing a connection
- * wakes its blocked reads and gives the peer end of stream.
+ * consumer runs, in a scheduler task. Writes never block. Read a connection event-driven with
+ * {@link org.mip6kit.spi.net.StreamConnection#startReading startReading}: what the peer writes is
+ * handed over in scheduler tasks, in order and never concurrently, and the end once, so under
+ * virtual time a whole exchange (a TLS handshake) runs on the thread that advances the clock.
+ * Reads of {@code input()} instead block for real: do them on a thread of your own, never on the
+ * thread that advances virtual time. Closing a connection wakes its blocked reads, ends its
+ * event-driven reading, and gives the peer end of stream.
  *
  * <p>The raw Mobility Header socket has the real one's limits: plain IPv6 only (no Home Address
  * option, routing header or encapsulation) outside a tunnel, and a source that is one of the

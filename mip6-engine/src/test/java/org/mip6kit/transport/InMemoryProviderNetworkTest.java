@@ -509,4 +509,132 @@ class InMemoryProviderNetworkTest {
         assertThatThrownBy(connecting::join).hasCauseInstanceOf(SecurityProviderException.class)
                 .hasMessageContaining(at("192.0.2.1", 443).toString()).hasMessageContaining("refused");
     }
+
+    // ---- event-driven stream reading ----
+
+    StreamConnection[] connected() {
+        List<StreamConnection> accepted = new ArrayList<>();
+        InetSocketAddress listening = ha.network().listenTcp(at("2001:db8::1", 0), accepted::add).localAddress();
+        CompletableFuture<StreamConnection> connecting = mn.network().connectTcp(listening).toCompletableFuture();
+        time.runDue();
+        return new StreamConnection[] {connecting.join(), accepted.get(0)};
+    }
+
+    static String joined(List<byte[]> chunks) {
+        StringBuilder b = new StringBuilder();
+        chunks.forEach(c -> b.append(new String(c, StandardCharsets.US_ASCII)));
+        return b.toString();
+    }
+
+    @Test
+    void startReadingDeliversWhatThePeerWroteInASchedulerTaskInOrder() throws Exception {
+        StreamConnection[] ends = connected();
+        List<byte[]> received = new ArrayList<>();
+        List<String> ended = new ArrayList<>();
+        ends[1].startReading(received::add, () -> ended.add("end"));
+
+        ends[0].output().write(ascii("one "));
+        ends[0].output().write(ascii("two "));
+        assertThat(received).as("nothing is delivered inside write").isEmpty();
+        time.runDue();
+        ends[0].output().write(ascii("three"));
+        time.runDue();
+
+        assertThat(joined(received)).isEqualTo("one two three");
+        assertThat(received).allSatisfy(c -> assertThat(c).isNotEmpty());
+        assertThat(ended).isEmpty();
+    }
+
+    @Test
+    void bytesWrittenBeforeStartReadingAreDeliveredFirst() throws Exception {
+        StreamConnection[] ends = connected();
+        ends[0].output().write(ascii("early "));
+        List<byte[]> received = new ArrayList<>();
+        ends[1].startReading(received::add, () -> { });
+        ends[0].output().write(ascii("late"));
+
+        time.runDue();
+
+        assertThat(joined(received)).isEqualTo("early late");
+    }
+
+    @Test
+    void aWholeExchangeRunsOnTheClockThreadWhenTheTestRunsDueTasks() throws Exception {
+        StreamConnection[] ends = connected();
+        StreamConnection client = ends[0];
+        StreamConnection server = ends[1];
+        List<String> atClient = new ArrayList<>();
+        Thread clockThread = Thread.currentThread();
+        List<Thread> deliveringThreads = new ArrayList<>();
+        server.startReading(chunk -> {
+            deliveringThreads.add(Thread.currentThread());
+            int n = Integer.parseInt(new String(chunk, StandardCharsets.US_ASCII));
+            if (n < 5) {
+                write(server, Integer.toString(n + 1));
+            }
+        }, () -> { });
+        client.startReading(chunk -> {
+            deliveringThreads.add(Thread.currentThread());
+            String text = new String(chunk, StandardCharsets.US_ASCII);
+            atClient.add(text);
+            write(client, Integer.toString(Integer.parseInt(text) + 1));
+        }, () -> { });
+
+        write(client, "0");
+        time.runDue();
+
+        assertThat(atClient).containsExactly("1", "3", "5");
+        assertThat(deliveringThreads).as("0, 2, 4, 6 at the server; 1, 3, 5 at the client").hasSize(7)
+                .containsOnly(clockThread);
+    }
+
+    static void write(StreamConnection c, String text) {
+        try {
+            c.output().write(ascii(text));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void thePeersCloseEndsReadingOnceAfterTheLastBytes() throws Exception {
+        StreamConnection[] ends = connected();
+        List<String> events = new ArrayList<>();
+        ends[1].startReading(c -> events.add(new String(c, StandardCharsets.US_ASCII)), () -> events.add("ended"));
+
+        ends[0].output().write(ascii("last"));
+        ends[0].close();
+        time.runDue();
+        ends[0].close();
+        time.runDue();
+
+        assertThat(events).containsExactly("last", "ended");
+    }
+
+    @Test
+    void closingLocallyEndsReadingOnceAndDropsWhatWasBuffered() throws Exception {
+        StreamConnection[] ends = connected();
+        List<String> events = new ArrayList<>();
+        ends[0].output().write(ascii("unread"));
+        ends[1].startReading(c -> events.add(new String(c, StandardCharsets.US_ASCII)), () -> events.add("ended"));
+
+        ends[1].close();
+        time.runDue();
+        ends[1].close();
+        time.runDue();
+
+        assertThat(events).containsExactly("ended");
+        assertThatThrownBy(() -> ends[0].output().write(1)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void startReadingTwiceOrThenReadingTheInputStreamFails() throws Exception {
+        StreamConnection[] ends = connected();
+        ends[1].startReading(c -> { }, () -> { });
+
+        assertThatThrownBy(() -> ends[1].startReading(c -> { }, () -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+        assertThatThrownBy(() -> ends[1].input().read()).isInstanceOf(IOException.class)
+                .hasMessageContaining("event-driven");
+    }
 }

@@ -268,4 +268,73 @@ class SocketProviderNetworkTest {
                 .isInstanceOf(SecurityProviderException.class)
                 .hasMessageContaining(first.localAddress().toString());
     }
+
+    // ---- event-driven reading ----
+
+    @Test
+    void startReadingDeliversInOrderOnANamedDaemonThreadAndEndsOnceAtThePeersClose() throws Exception {
+        BlockingQueue<StreamConnection> accepted = new LinkedBlockingQueue<>();
+        StreamListener listener = network.listenTcp(ephemeral("::1"), accepted::add);
+        StreamConnection client = network.connectTcp(listener.localAddress()).toCompletableFuture()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        StreamConnection server = accepted.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        server.startReading(chunk -> {
+            threads.add(Thread.currentThread());
+            synchronized (received) {
+                received.writeBytes(chunk);
+            }
+        }, () -> {
+            ends.incrementAndGet();
+            ended.countDown();
+        });
+
+        byte[] sent = new byte[100_000];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = (byte) (i * 31);
+        }
+        client.output().write(sent, 0, 40_000);
+        client.output().write(sent, 40_000, 60_000);
+        client.output().flush();
+        client.close();
+
+        assertThat(ended.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("ended ran").isTrue();
+        synchronized (received) {
+            assertThat(received.toByteArray()).isEqualTo(sent);
+        }
+        assertThat(threads).isNotEmpty().allSatisfy(t -> {
+            assertThat(t.getName()).startsWith("mip6-tcp-reader");
+            assertThat(t.isDaemon()).isTrue();
+        });
+        server.close();
+        assertThat(ends.get()).isEqualTo(1);
+    }
+
+    @Test
+    void closingAConnectionWakesItsReaderWhichEndsOnce() throws Exception {
+        BlockingQueue<StreamConnection> accepted = new LinkedBlockingQueue<>();
+        StreamListener listener = network.listenTcp(ephemeral("127.0.0.1"), accepted::add);
+        StreamConnection client = network.connectTcp(listener.localAddress()).toCompletableFuture()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(accepted.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotNull();
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        client.startReading(chunk -> { }, () -> {
+            ends.incrementAndGet();
+            ended.countDown();
+        });
+        String readerName = "mip6-tcp-reader " + client.local() + " -> " + client.remote();
+        assertThat(threadAlive(readerName)).isTrue();
+
+        client.close();
+        client.close();
+
+        assertThat(ended.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("ended ran").isTrue();
+        assertThat(ends.get()).isEqualTo(1);
+        assertThatThrownBy(() -> client.startReading(c -> { }, () -> { }))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.mip6kit.provider.tls.stream.ServerCredentials;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.wire.Ipv6Address;
@@ -19,8 +20,8 @@ import org.mip6kit.wire.Ipv6Address;
  * The home agent's {@code security.tls-channel} section in mode {@code rfc6618}; every key is
  * described in docs/providers/tls-channel.md#home-agent-rfc6618.
  */
-record Rfc6618HomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress hacListen, Path certificateChain,
-                              Path privateKey, Map<String, byte[]> psks, Map<String, Ipv6Address> homeAddresses,
+record Rfc6618HomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress hacListen,
+                              ServerCredentials credentials, Map<String, byte[]> psks, Map<String, Ipv6Address> homeAddresses,
                               InetSocketAddress udpListen, List<InetSocketAddress> advertise, List<String> suites,
                               Duration saLifetime, Duration saGrace, int replayWindow, int maxHacConnections,
                               Duration hacTimeout, int unknownSpiAnswersPerSecond) {
@@ -37,6 +38,13 @@ record Rfc6618HomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress ha
         Path chain = c.path("certificate-chain");
         Path key = c.path("private-key");
         SecretFiles.requirePrivate(key, c, "private-key", "private key of the Home Agent Controller");
+        ServerCredentials credentials;
+        try {
+            credentials = ServerCredentials.fromPem(chain, key);
+        } catch (RuntimeException e) {
+            throw c.error("certificate-chain", "cannot use the Home Agent Controller's certificate chain " + chain
+                    + " with the private key " + key + ": " + e.getMessage());
+        }
         Map<String, byte[]> psks = SecretFiles.readPskTable(c.path("psk-table"), c, "psk-table");
         Map<String, Ipv6Address> hoas = new HashMap<>();
         for (ConfigSection n : c.sections("nodes")) {
@@ -76,7 +84,7 @@ record Rfc6618HomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress ha
                 throw c.error("suites", "unknown suite '" + s + "'; known: " + Suites.KNOWN);
             }
         }
-        return new Rfc6618HomeAgentConfig(ha, hac, chain, key, Map.copyOf(psks), Map.copyOf(hoas), udp,
+        return new Rfc6618HomeAgentConfig(ha, hac, credentials, Map.copyOf(psks), Map.copyOf(hoas), udp,
                 List.copyOf(advertise), List.copyOf(suites),
                 c.duration("sa-lifetime", Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofHours(1)),
                 c.duration("sa-grace", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(60)),

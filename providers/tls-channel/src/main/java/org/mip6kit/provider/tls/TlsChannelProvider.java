@@ -84,7 +84,7 @@ public final class TlsChannelProvider implements SecurityProviderFactory {
     @Override
     public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         return switch (Mode.read(config)) {
-            case RFC6618 -> new Rfc6618MobileNode(context, Rfc6618MobileNodeConfig.read(config));
+            case RFC6618 -> new Rfc6618MobileNode(context, Rfc6618MobileNodeConfig.read(config, context.clock()));
             case DTLS -> throw notYet(config);
         };
     }

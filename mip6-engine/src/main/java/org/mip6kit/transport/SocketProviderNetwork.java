@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * <li><b>TCP</b> ({@link #connectTcp}, {@link #listenTcp}): blocking {@link java.net.Socket}s.
  *     A connect runs on the executor given to the constructor (by default a cached pool of
  *     daemon threads owned by this network) and gives up after the connect timeout; a listener
- *     accepts on a daemon thread of its own. Closing a connection wakes a read blocked on
- *     it.</li>
+ *     accepts on a daemon thread of its own. Event-driven reading
+ *     ({@link StreamConnection#startReading}) runs on one daemon thread per connection, named
+ *     {@code mip6-tcp-reader <local> -> <remote>}. Closing a connection wakes a read blocked on
+ *     it, and ends event-driven reading once.</li>
  * <li><b>The raw Mobility Header socket</b> ({@link #openMobilityHeaderSocket}): a raw IPv6
  *     socket for protocol 135 through native calls (jnr-ffi), loaded the first time one is
  *     opened and never before; 64-bit Linux only, needs CAP_NET_RAW. Receives each message with

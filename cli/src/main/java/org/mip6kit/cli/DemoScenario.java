@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.mip6kit.daemon.CapturingProviderNetwork;
 import org.mip6kit.daemon.CapturingTransport;
 import org.mip6kit.daemon.PacketCapture;
 import org.mip6kit.engine.BindingRecord;
@@ -135,8 +136,12 @@ final class DemoScenario {
         try {
             console.line("mip6kit demo: a mobile node registers with its home agent, moves from IPv6 to IPv4, "
                     + "refreshes and comes home.");
-            console.line("Both run in this JVM and talk RFC 5555 UDP over loopback; the addresses inside the "
-                    + "packets are documentation addresses.");
+            boolean ownsChannel = provider.descriptor().placement() == org.mip6kit.spi.Placement.OWNS_CHANNEL;
+            console.line(ownsChannel
+                    ? "Both run in this JVM and talk over the provider's own channel on loopback; the addresses inside "
+                            + "the messages are documentation addresses."
+                    : "Both run in this JVM and talk RFC 5555 UDP over loopback; the addresses inside the "
+                            + "packets are documentation addresses.");
             console.line("");
             console.line(String.format("%-11s%s %s (%s), from %s", "provider", name, provider.descriptor().version(),
                     provider.descriptor().placement(), provider.source()));
@@ -187,8 +192,10 @@ final class DemoScenario {
             org.mip6kit.transport.SocketProviderNetwork network = new org.mip6kit.transport.SocketProviderNetwork();
             opened.add(network);
             try {
+                // The home agent's provider sockets are captured too, so a provider's own channel is in the pcap.
                 ha = HomeAgentEngine.builder().provider(factory, haSection).settings(haSettings)
-                        .transports(once(haLinks)).network(network).clock(clock).scheduler(haScheduler)
+                        .transports(once(haLinks)).network(new CapturingProviderNetwork(network, capture))
+                        .clock(clock).scheduler(haScheduler)
                         .listener(console.listener(DemoConsole.Side.HA)).build();
                 mn = MobileNodeEngine.builder().provider(factory, mnSection).settings(mnSettings)
                         .transports(once(mnLinks)).network(network).clock(clock).scheduler(mnScheduler)
@@ -246,7 +253,7 @@ final class DemoScenario {
             ha = null;
             console.muteEngines();
             capture.close();
-            summarise(capture, ha6.getPort());
+            summarise(capture, ha6.getPort(), ownsChannel);
         } catch (SecurityProviderException e) {
             throw new DemoFailure(e.getMessage(), e);
         } finally {
@@ -322,7 +329,7 @@ final class DemoScenario {
     }
 
     /** The pcap's name, what is in it (read back from the file) and how to look at it. */
-    private void summarise(PacketCapture capture, int homeAgentPort) throws DemoFailure {
+    private void summarise(PacketCapture capture, int homeAgentPort, boolean ownsChannel) throws DemoFailure {
         int updates = 0;
         int acknowledgements = 0;
         int other = 0;
@@ -352,8 +359,13 @@ final class DemoScenario {
         console.line(String.format("%-11s%s: %d packets, %d Binding Updates and %d Binding Acknowledgements%s, "
                         + "as the home agent's sockets saw them", "pcap", pcap, capture.packetsWritten(), updates,
                 acknowledgements, other == 0 ? "" : " and " + other + " other"));
-        console.line(String.format("%-11sread it with: tshark -r %s -d udp.port==%d,ipv6   (add -V for every "
-                + "field)", "", pcap, homeAgentPort));
+        if (ownsChannel) {
+            console.line(String.format("%-11sthe provider's own channel is protected, so its datagrams are counted as "
+                    + "other; read it with: tshark -r %s", "", pcap));
+        } else {
+            console.line(String.format("%-11sread it with: tshark -r %s -d udp.port==%d,ipv6   (add -V for every "
+                    + "field)", "", pcap, homeAgentPort));
+        }
         credentials.close();
         console.line(String.format("%-11s%s %s", "keys", credentials.exists() ? "could not remove" : "removed",
                 credentials));

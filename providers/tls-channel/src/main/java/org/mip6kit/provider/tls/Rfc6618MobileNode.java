@@ -1,6 +1,7 @@
 package org.mip6kit.provider.tls;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,7 @@ import org.mip6kit.wire.MobilityMessage;
 final class Rfc6618MobileNode implements MobileNodeSecurity {
 
     static final long HINT_INTERVAL_SECONDS = 30;
+    private static final InetAddress ANY4 = anyIpv4();
 
     private final ProviderContext context;
     private final Rfc6618MobileNodeConfig config;
@@ -211,8 +213,14 @@ final class Rfc6618MobileNode implements MobileNodeSecurity {
             endpoint = bind(careOf);
         }
 
-        private UdpEndpoint bind(Ipv6Address address) {
-            UdpEndpoint e = context.network().bindUdp(new InetSocketAddress(address.toInetAddress(), 0));
+        /**
+         * An endpoint of the care-of address's family on the wildcard address: the operating system's
+         * routing picks the source (the care-of address on a real node), and the association does
+         * not care which one it is. Re-bound on every move, so the home agent sees a fresh port.
+         */
+        private UdpEndpoint bind(Ipv6Address careOfAddress) {
+            InetAddress any = careOfAddress.isIpv4Mapped() ? ANY4 : Ipv6Address.UNSPECIFIED.toInetAddress();
+            UdpEndpoint e = context.network().bindUdp(new InetSocketAddress(any, 0));
             e.start(this::received);
             return e;
         }
@@ -326,6 +334,14 @@ final class Rfc6618MobileNode implements MobileNodeSecurity {
             if (e != null) {
                 e.close();
             }
+        }
+    }
+
+    private static InetAddress anyIpv4() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("four octets are an address", e);
         }
     }
 

@@ -95,7 +95,7 @@ public final class TlsChannelProvider implements SecurityProviderFactory {
 
     @Override
     public DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
-        return DemoSetup.write(privateDirectory, Set.of());
+        return DemoSetup.write(privateDirectory);
     }
 
     @Override

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.AdminServer;
 import org.mip6kit.daemon.AdminStreamingCommand;
+import org.mip6kit.daemon.CapturingProviderNetwork;
 import org.mip6kit.daemon.CapturingTransport;
 import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.daemon.DaemonStartException;
@@ -180,7 +181,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
                     .transports(transports(config.daemon().udp(), capture, udp, onFatal))
-                    .network(network)
+                    // --pcap records the provider's own UDP channel too (RFC 6618, DTLS), not only the engine's socket.
+                    .network(capture == null ? network : new CapturingProviderNetwork(network, capture))
                     .clock(options.clock())
                     .scheduler(scheduler)
                     .build();

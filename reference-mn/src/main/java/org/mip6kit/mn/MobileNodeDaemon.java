@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.AdminServer;
+import org.mip6kit.daemon.CapturingProviderNetwork;
 import org.mip6kit.daemon.CapturingTransport;
 import org.mip6kit.daemon.DaemonStartException;
 import org.mip6kit.daemon.ExitStatus;
@@ -246,7 +247,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 .provider(provider.factory(), provider.section())
                 .settings(config.mobileNode().settings())
                 .transports(transports(config.daemon().udp()))
-                .network(network)
+                .network(capture == null ? network : new CapturingProviderNetwork(network, capture))
                 .clock(clock)
                 .scheduler(scheduler)
                 .careOfAddress(initialCareOf);

@@ -8,8 +8,8 @@ import org.mip6kit.provider.tls.protect.Suite;
 /** The configuration's view of RFC 6618's suites (§5.6.5), by their RFC names. */
 final class Suites {
 
-    /** Preference order when none is configured: encryption first. */
-    static final List<String> DEFAULT = List.of(Suite.AES_128_CBC_SHA.rfcName(), Suite.NULL_SHA.rfcName());
+    /** When none is configured: encryption, so that confidentiality is declared; NULL_SHA only when asked for. */
+    static final List<String> DEFAULT = List.of(Suite.AES_128_CBC_SHA.rfcName());
     static final List<String> KNOWN = Arrays.stream(Suite.values()).map(Suite::rfcName).toList();
 
     private Suites() {

@@ -50,6 +50,9 @@ import org.mip6kit.wire.SequenceNumber;
  */
 final class Rfc6618HomeAgent implements HomeAgentSecurity {
 
+    /** The unprotected 176 is 8 + 12 octets; nothing shorter than a header, a BU and an ICV is answered. */
+    static final int MIN_ANSWERED_LENGTH = 8 + 12 + 12;
+
     private final ProviderContext context;
     private final Rfc6618HomeAgentConfig config;
     private final SaTable associations;
@@ -162,7 +165,8 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         /** RFC 6618 §8.2's 176 for an SPI we do not know: unprotected, sequence 0, rate-limited in all. */
         private void answerUnknownSpi(Datagram d) {
             UdpEndpoint e = endpoint;
-            if (e == null || !unknownSpiAnswers.take()) {
+            // Only packets at least as long as the answer (no amplification), and few of them in all.
+            if (e == null || d.length() < MIN_ANSWERED_LENGTH || !unknownSpiAnswers.take()) {
                 return;
             }
             BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.REINIT_SA_WITH_HAC, Set.of(),

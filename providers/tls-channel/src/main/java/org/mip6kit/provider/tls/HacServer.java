@@ -212,7 +212,7 @@ final class HacServer implements AutoCloseable {
         SecurityAssociation sa = new SecurityAssociation(spi, s, new DirectionKeys(mnToHaI, mnToHaE),
                 new DirectionKeys(haToMnI, haToMnE), validityEnd);
         NodeAssociation node = new NodeAssociation(identity, homeAddress,
-                new PacketSealer(sa, true, config.replayWindow(), RANDOM, context.clock()));
+                new PacketSealer(sa, true, config.replayWindow(), config.saGrace(), RANDOM, context.clock()));
         Assignment.Builder a = Assignment.builder()
                 .homeAddress(homeAddress)
                 .spi(spi)

@@ -84,6 +84,11 @@ final class HacServer implements AutoCloseable {
         return provisioned.get();
     }
 
+    /** Connections closed at once because {@code max-hac-connections} were open. */
+    long refusedCount() {
+        return refused.get();
+    }
+
     private void accepted(StreamConnection connection) {
         if (active.incrementAndGet() > config.maxHacConnections()) {
             active.decrementAndGet();

@@ -91,6 +91,11 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         return associations;
     }
 
+    /** The Home Agent Controller, once the path started. */
+    Optional<HacServer> hac() {
+        return Optional.ofNullable(hac);
+    }
+
     /**
      * A binding that ended takes its association with it: replays of its packets then name an SPI
      * nobody knows, and a node that comes back bootstraps again (it is told so by a 176).

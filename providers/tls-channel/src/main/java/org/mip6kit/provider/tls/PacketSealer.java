@@ -81,6 +81,14 @@ final class PacketSealer {
         return PacketProtection.peekType(datagram) == PacketType.MOBILITY_HEADER;
     }
 
+    /**
+     * Whether {@code datagram} is long enough to be a protected packet at all: header, the
+     * smallest padded body (4 octets) and the ICV. Shorter ones get no answer of any kind.
+     */
+    static boolean couldBeProtected(byte[] datagram) {
+        return datagram.length >= PacketProtection.MIN_PROTECTED_LENGTH;
+    }
+
     static boolean isPlaintext(byte[] datagram) {
         return PacketProtection.peekType(datagram) == PacketType.PLAINTEXT;
     }

@@ -150,7 +150,9 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             Optional<NodeAssociation> a = associations.bySpi(PacketSealer.spiOf(p));
             if (a.isEmpty()) {
                 dropped.incrementAndGet();
-                answerUnknownSpi(d);
+                if (PacketSealer.couldBeProtected(p)) {
+                    answerUnknownSpi(d);
+                }
                 return;
             }
             Optional<byte[]> mh = a.get().sealer().open(p);
@@ -164,7 +166,10 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             receiver.accept(new Inbound(mh.get(), addressing, d.observed()).withAttachment(a.get()));
         }
 
-        /** RFC 6618 §8.2's 176 for an SPI we do not know: unprotected, sequence 0, rate-limited in all. */
+        /**
+         * RFC 6618 §8.2's 176 for an SPI we do not know: unprotected, sequence 0, rate-limited in
+         * all, and only to a datagram at least as long as the answer (no amplification).
+         */
         private void answerUnknownSpi(Datagram d) {
             UdpEndpoint e = endpoint;
             if (e == null || !unknownSpiAnswers.take()) {

@@ -75,6 +75,11 @@ public final class PacketProtection {
     public static final int DEFAULT_PORT = 7872;
     /** Octets of PType, SPI and sequence number. */
     public static final int HEADER_LENGTH = 8;
+    /**
+     * The shortest datagram any suite produces: header, a body of one 4-octet word (NULL suite,
+     * no IV) and the ICV. {@link #verify} refuses anything shorter as {@link VerifyFailure#TOO_SHORT}.
+     */
+    public static final int MIN_PROTECTED_LENGTH = HEADER_LENGTH + 4 + Suite.ICV_LENGTH;
     /** The Mobility Header's protocol number: the next header of a PType 8 packet. */
     public static final int NEXT_HEADER_MOBILITY = 135;
     /** IPv6 as next header of a PType 1 packet. */

@@ -156,8 +156,8 @@ final class HacClient {
                 new DirectionKeys(a.mnToHaIntegrityKey(), a.mnToHaEncryptionKey()),
                 new DirectionKeys(a.haToMnIntegrityKey(), a.haToMnEncryptionKey()), a.validityEnd());
         NodeAssociation association = new NodeAssociation(HacServer.identityOf(config.mnId()), homeAddress,
-                new PacketSealer(sa, false, org.mip6kit.provider.tls.protect.ReplayWindow.DEFAULT_SIZE, RANDOM,
-                        context.clock()));
+                new PacketSealer(sa, false, org.mip6kit.provider.tls.protect.ReplayWindow.DEFAULT_SIZE,
+                        Rfc6618MobileNode.VERIFY_GRACE, RANDOM, context.clock()));
         List<InetSocketAddress> endpoints = new ArrayList<>();
         endpoints.add(new InetSocketAddress(a.homeAgent().toInetAddress(), a.port()));
         a.homeAgentIpv4().ifPresent(v4 -> endpoints.add(new InetSocketAddress(inet(v4.toBytes()), a.port())));

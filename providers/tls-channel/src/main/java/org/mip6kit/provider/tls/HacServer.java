@@ -84,6 +84,11 @@ final class HacServer implements AutoCloseable {
         return provisioned.get();
     }
 
+    /** Connections closed at once because {@code max-hac-connections} were open. */
+    long refusedCount() {
+        return refused.get();
+    }
+
     private void accepted(StreamConnection connection) {
         if (active.incrementAndGet() > config.maxHacConnections()) {
             active.decrementAndGet();
@@ -212,7 +217,7 @@ final class HacServer implements AutoCloseable {
         SecurityAssociation sa = new SecurityAssociation(spi, s, new DirectionKeys(mnToHaI, mnToHaE),
                 new DirectionKeys(haToMnI, haToMnE), validityEnd);
         NodeAssociation node = new NodeAssociation(identity, homeAddress,
-                new PacketSealer(sa, true, config.replayWindow(), RANDOM, context.clock()));
+                new PacketSealer(sa, true, config.replayWindow(), config.saGrace(), RANDOM, context.clock()));
         Assignment.Builder a = Assignment.builder()
                 .homeAddress(homeAddress)
                 .spi(spi)

@@ -55,9 +55,13 @@ public final class NodeAssociation implements ReplyContext {
         return sealer;
     }
 
-    /** Past its validity end: only a 176 answer is still protected with it. */
+    /**
+     * Past its validity end by the clock, or ended (its binding ended, a new bootstrap replaced
+     * it): on the home agent only a 176 answer is still protected with it, the node sends nothing
+     * new under it.
+     */
     public boolean expired() {
-        return expired;
+        return expired || sealer.pastValidityEnd();
     }
 
     void markExpired() {
@@ -84,7 +88,7 @@ public final class NodeAssociation implements ReplyContext {
 
     @Override
     public String toString() {
-        return "NodeAssociation[" + identity + ", " + homeAddress + ", " + describe() + (expired ? ", expired" : "")
+        return "NodeAssociation[" + identity + ", " + homeAddress + ", " + describe() + (expired() ? ", expired" : "")
                 + "]";
     }
 }

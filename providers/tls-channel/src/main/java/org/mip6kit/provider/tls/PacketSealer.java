@@ -2,6 +2,7 @@ package org.mip6kit.provider.tls;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -28,9 +29,14 @@ final class PacketSealer {
     private final OutboundSequence sequence = new OutboundSequence();
     private final ReplayWindow window;
 
-    PacketSealer(SecurityAssociation association, boolean homeAgentSide, int windowSize, SecureRandom random,
-                 Clock clock) {
-        this.protection = new PacketProtection(association, random, clock);
+    /**
+     * @param grace how long after the validity end the keys still open and seal (see
+     *              {@link PacketProtection}); what an association in its grace is used for is the
+     *              caller's decision
+     */
+    PacketSealer(SecurityAssociation association, boolean homeAgentSide, int windowSize, Duration grace,
+                 SecureRandom random, Clock clock) {
+        this.protection = new PacketProtection(association, grace, random, clock);
         this.sending = homeAgentSide ? Direction.HA_TO_MN : Direction.MN_TO_HA;
         this.receiving = homeAgentSide ? Direction.MN_TO_HA : Direction.HA_TO_MN;
         this.window = new ReplayWindow(windowSize);
@@ -42,6 +48,11 @@ final class PacketSealer {
 
     Instant validityEnd() {
         return protection.association().validityEnd();
+    }
+
+    /** Whether the clock is past the validity end (the grace may still let the keys serve). */
+    boolean pastValidityEnd() {
+        return protection.pastValidityEnd();
     }
 
     String suiteName() {
@@ -68,6 +79,14 @@ final class PacketSealer {
 
     static boolean isMobilityHeader(byte[] datagram) {
         return PacketProtection.peekType(datagram) == PacketType.MOBILITY_HEADER;
+    }
+
+    /**
+     * Whether {@code datagram} is long enough to be a protected packet at all: header, the
+     * smallest padded body (4 octets) and the ICV. Shorter ones get no answer of any kind.
+     */
+    static boolean couldBeProtected(byte[] datagram) {
+        return datagram.length >= PacketProtection.MIN_PROTECTED_LENGTH;
     }
 
     static boolean isPlaintext(byte[] datagram) {

@@ -94,6 +94,11 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         return associations;
     }
 
+    /** The Home Agent Controller, once the path started. */
+    Optional<HacServer> hac() {
+        return Optional.ofNullable(hac);
+    }
+
     /**
      * A binding that ended takes its association with it: replays of its packets then name an SPI
      * nobody knows, and a node that comes back bootstraps again (it is told so by a 176).
@@ -148,7 +153,9 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             Optional<NodeAssociation> a = associations.bySpi(PacketSealer.spiOf(p));
             if (a.isEmpty()) {
                 dropped.incrementAndGet();
-                answerUnknownSpi(d);
+                if (PacketSealer.couldBeProtected(p)) {
+                    answerUnknownSpi(d);
+                }
                 return;
             }
             Optional<byte[]> mh = a.get().sealer().open(p);
@@ -162,7 +169,10 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             receiver.accept(new Inbound(mh.get(), addressing, d.observed()).withAttachment(a.get()));
         }
 
-        /** RFC 6618 §8.2's 176 for an SPI we do not know: unprotected, sequence 0, rate-limited in all. */
+        /**
+         * RFC 6618 §8.2's 176 for an SPI we do not know: unprotected, sequence 0, rate-limited in
+         * all, and only to a datagram at least as long as the answer (no amplification).
+         */
         private void answerUnknownSpi(Datagram d) {
             UdpEndpoint e = endpoint;
             // Only packets at least as long as the answer (no amplification), and few of them in all.

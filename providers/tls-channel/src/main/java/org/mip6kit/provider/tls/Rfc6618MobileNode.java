@@ -53,6 +53,14 @@ final class Rfc6618MobileNode implements MobileNodeSecurity {
     static final long HINT_INTERVAL_SECONDS = 30;
     private static final InetAddress ANY4 = anyIpv4();
 
+    /**
+     * How long after its validity end the node still verifies what arrives under an association:
+     * a tolerance for clock skew between node and home agent (the home agent may still answer,
+     * with a protected 176, a Binding Update the node sent just before the end by its own clock).
+     * The node never sends under an association past its validity end: it bootstraps again.
+     */
+    static final Duration VERIFY_GRACE = Duration.ofSeconds(60);
+
     private final ProviderContext context;
     private final Rfc6618MobileNodeConfig config;
     private final Set<Capability> capabilities;

@@ -78,7 +78,7 @@ class TlsChannelRfc6618CompatibilityTest extends ProviderCompatibilityKit {
             assignments.add(Map.of("mn-id", mnId(i), "home-address", homeAddress(i).toString()));
         }
         Path psks = privateFile("psk-table-" + nodes, table.toString());
-        return ConfigSection.of(SECTION, null, Map.ofEntries(
+        Map<String, Object> values = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("mode", "rfc6618"),
                 Map.entry("home-agent-address", homeAgentAddress().toString()),
                 Map.entry("hac-listen", "[::]:" + HAC_PORT),
@@ -88,6 +88,13 @@ class TlsChannelRfc6618CompatibilityTest extends ProviderCompatibilityKit {
                 Map.entry("nodes", assignments),
                 Map.entry("sa-lifetime", SA_LIFETIME.toSeconds() + "s"),
                 Map.entry("sa-grace", SA_GRACE.toSeconds() + "s")));
+        values.putAll(homeAgentExtras());
+        return ConfigSection.of(SECTION, null, values);
+    }
+
+    /** Keys a provider-level test adds to (or replaces in) the home agent's section; none for the kit. */
+    protected Map<String, Object> homeAgentExtras() {
+        return Map.of();
     }
 
     @Override
@@ -100,9 +107,14 @@ class TlsChannelRfc6618CompatibilityTest extends ProviderCompatibilityKit {
         return nodeConfig(node, key("not the key of node " + node));
     }
 
-    private ConfigSection nodeConfig(int node, String key) {
+    ConfigSection nodeConfig(int node, String key) {
+        return nodeConfig(node, key, Map.of());
+    }
+
+    /** Node {@code node}'s section with {@code key} as its PSK and {@code extras} added or replaced. */
+    ConfigSection nodeConfig(int node, String key, Map<String, Object> extras) {
         Path psk = privateFile("psk-" + node + "-" + key.substring(0, 8), key + "\n");
-        return ConfigSection.of(SECTION, null, Map.of(
+        Map<String, Object> values = new java.util.HashMap<>(Map.of(
                 "mode", "rfc6618",
                 "mn-id", mnId(node),
                 "psk-file", psk.toString(),
@@ -110,6 +122,8 @@ class TlsChannelRfc6618CompatibilityTest extends ProviderCompatibilityKit {
                 "hac-name", HAC_NAME,
                 "trust-anchors", certificates.caCertificate().toString(),
                 "rebootstrap-before", "30s"));
+        values.putAll(extras);
+        return ConfigSection.of(SECTION, null, values);
     }
 
     static String mnId(int node) {

@@ -4,6 +4,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -53,6 +55,15 @@ import javax.crypto.spec.SecretKeySpec;
  * <p><b>Sending</b>: {@link #protect(Direction, PacketType, int, long, byte[])} with the next
  * number of the direction's {@link OutboundSequence}.
  *
+ * <p><b>Validity and grace</b>: the association's keys serve until {@link SecurityAssociation#validityEnd()}
+ * plus the grace given to the constructor; after that {@code protect} throws and {@code verify}
+ * answers {@link VerifyFailure#EXPIRED}. Within the grace both still work: this class does not
+ * decide what an association past its validity end may be used for. The caller does — a home
+ * agent verifies a Binding Update under it only to answer status 176 protected with it (RFC 6618
+ * §8.2), a mobile node verifies with a small grace for clock skew but sends nothing new under it
+ * (it bootstraps again, RFC 6618 §4.3). {@link #pastValidityEnd()} tells the caller which side of
+ * the validity end the clock is on.
+ *
  * <p><b>Threads</b>: safe for concurrent use. Each thread keeps its own keyed {@link Mac} and its
  * own {@link Cipher} for this instance; they are released when the instance is no longer
  * reachable. The {@link SecureRandom} must be thread-safe (the JDK's are). The clock decides when
@@ -64,6 +75,11 @@ public final class PacketProtection {
     public static final int DEFAULT_PORT = 7872;
     /** Octets of PType, SPI and sequence number. */
     public static final int HEADER_LENGTH = 8;
+    /**
+     * The shortest datagram any suite produces: header, a body of one 4-octet word (NULL suite,
+     * no IV) and the ICV. {@link #verify} refuses anything shorter as {@link VerifyFailure#TOO_SHORT}.
+     */
+    public static final int MIN_PROTECTED_LENGTH = HEADER_LENGTH + 4 + Suite.ICV_LENGTH;
     /** The Mobility Header's protocol number: the next header of a PType 8 packet. */
     public static final int NEXT_HEADER_MOBILITY = 135;
     /** IPv6 as next header of a PType 1 packet. */
@@ -78,22 +94,44 @@ public final class PacketProtection {
     private final SecureRandom random;
     private final Clock clock;
     private final long validityEndMillis;
+    private final long usableUntilMillis;
+    private final Duration grace;
     private final SecretKeySpec[] macKeys = new SecretKeySpec[2];
     private final SecretKeySpec[] cipherKeys = new SecretKeySpec[2];
     private final ThreadLocal<Tools> tools;
 
     /**
-     * @param association the security association (its keys are held for the life of this object)
-     * @param random      source of CBC IVs
-     * @param clock       decides when {@link SecurityAssociation#validityEnd()} has passed
-     * @throws IllegalStateException if the JDK lacks HmacSHA1 or the suite's cipher
+     * An instance without grace: the keys serve up to and including the validity end.
+     *
+     * @see #PacketProtection(SecurityAssociation, Duration, SecureRandom, Clock)
      */
     public PacketProtection(SecurityAssociation association, SecureRandom random, Clock clock) {
+        this(association, Duration.ZERO, random, clock);
+    }
+
+    /**
+     * @param association the security association (its keys are held for the life of this object)
+     * @param grace       how long after {@link SecurityAssociation#validityEnd()} {@code protect}
+     *                    and {@code verify} still work (zero or more); the caller decides what an
+     *                    association past its validity end but within the grace is used for
+     * @param random      source of CBC IVs
+     * @param clock       decides when the validity end and the grace have passed
+     * @throws IllegalArgumentException if the grace is negative
+     * @throws IllegalStateException    if the JDK lacks HmacSHA1 or the suite's cipher
+     */
+    public PacketProtection(SecurityAssociation association, Duration grace, SecureRandom random, Clock clock) {
         this.association = Objects.requireNonNull(association, "association");
+        this.grace = Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace " + grace + " is negative");
+        }
         this.suite = association.suite();
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.validityEndMillis = association.validityEnd().toEpochMilli();
+        long graceMillis = grace.toMillis();
+        this.usableUntilMillis = validityEndMillis > Long.MAX_VALUE - graceMillis ? Long.MAX_VALUE
+                : validityEndMillis + graceMillis;
         for (Direction d : Direction.values()) {
             DirectionKeys keys = association.keys(d);
             macKeys[d.ordinal()] = new SecretKeySpec(keys.integrityKeyShared(), Suite.MAC_ALGORITHM);
@@ -108,6 +146,21 @@ public final class PacketProtection {
     /** The association this instance protects with. */
     public SecurityAssociation association() {
         return association;
+    }
+
+    /** How long after the validity end the keys still serve. */
+    public Duration grace() {
+        return grace;
+    }
+
+    /** The last instant at which {@code protect} and {@code verify} work: validity end plus grace. */
+    public Instant usableUntil() {
+        return Instant.ofEpochMilli(usableUntilMillis);
+    }
+
+    /** Whether the clock is past the association's validity end (within the grace or beyond it). */
+    public boolean pastValidityEnd() {
+        return clock.millis() > validityEndMillis;
     }
 
     // ---------------------------------------------------------------- peeking
@@ -160,7 +213,7 @@ public final class PacketProtection {
      * @param sequence   0..0xFFFFFFFF, normally from the direction's {@link OutboundSequence}
      * @param payload    the octets to protect (not changed), at most {@value #MAX_PAYLOAD}
      * @throws IllegalArgumentException if an argument is out of range or next header does not fit the type
-     * @throws IllegalStateException    if the association's validity end has passed
+     * @throws IllegalStateException    if the association's validity end and the grace have passed
      */
     public byte[] protect(Direction direction, PacketType type, int nextHeader, long sequence, byte[] payload) {
         Objects.requireNonNull(direction, "direction");
@@ -177,9 +230,9 @@ public final class PacketProtection {
         if (payload.length > MAX_PAYLOAD) {
             throw new IllegalArgumentException("payload of " + payload.length + " octets exceeds " + MAX_PAYLOAD);
         }
-        if (clock.millis() > validityEndMillis) {
+        if (clock.millis() > usableUntilMillis) {
             throw new IllegalStateException("security association spi=" + association.spi() + " expired at "
-                    + association.validityEnd() + "; bootstrap again with the Home Agent Controller (RFC 6618 §4.3)");
+                    + association.validityEnd() + " (grace " + grace + "); bootstrap again with the Home Agent Controller (RFC 6618 §4.3)");
         }
         int ivLength = suite.ivLength();
         int align = suite.alignment();
@@ -235,7 +288,8 @@ public final class PacketProtection {
     /**
      * Verifies {@code length} octets of {@code buffer} from {@code offset}, received in
      * {@code direction} (the peer's sending direction), against {@code window}, the replay window
-     * of that direction. On success the sequence number is recorded in the window. Never throws
+     * of that direction. On success the sequence number is recorded in the window. After the
+     * validity end plus the grace it answers {@link VerifyFailure#EXPIRED}. Never throws
      * for a malformed or forged datagram; the buffer is not changed.
      *
      * @throws IndexOutOfBoundsException if offset and length do not lie within the buffer
@@ -272,7 +326,7 @@ public final class PacketProtection {
         if (early != ReplayWindow.Verdict.NEW) {
             return Verification.refused(replayFailure(early));
         }
-        if (clock.millis() > validityEndMillis) {
+        if (clock.millis() > usableUntilMillis) {
             return Verification.refused(VerifyFailure.EXPIRED);
         }
 

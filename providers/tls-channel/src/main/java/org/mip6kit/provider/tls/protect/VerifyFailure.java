@@ -26,6 +26,6 @@ public enum VerifyFailure {
     BAD_PADDING,
     /** The next header does not fit the packet type (135 for a Mobility Header, 41 or 4 for an IP packet). */
     BAD_NEXT_HEADER,
-    /** The security association's validity end has passed. */
+    /** The security association's validity end and the grace after it have passed. */
     EXPIRED
 }

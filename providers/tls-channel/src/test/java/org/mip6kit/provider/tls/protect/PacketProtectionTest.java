@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 
 import javax.crypto.Mac;
@@ -234,15 +236,60 @@ class PacketProtectionTest {
     }
 
     @Test
-    void expiredAssociationNeitherProtectsNorVerifies() {
+    void withoutGraceAssociationPastItsValidityEndNeitherProtectsNorVerifies() {
         SecurityAssociation sa = Fixtures.association(Suite.NULL_SHA, Fixtures.SPI, Fixtures.NOW.plusSeconds(10));
         byte[] d = new PacketProtection(sa, new SecureRandom(), Fixtures.CLOCK)
                 .protectMobilityHeader(Direction.MN_TO_HA, 0, Fixtures.BINDING_UPDATE);
-        PacketProtection later = new PacketProtection(sa, new SecureRandom(),
-                java.time.Clock.offset(Fixtures.CLOCK, java.time.Duration.ofSeconds(11)));
+        PacketProtection later = new PacketProtection(sa, new SecureRandom(), at(Duration.ofSeconds(11)));
+        assertThat(later.grace()).isZero();
         assertThat(later.verify(Direction.MN_TO_HA, d, new ReplayWindow()).failure()).isEqualTo(VerifyFailure.EXPIRED);
         assertThatThrownBy(() -> later.protectMobilityHeader(Direction.MN_TO_HA, 1, Fixtures.BINDING_UPDATE))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("expired");
+    }
+
+    @Test
+    void validityEndItselfIsStillValid() {
+        SecurityAssociation sa = Fixtures.association(Suite.NULL_SHA, Fixtures.SPI, Fixtures.NOW.plusSeconds(10));
+        PacketProtection atEnd = new PacketProtection(sa, new SecureRandom(), at(Duration.ofSeconds(10)));
+        byte[] d = atEnd.protectMobilityHeader(Direction.MN_TO_HA, 0, Fixtures.BINDING_UPDATE);
+        assertThat(atEnd.verify(Direction.MN_TO_HA, d, new ReplayWindow()).accepted()).isTrue();
+        assertThat(atEnd.pastValidityEnd()).isFalse();
+    }
+
+    @Test
+    void withinGraceAfterValidityEndProtectsAndVerifiesAndSaysItIsPastTheEnd() {
+        SecurityAssociation sa = Fixtures.association(Suite.AES_128_CBC_SHA, Fixtures.SPI, Fixtures.NOW.plusSeconds(10));
+        PacketProtection inGrace = new PacketProtection(sa, Duration.ofSeconds(60), new SecureRandom(),
+                at(Duration.ofSeconds(10 + 60)));
+        assertThat(inGrace.pastValidityEnd()).isTrue();
+        assertThat(inGrace.usableUntil()).isEqualTo(Fixtures.NOW.plusSeconds(70));
+        byte[] d = inGrace.protectMobilityHeader(Direction.HA_TO_MN, 0, Fixtures.BINDING_UPDATE);
+        Verification v = inGrace.verify(Direction.HA_TO_MN, d, new ReplayWindow());
+        assertThat(v.accepted()).as(v.toString()).isTrue();
+        assertThat(v.packet().payload()).isEqualTo(Fixtures.BINDING_UPDATE);
+    }
+
+    @Test
+    void afterValidityEndAndGraceNeitherProtectsNorVerifies() {
+        SecurityAssociation sa = Fixtures.association(Suite.AES_128_CBC_SHA, Fixtures.SPI, Fixtures.NOW.plusSeconds(10));
+        byte[] d = new PacketProtection(sa, Duration.ofSeconds(60), new SecureRandom(), Fixtures.CLOCK)
+                .protectMobilityHeader(Direction.MN_TO_HA, 0, Fixtures.BINDING_UPDATE);
+        PacketProtection late = new PacketProtection(sa, Duration.ofSeconds(60), new SecureRandom(),
+                at(Duration.ofSeconds(10 + 60).plusMillis(1)));
+        assertThat(late.verify(Direction.MN_TO_HA, d, new ReplayWindow()).failure()).isEqualTo(VerifyFailure.EXPIRED);
+        assertThatThrownBy(() -> late.protectMobilityHeader(Direction.MN_TO_HA, 1, Fixtures.BINDING_UPDATE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("expired");
+    }
+
+    @Test
+    void negativeGraceIsRefused() {
+        assertThatThrownBy(() -> new PacketProtection(Fixtures.association(Suite.NULL_SHA), Duration.ofSeconds(-1),
+                new SecureRandom(), Fixtures.CLOCK)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("grace");
+    }
+
+    private static Clock at(Duration afterNow) {
+        return Clock.offset(Fixtures.CLOCK, afterNow);
     }
 
     @Test

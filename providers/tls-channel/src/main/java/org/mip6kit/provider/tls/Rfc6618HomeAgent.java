@@ -50,9 +50,6 @@ import org.mip6kit.wire.SequenceNumber;
  */
 final class Rfc6618HomeAgent implements HomeAgentSecurity {
 
-    /** The unprotected 176 is 8 + 12 octets; nothing shorter than a header, a BU and an ICV is answered. */
-    static final int MIN_ANSWERED_LENGTH = 8 + 12 + 12;
-
     private final ProviderContext context;
     private final Rfc6618HomeAgentConfig config;
     private final SaTable associations;
@@ -175,8 +172,8 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
          */
         private void answerUnknownSpi(Datagram d) {
             UdpEndpoint e = endpoint;
-            // Only packets at least as long as the answer (no amplification), and few of them in all.
-            if (e == null || d.length() < MIN_ANSWERED_LENGTH || !unknownSpiAnswers.take()) {
+            // Few of them in all; the caller answers only packets longer than the answer (no amplification).
+            if (e == null || !unknownSpiAnswers.take()) {
                 return;
             }
             BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.REINIT_SA_WITH_HAC, Set.of(),

@@ -222,13 +222,20 @@ final class Rfc6618MobileNode implements MobileNodeSecurity {
         }
 
         /**
-         * An endpoint of the care-of address's family on the wildcard address: the operating system's
-         * routing picks the source (the care-of address on a real node), and the association does
-         * not care which one it is. Re-bound on every move, so the home agent sees a fresh port.
+         * An endpoint on the care-of address, so that the home agent sees the packets come from it;
+         * when this host does not have that address (the demo's documentation addresses on
+         * loopback, a care-of address behind a NAT the node only learns of), the wildcard address of
+         * its family, where the operating system's routing picks the source. The association does
+         * not care which. Re-bound on every move, so the home agent sees a fresh port.
          */
         private UdpEndpoint bind(Ipv6Address careOfAddress) {
-            InetAddress any = careOfAddress.isIpv4Mapped() ? ANY4 : Ipv6Address.UNSPECIFIED.toInetAddress();
-            UdpEndpoint e = context.network().bindUdp(new InetSocketAddress(any, 0));
+            UdpEndpoint e;
+            try {
+                e = context.network().bindUdp(new InetSocketAddress(careOfAddress.toInetAddress(), 0));
+            } catch (SecurityProviderException notLocal) {
+                InetAddress any = careOfAddress.isIpv4Mapped() ? ANY4 : Ipv6Address.UNSPECIFIED.toInetAddress();
+                e = context.network().bindUdp(new InetSocketAddress(any, 0));
+            }
             e.start(this::received);
             return e;
         }

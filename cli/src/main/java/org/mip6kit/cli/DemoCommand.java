@@ -3,6 +3,8 @@ package org.mip6kit.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -63,6 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where the capture goes (default: ${DEFAULT-VALUE} in the current directory; overwritten).")
     Path pcap;
 
+    @Option(names = "--provider-option", paramLabel = "KEY=VALUE",
+            description = "An option for the provider's demo configuration, repeatable; e.g. for tls-channel "
+                    + "mode=rfc6618 (default) or mode=dtls. A provider that takes none says so.")
+    Map<String, String> providerOptions = new LinkedHashMap<>();
+
     @Option(names = "--verbose",
             description = "Also show the engines' own log lines.")
     boolean verbose;
@@ -85,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return Mip6kitCommand.EXIT_BAD_INPUT;
             }
             try (DemoPrivateDirectory credentials = privateDirectory()) {
-                DemoConfiguration configuration = demoConfiguration(selection, credentials);
+                DemoConfiguration configuration = demoConfiguration(selection, credentials, providerOptions);
                 Optional<String> unsupported = configuration.unsupportedReason();
                 if (unsupported.isPresent()) {
                     err.println("provider " + selection.descriptor().name() + " cannot run in the demo: "
@@ -127,12 +134,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The provider's sections, or its reason for not running here; its own failure is the demo's. */
-    private static DemoConfiguration demoConfiguration(ProviderSelection selection, DemoPrivateDirectory credentials)
-            throws DemoFailure {
+    private static DemoConfiguration demoConfiguration(ProviderSelection selection, DemoPrivateDirectory credentials,
+                                                       Map<String, String> options) throws DemoFailure {
         String name = selection.descriptor().name();
         DemoConfiguration configuration;
         try {
-            configuration = selection.factory().demoConfiguration(credentials.path());
+            configuration = selection.factory().demoConfiguration(credentials.path(), options);
         } catch (ProviderConfigException e) {
             throw new DemoFailure("the provider " + name + " could not write its demo credentials: " + e.getMessage(),
                     e);

@@ -2,6 +2,7 @@ package org.mip6kit.spi;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.mip6kit.wire.MobilityOptionCodec;
 
@@ -60,5 +61,24 @@ public interface SecurityProviderFactory {
      */
     default DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
         return DemoConfiguration.unsupported("it offers no demo configuration");
+    }
+
+    /**
+     * {@link #demoConfiguration(Path)} with the options the user gave on the demo's command line
+     * ({@code ./mip6kit demo --provider NAME --provider-option KEY=VALUE}), e.g. which mode of a
+     * provider with several to show. Override it to accept options; an option the provider does not
+     * know should make it {@linkplain DemoConfiguration#unsupported unsupported}, naming the options
+     * it knows. Default: without options, {@link #demoConfiguration(Path)}; with any, unsupported.
+     *
+     * @param options the options, in the order given; never null
+     * @throws ProviderConfigException if the credentials cannot be made
+     */
+    default DemoConfiguration demoConfiguration(Path privateDirectory, Map<String, String> options)
+            throws ProviderConfigException {
+        if (options.isEmpty()) {
+            return demoConfiguration(privateDirectory);
+        }
+        return DemoConfiguration.unsupported("it takes no demo options (got " + String.join(", ", options.keySet())
+                + ")");
     }
 }

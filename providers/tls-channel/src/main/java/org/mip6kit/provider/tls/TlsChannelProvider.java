@@ -3,7 +3,7 @@ package org.mip6kit.provider.tls;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
@@ -95,7 +95,27 @@ public final class TlsChannelProvider implements SecurityProviderFactory {
 
     @Override
     public DemoConfiguration demoConfiguration(Path privateDirectory) throws ProviderConfigException {
-        return DemoSetup.write(privateDirectory);
+        return demoConfiguration(privateDirectory, Map.of());
+    }
+
+    /** One demo option: {@code mode=rfc6618} (the default) or {@code mode=dtls}. */
+    @Override
+    public DemoConfiguration demoConfiguration(Path privateDirectory, Map<String, String> options)
+            throws ProviderConfigException {
+        for (String key : options.keySet()) {
+            if (!key.equals("mode")) {
+                return DemoConfiguration.unsupported("unknown demo option '" + key + "'; it takes mode=rfc6618 or "
+                        + "mode=dtls");
+            }
+        }
+        String mode = options.getOrDefault("mode", Mode.RFC6618.text);
+        if (mode.equals(Mode.RFC6618.text)) {
+            return DemoSetup.write(privateDirectory);
+        }
+        if (mode.equals(Mode.DTLS.text)) {
+            return DemoConfiguration.unsupported("mode dtls is not available in this build yet");
+        }
+        return DemoConfiguration.unsupported("unknown mode '" + mode + "'; it takes mode=rfc6618 or mode=dtls");
     }
 
     @Override

@@ -66,26 +66,46 @@ public interface Scheduler {
      * Schedulers of daemons use a bounded pool.
      *
      * @param what names the work in thread names and failures, e.g. {@code "DTLS handshake with
-     *        [2001:db8::1]:7873"}; never a secret
+     *        [2001:db8::1]:54191"}; never a secret
      * @param work the blocking work
      * @return completes with the work's result
      */
     default <T> CompletionStage<T> runBlocking(String what, Callable<T> work) {
         Objects.requireNonNull(what, "what");
+        return runBlocking(what, work, command -> {
+            Thread t = new Thread(command, "mip6-blocking: " + what);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /**
+     * {@link #runBlocking(String, Callable)} on threads the caller owns and bounds (a server's
+     * handshake pool): the same contract — on virtual time the clock waits for it, the stage is
+     * completed on this scheduler's threads — but {@code work} runs on {@code threads}.
+     *
+     * @param threads runs the work; if it refuses it ({@link java.util.concurrent.RejectedExecutionException}),
+     *        the returned stage has already failed with that exception when this method returns
+     */
+    default <T> CompletionStage<T> runBlocking(String what, Callable<T> work, Executor threads) {
+        Objects.requireNonNull(what, "what");
         Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(threads, "threads");
         CompletableFuture<T> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            T value;
-            try {
-                value = work.call();
-            } catch (Throwable e) {
-                completeOnExecutor(() -> done.completeExceptionally(e));
-                return;
-            }
-            completeOnExecutor(() -> done.complete(value));
-        }, "mip6-blocking: " + what);
-        t.setDaemon(true);
-        t.start();
+        try {
+            threads.execute(() -> {
+                T value;
+                try {
+                    value = work.call();
+                } catch (Throwable e) {
+                    completeOnExecutor(() -> done.completeExceptionally(e));
+                    return;
+                }
+                completeOnExecutor(() -> done.complete(value));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
         return done;
     }
 

@@ -90,29 +90,12 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
      */
     @Override
     public <T> CompletionStage<T> runBlocking(String what, Callable<T> work) {
-        java.util.Objects.requireNonNull(what, "what");
-        java.util.Objects.requireNonNull(work, "work");
-        CompletableFuture<T> done = new CompletableFuture<>();
-        try {
-            blockingPool.execute(() -> {
-                Runnable completion;
-                try {
-                    T value = work.call();
-                    completion = () -> done.complete(value);
-                } catch (Throwable e) {
-                    completion = () -> done.completeExceptionally(e);
-                }
-                try {
-                    pool.execute(completion);
-                } catch (RejectedExecutionException shutDown) {
-                    completion.run();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            done.completeExceptionally(new RejectedExecutionException("no room for blocking work '" + what + "': "
-                    + BLOCKING_THREADS + " threads busy and " + BLOCKING_QUEUE + " waiting, or the scheduler is shut down"));
-        }
-        return done;
+        CompletionStage<T> stage = runBlocking(what, work, blockingPool);
+        return stage.toCompletableFuture().isCompletedExceptionally()
+                ? stage.exceptionallyCompose(e -> CompletableFuture.failedFuture(new RejectedExecutionException(
+                        "no room for blocking work '" + what + "': " + BLOCKING_THREADS + " threads busy and "
+                                + BLOCKING_QUEUE + " waiting, or the scheduler is shut down", e)))
+                : stage;
     }
 
     private ScheduledThreadPoolExecutor pool() {

@@ -205,32 +205,53 @@ public final class VirtualTime implements Scheduler {
      */
     @Override
     public <T> CompletionStage<T> runBlocking(String what, Callable<T> work) {
-        Objects.requireNonNull(what, "what");
-        Objects.requireNonNull(work, "work");
-        CompletableFuture<T> done = new CompletableFuture<>();
-        Blocking b = new Blocking(what);
         ThreadPoolExecutor pool;
         synchronized (this) {
-            outstanding.put(b, Boolean.TRUE);
             pool = blockingPool();
         }
-        pool.execute(() -> {
-            synchronized (VirtualTime.this) {
-                b.startedNanos = System.nanoTime() | 1; // never 0, which means "not started"
-            }
-            Runnable completion;
-            try {
-                T value = work.call();
-                completion = () -> done.complete(value);
-            } catch (Throwable e) {
-                completion = () -> done.completeExceptionally(e);
-            }
-            synchronized (VirtualTime.this) {
-                schedule(Duration.ZERO, completion);
+        return runBlocking(what, work, pool);
+    }
+
+    /**
+     * Runs {@code work} on {@code threads} (a pool the caller owns); the clock does not move until
+     * it ends, as for {@link #runBlocking(String, Callable)}. Waiting for a thread of
+     * {@code threads} counts as outstanding too; the real-time bound starts when the work starts.
+     */
+    @Override
+    public <T> CompletionStage<T> runBlocking(String what, Callable<T> work, Executor threads) {
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(threads, "threads");
+        CompletableFuture<T> done = new CompletableFuture<>();
+        Blocking b = new Blocking(what);
+        synchronized (this) {
+            outstanding.put(b, Boolean.TRUE);
+        }
+        try {
+            threads.execute(() -> {
+                synchronized (VirtualTime.this) {
+                    b.startedNanos = System.nanoTime() | 1; // never 0, which means "not started"
+                }
+                Runnable completion;
+                try {
+                    T value = work.call();
+                    completion = () -> done.complete(value);
+                } catch (Throwable e) {
+                    completion = () -> done.completeExceptionally(e);
+                }
+                synchronized (VirtualTime.this) {
+                    schedule(Duration.ZERO, completion);
+                    outstanding.remove(b);
+                    notifyAll();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (this) {
                 outstanding.remove(b);
                 notifyAll();
             }
-        });
+            done.completeExceptionally(e);
+        }
         return done;
     }
 

@@ -32,6 +32,7 @@ import org.mip6kit.wire.Ipv6Address;
  *       home-address: 2001:db8:1::10
  *   handshake-threads: 4                      1..64
  *   max-handshakes: 64                        in progress or waiting, 1..4096
+ *   handshake-timeout: 30s                    one handshake's limit, 1s..10min (real time)
  *   idle-timeout: 2h                          an association silent this long is closed, 1s..30d
  *   unbound-timeout: 30s                      an association with no binding this long after its
  *                                             assignment is closed, 1s..1h
@@ -52,8 +53,8 @@ record DtlsHomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress liste
 
     static final int DEFAULT_PORT = 54191;
     static final Set<String> KEYS = Set.of("mode", "home-agent-address", "listen", "psk-table", "certificate-chain",
-            "private-key", "client-trust-anchors", "nodes", "handshake-threads", "max-handshakes", "idle-timeout",
-            "unbound-timeout");
+            "private-key", "client-trust-anchors", "nodes", "handshake-threads", "max-handshakes", "handshake-timeout",
+            "idle-timeout", "unbound-timeout");
 
     static DtlsHomeAgentConfig read(ConfigSection c) throws ProviderConfigException {
         c.allowOnly(KEYS);
@@ -108,6 +109,8 @@ record DtlsHomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress liste
             settings = DtlsServerSettings.builder()
                     .handshakeThreads((int) c.integer("handshake-threads", 1, 64, 4))
                     .maxHandshakes((int) c.integer("max-handshakes", 1, 4096, 64))
+                    .handshakeTimeout(c.duration("handshake-timeout", Duration.ofSeconds(1), Duration.ofMinutes(10),
+                            Duration.ofSeconds(30)))
                     .idleTimeout(c.duration("idle-timeout", Duration.ofSeconds(1), Duration.ofDays(30),
                             Duration.ofHours(2)))
                     .build();

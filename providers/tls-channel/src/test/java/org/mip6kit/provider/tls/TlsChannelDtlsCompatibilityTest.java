@@ -83,7 +83,8 @@ class TlsChannelDtlsCompatibilityTest extends ProviderCompatibilityKit {
                 "home-agent-address", homeAgentAddress().toString(),
                 "psk-table", table.toString(),
                 "handshake-threads", 2,
-                "max-handshakes", 256));
+                "max-handshakes", 256,
+                "handshake-timeout", "5s"));
     }
 
     @Override
@@ -92,7 +93,8 @@ class TlsChannelDtlsCompatibilityTest extends ProviderCompatibilityKit {
                 "mode", "dtls",
                 "home-agent", homeAgentEndpoint(),
                 "identity", identity(node),
-                "psk-file", privateFile("mn" + node + ".psk", key(node) + "\n").toString()));
+                "psk-file", privateFile("mn" + node + ".psk", key(node) + "\n").toString(),
+                "handshake-timeout", "5s"));
     }
 
     @Override
@@ -101,7 +103,8 @@ class TlsChannelDtlsCompatibilityTest extends ProviderCompatibilityKit {
                 "mode", "dtls",
                 "home-agent", homeAgentEndpoint(),
                 "identity", identity(node),
-                "psk-file", privateFile("mn" + node + "-wrong.psk", freshKey() + "\n").toString()));
+                "psk-file", privateFile("mn" + node + "-wrong.psk", freshKey() + "\n").toString(),
+                "handshake-timeout", "5s"));
     }
 
 }

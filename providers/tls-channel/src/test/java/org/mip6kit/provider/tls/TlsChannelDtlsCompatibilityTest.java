@@ -84,7 +84,7 @@ class TlsChannelDtlsCompatibilityTest extends ProviderCompatibilityKit {
                 "psk-table", table.toString(),
                 "handshake-threads", 2,
                 "max-handshakes", 256,
-                "handshake-timeout", "5s"));
+                "handshake-timeout", "12s"));
     }
 
     @Override
@@ -94,7 +94,7 @@ class TlsChannelDtlsCompatibilityTest extends ProviderCompatibilityKit {
                 "home-agent", homeAgentEndpoint(),
                 "identity", identity(node),
                 "psk-file", privateFile("mn" + node + ".psk", key(node) + "\n").toString(),
-                "handshake-timeout", "5s"));
+                "handshake-timeout", "12s"));
     }
 
     @Override
@@ -104,7 +104,7 @@ class TlsChannelDtlsCompatibilityTest extends ProviderCompatibilityKit {
                 "home-agent", homeAgentEndpoint(),
                 "identity", identity(node),
                 "psk-file", privateFile("mn" + node + "-wrong.psk", freshKey() + "\n").toString(),
-                "handshake-timeout", "5s"));
+                "handshake-timeout", "12s"));
     }
 
 }

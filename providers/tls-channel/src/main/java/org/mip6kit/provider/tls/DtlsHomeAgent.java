@@ -20,7 +20,6 @@ import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.Observed;
-import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.Refusal;
 import org.mip6kit.spi.ReplyContext;
@@ -66,7 +65,7 @@ final class DtlsHomeAgent implements HomeAgentSecurity {
     private volatile DtlsServerChannel server;
     private volatile boolean closed;
 
-    DtlsHomeAgent(ProviderContext context, DtlsHomeAgentConfig config) throws ProviderConfigException {
+    DtlsHomeAgent(ProviderContext context, DtlsHomeAgentConfig config) {
         this.context = context;
         this.config = config;
     }

@@ -1,7 +1,13 @@
 package org.mip6kit.engine;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -16,14 +22,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Scheduler} on real time: a small pool of daemon threads. What the daemons use;
- * tests use {@link VirtualTime}.
+ * A {@link Scheduler} on real time: a small pool of daemon threads for tasks, and a bounded pool
+ * for {@link #runBlocking} work ({@value #BLOCKING_THREADS} threads, at most
+ * {@value #BLOCKING_QUEUE} pieces waiting; more are refused). What the daemons use; tests use
+ * {@link VirtualTime}.
  */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorScheduler.class);
 
+    /** Threads for {@link #runBlocking} work; idle ones end after a minute. */
+    public static final int BLOCKING_THREADS = 8;
+    /** Blocking work that may wait for a thread; beyond it {@link #runBlocking} refuses. */
+    public static final int BLOCKING_QUEUE = 1024;
+
     private final ScheduledThreadPoolExecutor pool;
+    private final ThreadPoolExecutor blockingPool;
     private final Executor executor = command -> pool().execute(guarded(command));
     private volatile Consumer<? super Throwable> fatalErrorHandler = error -> { };
 
@@ -36,6 +50,14 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         };
         this.pool = new ScheduledThreadPoolExecutor(threads, tf);
         this.pool.setRemoveOnCancelPolicy(true);
+        AtomicInteger b = new AtomicInteger();
+        this.blockingPool = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(BLOCKING_QUEUE), r -> {
+                    Thread t = new Thread(r, name + "-blocking-" + b.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.blockingPool.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -59,6 +81,21 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     @Override
     public Executor executor() {
         return executor;
+    }
+
+    /**
+     * Runs {@code work} on the blocking pool; the stage is completed on a task thread (on the
+     * blocking thread only once this scheduler is shut down). Refused, with a failed stage, when
+     * {@value #BLOCKING_QUEUE} pieces already wait or after shutdown.
+     */
+    @Override
+    public <T> CompletionStage<T> runBlocking(String what, Callable<T> work) {
+        CompletionStage<T> stage = runBlocking(what, work, blockingPool);
+        return stage.toCompletableFuture().isCompletedExceptionally()
+                ? stage.exceptionallyCompose(e -> CompletableFuture.failedFuture(new RejectedExecutionException(
+                        "no room for blocking work '" + what + "': " + BLOCKING_THREADS + " threads busy and "
+                                + BLOCKING_QUEUE + " waiting, or the scheduler is shut down", e)))
+                : stage;
     }
 
     private ScheduledThreadPoolExecutor pool() {
@@ -87,8 +124,12 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         return pool;
     }
 
-    /** Stops accepting work and waits up to {@code timeout} for running tasks. */
+    /**
+     * Stops accepting work and waits up to {@code timeout} for running tasks; then interrupts
+     * what still runs, blocking work included.
+     */
     public void shutdown(Duration timeout) {
+        blockingPool.shutdown();
         pool.shutdown();
         try {
             pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -96,6 +137,7 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pool.shutdownNow();
+        blockingPool.shutdownNow();
     }
 
     @Override

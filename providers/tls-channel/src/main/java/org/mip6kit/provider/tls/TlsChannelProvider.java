@@ -77,7 +77,7 @@ public final class TlsChannelProvider implements SecurityProviderFactory {
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         return switch (Mode.read(config)) {
             case RFC6618 -> new Rfc6618HomeAgent(context, Rfc6618HomeAgentConfig.read(config));
-            case DTLS -> throw notYet(config);
+            case DTLS -> new DtlsHomeAgent(context, DtlsHomeAgentConfig.read(config));
         };
     }
 
@@ -85,12 +85,8 @@ public final class TlsChannelProvider implements SecurityProviderFactory {
     public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         return switch (Mode.read(config)) {
             case RFC6618 -> new Rfc6618MobileNode(context, Rfc6618MobileNodeConfig.read(config, context.clock()));
-            case DTLS -> throw notYet(config);
+            case DTLS -> new DtlsMobileNode(context, DtlsMobileNodeConfig.read(config));
         };
-    }
-
-    private static ProviderConfigException notYet(ConfigSection config) {
-        return config.error("mode", "mode 'dtls' is not available in this build yet; use 'rfc6618' (see " + DOCS + ")");
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.mip6kit.spi.Identity;
+
 /**
  * How a mobile node authenticates to the home agent's DTLS server: a PSK identity and key
  * (ECDHE-PSK suites, RFC 5489), or X.509 (ECDHE-ECDSA suites; the server's chain must validate
@@ -34,6 +36,18 @@ public final class DtlsClientCredentials {
 
     public static DtlsClientCredentials x509(X509Credentials credentials) {
         return new DtlsClientCredentials(null, null, Objects.requireNonNull(credentials, "credentials"));
+    }
+
+    /**
+     * The identity the home agent will authenticate: the PSK identity, or the NAI (rfc822Name) or
+     * FQDN (dNSName) in the end-entity certificate's subjectAltName; empty if the certificate names
+     * neither (the server would refuse it).
+     */
+    public Optional<Identity> presentedIdentity() {
+        if (pskIdentity != null) {
+            return Optional.of(new Identity(Identity.Kind.PSK_IDENTITY, pskIdentity));
+        }
+        return PeerCertificates.identityOf(x509.chain().get(0));
     }
 
     Optional<String> pskIdentity() {

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +59,9 @@ import org.mip6kit.spi.net.UdpEndpoint;
  * <p><b>Threads.</b> Handshakes run on a pool of {@link DtlsServerSettings#handshakeThreads}
  * threads owned by this channel, at most {@link DtlsServerSettings#maxHandshakes} in progress or
  * waiting (more are dropped and counted; the client retransmits). Bouncy Castle times its
- * handshake retransmissions with the system clock itself. An established association holds no
+ * handshake retransmissions with the system clock itself, so each handshake is
+ * {@link Scheduler#runBlocking(String, java.util.concurrent.Callable, java.util.concurrent.Executor)}
+ * work on that pool: on virtual time the clock stands still until it has ended. An established association holds no
  * thread: its records are decrypted on the receive thread as they arrive (a non-blocking receive
  * on its queue), and the plaintext goes to the receiver there.
  *
@@ -347,13 +348,17 @@ public final class DtlsServerChannel implements AutoCloseable {
                 (int) settings.handshakeTimeout().toMillis(), () -> issueConnectionId(a), clock);
         associations.add(a);
         byAddress.put(from, a);
-        try {
-            handshakePool.execute(() -> handshake(a, server, request));
-            handshakesStarted.incrementAndGet();
-        } catch (RejectedExecutionException e) {
+        // Through the scheduler, on our own pool: on virtual time the clock waits for the handshake.
+        CompletionStage<Void> running = scheduler.runBlocking("DTLS handshake with " + from, () -> {
+            handshake(a, server, request);
+            return null;
+        }, handshakePool);
+        if (running.toCompletableFuture().isCompletedExceptionally()) {
             handshakesInProgress.decrementAndGet();
             handshakesDropped.incrementAndGet();
             forget(a);
+        } else {
+            handshakesStarted.incrementAndGet();
         }
     }
 

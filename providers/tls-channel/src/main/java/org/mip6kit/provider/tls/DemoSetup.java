@@ -20,7 +20,8 @@ import org.mip6kit.spi.DemoConfiguration;
 import org.mip6kit.spi.ProviderConfigException;
 
 /**
- * The throwaway configuration of {@code ./mip6kit demo --provider tls-channel} (mode rfc6618): a
+ * The throwaway configuration of {@code ./mip6kit demo --provider tls-channel} (mode rfc6618; mode dtls
+ * with {@code --provider-option mode=dtls}, see {@link #writeDtls}): a
  * demo CA and a Home Agent Controller certificate for {@value #HAC_NAME}, one pre-shared key for
  * {@value #MN_ID}, all written into the demo's private directory. The controller listens on
  * {@code [::1]}, the home agent's RFC 6618 UDP socket on the dual-stack wildcard, and the
@@ -63,6 +64,37 @@ final class DemoSetup {
             mn.put("hac", "[::1]:" + hacPort);
             mn.put("hac-name", HAC_NAME);
             mn.put("trust-anchors", pki.caCertificate().toString());
+            return DemoConfiguration.of(ha, mn);
+        } catch (IOException | RuntimeException e) {
+            throw new ProviderConfigException("security." + TlsChannelProvider.NAME, null,
+                    "cannot write the demo credentials into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Mode dtls: one pre-shared key for {@value #MN_ID} (ECDHE-PSK suites); the home agent's DTLS
+     * server on the dual-stack wildcard, the node sending to {@code [::1]} on that port.
+     */
+    static DemoConfiguration writeDtls(Path dir) throws ProviderConfigException {
+        try {
+            byte[] psk = new byte[32];
+            RANDOM.nextBytes(psk);
+            String hex = HexFormat.of().formatHex(psk);
+            Path table = privateFile(dir.resolve("dtls-psk-table"), "# identity pre-shared-key\n" + MN_ID + " " + hex
+                    + "\n");
+            Path nodeKey = privateFile(dir.resolve("mn1.psk"), hex + "\n");
+            int port = freeUdpPort();
+            Map<String, Object> ha = new LinkedHashMap<>();
+            ha.put("mode", "dtls");
+            ha.put("home-agent-address", DemoConfiguration.HOME_AGENT.toString());
+            ha.put("listen", "[::]:" + port);
+            ha.put("psk-table", table.toString());
+            ha.put("nodes", List.of(Map.of("identity", MN_ID, "home-address", DemoConfiguration.HOME_ADDRESS.toString())));
+            Map<String, Object> mn = new LinkedHashMap<>();
+            mn.put("mode", "dtls");
+            mn.put("home-agent", "[::1]:" + port);
+            mn.put("identity", MN_ID);
+            mn.put("psk-file", nodeKey.toString());
             return DemoConfiguration.of(ha, mn);
         } catch (IOException | RuntimeException e) {
             throw new ProviderConfigException("security." + TlsChannelProvider.NAME, null,

@@ -139,8 +139,14 @@ final class DtlsMobileNode implements MobileNodeSecurity {
         };
         CompletionStage<DtlsClientChannel> connected;
         try {
-            connected = DtlsClientChannel.connect(context.network(), local(want.careOf()), ha, config.credentials(),
-                    config.handshakeTimeout(), true, context.clock(), blocking, octets -> received(a, octets));
+            try {
+                connected = DtlsClientChannel.connect(context.network(), local(want.careOf()), ha,
+                        config.credentials(), config.handshakeTimeout(), true, context.clock(), blocking,
+                        octets -> received(a, octets));
+            } catch (SecurityProviderException notLocal) {
+                connected = DtlsClientChannel.connect(context.network(), wildcardFor(ha), ha, config.credentials(),
+                        config.handshakeTimeout(), true, context.clock(), blocking, octets -> received(a, octets));
+            }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -165,8 +171,23 @@ final class DtlsMobileNode implements MobileNodeSecurity {
         });
     }
 
+    /** The care-of address, where the records should leave from (a real node, the kit). */
     private static InetSocketAddress local(Ipv6Address address) {
         return new InetSocketAddress(address.toInetAddress(), 0);
+    }
+
+    /**
+     * When this host does not have the care-of address (the demo's documentation addresses on
+     * loopback; an address a NAT hides): the wildcard of the home agent endpoint's family, where
+     * routing picks the source. The connection ID keeps the association whichever it is.
+     */
+    private static InetSocketAddress wildcardFor(InetSocketAddress homeAgent) {
+        byte[] any = new byte[homeAgent.getAddress().getAddress().length];
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByAddress(any), 0);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("4 or 16 octets are an address", e);
+        }
     }
 
     /** Sends the request now and again after 1, 2, 4... s until answered or {@code assignment-timeout}. */
@@ -235,7 +256,11 @@ final class DtlsMobileNode implements MobileNodeSecurity {
         DtlsClientChannel c = a == null ? null : a.channel;
         if (c != null && !a.spent) {
             try {
-                c.rebind(local(to));
+                try {
+                    c.rebind(local(to));
+                } catch (SecurityProviderException notLocal) {
+                    c.rebind(wildcardFor(c.homeAgent()));
+                }
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -109,7 +109,7 @@ public final class TlsChannelProvider implements SecurityProviderFactory {
             return DemoSetup.write(privateDirectory);
         }
         if (mode.equals(Mode.DTLS.text)) {
-            return DemoConfiguration.unsupported("mode dtls is not available in this build yet");
+            return DemoSetup.writeDtls(privateDirectory);
         }
         return DemoConfiguration.unsupported("unknown mode '" + mode + "'; it takes mode=rfc6618 or mode=dtls");
     }

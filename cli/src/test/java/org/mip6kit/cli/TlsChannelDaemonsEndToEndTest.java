@@ -201,6 +201,9 @@ class TlsChannelDaemonsEndToEndTest {
         List<byte[]> captured = capturedDatagrams(tshark, udp.getPort());
         assertThat(captured).as("real datagrams in ha.pcap so far (registration and move, both ways)")
                 .hasSizeGreaterThanOrEqualTo(4);
+        // The provider drops forged packets before the engine and counts them, but publishes no count
+        // (neither the admin status nor the stop line shows it): the evidence here is what did not
+        // change, the engine's unchanged counters, and what the attacker got back.
         ObjectNode before = haStatus();
         Flood flood = flood(udp, captured);
         Thread.sleep(500);   // let the home agent read what is queued

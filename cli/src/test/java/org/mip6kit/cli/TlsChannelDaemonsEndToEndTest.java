@@ -240,6 +240,20 @@ class TlsChannelDaemonsEndToEndTest {
         List<Long> twoSpis = provisionedSpis();
         assertThat(twoSpis.get(1)).as("a new SPI after the restart: %s", twoSpis).isNotEqualTo(twoSpis.get(0));
         assertThat(mnStatus().path("registered").asBoolean()).isTrue();
+        // The first association went with the new one: one per node, and its packets replayed now
+        // (under an SPI nobody knows any more) change nothing either.
+        JsonNode reRegistered = binding(bindingsOnce()).orElseThrow();
+        ObjectNode beforeReplay = haStatus();
+        assertThat(beforeReplay.path("provider").path("perNodeState").asInt())
+                .as("associations kept after the re-bootstrap: %s", beforeReplay).isEqualTo(1);
+        Flood stale = flood(udp, captured);
+        processes.note("replay of the first association's packets: " + stale);
+        assertThat(stale.protectedAnswers()).isZero();
+        JsonNode afterReplay = binding(bindingsOnce()).orElseThrow();
+        assertThat(afterReplay.path("sequence").asInt()).isEqualTo(reRegistered.path("sequence").asInt());
+        assertThat(afterReplay.path("careOfAddress").asText()).isEqualTo(FIRST_CARE_OF);
+        assertThat(haStatus().path("counters").path("received").asLong())
+                .isEqualTo(beforeReplay.path("counters").path("received").asLong());
 
         // Ctrl-C the node (deregisters), then the home agent (clean stop line).
         assertThat(processes.terminate("mn2", mn2, deadline.cap(STOP_LIMIT))).isTrue();

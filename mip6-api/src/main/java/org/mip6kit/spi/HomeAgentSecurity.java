@@ -1,5 +1,6 @@
 package org.mip6kit.spi;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -94,6 +95,17 @@ public interface HomeAgentSecurity extends AutoCloseable {
      * nothing to do.
      */
     default void refused(Refusal refusal) {
+    }
+
+    /**
+     * Named counters the provider keeps, for operators: the daemon shows them in its status and in
+     * its stop line. E.g. packets its own path dropped before the engine saw them, by reason;
+     * handshakes; bootstraps. Names are stable, lower case with hyphens; values never decrease
+     * (except gauges whose name says so). Thread-safe, cheap, never throws, never a secret; may be
+     * called after {@link #close}. Default: none.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
     }
 
     /** Releases everything. Idempotent; never throws. */

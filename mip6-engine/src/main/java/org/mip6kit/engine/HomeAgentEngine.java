@@ -871,6 +871,16 @@ public final class HomeAgentEngine implements AutoCloseable {
         return descriptor;
     }
 
+    /** The provider's own counters ({@link HomeAgentSecurity#counters()}); empty if it keeps none or fails. */
+    public java.util.Map<String, Long> providerCounters() {
+        try {
+            java.util.Map<String, Long> c = security.counters();
+            return c == null ? java.util.Map.of() : new java.util.TreeMap<>(c);
+        } catch (RuntimeException e) {
+            return java.util.Map.of();
+        }
+    }
+
     /** The provider's own count of per-node state ({@link HomeAgentSecurity#perNodeStateCount()}). */
     public int providerStateCount() {
         return security.perNodeStateCount();

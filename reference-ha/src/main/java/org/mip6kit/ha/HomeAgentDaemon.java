@@ -276,6 +276,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
         p.put("version", provider.selection().descriptor().version());
         p.put("placement", provider.selection().descriptor().placement().name());
         p.put("perNodeState", engine.providerStateCount());
+        ObjectNode providerCounters = p.putObject("counters");
+        engine.providerCounters().forEach(providerCounters::put);
         reply.put("bindings", engine.bindingCount());
         reply.put("replayHolds", engine.replayHoldCount());
         reply.put("inFlight", engine.inFlight());
@@ -390,10 +392,12 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 return;
             }
             HomeAgentEngine.Counters c = engine.counters();
+            java.util.Map<String, Long> pc = engine.providerCounters();
             LOG.info("home agent {} stopped: {} Binding Updates received, {} accepted, {} refused, {} rejected, "
-                            + "{} dropped, {} malformed{}",
+                            + "{} dropped, {} malformed{}{}",
                     config.homeAgent().homeAgentAddress(), c.received(), c.accepted(), c.refused(), c.rejected(),
                     c.dropped(), c.malformed(),
+                    pc.isEmpty() ? "" : "; provider " + provider.name() + ": " + describe(pc),
                     capture != null ? "; " + capture.packetsWritten() + " packets in " + capture.file() : "");
         } finally {
             terminated.countDown();
@@ -473,5 +477,13 @@ public final class HomeAgentDaemon implements AutoCloseable {
     @Override
     public String toString() {
         return "HomeAgentDaemon[" + config.homeAgent().homeAgentAddress() + ", " + config.file() + "]";
+    }
+
+    /** {@code name=value, ...} in name order. */
+    private static String describe(java.util.Map<String, Long> counters) {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(counters).forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=')
+                .append(v));
+        return b.toString();
     }
 }

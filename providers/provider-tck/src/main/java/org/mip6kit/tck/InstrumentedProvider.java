@@ -286,5 +286,10 @@ final class InstrumentedProvider implements SecurityProviderFactory {
         public int perNodeStateCount() {
             return inner.perNodeStateCount();
         }
+
+        @Override
+        public java.util.Map<String, Long> counters() {
+            return inner.counters();
+        }
     }
 }

@@ -126,6 +126,26 @@ final class DtlsHomeAgent implements HomeAgentSecurity {
         // Nothing to undo: an association the engine refused has no binding and goes at its unbound check.
     }
 
+    /** The DTLS server's counters: cookies, handshakes by outcome, peer address changes, dropped datagrams; associations is a gauge. */
+    @Override
+    public java.util.Map<String, Long> counters() {
+        DtlsServerChannel s = server;
+        if (s == null) {
+            return java.util.Map.of();
+        }
+        org.mip6kit.provider.tls.dtls.DtlsServerCounters c = s.counters();
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        m.put("cookies-sent", c.cookiesSent());
+        m.put("handshakes-started", c.handshakesStarted());
+        m.put("handshakes-completed", c.handshakesCompleted());
+        m.put("handshakes-failed", c.handshakesFailed());
+        m.put("handshakes-dropped", c.handshakesDropped());
+        m.put("associations", (long) c.associations());
+        m.put("peer-address-changes", c.peerAddressChanges());
+        m.put("datagrams-dropped", c.datagramsDropped());
+        return m;
+    }
+
     @Override
     public int perNodeStateCount() {
         DtlsServerChannel s = server;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,10 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
     private final Set<Capability> capabilities;
     private final TokenBucket unknownSpiAnswers;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong notMobilityHeader = new AtomicLong();
+    private final AtomicLong unknownSpi = new AtomicLong();
+    private final AtomicLong failedVerification = new AtomicLong();
+    private final AtomicLong unknownSpiAnswered = new AtomicLong();
     private volatile HacServer hac;
     private volatile UdpEndpoint endpoint;
 
@@ -112,6 +117,26 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         return associations.size();
     }
 
+    /**
+     * Packets the path dropped before the engine saw them, by reason (not a protected Mobility
+     * Header; an SPI nobody holds; integrity, replay window or padding refused), unprotected 176
+     * answers sent, and the controller's bootstraps and refused connections; {@code associations}
+     * is a gauge.
+     */
+    @Override
+    public Map<String, Long> counters() {
+        HacServer h = hac;
+        Map<String, Long> c = new java.util.TreeMap<>();
+        c.put("dropped-not-protected-mobility-header", notMobilityHeader.get());
+        c.put("dropped-unknown-spi", unknownSpi.get());
+        c.put("dropped-failed-verification", failedVerification.get());
+        c.put("unknown-spi-answers", unknownSpiAnswered.get());
+        c.put("associations", (long) associations.size());
+        c.put("hac-provisioned", h == null ? 0 : h.provisionedCount());
+        c.put("hac-connections-refused", h == null ? 0 : h.refusedCount());
+        return c;
+    }
+
     @Override
     public void close() {
         HacServer h = hac;
@@ -145,11 +170,13 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             byte[] p = d.payload();
             if (!PacketSealer.isMobilityHeader(p)) {
                 dropped.incrementAndGet();
+                notMobilityHeader.incrementAndGet();
                 return;
             }
             Optional<NodeAssociation> a = associations.bySpi(PacketSealer.spiOf(p));
             if (a.isEmpty()) {
                 dropped.incrementAndGet();
+                unknownSpi.incrementAndGet();
                 if (PacketSealer.couldBeProtected(p)) {
                     answerUnknownSpi(d);
                 }
@@ -158,6 +185,7 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             Optional<byte[]> mh = a.get().sealer().open(p);
             if (mh.isEmpty()) {
                 dropped.incrementAndGet();
+                failedVerification.incrementAndGet();
                 return;
             }
             a.get().peer(d.peer()); // only an authenticated, fresh packet moves the peer
@@ -180,6 +208,7 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
                     SequenceNumber.of(0), Lifetime.ofUnits(0), List.of());
             // No association: the checksum is over the home agent's address both ways (nothing better is known).
             byte[] mh = context.codec().encode(ba, config.homeAgentAddress(), config.homeAgentAddress());
+            unknownSpiAnswered.incrementAndGet();
             e.send(PacketSealer.plaintext(mh), d.peer());
         }
 

@@ -201,9 +201,8 @@ class TlsChannelDaemonsEndToEndTest {
         List<byte[]> captured = capturedDatagrams(tshark, udp.getPort());
         assertThat(captured).as("real datagrams in ha.pcap so far (registration and move, both ways)")
                 .hasSizeGreaterThanOrEqualTo(4);
-        // The provider drops forged packets before the engine and counts them, but publishes no count
-        // (neither the admin status nor the stop line shows it): the evidence here is what did not
-        // change, the engine's unchanged counters, and what the attacker got back.
+        // The provider drops forged packets before the engine and counts them by reason (the admin
+        // status's provider.counters); the engine's counters do not move.
         ObjectNode before = haStatus();
         Flood flood = flood(udp, captured);
         Thread.sleep(500);   // let the home agent read what is queued
@@ -223,6 +222,20 @@ class TlsChannelDaemonsEndToEndTest {
                 .isPositive()
                 .isLessThanOrEqualTo((int) (10 + 10 * (flood.took().toMillis() / 1000 + 1)));
         processes.note("flood: " + flood);
+        JsonNode pcBefore = before.path("provider").path("counters");
+        JsonNode pcAfter = after.path("provider").path("counters");
+        long unknownSpi = pcAfter.path("dropped-unknown-spi").asLong() - pcBefore.path("dropped-unknown-spi").asLong();
+        long failed = pcAfter.path("dropped-failed-verification").asLong()
+                - pcBefore.path("dropped-failed-verification").asLong();
+        long other = pcAfter.path("dropped-not-protected-mobility-header").asLong()
+                - pcBefore.path("dropped-not-protected-mobility-header").asLong();
+        assertThat(unknownSpi).as("random SPIs counted as unknown (provider counters %s -> %s)", pcBefore, pcAfter)
+                .isPositive();
+        assertThat(failed).as("replayed and altered datagrams counted as failing verification").isPositive();
+        assertThat(unknownSpi + failed + other).as("drops counted, at most one per datagram sent")
+                .isLessThanOrEqualTo(3L * FLOOD_EACH);
+        assertThat(pcAfter.path("unknown-spi-answers").asLong() - pcBefore.path("unknown-spi-answers").asLong())
+                .as("unprotected 176 answers counted").isGreaterThanOrEqualTo(flood.plaintextAnswers());
 
         // The home agent keeps serving: the next move is acknowledged and the binding follows.
         move(LAST_CARE_OF);

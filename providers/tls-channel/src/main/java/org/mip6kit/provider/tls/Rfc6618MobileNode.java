@@ -118,8 +118,13 @@ final class Rfc6618MobileNode implements MobileNodeSecurity {
         if (old != null) {
             old.cancel();
         }
-        Instant due = p.association().validityEnd().minus(config.rebootstrapBefore());
-        Duration wait = Duration.between(context.clock().instant(), due);
+        // rebootstrap-before, but never more than half the association's life: a controller that grants
+        // short associations must not make the node bootstrap again at once, over and over.
+        Instant now = context.clock().instant();
+        Duration life = Duration.between(now, p.association().validityEnd());
+        Duration margin = config.rebootstrapBefore().compareTo(life.dividedBy(2)) <= 0 ? config.rebootstrapBefore()
+                : life.dividedBy(2);
+        Duration wait = life.minus(margin);
         renewal = context.scheduler().schedule(wait.isNegative() ? Duration.ZERO : wait, () -> {
             MobileNodeHandle h = engine;
             if (h != null && current == p && registered) {

@@ -1,6 +1,7 @@
 package org.mip6kit.provider.tls;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,9 @@ final class DtlsHomeAgent implements HomeAgentSecurity {
     private volatile DtlsServerChannel server;
     private volatile boolean closed;
 
+    /** Per home address, the association whose Binding Update was accepted last. */
+    private final Map<Ipv6Address, Node> lastAccepted = new ConcurrentHashMap<>();
+
     DtlsHomeAgent(ProviderContext context, DtlsHomeAgentConfig config) {
         this.context = context;
         this.config = config;
@@ -109,10 +113,18 @@ final class DtlsHomeAgent implements HomeAgentSecurity {
         return dropped.get();
     }
 
+    /**
+     * A binding kept (created, moved, refreshed) binds the association its Binding Update came on,
+     * and supersedes any other association of the same identity for that home address — the one
+     * a node that crashed and handshook again left behind — which is closed. A binding that ended
+     * closes them all.
+     */
     @Override
     public void afterChange(BindingChange change) {
+        Node latest = change.kind().keepsBinding() ? lastAccepted.get(change.homeAddress())
+                : lastAccepted.remove(change.homeAddress());
         for (Node n : nodesOf(change.identity(), change.homeAddress())) {
-            if (change.kind().keepsBinding()) {
+            if (change.kind().keepsBinding() && (latest == null || latest == n)) {
                 n.bound = true;
                 cancelUnboundCheck(n);
             } else {
@@ -123,6 +135,9 @@ final class DtlsHomeAgent implements HomeAgentSecurity {
 
     @Override
     public void refused(Refusal refusal) {
+        if (refusal.reply() instanceof Node n) {
+            lastAccepted.remove(refusal.homeAddress(), n);
+        }
         // Nothing to undo: an association the engine refused has no binding and goes at its unbound check.
     }
 
@@ -280,6 +295,11 @@ final class DtlsHomeAgent implements HomeAgentSecurity {
             if (n.get().association.state() != DtlsAssociation.State.ESTABLISHED || nodes.get(n.get().association) != n.get()) {
                 return CompletableFuture.completedFuture(Verdict.drop("the DTLS association of " + n.get().identity
                         + " is closed"));
+            }
+            Ipv6Address hoa = n.get().homeAddress;
+            if (hoa != null) {
+                // Calls for one home address never overlap: the next afterChange for it is this message's.
+                lastAccepted.put(hoa, n.get());
             }
             return CompletableFuture.completedFuture(Verdict.accept(n.get().identity, n.get()));
         }

@@ -51,6 +51,7 @@ import org.mip6kit.spi.net.StreamListener;
 import org.mip6kit.spi.net.UdpEndpoint;
 import org.mip6kit.transport.SocketProviderNetwork;
 import org.mip6kit.transport.UdpTransport;
+import org.mip6kit.wire.AlternateCareOfAddress;
 import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingUpdate;
 import org.mip6kit.wire.Ipv6Address;
@@ -202,8 +203,10 @@ public final class Rfc6618Registration {
                     MobileNodeSecurity sec = factory.mobileNode(context, mn);
                     bench.nodes[i] = sec;
                     slots.acquire();
+                    // The home agent's address is configured, as on a mobile node daemon: the HAC's
+                    // mip6-haa-ip6 is the advertised endpoint [::1] here, not the home agent address.
                     sec.bootstrap(new BootstrapRequest(BootstrapRequest.Want.HOME_ADDRESS, false, Optional.empty(),
-                            Optional.empty(), NodeKeys.careOf(i, 0))).whenComplete((r, e) -> {
+                            Optional.of(NodeKeys.HOME_AGENT), NodeKeys.careOf(i, 0))).whenComplete((r, e) -> {
                                 if (e != null && bootFailures.incrementAndGet() < 5) {
                                     System.out.println("bootstrap failed: " + e);
                                 }
@@ -309,7 +312,8 @@ public final class Rfc6618Registration {
         int seq = (sequence[i] + 1) & 0xFFFF;
         sequence[i] = seq;
         BindingUpdate bu = new BindingUpdate(SequenceNumber.of(seq),
-                EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION), LIFETIME, List.of());
+                EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION), LIFETIME,
+                List.of(new AlternateCareOfAddress(NodeKeys.careOf(i, 0)))); // as MobileNodeEngine does (NEEDS_ALTERNATE_COA)
         Addressing to = new Addressing(NodeKeys.careOf(i, 0), NodeKeys.HOME_AGENT, Optional.of(NodeKeys.homeAddress(i)),
                 Optional.empty(), Optional.empty());
         sentAt.set(i, System.nanoTime());

@@ -84,7 +84,7 @@ public final class DtlsHandshakeCost {
             throw new IllegalArgumentException("mode: ecdhe-psk or ecdsa, not " + mode);
         }
         DtlsServerSettings settings = DtlsServerSettings.builder().handshakeThreads(1)
-                .maxAssociations(Math.max(1024, handshakes * 2)).idleTimeout(Duration.ofHours(1)).build();
+                .maxAssociations(Math.max(1024, 2 * Math.max(warmup, handshakes))).idleTimeout(Duration.ofHours(1)).build();
         try (SocketProviderNetwork sockets = new SocketProviderNetwork();
                 ExecutorScheduler scheduler = new ExecutorScheduler("dtls-bench", 1)) {
             CountingNetwork serverNet = new CountingNetwork(sockets);

@@ -291,7 +291,10 @@ public final class Rfc6618Registration {
         long sent = 0;
         int cursor = 0;
         while (count > 0 ? sent < count : System.nanoTime() < deadline) {
-            p.acquire();
+            if (!p.tryAcquire(10, TimeUnit.SECONDS)) {
+                System.out.println("PHASE " + name + ": no answer for 10 s, giving up");
+                break;
+            }
             int i = cursor;
             cursor = cursor + 1 == n ? 0 : cursor + 1;
             if (sentAt.get(i) != 0) {

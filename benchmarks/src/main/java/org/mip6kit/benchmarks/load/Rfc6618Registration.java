@@ -70,12 +70,11 @@ import org.mip6kit.wire.SequenceNumber;
  * (every node's first BU, W outstanding), then R rounds of refresh against a raw UDP echo in the
  * same JVM (the "echo ceiling": the node's endpoint sends the sealed BU to the echo, which returns
  * it; the node's path tries to open it and refuses it, having computed the HMAC) and against the
- * home agent, T seconds each; then K cycles in which every node deregisters (lifetime 0) and
- * registers again (a new binding, the SA unchanged). Prints; asserts nothing.
+ * home agent, T seconds each. Prints; asserts nothing.
  *
  * <pre>
  * java -Xmx3g -cp benchmarks/target/benchmarks.jar org.mip6kit.benchmarks.load.Rfc6618Registration \
- *     [--nodes 2000] [--concurrency 16] [--window 32] [--rounds 5] [--seconds 5] [--cycles 10]
+ *     [--nodes 2000] [--concurrency 16] [--window 32] [--rounds 5] [--seconds 5]
  * </pre>
  */
 public final class Rfc6618Registration {
@@ -98,7 +97,6 @@ public final class Rfc6618Registration {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private int bindingNode = -1; // the node whose path is starting (main thread)
-    private volatile Lifetime lifetime = LIFETIME;
 
     private Rfc6618Registration(int n, MobilityHeaderCodec codec) {
         this.n = n;
@@ -114,7 +112,6 @@ public final class Rfc6618Registration {
         int concurrency = 16;
         int window = 32;
         int rounds = 5;
-        int cycles = 10;
         double seconds = 5;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
@@ -123,14 +120,13 @@ public final class Rfc6618Registration {
                 case "--window" -> window = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-                case "--cycles" -> cycles = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path dir = Files.createTempDirectory("rfc6618-bench", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         try {
-            run(dir, n, concurrency, window, rounds, seconds, cycles);
+            run(dir, n, concurrency, window, rounds, seconds);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -139,8 +135,7 @@ public final class Rfc6618Registration {
         System.exit(0);
     }
 
-    private static void run(Path dir, int n, int concurrency, int window, int rounds, double seconds, int cycles)
-            throws Exception {
+    private static void run(Path dir, int n, int concurrency, int window, int rounds, double seconds) throws Exception {
         InetAddress loopback = InetAddress.getByName("::1");
         int hacPort = freeTcpPort();
         int udpPort = freeUdpPort();
@@ -256,13 +251,7 @@ public final class Rfc6618Registration {
                     double h = bench.phase("refresh-ha round=" + r, null, 0, seconds, window);
                     System.out.printf("RATIO round=%d ha/echo=%.3f%n", r, h / e);
                 }
-                // Phase 4: registration with a warm JVM: every node deregisters, then registers again.
-                for (int c = 0; c < cycles; c++) {
-                    bench.lifetime = Lifetime.ZERO;
-                    bench.phase("deregister cycle=" + c, null, n, 0, window);
-                    bench.lifetime = LIFETIME;
-                    bench.phase("reregister cycle=" + c, null, n, 0, window);
-                }
+                System.out.println("HA " + engine.counters());
             } finally {
                 for (MobileNodeSecurity s : bench.nodes) {
                     if (s != null) {
@@ -326,7 +315,7 @@ public final class Rfc6618Registration {
         int seq = (sequence[i] + 1) & 0xFFFF;
         sequence[i] = seq;
         BindingUpdate bu = new BindingUpdate(SequenceNumber.of(seq),
-                EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION), lifetime,
+                EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION), LIFETIME,
                 List.of(new AlternateCareOfAddress(NodeKeys.careOf(i, 0)))); // as MobileNodeEngine does (NEEDS_ALTERNATE_COA)
         Addressing to = new Addressing(NodeKeys.careOf(i, 0), NodeKeys.HOME_AGENT, Optional.of(NodeKeys.homeAddress(i)),
                 Optional.empty(), Optional.empty());

@@ -70,7 +70,10 @@ import org.mip6kit.wire.SequenceNumber;
  * (every node's first BU, W outstanding), then R rounds of refresh against a raw UDP echo in the
  * same JVM (the "echo ceiling": the node's endpoint sends the sealed BU to the echo, which returns
  * it; the node's path tries to open it and refuses it, having computed the HMAC) and against the
- * home agent, T seconds each. Prints; asserts nothing.
+ * home agent, T seconds each. There is no re-registration phase: the provider's home agent drops
+ * a node's SA when its binding ends, so a registration after a deregistration starts with a new
+ * bootstrap (that is the {@code bootstrap} + {@code register} pair). A phase gives up after 10 s
+ * without answers. Prints; asserts nothing.
  *
  * <pre>
  * java -Xmx3g -cp benchmarks/target/benchmarks.jar org.mip6kit.benchmarks.load.Rfc6618Registration \

@@ -29,6 +29,7 @@ import org.mip6kit.spi.net.UdpEndpoint;
 import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityMessage;
 import org.mip6kit.wire.SequenceNumber;
 
@@ -56,11 +57,13 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
     private final SaTable associations;
     private final Set<Capability> capabilities;
     private final TokenBucket unknownSpiAnswers;
+    private final TokenBucket checksumHints;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong notMobilityHeader = new AtomicLong();
     private final AtomicLong unknownSpi = new AtomicLong();
     private final AtomicLong failedVerification = new AtomicLong();
     private final AtomicLong unknownSpiAnswered = new AtomicLong();
+    private final AtomicLong checksumMismatch = new AtomicLong();
     private volatile HacServer hac;
     private volatile UdpEndpoint endpoint;
 
@@ -75,6 +78,7 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         }
         this.capabilities = Set.copyOf(c);
         this.unknownSpiAnswers = new TokenBucket(config.unknownSpiAnswersPerSecond(), context.clock());
+        this.checksumHints = new TokenBucket(1, context.clock());
     }
 
     @Override
@@ -130,6 +134,7 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         c.put("dropped-not-protected-mobility-header", notMobilityHeader.get());
         c.put("dropped-unknown-spi", unknownSpi.get());
         c.put("dropped-failed-verification", failedVerification.get());
+        c.put("dropped-checksum-mismatch", checksumMismatch.get());
         c.put("unknown-spi-answers", unknownSpiAnswered.get());
         c.put("associations", (long) associations.size());
         c.put("hac-provisioned", h == null ? 0 : h.provisionedCount());
@@ -186,6 +191,21 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
             if (mh.isEmpty()) {
                 dropped.incrementAndGet();
                 failedVerification.incrementAndGet();
+                return;
+            }
+            if (!MobilityHeaderCodec.checksumValid(mh.get(), a.get().homeAddress(), config.homeAgentAddress())) {
+                // Authentic, but the node computed its checksum over another home agent address: a node that
+                // took an advertised endpoint address for the home agent's. Say so; the engine would only
+                // count it as malformed.
+                dropped.incrementAndGet();
+                checksumMismatch.incrementAndGet();
+                if (checksumHints.take()) {
+                    event("rfc6618-checksum-mismatch", a.get(), "a verified packet's Mobility Header checksum is not "
+                            + "over " + a.get().homeAddress() + " -> " + config.homeAgentAddress() + ": the node "
+                            + "uses another home agent address; set its mobile-node.home-agent to "
+                            + config.homeAgentAddress() + " or advertise the home agent's own address (see "
+                            + TlsChannelProvider.DOCS + "#addressing)");
+                }
                 return;
             }
             a.get().peer(d.peer()); // only an authenticated, fresh packet moves the peer
@@ -249,6 +269,15 @@ final class Rfc6618HomeAgent implements HomeAgentSecurity {
         @Override
         public void close() {
             Rfc6618HomeAgent.this.close();
+        }
+    }
+
+    private void event(String kind, NodeAssociation a, String detail) {
+        try {
+            context.events().emit(new org.mip6kit.spi.ProviderEvent(kind, Optional.of(a.identity()),
+                    Optional.of(a.homeAddress()), detail));
+        } catch (RuntimeException e) {
+            // an event sink that fails must not stop the path
         }
     }
 

@@ -146,6 +146,30 @@ class Rfc6618HostileTest {
         assertThat(d.binding(kit.hoa(0)).orElseThrow().sequence()).isEqualTo(SequenceNumber.of(2));
     }
 
+    @Test
+    void authenticPacketWithAChecksumOverAnotherHomeAgentAddressIsDroppedAndReportedNotHandedOn() {
+        Deployment d = deploy(1);
+        HandNode n = handNode(d, 0, TlsChannelRfc6618CompatibilityTest.key("node 0"), Map.of());
+        n.provisioned(d.await(n.bootstrap(), Duration.ofSeconds(30), "bootstrap"));
+        Rfc6618HomeAgent ha = kit.homeAgent();
+        int judged = judged(d);
+        long mismatched = ha.counters().get("dropped-checksum-mismatch");
+
+        // A node that took an advertised endpoint (here ::1) for the home agent's own address.
+        NodeAssociation a = n.provisioning.association();
+        n.send(a.sealer().seal(d.codec().encode(n.bindingUpdate(1), a.homeAddress(), Ipv6Address.parse("::1"))));
+
+        assertThat(judged(d)).as("no verdict: the engine never saw it").isEqualTo(judged);
+        assertThat(ha.counters().get("dropped-checksum-mismatch")).isEqualTo(mismatched + 1);
+        assertThat(d.binding(kit.hoa(0))).isEmpty();
+        assertThat(n.protectedAcks()).isEmpty();
+        assertThat(providerEvents(d, "rfc6618-checksum-mismatch")).as("the event saying which address to configure")
+                .isEqualTo(1);
+
+        n.send(n.seal(n.bindingUpdate(2)));
+        assertThat(n.protectedAcks()).extracting(BindingAcknowledgement::status).containsExactly(BindingAckStatus.ACCEPTED);
+    }
+
     // ================================================================== 176
 
     @Test

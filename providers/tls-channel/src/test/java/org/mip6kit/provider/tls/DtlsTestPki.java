@@ -45,26 +45,32 @@ final class DtlsTestPki {
     private final KeyPair caKeys;
     private final X509Certificate ca;
     private final Path caFile;
+    private final Instant now;
 
-    private DtlsTestPki(Path dir, KeyPair caKeys, X509Certificate ca, Path caFile) {
+    private DtlsTestPki(Path dir, KeyPair caKeys, X509Certificate ca, Path caFile, Instant now) {
         this.dir = dir;
         this.caKeys = caKeys;
         this.ca = ca;
         this.caFile = caFile;
+        this.now = now;
     }
 
-    /** A new CA {@code CN=<name>}, valid ten days around now, written to {@code <dir>/<stem>-ca.pem}. */
-    static DtlsTestPki create(Path dir, String stem, String name) {
+    /**
+     * A new CA {@code CN=<name>} written to {@code <dir>/<stem>-ca.pem}. It and what it issues are
+     * valid 30 days around {@code now}: the time of the clock that validates them (the kit's
+     * virtual time starts at 2024-01-01).
+     */
+    static DtlsTestPki create(Path dir, String stem, String name, Instant now) {
         try {
             KeyPair keys = ecKeys();
             X500Name subject = new X500Name("CN=" + name);
-            JcaX509v3CertificateBuilder b = builder(subject, subject, keys, Duration.ofDays(10));
+            JcaX509v3CertificateBuilder b = builder(subject, subject, keys, now);
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign));
             X509Certificate ca = sign(b, keys.getPrivate());
             Path file = dir.resolve(stem + "-ca.pem");
             write(file, pem(ca), false);
-            return new DtlsTestPki(dir, keys, ca, file);
+            return new DtlsTestPki(dir, keys, ca, file, now);
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new AssertionError("cannot create the test CA " + name, e);
         }
@@ -93,7 +99,7 @@ final class DtlsTestPki {
         try {
             KeyPair keys = ecKeys();
             JcaX509v3CertificateBuilder b = builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
-                    new X500Name(subject), keys, Duration.ofDays(1));
+                    new X500Name(subject), keys, now);
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             if (altNames.length > 0) {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
@@ -119,9 +125,8 @@ final class DtlsTestPki {
         return g.generateKeyPair();
     }
 
-    private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys,
-            Duration validity) {
-        Instant now = Instant.now();
+    private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant now) {
+        Duration validity = Duration.ofDays(30);
         return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
                 Date.from(now.minus(validity)), Date.from(now.plus(validity)), subject, keys.getPublic());
     }

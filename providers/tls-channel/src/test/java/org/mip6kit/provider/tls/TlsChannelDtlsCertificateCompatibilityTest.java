@@ -36,9 +36,16 @@ class TlsChannelDtlsCertificateCompatibilityTest extends ProviderCompatibilityKi
 
     @BeforeAll
     static void createAuthorities() {
+        createAuthorities(pkiDir);
+    }
+
+    /** A new test CA, rogue CA and home agent certificate in {@code dir}, for this class and its harnesses. */
+    static void createAuthorities(Path dir) {
+        NODES.clear();
+        ROGUE_NODES.clear();
         Instant kitEpoch = TlsChannelRfc6618CompatibilityTest.KIT_EPOCH.instant();
-        pki = DtlsTestPki.create(pkiDir, "test", "mip6kit dtls test CA", kitEpoch);
-        rogue = DtlsTestPki.create(pkiDir, "rogue", "rogue CA", kitEpoch);
+        pki = DtlsTestPki.create(dir, "test", "mip6kit dtls test CA", kitEpoch);
+        rogue = DtlsTestPki.create(dir, "rogue", "rogue CA", kitEpoch);
         homeAgentCertificate = pki.fqdn("ha", "ha.example.org");
     }
 

@@ -80,8 +80,8 @@ record DtlsHomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress liste
         } else {
             Path key = c.path("private-key");
             SecretFiles.requirePrivate(key, c, "private-key", "private key of the DTLS server");
-            credentials = DtlsServerCredentials.x509(X509Credentials.load(c.path("certificate-chain"), key,
-                    c.path("client-trust-anchors"), c.path() + ".certificate-chain"));
+            credentials = DtlsServerCredentials.x509(X509Credentials.load(c, "certificate-chain", "private-key",
+                    "client-trust-anchors"));
         }
         Map<Identity, Ipv6Address> hoas = new LinkedHashMap<>();
         for (ConfigSection n : c.sections("nodes")) {

@@ -58,12 +58,13 @@ record DtlsMobileNodeConfig(InetSocketAddress homeAgent, DtlsClientCredentials c
         } else {
             Path key = c.path("private-key");
             SecretFiles.requirePrivate(key, c, "private-key", "private key of the mobile node");
-            X509Credentials x = X509Credentials.load(c.path("certificate-chain"), key, c.path("trust-anchors"),
-                    c.path() + ".certificate-chain");
+            X509Credentials x = X509Credentials.load(c, "certificate-chain", "private-key", "trust-anchors");
             credentials = DtlsClientCredentials.x509(x);
             if (credentials.presentedIdentity().isEmpty()) {
-                throw c.error("certificate-chain", "the end-entity certificate names no rfc822Name (NAI) or dNSName "
-                        + "in its subjectAltName; the home agent could not identify the node");
+                throw c.error("certificate-chain", "the end-entity certificate in "
+                        + c.path("certificate-chain").toAbsolutePath() + " (subject " + x.chain().get(0)
+                        .getSubjectX500Principal() + ") names no rfc822Name (NAI) or dNSName in its subjectAltName; "
+                        + "the home agent identifies nodes by that name, never by the subject, and would refuse it");
             }
         }
         return new DtlsMobileNodeConfig(ha, credentials,

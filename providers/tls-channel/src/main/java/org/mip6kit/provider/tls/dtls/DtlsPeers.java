@@ -41,16 +41,25 @@ import org.mip6kit.spi.Identity;
  */
 final class DtlsPeers {
 
-    /** ECDHE-PSK (RFC 5489, RFC 7905): both are in OpenSSL 3.0 as ECDHE-PSK-CHACHA20-POLY1305 / ECDHE-PSK-AES128-CBC-SHA256. */
+    /**
+     * ECDHE-PSK (RFC 5489, RFC 7905), in order of preference: both are in OpenSSL 3.0 as
+     * ECDHE-PSK-CHACHA20-POLY1305 / ECDHE-PSK-AES128-CBC-SHA256. ChaCha20-Poly1305 first: an AEAD,
+     * and the lightest per association (see {@link #CERTIFICATE_SUITES}).
+     */
     static final int[] PSK_SUITES = {
         CipherSuite.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
         CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
     };
 
-    /** ECDHE-ECDSA with AEAD (RFC 5289, RFC 7905). */
+    /**
+     * ECDHE-ECDSA with AEAD (RFC 7905, RFC 5289), in order of preference. ChaCha20-Poly1305 first:
+     * Bouncy Castle's AES-GCM keeps a 4 KB multiplication table per direction (about 18 KB of Java
+     * heap per association with its arrays), ChaCha20-Poly1305 a few hundred octets; the home agent
+     * holds one association per node. AES-128-GCM stays for peers without ChaCha20.
+     */
     static final int[] CERTIFICATE_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     };
 
     private static final SignatureAndHashAlgorithm ECDSA_SHA256 =
@@ -123,6 +132,12 @@ final class DtlsPeers {
             return TlsUtils.getSupportedCipherSuites(getCrypto(), PSK_SUITES);
         }
 
+        /** The server's order wins, so the association's size does not depend on the client's order. */
+        @Override
+        protected boolean preferLocalCipherSuites() {
+            return true;
+        }
+
         @Override
         public int getHandshakeTimeoutMillis() {
             return timeoutMillis;
@@ -166,6 +181,12 @@ final class DtlsPeers {
         @Override
         protected int[] getSupportedCipherSuites() {
             return TlsUtils.getSupportedCipherSuites(getCrypto(), CERTIFICATE_SUITES);
+        }
+
+        /** The server's order wins, so the association's size does not depend on the client's order. */
+        @Override
+        protected boolean preferLocalCipherSuites() {
+            return true;
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
@@ -18,9 +19,14 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
+import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.FileTrust;
 import org.mip6kit.spi.ProviderConfigException;
 
@@ -30,9 +36,9 @@ import org.mip6kit.spi.ProviderConfigException;
  * peer's chain must lead to (RFC 5280 path validation, no revocation checking). Immutable;
  * {@link #toString} names the subject, never the key.
  *
- * <p>Only ECDSA keys are accepted: the {@code dtls} mode negotiates
- * {@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256} (RFC 5289) or its ChaCha20-Poly1305 twin
- * (RFC 7905) with certificates.
+ * <p>Only ECDSA keys are accepted, and the key must be the end-entity certificate's: the
+ * {@code dtls} mode negotiates {@code TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256} (RFC 7905),
+ * else {@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256} (RFC 5289), with certificates.
  */
 public final class X509Credentials {
 
@@ -44,7 +50,8 @@ public final class X509Credentials {
      * @param chain own chain, end entity first, at least one certificate
      * @param privateKey the end entity's EC private key (Bouncy Castle lightweight form)
      * @param trustAnchors certificates the peer's chain must lead to, at least one
-     * @throws IllegalArgumentException if a list is empty or the key is not an EC private key
+     * @throws IllegalArgumentException if a list is empty, the key is not an EC private key, or it is
+     *         not the key of the end-entity certificate
      */
     public X509Credentials(List<X509Certificate> chain, AsymmetricKeyParameter privateKey,
             List<X509Certificate> trustAnchors) {
@@ -54,38 +61,49 @@ public final class X509Credentials {
         if (!(privateKey instanceof ECPrivateKeyParameters)) {
             throw new IllegalArgumentException("the private key must be an EC (ECDSA) private key");
         }
+        if (!matches((ECPrivateKeyParameters) privateKey, chain.get(0))) {
+            throw new IllegalArgumentException("the private key does not belong to the end-entity certificate "
+                    + chain.get(0).getSubjectX500Principal());
+        }
         this.chain = List.copyOf(chain);
         this.privateKey = privateKey;
         this.trustAnchors = List.copyOf(trustAnchors);
     }
 
     /**
-     * Reads PEM files: {@code chainPem} (one or more CERTIFICATE blocks, end entity first),
-     * {@code keyPem} (an EC PRIVATE KEY or PRIVATE KEY block; the file must be trusted and
-     * readable by its owner only) and {@code trustPem} (one or more CERTIFICATE blocks).
+     * Reads the PEM files that three keys of {@code section} name: {@code chainKey} (one or more
+     * CERTIFICATE blocks, end entity first), {@code privateKeyKey} (an EC PRIVATE KEY or PRIVATE KEY
+     * block matching the end-entity certificate; the file must be trusted and readable by its owner
+     * only) and {@code trustKey} (one or more CERTIFICATE blocks). Relative paths are resolved as
+     * {@link ConfigSection#path} does.
      *
-     * @param configKey the configuration key naming these files, for error messages
-     * @throws ProviderConfigException naming the file if one cannot be read or trusted or holds no usable block
+     * @throws ProviderConfigException naming the key and the file if a key is missing, a file
+     *         cannot be read or trusted, holds no usable block, or the private key does not belong
+     *         to the end-entity certificate (the key itself is never shown)
      */
-    public static X509Credentials load(Path chainPem, Path keyPem, Path trustPem, String configKey)
+    public static X509Credentials load(ConfigSection section, String chainKey, String privateKeyKey, String trustKey)
             throws ProviderConfigException {
-        List<X509Certificate> chain = readCertificates(chainPem, configKey);
-        List<X509Certificate> anchors = readCertificates(trustPem, configKey);
+        Path chainPem = section.path(chainKey);
+        Path keyPem = section.path(privateKeyKey);
+        Path trustPem = section.path(trustKey);
+        List<X509Certificate> chain = readCertificates(chainPem, section, chainKey, "certificate chain");
+        List<X509Certificate> anchors = readCertificates(trustPem, section, trustKey, "trust anchors");
         Optional<String> distrust = FileTrust.problem(keyPem, "DTLS private key");
         if (distrust.isPresent()) {
-            throw new ProviderConfigException(configKey, keyPem, distrust.get());
+            throw section.error(privateKeyKey, distrust.get());
         }
         try {
             for (PosixFilePermission p : Files.getPosixFilePermissions(keyPem)) {
                 if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
-                    throw new ProviderConfigException(configKey, keyPem, "the private key " + keyPem.toAbsolutePath()
+                    throw section.error(privateKeyKey, "the private key " + keyPem.toAbsolutePath()
                             + " may be read by its group or others: chmod 600 " + keyPem.toAbsolutePath());
                 }
             }
         } catch (UnsupportedOperationException e) {
             // not POSIX: nothing to check
         } catch (IOException e) {
-            throw new ProviderConfigException(configKey, keyPem, "cannot read " + keyPem.toAbsolutePath() + ": " + e);
+            throw section.error(privateKeyKey, "cannot read " + keyPem.toAbsolutePath() + ": "
+                    + e.getClass().getSimpleName());
         }
         AsymmetricKeyParameter key;
         try (Reader r = Files.newBufferedReader(keyPem, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
@@ -93,22 +111,44 @@ public final class X509Credentials {
             PrivateKeyInfo info = o instanceof PEMKeyPair kp ? kp.getPrivateKeyInfo()
                     : o instanceof PrivateKeyInfo pki ? pki : null;
             if (info == null) {
-                throw new ProviderConfigException(configKey, keyPem, "no unencrypted PRIVATE KEY or EC PRIVATE KEY block in "
+                throw section.error(privateKeyKey, "no unencrypted PRIVATE KEY or EC PRIVATE KEY block in "
                         + keyPem.toAbsolutePath());
             }
             key = PrivateKeyFactory.createKey(info);
-        } catch (IOException e) {
-            throw new ProviderConfigException(configKey, keyPem, "cannot read the private key " + keyPem.toAbsolutePath()
-                    + ": " + e.getClass().getSimpleName());
+        } catch (IOException | RuntimeException e) {
+            throw section.error(privateKeyKey, "cannot read the private key " + keyPem.toAbsolutePath() + ": "
+                    + e.getClass().getSimpleName());
         }
+        if (!(key instanceof ECPrivateKeyParameters)) {
+            throw section.error(privateKeyKey, "the private key " + keyPem.toAbsolutePath()
+                    + " is not an EC (ECDSA) key; the dtls mode signs with ECDSA only");
+        }
+        if (!matches((ECPrivateKeyParameters) key, chain.get(0))) {
+            throw section.error(privateKeyKey, "the private key " + keyPem.toAbsolutePath() + " does not belong to "
+                    + "the first certificate of " + chainPem.toAbsolutePath() + " (" + section.path() + "."
+                    + chainKey + ", subject " + chain.get(0).getSubjectX500Principal() + "); give the key the "
+                    + "certificate was issued for, end-entity certificate first in the chain");
+        }
+        return new X509Credentials(chain, key, anchors);
+    }
+
+    /** Whether the EC private key's public point is the certificate's public key. */
+    private static boolean matches(ECPrivateKeyParameters key, X509Certificate certificate) {
         try {
-            return new X509Credentials(chain, key, anchors);
-        } catch (IllegalArgumentException e) {
-            throw new ProviderConfigException(configKey, keyPem, e.getMessage());
+            AsymmetricKeyParameter pub = PublicKeyFactory.createKey(certificate.getPublicKey().getEncoded());
+            if (!(pub instanceof ECPublicKeyParameters ec)) {
+                return false;
+            }
+            ECPoint derived = new FixedPointCombMultiplier().multiply(key.getParameters().getG(), key.getD()).normalize();
+            return ec.getParameters().getCurve().equals(key.getParameters().getCurve())
+                    && derived.equals(ec.getQ().normalize());
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
-    private static List<X509Certificate> readCertificates(Path pem, String configKey) throws ProviderConfigException {
+    private static List<X509Certificate> readCertificates(Path pem, ConfigSection section, String key, String what)
+            throws ProviderConfigException {
         List<X509Certificate> out = new ArrayList<>();
         try (Reader r = Files.newBufferedReader(pem, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -117,11 +157,13 @@ public final class X509Credentials {
                     out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(h.getEncoded())));
                 }
             }
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ProviderConfigException(configKey, pem, "cannot read certificates from " + pem.toAbsolutePath() + ": " + e);
+        } catch (NoSuchFileException e) {
+            throw section.error(key, "the " + what + " file " + pem.toAbsolutePath() + " does not exist");
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw section.error(key, "cannot read the " + what + " from " + pem.toAbsolutePath() + ": " + e);
         }
         if (out.isEmpty()) {
-            throw new ProviderConfigException(configKey, pem, "no CERTIFICATE block in " + pem.toAbsolutePath());
+            throw section.error(key, "no CERTIFICATE block in the " + what + " file " + pem.toAbsolutePath());
         }
         return out;
     }

@@ -84,6 +84,7 @@ record DtlsHomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress liste
                     "client-trust-anchors"));
         }
         Map<Identity, Ipv6Address> hoas = new LinkedHashMap<>();
+        java.util.Set<Ipv6Address> given = new java.util.HashSet<>();
         for (ConfigSection n : c.sections("nodes")) {
             n.allowOnly(Set.of("identity", "home-address"));
             String id = n.text("identity");
@@ -97,7 +98,7 @@ record DtlsHomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress liste
                 identity = new Identity(id.indexOf('@') > 0 ? Identity.Kind.NAI : Identity.Kind.FQDN, id);
             }
             Ipv6Address hoa = Rfc6618HomeAgentConfig.address(n, "home-address");
-            if (hoas.containsValue(hoa)) {
+            if (!given.add(hoa)) {
                 throw n.error("home-address", hoa + " is given to two nodes");
             }
             if (hoas.put(identity, hoa) != null) {

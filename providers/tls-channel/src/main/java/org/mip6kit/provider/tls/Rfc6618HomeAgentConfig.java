@@ -47,6 +47,7 @@ record Rfc6618HomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress ha
         }
         Map<String, byte[]> psks = SecretFiles.readPskTable(c.path("psk-table"), c, "psk-table");
         Map<String, Ipv6Address> hoas = new HashMap<>();
+        java.util.Set<Ipv6Address> given = new java.util.HashSet<>();
         for (ConfigSection n : c.sections("nodes")) {
             n.allowOnly(Set.of("mn-id", "home-address"));
             String id = n.text("mn-id");
@@ -54,7 +55,7 @@ record Rfc6618HomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress ha
                 throw n.error("mn-id", id + " has no key in the pre-shared key table");
             }
             Ipv6Address hoa = address(n, "home-address");
-            if (hoas.containsValue(hoa)) {
+            if (!given.add(hoa)) {
                 throw n.error("home-address", hoa + " is given to two nodes");
             }
             if (hoas.put(id, hoa) != null) {

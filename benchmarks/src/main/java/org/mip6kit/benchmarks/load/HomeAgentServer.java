@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +43,7 @@ import org.mip6kit.transport.UdpTransport;
  *
  * <p>Talks to the load generator over standard input and output, one line each way:
  * <pre>
- * → READY ha=PORT echo=PORT pid=PID heapBefore=B heapAfterBuild=B buildMillis=MS
+ * → READY ha=PORT [hac=PORT] echo=PORT pid=PID heapBefore=B heapAfterBuild=B buildMillis=MS
  * ← heap          → HEAP used=B bindings=N providerState=N replayHolds=N
  * ← restart       → RESTARTED buildMillis=MS used=B   (a new engine, same key table, same port)
  * ← counters      → COUNTERS received=.. accepted=.. rejected=.. dropped=.. refused=.. malformed=..
@@ -55,14 +54,14 @@ import org.mip6kit.transport.UdpTransport;
  * ← quit          (exits)
  * </pre>
  * Arguments: {@code --key-table FILE [--max-bindings N] [--pcap FILE]}, or for {@code tls-channel} mode
- * {@code rfc6618}: {@code --provider tls-channel --secrets DIR --nodes N [--max-bindings N]
+ * {@code rfc6618}: {@code --provider tls-channel --secrets DIR [--max-bindings N]
  * [--max-hac-connections N]} (DIR as {@link TlsChannelNodes#writeSecrets} writes it). The home agent
  * is then {@link HomeAgentEngine} with the provider's home-agent side on a
  * {@link SocketProviderNetwork}: its Home Agent Controller on TCP {@code [::1]:PORT} (reported as
  * {@code hac=PORT} in {@code READY}), its RFC 6618 UDP port on {@code [::1]} (reported as
- * {@code ha=PORT}), the controller's ECDSA P-256 certificate from the demo PKI, the PSK table, one
- * home-address assignment per node (the RFC 4285 nodes' home addresses) and security associations
- * of 1 h; its work thread is that UDP endpoint's receive thread. {@code restart} is refused (every
+ * {@code ha=PORT}), the controller's ECDSA P-256 certificate from the demo PKI, the PSK table, no fixed home addresses (the controller allocates each node one in the home
+ * prefix: the provider checks a configured assignment list against itself in O(N²), minutes at 10⁵
+ * nodes) and security associations of 1 h; its work thread is that UDP endpoint's receive thread. {@code restart} is refused (every
  * node would have to bootstrap again).
  */
 public final class HomeAgentServer {
@@ -80,7 +79,6 @@ public final class HomeAgentServer {
     private final int maxBindings;
     private final PacketCapture capture;
     private final Path tlsSecrets; // non-null: tls-channel rfc6618
-    private final int tlsNodes;
     private final int maxHacConnections;
     private ExecutorScheduler scheduler;
     private SocketProviderNetwork network;
@@ -88,13 +86,12 @@ public final class HomeAgentServer {
     private int port;
     private int hacPort;
 
-    private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture, Path tlsSecrets, int tlsNodes,
+    private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture, Path tlsSecrets,
                             int maxHacConnections) {
         this.keyTable = keyTable;
         this.maxBindings = maxBindings;
         this.capture = capture;
         this.tlsSecrets = tlsSecrets;
-        this.tlsNodes = tlsNodes;
         this.maxHacConnections = maxHacConnections;
     }
 
@@ -105,7 +102,6 @@ public final class HomeAgentServer {
         Path pcap = null;
         String provider = AuthOption4285Provider.NAME;
         Path secrets = null;
-        int nodes = 0;
         int maxHacConnections = 256;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -114,18 +110,17 @@ public final class HomeAgentServer {
                 case "--pcap" -> pcap = Path.of(args[++i]);
                 case "--provider" -> provider = args[++i];
                 case "--secrets" -> secrets = Path.of(args[++i]);
-                case "--nodes" -> nodes = Integer.parseInt(args[++i]);
                 case "--max-hac-connections" -> maxHacConnections = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         boolean tls = provider.equals(TlsChannelProvider.NAME);
-        if (tls ? secrets == null || nodes < 1 || pcap != null : keyTable == null) {
-            throw new IllegalArgumentException(tls ? "tls-channel needs --secrets and --nodes (and takes no --pcap)"
+        if (tls ? secrets == null || pcap != null : keyTable == null) {
+            throw new IllegalArgumentException(tls ? "tls-channel needs --secrets (and takes no --pcap)"
                     : "--key-table is required");
         }
         PacketCapture capture = pcap == null ? null : PacketCapture.open(pcap, Clock.systemUTC());
-        HomeAgentServer server = new HomeAgentServer(keyTable, maxBindings, capture, tls ? secrets : null, nodes,
+        HomeAgentServer server = new HomeAgentServer(keyTable, maxBindings, capture, tls ? secrets : null,
                 maxHacConnections);
         Map<String, Predicate<ThreadInfo>> workThreads = workThreads(tls);
         long heapBefore = usedHeapAfterGc();
@@ -135,7 +130,8 @@ public final class HomeAgentServer {
         long heapAfterBuild = usedHeapAfterGc();
         DatagramChannel echo = startEcho();
         int echoPort = ((InetSocketAddress) echo.getLocalAddress()).getPort();
-        say("READY ha=" + server.port + " hac=" + server.hacPort + " echo=" + echoPort + " pid=" + ProcessHandle.current().pid()
+        say("READY ha=" + server.port + (tls ? " hac=" + server.hacPort : "") + " echo=" + echoPort
+                + " pid=" + ProcessHandle.current().pid()
                 + " heapBefore=" + heapBefore + " heapAfterBuild=" + heapAfterBuild + " buildMillis=" + buildMillis);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -224,10 +220,6 @@ public final class HomeAgentServer {
         hacPort = freeTcpPort(loopback);
         port = freeUdpPort(loopback);
         TlsChannelNodes.Secrets s = TlsChannelNodes.Secrets.in(tlsSecrets);
-        List<Map<String, Object>> assignments = new ArrayList<>(tlsNodes);
-        for (int i = 0; i < tlsNodes; i++) {
-            assignments.add(Map.of("mn-id", NodeKeys.nai(i), "home-address", NodeKeys.homeAddress(i).toString()));
-        }
         ConfigSection section = ConfigSection.of(TlsChannelNodes.SECTION, null, Map.ofEntries(
                 Map.entry("mode", "rfc6618"),
                 Map.entry("home-agent-address", NodeKeys.HOME_AGENT.toString()),
@@ -237,7 +229,6 @@ public final class HomeAgentServer {
                 Map.entry("certificate-chain", s.pki().hacChain().toString()),
                 Map.entry("private-key", s.pki().hacKey().toString()),
                 Map.entry("psk-table", s.pskTable().toString()),
-                Map.entry("nodes", assignments),
                 Map.entry("max-hac-connections", Integer.toString(maxHacConnections)),
                 Map.entry("sa-lifetime", "1h")));
         HomeAgentSettings settings = HomeAgentSettings.defaults(NodeKeys.HOME_AGENT, HomePrefix.parse(NodeKeys.HOME_PREFIX))

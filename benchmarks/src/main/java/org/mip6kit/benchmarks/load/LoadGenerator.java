@@ -276,8 +276,7 @@ public final class LoadGenerator {
         Path keyTable = o.tls() ? null : keys.writeKeyTable();
         TlsChannelNodes.Secrets secrets = o.tls() ? TlsChannelNodes.writeSecrets(keys) : null;
         List<String> providerArgs = o.tls()
-                ? List.of("--provider", "tls-channel", "--secrets", secrets.dir().toString(), "--nodes",
-                        Integer.toString(o.nodes), "--max-hac-connections",
+                ? List.of("--provider", "tls-channel", "--secrets", secrets.dir().toString(), "--max-hac-connections",
                         Integer.toString(Math.max(256, 4 * o.bootstrapConcurrency)))
                 : List.of("--key-table", keyTable.toString());
         List<PhaseResult> results = new ArrayList<>();

@@ -9,15 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
-import org.HdrHistogram.Histogram;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.provider.auth4285.AuthOption4285Provider;
 import org.mip6kit.spi.Addressing;

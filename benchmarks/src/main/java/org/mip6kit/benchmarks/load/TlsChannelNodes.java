@@ -30,7 +30,6 @@ import org.mip6kit.provider.tls.protect.PacketProtection;
 import org.mip6kit.provider.tls.stream.DemoCertificates;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BootstrapRequest;
-import org.mip6kit.spi.BootstrapResult;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.Inbound;
 import org.mip6kit.spi.MobileNodeSecurity;

@@ -31,14 +31,20 @@ import picocli.CommandLine.Unmatched;
         versionProvider = Mip6kitCommand.Version.class,
         sortOptions = false,
         description = {
-                "Load-test a home agent: N simulated RFC 4285 mobile nodes over RFC 5555 UDP on ::1 against a real "
-                        + "home agent (auth-option-4285) in a forked JVM, with a raw UDP echo as the ceiling. "
-                        + "Prints throughput, latency percentiles, failures by status, heap per binding and the "
-                        + "restart-storm time (docs/performance.md).",
-                "Options not listed here go to the load generator: --nodes N (100000), --window W (32), "
+                "Load-test a home agent: N simulated mobile nodes against a real home agent in a forked JVM, with a "
+                        + "raw UDP echo as the ceiling. Default provider auth-option-4285: RFC 4285 nodes over RFC 5555 "
+                        + "UDP on ::1. --provider tls-channel: mode rfc6618 nodes that bootstrap with the Home Agent "
+                        + "Controller (TLS 1.2 + PSK) and send Binding Updates sealed with the assigned association to "
+                        + "the RFC 6618 UDP port on ::1. Prints throughput, latency percentiles, failures by status, "
+                        + "heap per binding, the restart-storm time (RFC 4285) and the registration rate with "
+                        + "bootstrap (tls-channel) (docs/performance.md).",
+                "Options not listed here go to the load generator: --provider auth-option-4285|tls-channel "
+                        + "(auth-option-4285), --nodes N (100000), --window W (32), "
                         + "--repeats R (5), --seconds S (5), --warmup-seconds S (5), --server-heap SIZE (4g), "
-                        + "--timeout-ms MS (2000), --phases register,memory,refresh,ceiling,move,restart,deregister (all but refresh), "
-                        + "--class-histogram FILE, --pcap FILE, --server-jvm-option OPT.",
+                        + "--timeout-ms MS (2000), --phases register,memory,refresh,ceiling,move,restart,deregister (all but refresh; "
+                        + "tls-channel: no move, restart or --pcap), --bootstrap-concurrency C (tls-channel: bootstraps "
+                        + "at once, 16), --class-histogram FILE, --pcap FILE, --server-jvm-option OPT, "
+                        + "--pin-cpus CLIENT/SERVER.",
                 ""
         },
         exitCodeListHeading = "%nExit codes:%n",

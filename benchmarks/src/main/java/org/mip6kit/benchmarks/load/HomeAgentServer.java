@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -25,6 +26,8 @@ import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.HomeAgentEngine;
 import org.mip6kit.engine.HomeAgentSettings;
 import org.mip6kit.provider.auth4285.AuthOption4285Provider;
+import org.mip6kit.provider.tls.TlsChannelProvider;
+import org.mip6kit.transport.SocketProviderNetwork;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.SignallingTransport;
@@ -40,7 +43,7 @@ import org.mip6kit.transport.UdpTransport;
  *
  * <p>Talks to the load generator over standard input and output, one line each way:
  * <pre>
- * → READY ha=PORT echo=PORT pid=PID heapBefore=B heapAfterBuild=B buildMillis=MS
+ * → READY ha=PORT [hac=PORT] echo=PORT pid=PID heapBefore=B heapAfterBuild=B buildMillis=MS
  * ← heap          → HEAP used=B bindings=N providerState=N replayHolds=N
  * ← restart       → RESTARTED buildMillis=MS used=B   (a new engine, same key table, same port)
  * ← counters      → COUNTERS received=.. accepted=.. rejected=.. dropped=.. refused=.. malformed=..
@@ -50,27 +53,46 @@ import org.mip6kit.transport.UdpTransport;
  *                   thread, {@code echo} the echo's thread: see {@link ResourceUsage})
  * ← quit          (exits)
  * </pre>
- * Arguments: {@code --key-table FILE [--max-bindings N] [--pcap FILE]}.
+ * Arguments: {@code --key-table FILE [--max-bindings N] [--pcap FILE]}, or for {@code tls-channel} mode
+ * {@code rfc6618}: {@code --provider tls-channel --secrets DIR [--max-bindings N]
+ * [--max-hac-connections N]} (DIR as {@link TlsChannelNodes#writeSecrets} writes it). The home agent
+ * is then {@link HomeAgentEngine} with the provider's home-agent side on a
+ * {@link SocketProviderNetwork}: its Home Agent Controller on TCP {@code [::1]:PORT} (reported as
+ * {@code hac=PORT} in {@code READY}), its RFC 6618 UDP port on {@code [::1]} (reported as
+ * {@code ha=PORT}), the controller's ECDSA P-256 certificate from the demo PKI, the PSK table, no fixed home addresses (the controller allocates each node one in the home
+ * prefix: the provider checks a configured assignment list against itself in O(N²), minutes at 10⁵
+ * nodes) and security associations of 1 h; its work thread is that UDP endpoint's receive thread. {@code restart} is refused (every
+ * node would have to bootstrap again).
  */
 public final class HomeAgentServer {
 
     private static final String ECHO_THREAD = "bench-echo";
+
     /** The threads that do the work: the home agent's receive thread (every message) and the echo's. */
-    private static final Map<String, Predicate<ThreadInfo>> WORK_THREADS = Map.of(
-            PhaseCost.HOME_AGENT, ResourceUsage.named(SimulatedNodes.RECEIVE_THREAD_PREFIX),
-            PhaseCost.ECHO, ResourceUsage.named(ECHO_THREAD));
+    private static Map<String, Predicate<ThreadInfo>> workThreads(boolean tls) {
+        return Map.of(PhaseCost.HOME_AGENT, ResourceUsage.named(tls ? TlsChannelNodes.RECEIVE_THREAD_PREFIX
+                        : SimulatedNodes.RECEIVE_THREAD_PREFIX),
+                PhaseCost.ECHO, ResourceUsage.named(ECHO_THREAD));
+    }
 
     private final Path keyTable;
     private final int maxBindings;
     private final PacketCapture capture;
+    private final Path tlsSecrets; // non-null: tls-channel rfc6618
+    private final int maxHacConnections;
     private ExecutorScheduler scheduler;
+    private SocketProviderNetwork network;
     private HomeAgentEngine engine;
     private int port;
+    private int hacPort;
 
-    private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture) {
+    private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture, Path tlsSecrets,
+                            int maxHacConnections) {
         this.keyTable = keyTable;
         this.maxBindings = maxBindings;
         this.capture = capture;
+        this.tlsSecrets = tlsSecrets;
+        this.maxHacConnections = maxHacConnections;
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,19 +100,29 @@ public final class HomeAgentServer {
         Path keyTable = null;
         int maxBindings = 2_100_000;
         Path pcap = null;
+        String provider = AuthOption4285Provider.NAME;
+        Path secrets = null;
+        int maxHacConnections = 256;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--key-table" -> keyTable = Path.of(args[++i]);
                 case "--max-bindings" -> maxBindings = Integer.parseInt(args[++i]);
                 case "--pcap" -> pcap = Path.of(args[++i]);
+                case "--provider" -> provider = args[++i];
+                case "--secrets" -> secrets = Path.of(args[++i]);
+                case "--max-hac-connections" -> maxHacConnections = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (keyTable == null) {
-            throw new IllegalArgumentException("--key-table is required");
+        boolean tls = provider.equals(TlsChannelProvider.NAME);
+        if (tls ? secrets == null || pcap != null : keyTable == null) {
+            throw new IllegalArgumentException(tls ? "tls-channel needs --secrets (and takes no --pcap)"
+                    : "--key-table is required");
         }
         PacketCapture capture = pcap == null ? null : PacketCapture.open(pcap, Clock.systemUTC());
-        HomeAgentServer server = new HomeAgentServer(keyTable, maxBindings, capture);
+        HomeAgentServer server = new HomeAgentServer(keyTable, maxBindings, capture, tls ? secrets : null,
+                maxHacConnections);
+        Map<String, Predicate<ThreadInfo>> workThreads = workThreads(tls);
         long heapBefore = usedHeapAfterGc();
         long t0 = System.nanoTime();
         server.startEngine();
@@ -98,7 +130,8 @@ public final class HomeAgentServer {
         long heapAfterBuild = usedHeapAfterGc();
         DatagramChannel echo = startEcho();
         int echoPort = ((InetSocketAddress) echo.getLocalAddress()).getPort();
-        say("READY ha=" + server.port + " echo=" + echoPort + " pid=" + ProcessHandle.current().pid()
+        say("READY ha=" + server.port + (tls ? " hac=" + server.hacPort : "") + " echo=" + echoPort
+                + " pid=" + ProcessHandle.current().pid()
                 + " heapBefore=" + heapBefore + " heapAfterBuild=" + heapAfterBuild + " buildMillis=" + buildMillis);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -110,6 +143,10 @@ public final class HomeAgentServer {
                             + server.engine.providerStateCount() + " replayHolds=" + server.engine.replayHoldCount());
                 }
                 case "restart" -> {
+                    if (tls) {
+                        say("ERROR restart is not supported with tls-channel");
+                        continue;
+                    }
                     server.stopEngine();
                     long t1 = System.nanoTime();
                     server.startEngine();
@@ -122,7 +159,7 @@ public final class HomeAgentServer {
                             + c.rejected() + " dropped=" + c.dropped() + " refused=" + c.refused() + " malformed="
                             + c.malformed() + " sendFailures=" + c.sendFailures());
                 }
-                case "stats" -> say("STATS " + ResourceUsage.read(WORK_THREADS).toFields());
+                case "stats" -> say("STATS " + ResourceUsage.read(workThreads).toFields());
                 case "quit" -> {
                     server.stopEngine();
                     echo.close();
@@ -139,6 +176,10 @@ public final class HomeAgentServer {
     }
 
     private void startEngine() throws Exception {
+        if (tlsSecrets != null) {
+            startTlsEngine();
+            return;
+        }
         scheduler = new ExecutorScheduler("bench-ha", 1);
         InetAddress loopback = InetAddress.getByName("::1");
         UdpTransport.Config udp = new UdpTransport.Config(loopback, port, 4 << 20);
@@ -167,9 +208,60 @@ public final class HomeAgentServer {
         port = opened.get().localAddress().getPort();
     }
 
+    /**
+     * tls-channel mode rfc6618, built as {@code Rfc6618Registration} builds it: the controller and the
+     * RFC 6618 port on [::1] through a {@link SocketProviderNetwork}; the engine's own transport (an
+     * RFC 5555 socket the provider does not use) is opened but idle.
+     */
+    private void startTlsEngine() throws Exception {
+        scheduler = new ExecutorScheduler("bench-ha", 1);
+        network = new SocketProviderNetwork();
+        InetAddress loopback = InetAddress.getByName("::1");
+        hacPort = freeTcpPort(loopback);
+        port = freeUdpPort(loopback);
+        TlsChannelNodes.Secrets s = TlsChannelNodes.Secrets.in(tlsSecrets);
+        ConfigSection section = ConfigSection.of(TlsChannelNodes.SECTION, null, Map.ofEntries(
+                Map.entry("mode", "rfc6618"),
+                Map.entry("home-agent-address", NodeKeys.HOME_AGENT.toString()),
+                Map.entry("hac-listen", "[::1]:" + hacPort),
+                Map.entry("udp-listen", "[::1]:" + port),
+                Map.entry("advertise", List.of("[::1]:" + port)),
+                Map.entry("certificate-chain", s.pki().hacChain().toString()),
+                Map.entry("private-key", s.pki().hacKey().toString()),
+                Map.entry("psk-table", s.pskTable().toString()),
+                Map.entry("max-hac-connections", Integer.toString(maxHacConnections)),
+                Map.entry("sa-lifetime", "1h")));
+        HomeAgentSettings settings = HomeAgentSettings.defaults(NodeKeys.HOME_AGENT, HomePrefix.parse(NodeKeys.HOME_PREFIX))
+                .withMaxBindings(maxBindings);
+        engine = HomeAgentEngine.builder()
+                .provider(new TlsChannelProvider(), section)
+                .settings(settings)
+                .transports(() -> UdpTransport.open(new UdpTransport.Config(loopback, 0, 1 << 16)))
+                .network(network)
+                .clock(Clock.systemUTC())
+                .scheduler(scheduler)
+                .build();
+        engine.start();
+    }
+
+    private static int freeTcpPort(InetAddress a) throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, a)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort(InetAddress a) throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(a, 0))) {
+            return s.getLocalPort();
+        }
+    }
+
     private void stopEngine() {
         engine.close();
         scheduler.shutdown(Duration.ofSeconds(2));
+        if (network != null) {
+            network.close();
+        }
         engine = null;
     }
 

@@ -59,6 +59,15 @@ import org.mip6kit.wire.Lifetime;
  * CPU lists, e.g. {@code 0/1}: this JVM's threads on CLIENT, the home agent's JVM on SERVER, so the
  * two sides do not take each other's cores and the ratio to the echo shows the home agent's own
  * cost; default: no pinning).
+ *
+ * <p>{@code --provider tls-channel} (default {@code auth-option-4285}) runs the same phases through
+ * {@code tls-channel} mode {@code rfc6618} ({@link TlsChannelNodes}): the home agent's JVM holds the
+ * provider's home-agent side with its Home Agent Controller, and {@code register} is then every
+ * node's RFC 6618 bootstrap with the controller (TLS 1.2, PSK exchange, at most
+ * {@code --bootstrap-concurrency} C at once, default 16; reported as phase {@code bootstrap}) followed
+ * by its first Binding Update sealed with the assigned association. {@code move} and
+ * {@code restart} are not available with it (a restarted home agent has no associations: every node
+ * would bootstrap again), so its default phases are register, memory, ceiling, deregister.
  */
 public final class LoadGenerator {
 
@@ -100,14 +109,22 @@ public final class LoadGenerator {
     private static final java.util.regex.Pattern CPU_LIST = java.util.regex.Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
     static final String USAGE = """
-            usage: bench [--nodes N] [--window W] [--repeats R] [--seconds S] [--warmup-seconds S] [--server-heap SIZE]
-                         [--timeout-ms MS] [--phases register,memory,refresh,ceiling,move,restart,deregister]
+            usage: bench [--provider auth-option-4285|tls-channel] [--nodes N] [--window W] [--repeats R] [--seconds S]
+                         [--warmup-seconds S] [--server-heap SIZE] [--timeout-ms MS]
+                         [--phases register,memory,refresh,ceiling,move,restart,deregister]
                          [--class-histogram FILE] [--pcap FILE] [--server-jvm-option OPT]... [--pin-cpus CLIENT/SERVER]
-            Simulated RFC 4285 mobile nodes against a real home agent (auth-option-4285, RFC 5555 UDP on ::1)
-            in a forked JVM, with a raw UDP echo in the same JVM as the ceiling. See docs/performance.md.""";
+                         [--bootstrap-concurrency C]
+            Simulated mobile nodes against a real home agent in a forked JVM, with a raw UDP echo in the same JVM
+            as the ceiling. auth-option-4285 (default): RFC 4285 nodes over RFC 5555 UDP on ::1. tls-channel: mode
+            rfc6618 nodes that bootstrap with the Home Agent Controller (TLS 1.2 + PSK, C at once, default 16;
+            phase 'bootstrap', part of register), then send Binding Updates sealed with the assigned association
+            to the RFC 6618 UDP port on ::1; no move, restart or --pcap. See docs/performance.md.""";
 
     /** Parsed options. */
     static final class Options {
+        String provider = "auth-option-4285";
+        int bootstrapConcurrency = 16;
+        boolean phasesGiven;
         int nodes = 100_000;
         int window = 32;
         int repeats = 5;
@@ -125,6 +142,10 @@ public final class LoadGenerator {
         String serverCpus;
         boolean help;
 
+        boolean tls() {
+            return provider.equals("tls-channel");
+        }
+
         static Options parse(String[] args) {
             Options o = new Options();
             for (int i = 0; i < args.length; i++) {
@@ -139,6 +160,14 @@ public final class LoadGenerator {
                 String v = args[++i];
                 try {
                     switch (a) {
+                        case "--provider" -> {
+                            if (!v.equals("auth-option-4285") && !v.equals("tls-channel")) {
+                                throw new IllegalArgumentException("--provider takes auth-option-4285 or tls-channel; got "
+                                        + v);
+                            }
+                            o.provider = v;
+                        }
+                        case "--bootstrap-concurrency" -> o.bootstrapConcurrency = Integer.parseInt(v);
                         case "--nodes" -> o.nodes = Integer.parseInt(v.replace("_", ""));
                         case "--window" -> o.window = Integer.parseInt(v);
                         case "--repeats" -> o.repeats = Integer.parseInt(v);
@@ -149,6 +178,7 @@ public final class LoadGenerator {
                         case "--lifetime" -> o.lifetimeSeconds = Integer.parseInt(v);
                         case "--phases" -> {
                             o.phases = new LinkedHashSet<>(Arrays.asList(v.split(",")));
+                            o.phasesGiven = true;
                             for (String p : o.phases) {
                                 if (!ALL_PHASES.contains(p)) {
                                     throw new IllegalArgumentException("unknown phase " + p + "; phases: " + ALL_PHASES);
@@ -176,6 +206,25 @@ public final class LoadGenerator {
             }
             if (o.nodes < 1 || o.window < 1 || o.repeats < 1 || o.seconds <= 0) {
                 throw new IllegalArgumentException("--nodes, --window, --repeats and --seconds must be positive");
+            }
+            if (o.tls()) {
+                if (!o.phasesGiven) {
+                    o.phases.removeAll(List.of("move", "restart"));
+                }
+                if (o.phases.contains("move") || o.phases.contains("restart")) {
+                    throw new IllegalArgumentException("--provider tls-channel has no move or restart phase (a restarted "
+                            + "home agent knows no association: every node would bootstrap again)");
+                }
+                if (!o.phases.contains("register") && o.phases.stream().anyMatch(p -> !p.equals("memory"))) {
+                    throw new IllegalArgumentException("--provider tls-channel needs the register phase (the nodes' "
+                            + "bootstrap) before any other");
+                }
+                if (o.pcap != null) {
+                    throw new IllegalArgumentException("--pcap is for auth-option-4285 only");
+                }
+                if (o.bootstrapConcurrency < 1) {
+                    throw new IllegalArgumentException("--bootstrap-concurrency must be positive");
+                }
             }
             return o;
         }
@@ -216,7 +265,7 @@ public final class LoadGenerator {
     }
 
     static Report run(Options o, PrintStream out) throws Exception {
-        out.println("bench: " + o.nodes + " nodes, window " + o.window + ", " + o.repeats + " repeats of " + o.seconds
+        out.println("bench: " + o.provider + ", " + o.nodes + " nodes, window " + o.window + ", " + o.repeats + " repeats of " + o.seconds
                 + " s, home agent heap " + o.serverHeap + ", started " + Instant.now());
         if (o.clientCpus != null) {
             pinThisJvm(o.clientCpus);
@@ -224,26 +273,40 @@ public final class LoadGenerator {
         }
         long t0 = System.nanoTime();
         NodeKeys keys = new NodeKeys(o.nodes, new SecureRandom());
-        Path keyTable = keys.writeKeyTable();
+        Path keyTable = o.tls() ? null : keys.writeKeyTable();
+        TlsChannelNodes.Secrets secrets = o.tls() ? TlsChannelNodes.writeSecrets(keys) : null;
+        List<String> providerArgs = o.tls()
+                ? List.of("--provider", "tls-channel", "--secrets", secrets.dir().toString(), "--max-hac-connections",
+                        Integer.toString(Math.max(256, 4 * o.bootstrapConcurrency)))
+                : List.of("--key-table", keyTable.toString());
         List<PhaseResult> results = new ArrayList<>();
         Map<String, String> heapRegistered = Map.of();
         Map<String, String> heapDeregistered = Map.of();
         Map<String, String> restart = Map.of();
         Map<String, String> ready;
         int maxBindings = (int) Math.min(Integer.MAX_VALUE - 16, 2L * o.nodes + 1024);
-        try (ServerProcess server = ServerProcess.start(keyTable, o.serverHeap, maxBindings, o.pcap,
+        try (ServerProcess server = ServerProcess.start(providerArgs, o.serverHeap, maxBindings, o.pcap,
                 o.serverJvmOptions, o.serverCpus);
-             SimulatedNodes nodes = new SimulatedNodes(keys, Lifetime.ofSeconds(o.lifetimeSeconds), o.timeoutMillis)) {
+             NodeFleet nodes = o.tls()
+                     ? new TlsChannelNodes(o.nodes, secrets, new InetSocketAddress(InetAddress.getByName("::1"),
+                             Integer.parseInt(server.ready.get("hac"))), Lifetime.ofSeconds(o.lifetimeSeconds),
+                             o.timeoutMillis)
+                     : new SimulatedNodes(keys, Lifetime.ofSeconds(o.lifetimeSeconds), o.timeoutMillis)) {
             ready = server.ready;
             out.println("SERVER " + ready);
             InetAddress loopback = InetAddress.getByName("::1");
             InetSocketAddress ha = new InetSocketAddress(loopback, Integer.parseInt(ready.get("ha")));
             InetSocketAddress echo = new InetSocketAddress(loopback, Integer.parseInt(ready.get("echo")));
-            nodes.createAll();
+            if (nodes instanceof SimulatedNodes rfc4285) {
+                rfc4285.createAll();
+            }
             double setup = (System.nanoTime() - t0) / 1e9;
             out.printf("SETUP keys, key table, home agent start and %d client nodes: %.1f s%n", o.nodes, setup);
             PhaseRunner phases = new PhaseRunner(server, nodes, ha, echo);
             if (o.phases.contains("register")) {
+                if (nodes instanceof TlsChannelNodes tls) {
+                    results.add(print(out, phases.bootstrap(tls, o.bootstrapConcurrency)));
+                }
                 results.add(print(out, phases.everyNode("register", SimulatedNodes.Kind.REFRESH, o.window)));
             }
             if (o.phases.contains("memory")) {
@@ -298,7 +361,12 @@ public final class LoadGenerator {
             summary(out, o, report);
             return report;
         } finally {
-            NodeKeys.deleteKeyTable(keyTable);
+            if (keyTable != null) {
+                NodeKeys.deleteKeyTable(keyTable);
+            }
+            if (secrets != null) {
+                secrets.delete();
+            }
         }
     }
 
@@ -310,19 +378,24 @@ public final class LoadGenerator {
      */
     private static final class PhaseRunner {
         private final ServerProcess server;
-        private final SimulatedNodes nodes;
+        private final NodeFleet nodes;
         private final InetSocketAddress ha;
         private final InetSocketAddress echo;
         private final Map<String, Predicate<ThreadInfo>> clientThreads;
         private int cursor;
 
-        PhaseRunner(ServerProcess server, SimulatedNodes nodes, InetSocketAddress ha, InetSocketAddress echo) {
+        PhaseRunner(ServerProcess server, NodeFleet nodes, InetSocketAddress ha, InetSocketAddress echo) {
             this.server = server;
             this.nodes = nodes;
             this.ha = ha;
             this.echo = echo;
             this.clientThreads = Map.of(PhaseCost.SENDER, ResourceUsage.thread(Thread.currentThread().getId()),
-                    PhaseCost.RECEIVER, ResourceUsage.named(SimulatedNodes.RECEIVE_THREAD_PREFIX));
+                    PhaseCost.RECEIVER, ResourceUsage.named(nodes.receiveThreadPrefix()));
+        }
+
+        /** tls-channel: every node's RFC 6618 bootstrap with the Home Agent Controller. */
+        PhaseResult bootstrap(TlsChannelNodes tls, int concurrency) throws Exception {
+            return costed(false, () -> tls.bootstrap(concurrency));
         }
 
         /** One Binding Update of {@code kind} per node, to the home agent. */
@@ -413,12 +486,24 @@ public final class LoadGenerator {
         out.println();
         out.println("| Phase | Nodes | Seconds | BU→BA/s | p50 µs | p99 µs | p99.9 µs | Accepted | Failures |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
-        for (String name : List.of("register", "refresh", "move", "restart-storm", "deregister")) {
+        for (String name : List.of("bootstrap", "register", "refresh", "move", "restart-storm", "deregister")) {
             PhaseResult p = r.phase(name);
             if (p != null) {
                 out.printf("| %s | %d | %.2f | %.0f | %.1f | %.1f | %.1f | %d | %s |%n", name, p.sent(), p.seconds(),
                         p.throughput(), p.micros(50), p.micros(99), p.micros(99.9), p.accepted(), p.failureText());
             }
+        }
+        PhaseResult boot = r.phase("bootstrap");
+        PhaseResult reg = r.phase("register");
+        if (boot != null && reg != null) {
+            double rate = reg.accepted() / (boot.seconds() + reg.seconds());
+            double echo = median(r.all("echo-loaded"), PhaseResult::throughput);
+            out.println();
+            out.printf("Registration through tls-channel rfc6618 = bootstrap (%d at once) + first BU: %d nodes registered "
+                    + "in %.2f + %.2f s = %.1f registrations/s; echo ceiling (window %d, median) %.0f/s; ratio %.4f%n",
+                    boot.window(), reg.accepted(), boot.seconds(), reg.seconds(), rate, o.window, echo, rate / echo);
+            out.printf("Bootstrap CPU per node: home agent JVM %.2f ms, client JVM %.2f ms%n",
+                    boot.serverCpuMicros() / 1000, boot.clientCpuMicros() / 1000);
         }
         if (!r.heapRegistered().isEmpty()) {
             long before = Long.parseLong(r.ready().get("heapBefore"));
@@ -447,7 +532,7 @@ public final class LoadGenerator {
     }
 
     /** Phases in the order the cost table lists them. */
-    private static final List<String> COSTED = List.of("register", "refresh", "echo-unloaded", "ha-unloaded",
+    private static final List<String> COSTED = List.of("bootstrap", "register", "refresh", "echo-unloaded", "ha-unloaded",
             "echo-loaded", "ha-loaded", "echo-50pct", "ha-50pct", "move", "restart-storm", "deregister");
 
     /** CPU, allocation and GC per exchange, both sides: the table, then what it implies for the ceiling. */

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  *        window); empty when not paced. Latency is measured from the actual send, so this is the
  *        time it does not include
  * @param onSchedule for a paced phase, the latency of the requests that left within
- *        {@link SimulatedNodes#ON_SCHEDULE_NANOS} of their slot; the others were sent while the sender
+ *        {@link NodeFleet#ON_SCHEDULE_NANOS} of their slot; the others were sent while the sender
  *        caught up after being held up, in a burst; empty when not paced. A diagnostic, not the
  *        result: {@code latency} has every request
  * @param windowFull how many sends had to wait for a free slot because {@code window} requests

@@ -27,8 +27,12 @@ final class ServerProcess implements AutoCloseable {
         this.ready = expect("READY");
     }
 
-    /** Starts the home agent's JVM, bound to {@code cpus} by {@code taskset -c} (which execs it: same PID) unless null. */
-    static ServerProcess start(Path keyTable, String heap, int maxBindings, Path pcap, List<String> jvmOptions,
+    /**
+     * Starts the home agent's JVM, bound to {@code cpus} by {@code taskset -c} (which execs it: same
+     * PID) unless null; {@code providerArgs} tell {@link HomeAgentServer} which provider and its files
+     * ({@code --key-table FILE} for RFC 4285).
+     */
+    static ServerProcess start(List<String> providerArgs, String heap, int maxBindings, Path pcap, List<String> jvmOptions,
                                String cpus) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (cpus != null) {
@@ -48,8 +52,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(HomeAgentServer.class.getName());
-        cmd.add("--key-table");
-        cmd.add(keyTable.toString());
+        cmd.addAll(providerArgs);
         cmd.add("--max-bindings");
         cmd.add(Integer.toString(maxBindings));
         if (pcap != null) {

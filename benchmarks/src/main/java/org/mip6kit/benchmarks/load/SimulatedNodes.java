@@ -9,15 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
-import org.HdrHistogram.Histogram;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.provider.auth4285.AuthOption4285Provider;
 import org.mip6kit.spi.Addressing;
@@ -75,15 +69,7 @@ import org.mip6kit.wire.SequenceNumber;
  * survives young collections and is copied by them. The node's addresses and the sequence numbers
  * are therefore shared instances, not new ones per send.
  */
-final class SimulatedNodes implements AutoCloseable {
-
-    enum Kind { REFRESH, MOVE, DEREGISTER }
-
-    /**
-     * A paced send that leaves more than this after its slot is "behind schedule": the sender was
-     * held up (its own pause or descheduling, or a full window) and is catching up.
-     */
-    static final long ON_SCHEDULE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+final class SimulatedNodes extends NodeFleet {
 
     /** How {@link UdpTransport} names its receive thread: the client JVM has one. */
     static final String RECEIVE_THREAD_PREFIX = "mip6-udp-";
@@ -114,30 +100,14 @@ final class SimulatedNodes implements AutoCloseable {
     private final short[] generation;
     private final Ipv6Address[] homeAddress;
     private final Ipv6Address[] careOf;
-    private final AtomicLongArray sentAt;
-    private final boolean[] behindSchedule; // written before sentAt is set, read before it is cleared
     private final EchoAuthenticatorCheck echoCheck;
     private final Lifetime lifetime;
-    private final long timeoutNanos;
-    private final Thread watchdog;
     private final LongAdder providerEvents = new LongAdder();
-    private volatile boolean closed;
-
-    // Per phase; the histogram is written by the receive thread only and read after the phase drained.
-    private volatile Semaphore permits = new Semaphore(0);
-    private volatile Histogram histogram = newHistogram();
-    private volatile Histogram onScheduleHistogram = newHistogram();
-    private volatile boolean echo;
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder accepted = new LongAdder();
-    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-    private volatile long lastAnswer;
-    private long lastSend; // sender thread only
 
     SimulatedNodes(NodeKeys keys, Lifetime lifetime, long timeoutMillis) throws Exception {
+        super(keys.count(), timeoutMillis);
         this.keys = keys;
         this.lifetime = lifetime;
-        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.codec = codec(factory);
         this.context = StandardProviderContext.builder(ProviderContext.Role.MOBILE_NODE)
                 .clock(java.time.Clock.systemUTC()).scheduler(scheduler).codec(codec)
@@ -152,8 +122,6 @@ final class SimulatedNodes implements AutoCloseable {
             homeAddress[i] = NodeKeys.homeAddress(i);
             careOf[i] = NodeKeys.careOf(i, 0);
         }
-        this.sentAt = new AtomicLongArray(n);
-        this.behindSchedule = new boolean[n];
         this.echoCheck = new EchoAuthenticatorCheck(keys);
         this.socket = UdpTransport.open(new UdpTransport.Config(InetAddress.getByName("::1"), 0, 4 << 20));
         this.shared = new SignallingTransport() {
@@ -165,12 +133,7 @@ final class SimulatedNodes implements AutoCloseable {
             @Override
             public CompletionStage<Void> send(byte[] octets, Addressing to) {
                 // The request's clock starts here, after signing: what it measures is the round trip.
-                int i = keys.indexOf(to.homeAddressOption().orElse(null));
-                long now = System.nanoTime();
-                if (i >= 0) {
-                    sentAt.set(i, now);
-                }
-                lastSend = now;
+                sending(keys.indexOf(to.homeAddressOption().orElse(null)), System.nanoTime());
                 return socket.send(octets, to);
             }
 
@@ -180,13 +143,11 @@ final class SimulatedNodes implements AutoCloseable {
             }
         };
         socket.start(this::receive);
-        watchdog = new Thread(this::watch, "bench-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 
-    int count() {
-        return keys.count();
+    @Override
+    String receiveThreadPrefix() {
+        return RECEIVE_THREAD_PREFIX;
     }
 
     /** Creates every node's provider side now, so that no phase pays for it. */
@@ -234,76 +195,8 @@ final class SimulatedNodes implements AutoCloseable {
         return n;
     }
 
-    /**
-     * One phase: Binding Updates of {@code kind} to {@code server}, nodes taken in order from
-     * {@code firstNode} (wrapping), at most {@code window} outstanding, paced at {@code rate} per
-     * second if positive; {@code count} requests, or as many as fit in {@code seconds} if count is 0.
-     */
-    PhaseResult run(String name, boolean toEcho, InetSocketAddress server, Kind kind, int firstNode, long count,
-                    double seconds, int window, double rate) throws Exception {
-        Semaphore p = new Semaphore(window);
-        permits = p;
-        histogram = newHistogram();
-        onScheduleHistogram = newHistogram();
-        Histogram lag = newHistogram();
-        echo = toEcho;
-        completed.reset();
-        accepted.reset();
-        failures.clear();
-        long interval = rate > 0 ? (long) (1e9 / rate) : 0;
-        long start = System.nanoTime();
-        long deadline = count > 0 ? Long.MAX_VALUE : start + (long) (seconds * 1e9);
-        long next = start;
-        long sent = 0;
-        long windowFull = 0;
-        int n = keys.count();
-        int cursor = Math.floorMod(firstNode, n);
-        int busy = 0;
-        Optional<InetSocketAddress> endpoint = Optional.of(server);
-        while (count > 0 ? sent < count : System.nanoTime() < deadline) {
-            long scheduled = next;
-            if (interval > 0) {
-                for (long now = System.nanoTime(); now < next; now = System.nanoTime()) {
-                    LockSupport.parkNanos(next - now); // may return early
-                }
-                next += interval;
-            }
-            if (!p.tryAcquire()) {
-                windowFull++;
-                p.acquire();
-            }
-            int i = cursor;
-            cursor = cursor + 1 == n ? 0 : cursor + 1;
-            if (sentAt.get(i) != 0) {
-                p.release(); // still outstanding from before (possible only when window ≥ N)
-                next = scheduled; // this slot was not used
-                if (++busy > n) {
-                    Thread.onSpinWait();
-                    busy = 0;
-                }
-                continue;
-            }
-            lastSend = 0;
-            behindSchedule[i] = interval > 0 && System.nanoTime() - scheduled > ON_SCHEDULE_NANOS;
-            send(i, kind, endpoint);
-            if (interval > 0 && lastSend != 0) {
-                lag.recordValue(Math.min(Math.max(0, lastSend - scheduled), lag.getHighestTrackableValue()));
-            }
-            sent++;
-        }
-        // Drain: every permit back (answers, or the watchdog's timeouts).
-        if (!p.tryAcquire(window, 2 * timeoutNanos + TimeUnit.SECONDS.toNanos(2), TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException(name + ": requests neither answered nor timed out");
-        }
-        long end = Math.max(lastAnswer, start);
-        Map<String, Long> f = new HashMap<>();
-        failures.forEach((k, v) -> f.put(k, v.sum()));
-        return new PhaseResult(name, toEcho ? "echo" : "ha", window, rate, sent, completed.sum(), accepted.sum(),
-                (end - start) / 1e9, histogram, f, lag, interval > 0 ? onScheduleHistogram : newHistogram(), windowFull,
-                PhaseCost.UNMEASURED);
-    }
-
-    private void send(int i, Kind kind, Optional<InetSocketAddress> endpoint) throws ProviderConfigException {
+    @Override
+    void send(int i, Kind kind, Optional<InetSocketAddress> endpoint) throws ProviderConfigException {
         Node node = node(i);
         int seq = (sequence[i] + 1) & 0xFFFF;
         sequence[i] = seq;
@@ -316,13 +209,8 @@ final class SimulatedNodes implements AutoCloseable {
         Addressing to = new Addressing(careOf[i], NodeKeys.HOME_AGENT, Optional.of(homeAddress[i]),
                 Optional.empty(), endpoint);
         node.path().send(bu, to, Optional.empty()).whenComplete((v, e) -> {
-            if (e == null) {
-                return;
-            }
-            long t = sentAt.get(i);
-            if (t == 0 || sentAt.compareAndSet(i, t, 0)) { // 0: it failed before reaching the socket
-                fail("send-failed");
-                permits.release();
+            if (e != null) {
+                sendFailed(i);
             }
         });
     }
@@ -348,64 +236,19 @@ final class SimulatedNodes implements AutoCloseable {
         Node node = nodes.get(i);
         // The client's provider decides at once (RFC 4285 MN-HA): the stage is already complete.
         Verdict v = node.path().verify(in, m).toCompletableFuture().join();
-        long t = sentAt.get(i);
-        boolean behind = behindSchedule[i]; // before the slot is freed and the sender reuses it
-        if (t == 0 || !sentAt.compareAndSet(i, t, 0)) {
-            fail("late");
-            return;
-        }
-        if (echo) {
-            completed.increment();
-            if (!echoCheck.verifies(i, octets, m, a)) {
-                fail("echo-unverified");
-            }
+        if (echoPhase()) {
+            answered(i, now, false, echoCheck.verifies(i, octets, m, a) ? null : "echo-unverified");
         } else if (v instanceof Verdict.Accept && m instanceof BindingAcknowledgement ba) {
-            completed.increment();
-            if (ba.status().isAccepted()) {
-                accepted.increment();
-            } else {
-                fail("status-" + ba.status().code());
-            }
+            boolean ok = ba.status().isAccepted();
+            answered(i, now, ok, ok ? null : "status-" + ba.status().code());
         } else {
-            completed.increment();
-            fail(v instanceof Verdict.Accept ? "not-a-ba" : "unverified");
+            answered(i, now, false, v instanceof Verdict.Accept ? "not-a-ba" : "unverified");
         }
-        long latency = Math.min(now - t, histogram.getHighestTrackableValue());
-        histogram.recordValue(latency);
-        if (!behind) {
-            onScheduleHistogram.recordValue(latency);
-        }
-        lastAnswer = now;
-        permits.release();
-    }
-
-    private void watch() {
-        int n = keys.count();
-        while (!closed) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-            long now = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                long t = sentAt.get(i);
-                if (t != 0 && now - t > timeoutNanos && sentAt.compareAndSet(i, t, 0)) {
-                    fail("timeout");
-                    lastAnswer = now;
-                    permits.release();
-                }
-            }
-        }
-    }
-
-    private void fail(String kind) {
-        failures.computeIfAbsent(kind, k -> new LongAdder()).increment();
-    }
-
-    private static Histogram newHistogram() {
-        return new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     }
 
     @Override
     public void close() {
-        closed = true;
+        super.close();
         socket.close();
         scheduler.shutdown(java.time.Duration.ofSeconds(1));
         for (int i = 0; i < nodes.length(); i++) {

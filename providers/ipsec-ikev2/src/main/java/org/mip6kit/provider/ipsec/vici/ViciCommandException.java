@@ -9,58 +9,58 @@ import java.util.Optional;
  * {@code initiate}).
  */
 public final class ViciCommandException extends ViciException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Why the command failed. */
-  public enum Reason {
-    /** charon answered CMD_UNKNOWN: it has no handler for the command. */
-    UNKNOWN_COMMAND,
-    /** charon answered EVENT_UNKNOWN: it has no event source of that name. */
-    UNKNOWN_EVENT,
-    /** the response said {@code success = no}. */
-    FAILED
-  }
+    /** Why the command failed. */
+    public enum Reason {
+        /** charon answered CMD_UNKNOWN: it has no handler for the command. */
+        UNKNOWN_COMMAND,
+        /** charon answered EVENT_UNKNOWN: it has no event source of that name. */
+        UNKNOWN_EVENT,
+        /** the response said {@code success = no}. */
+        FAILED
+    }
 
-  private final String name;
-  private final Reason reason;
-  private final String errmsg;
+    private final String name;
+    private final Reason reason;
+    private final String errmsg;
 
-  private ViciCommandException(String name, Reason reason, String errmsg, String message) {
-    super(message);
-    this.name = name;
-    this.reason = reason;
-    this.errmsg = errmsg;
-  }
+    private ViciCommandException(String name, Reason reason, String errmsg, String message) {
+        super(message);
+        this.name = name;
+        this.reason = reason;
+        this.errmsg = errmsg;
+    }
 
-  static ViciCommandException unknownCommand(String command) {
-    return new ViciCommandException(command, Reason.UNKNOWN_COMMAND, null,
-        "charon has no VICI command '" + command + "' (CMD_UNKNOWN): check the strongSwan version"
-            + " and that the plugin providing it is loaded");
-  }
+    static ViciCommandException unknownCommand(String command) {
+        return new ViciCommandException(command, Reason.UNKNOWN_COMMAND, null,
+                "charon has no VICI command '" + command + "' (CMD_UNKNOWN): check the strongSwan version"
+                        + " and that the plugin providing it is loaded");
+    }
 
-  static ViciCommandException unknownEvent(String event) {
-    return new ViciCommandException(event, Reason.UNKNOWN_EVENT, null,
-        "charon has no VICI event '" + event + "' (EVENT_UNKNOWN)");
-  }
+    static ViciCommandException unknownEvent(String event) {
+        return new ViciCommandException(event, Reason.UNKNOWN_EVENT, null,
+                "charon has no VICI event '" + event + "' (EVENT_UNKNOWN)");
+    }
 
-  static ViciCommandException failed(String command, String errmsg) {
-    return new ViciCommandException(command, Reason.FAILED, errmsg,
-        "VICI command '" + command + "' failed: "
-            + (errmsg == null ? "(charon sent no errmsg)" : errmsg));
-  }
+    static ViciCommandException failed(String command, String errmsg) {
+        return new ViciCommandException(command, Reason.FAILED, errmsg,
+                "VICI command '" + command + "' failed: "
+                        + (errmsg == null ? "(charon sent no errmsg)" : errmsg));
+    }
 
-  /** @return the command or event name */
-  public String name() {
-    return name;
-  }
+    /** @return the command or event name */
+    public String name() {
+        return name;
+    }
 
-  /** @return why it failed */
-  public Reason reason() {
-    return reason;
-  }
+    /** @return why it failed */
+    public Reason reason() {
+        return reason;
+    }
 
-  /** @return charon's {@code errmsg}, if the response carried one */
-  public Optional<String> errmsg() {
-    return Optional.ofNullable(errmsg);
-  }
+    /** @return charon's {@code errmsg}, if the response carried one */
+    public Optional<String> errmsg() {
+        return Optional.ofNullable(errmsg);
+    }
 }

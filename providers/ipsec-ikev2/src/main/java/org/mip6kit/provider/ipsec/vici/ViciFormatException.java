@@ -7,28 +7,28 @@ package org.mip6kit.provider.ipsec.vici;
  * values, which may be secrets.
  */
 public final class ViciFormatException extends ViciException {
-  private static final long serialVersionUID = 1L;
-  private final String element;
-  private final int offset;
+    private static final long serialVersionUID = 1L;
+    private final String element;
+    private final int offset;
 
-  /**
-   * @param element the element or field being decoded, e.g. {@code "KEY_VALUE name"}
-   * @param offset offset in octets at which the problem was found
-   * @param problem what was wrong and what was expected
-   */
-  public ViciFormatException(String element, int offset, String problem) {
-    super(element + " at offset " + offset + ": " + problem);
-    this.element = element;
-    this.offset = offset;
-  }
+    /**
+     * @param element the element or field being decoded, e.g. {@code "KEY_VALUE name"}
+     * @param offset offset in octets at which the problem was found
+     * @param problem what was wrong and what was expected
+     */
+    public ViciFormatException(String element, int offset, String problem) {
+        super(element + " at offset " + offset + ": " + problem);
+        this.element = element;
+        this.offset = offset;
+    }
 
-  /** @return the element or field being decoded */
-  public String element() {
-    return element;
-  }
+    /** @return the element or field being decoded */
+    public String element() {
+        return element;
+    }
 
-  /** @return offset in octets at which decoding stopped */
-  public int offset() {
-    return offset;
-  }
+    /** @return offset in octets at which decoding stopped */
+    public int offset() {
+        return offset;
+    }
 }

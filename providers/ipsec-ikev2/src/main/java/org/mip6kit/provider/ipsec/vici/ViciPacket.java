@@ -19,38 +19,38 @@ import java.util.Objects;
  * @param message the message for types that carry one, else null
  */
 public record ViciPacket(ViciPacketType type, String name, ViciMessage message) {
-  /** Validates that name and message are present exactly when the type carries them. */
-  public ViciPacket {
-    Objects.requireNonNull(type, "type");
-    if (type.named()) {
-      ViciMessage.checkName(name);
-    } else if (name != null) {
-      throw new IllegalArgumentException(type + " carries no name");
+    /** Validates that name and message are present exactly when the type carries them. */
+    public ViciPacket {
+        Objects.requireNonNull(type, "type");
+        if (type.named()) {
+            ViciMessage.checkName(name);
+        } else if (name != null) {
+            throw new IllegalArgumentException(type + " carries no name");
+        }
+        if (type.hasMessage()) {
+            Objects.requireNonNull(message, type + " needs a message");
+        } else if (message != null) {
+            throw new IllegalArgumentException(type + " carries no message");
+        }
     }
-    if (type.hasMessage()) {
-      Objects.requireNonNull(message, type + " needs a message");
-    } else if (message != null) {
-      throw new IllegalArgumentException(type + " carries no message");
+
+    /** @param command command @param message arguments @return a CMD_REQUEST */
+    public static ViciPacket request(String command, ViciMessage message) {
+        return new ViciPacket(ViciPacketType.CMD_REQUEST, command, message);
     }
-  }
 
-  /** @param command command @param message arguments @return a CMD_REQUEST */
-  public static ViciPacket request(String command, ViciMessage message) {
-    return new ViciPacket(ViciPacketType.CMD_REQUEST, command, message);
-  }
+    /** @param message response @return a CMD_RESPONSE */
+    public static ViciPacket response(ViciMessage message) {
+        return new ViciPacket(ViciPacketType.CMD_RESPONSE, null, message);
+    }
 
-  /** @param message response @return a CMD_RESPONSE */
-  public static ViciPacket response(ViciMessage message) {
-    return new ViciPacket(ViciPacketType.CMD_RESPONSE, null, message);
-  }
+    /** @param event event name @param message body @return an EVENT */
+    public static ViciPacket event(String event, ViciMessage message) {
+        return new ViciPacket(ViciPacketType.EVENT, event, message);
+    }
 
-  /** @param event event name @param message body @return an EVENT */
-  public static ViciPacket event(String event, ViciMessage message) {
-    return new ViciPacket(ViciPacketType.EVENT, event, message);
-  }
-
-  /** @param type a type with neither name nor message, or with a name only @param name or null @return the packet */
-  public static ViciPacket control(ViciPacketType type, String name) {
-    return new ViciPacket(type, name, null);
-  }
+    /** @param type a type with neither name nor message, or with a name only @param name or null @return the packet */
+    public static ViciPacket control(ViciPacketType type, String name) {
+        return new ViciPacket(type, name, null);
+    }
 }

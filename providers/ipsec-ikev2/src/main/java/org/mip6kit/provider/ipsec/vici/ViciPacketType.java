@@ -17,63 +17,63 @@ package org.mip6kit.provider.ipsec.vici;
  * </pre>
  */
 public enum ViciPacketType {
-  /** A named request message. */
-  CMD_REQUEST(0, true, true),
-  /** The unnamed response to a request. */
-  CMD_RESPONSE(1, false, true),
-  /** Unnamed answer: the requested command is unknown. */
-  CMD_UNKNOWN(2, false, false),
-  /** Named event registration. */
-  EVENT_REGISTER(3, true, false),
-  /** Named event deregistration. */
-  EVENT_UNREGISTER(4, true, false),
-  /** Unnamed answer: (de-)registration succeeded. */
-  EVENT_CONFIRM(5, false, false),
-  /** Unnamed answer: (de-)registration failed, no such event. */
-  EVENT_UNKNOWN(6, false, false),
-  /** A named event message. */
-  EVENT(7, true, true);
+    /** A named request message. */
+    CMD_REQUEST(0, true, true),
+    /** The unnamed response to a request. */
+    CMD_RESPONSE(1, false, true),
+    /** Unnamed answer: the requested command is unknown. */
+    CMD_UNKNOWN(2, false, false),
+    /** Named event registration. */
+    EVENT_REGISTER(3, true, false),
+    /** Named event deregistration. */
+    EVENT_UNREGISTER(4, true, false),
+    /** Unnamed answer: (de-)registration succeeded. */
+    EVENT_CONFIRM(5, false, false),
+    /** Unnamed answer: (de-)registration failed, no such event. */
+    EVENT_UNKNOWN(6, false, false),
+    /** A named event message. */
+    EVENT(7, true, true);
 
-  private final int code;
-  private final boolean named;
-  private final boolean hasMessage;
+    private final int code;
+    private final boolean named;
+    private final boolean hasMessage;
 
-  ViciPacketType(int code, boolean named, boolean hasMessage) {
-    this.code = code;
-    this.named = named;
-    this.hasMessage = hasMessage;
-  }
-
-  /** @return the wire code */
-  public int code() {
-    return code;
-  }
-
-  /** @return whether a name follows the type octet */
-  public boolean named() {
-    return named;
-  }
-
-  /** @return whether a message follows (the type and the name) */
-  public boolean hasMessage() {
-    return hasMessage;
-  }
-
-  /**
-   * @param code wire code
-   * @return the type, or null if the code is not defined
-   */
-  static ViciPacketType ofCode(int code) {
-    for (ViciPacketType t : values()) {
-      if (t.code == code) {
-        return t;
-      }
+    ViciPacketType(int code, boolean named, boolean hasMessage) {
+        this.code = code;
+        this.named = named;
+        this.hasMessage = hasMessage;
     }
-    return null;
-  }
 
-  @Override
-  public String toString() {
-    return name() + "(" + code + ")";
-  }
+    /** @return the wire code */
+    public int code() {
+        return code;
+    }
+
+    /** @return whether a name follows the type octet */
+    public boolean named() {
+        return named;
+    }
+
+    /** @return whether a message follows (the type and the name) */
+    public boolean hasMessage() {
+        return hasMessage;
+    }
+
+    /**
+     * @param code wire code
+     * @return the type, or null if the code is not defined
+     */
+    static ViciPacketType ofCode(int code) {
+        for (ViciPacketType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return name() + "(" + code + ")";
+    }
 }

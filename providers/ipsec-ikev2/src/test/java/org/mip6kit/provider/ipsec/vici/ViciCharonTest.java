@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.testing.HostRequirements;
 
 /**
- * {@link ViciClient} against a real strongSwan charon (IPSEC-BRIDGE.md §2), started without
+ * {@link ViciClient} against a real strongSwan charon (Debian's strongswan-charon with kernel-libipsec), started without
  * systemd in a throwaway network namespace with its own strongswan.conf, /run and VICI socket.
  * Only documentation addresses (2001:db8::/32) are used; charon is killed by PID and the
  * namespace deleted in {@code finally}.

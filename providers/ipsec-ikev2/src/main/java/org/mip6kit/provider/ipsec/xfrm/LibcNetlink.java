@@ -1,7 +1,6 @@
 package org.mip6kit.provider.ipsec.xfrm;
 
 import java.lang.ref.Reference;
-import java.nio.charset.StandardCharsets;
 
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -148,8 +147,6 @@ final class LibcNetlink {
     }
 
     private int errno() { return LastError.getLastError(runtime); }
-
-    static String ascii(byte[] b) { return new String(b, StandardCharsets.US_ASCII); }
 
     /** Loads on first use (JLS 12.4.1). */
     private static final class Loaded {

@@ -134,6 +134,31 @@ class XfrmMessagesTest {
     }
 
     @Test
+    void errorEchoingTheWholeRequestDecodesWithoutInterpretingTheEcho() throws Exception {
+        // a refused request comes back in full after the error (e.g. EEXIST for a NEWPOLICY)
+        XfrmSelector sel = XfrmSelector.mobilityHeader(HA, HOA, 5);
+        byte[] request = XfrmMessages.addPolicy(XfrmUserPolicyInfo.of(sel, 1, 0, 1), List.of(), 0, false, 44, LE)
+                .encode(LE);
+        ByteBuffer b = ByteBuffer.allocate(20 + request.length).order(LE);
+        b.putInt(20 + request.length).putShort((short) 2).putShort((short) 0).putInt(44).putInt(0);
+        b.putInt(-17).put(request);
+        assertThat(XfrmMessages.decodeError(b.array(), LE)).isEqualTo(new XfrmMessages.NetlinkError(17, 19, 44));
+    }
+
+    @Test
+    void datagramSplitsIntoItsMessagesByLength() {
+        byte[] a = XfrmMessages.flushPolicies(0, 1, ByteOrder.nativeOrder()).encode(ByteOrder.nativeOrder());
+        byte[] c = XfrmMessages.flushPolicies(1, 2, ByteOrder.nativeOrder()).encode(ByteOrder.nativeOrder());
+        byte[] both = new byte[a.length + c.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(c, 0, both, a.length, c.length);
+        List<byte[]> parts = XfrmNetlinkSocket.split(both);
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0)).isEqualTo(a);
+        assertThat(parts.get(1)).isEqualTo(c);
+    }
+
+    @Test
     void acquireRoundTrips() throws Exception {
         XfrmSelector sel = XfrmSelector.mobilityHeader(HA, HOA, 5);
         ByteBuffer f = ByteBuffer.allocate(280).order(LE);

@@ -76,8 +76,8 @@ public record XfrmSelector(InetAddress daddr, InetAddress saddr, int dport, int 
      * octet of {@code dport} (octets {@code TT 00}) with {@code dport_mask 0}: the kernel's flow
      * structure overlays the MH type on that octet, and a MIGRATE whose selector lacks it fails with
      * ENOENT on Linux 6.18 (found on the development machines; XfrmNetlinkSocketTest migrates such a
-     * selector's tunnel-mode policy; the kernel leaves transport-mode templates where they are). A zero dport mask keeps the data path
-     * indifferent to that octet, and installing and migrating with the same selector keeps the
+     * selector's tunnel-mode policy; the kernel leaves transport-mode templates where they are).
+     * A zero dport mask keeps the data path indifferent to that octet, and installing and migrating with the same selector keeps the
      * kernel's exact selector comparison in MIGRATE satisfied.
      *
      * @param destination destination host address (prefix length is the full address)

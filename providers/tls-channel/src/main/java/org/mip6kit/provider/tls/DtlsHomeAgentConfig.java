@@ -70,11 +70,14 @@ record DtlsHomeAgentConfig(Ipv6Address homeAgentAddress, InetSocketAddress liste
         DtlsServerCredentials credentials;
         Optional<PskTable> table = Optional.empty();
         if (psk) {
-            Path file = c.path("psk-table");
-            SecretFiles.requirePrivate(file, c, "psk-table", "DTLS pre-shared key table");
-            table = Optional.of(PskTable.load(file, c.path() + ".psk-table"));
-            if (table.get().size() == 0) {
-                throw c.error("psk-table", "the DTLS pre-shared key table " + file + " holds no keys");
+            // The same private "<identity> <hex key>" table file as mode rfc6618's (SecretFiles).
+            Map<String, byte[]> keys = SecretFiles.readPskTable(c.path("psk-table"), c, "psk-table");
+            try {
+                table = Optional.of(PskTable.of(keys));
+            } catch (IllegalArgumentException e) {
+                throw c.error("psk-table", e.getMessage());
+            } finally {
+                keys.values().forEach(k -> java.util.Arrays.fill(k, (byte) 0));
             }
             credentials = DtlsServerCredentials.psk(table.get());
         } else {

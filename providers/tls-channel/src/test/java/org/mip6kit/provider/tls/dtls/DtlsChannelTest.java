@@ -285,17 +285,4 @@ class DtlsChannelTest {
             return hello;
         }
     }
-
-    @Test
-    void pskTableRefusesAFileOthersMayRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("psk");
-        java.nio.file.Files.writeString(file, "mn1@example.org 00112233445566778899aabbccddeeff\n", StandardCharsets.UTF_8);
-        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        var e = assertThrows(org.mip6kit.spi.ProviderConfigException.class, () -> PskTable.load(file, "security.tls-channel.psk-file"));
-        assertThat(e.getMessage()).contains("chmod 600").doesNotContain("00112233");
-        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        PskTable t = PskTable.load(file, "security.tls-channel.psk-file");
-        assertThat(t.key("mn1@example.org")).get().isEqualTo(KEY);
-        assertThat(t.toString()).doesNotContain("00112233");
-    }
 }

@@ -28,13 +28,14 @@ import java.util.function.Consumer;
  * {@link ViciCommandException} for CMD_UNKNOWN, EVENT_UNKNOWN or a response with {@code success =
  * no}; a {@link ViciFormatException} (after which the connection is closed) for malformed data;
  * a plain {@link ViciException} when the connection is lost or closed, which fails every
- * outstanding exchange. There is no reconnection: after charon restarts, connect again.
+ * outstanding exchange, and completes {@link #lost()}. There is no reconnection here: after charon
+ * restarts, connect again ({@link org.mip6kit.provider.ipsec.charon.CharonSession} does).
  *
  * <p>Timeouts are the caller's: apply them to the returned stage; since a late answer cannot be
  * told apart from the next one, a caller that gives up must {@link #close()} the client.
  * Thread-safe.
  */
-public final class ViciClient implements AutoCloseable {
+public final class ViciClient implements Vici {
     private final SocketChannel channel;
     private final Object lock = new Object();
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
@@ -42,6 +43,7 @@ public final class ViciClient implements AutoCloseable {
     private final Thread reader;
     private Exchange inFlight;
     private ViciException closedBy;
+    private final CompletableFuture<ViciException> lost = new CompletableFuture<>();
 
     private record Exchange(ViciPacket packet, CompletableFuture<ViciPacket> answer) {}
 
@@ -95,6 +97,7 @@ public final class ViciClient implements AutoCloseable {
      * @return the response; fails with {@link ViciCommandException} on CMD_UNKNOWN or
      *     {@code success = no}
      */
+    @Override
     public CompletionStage<ViciMessage> request(String command, ViciMessage message) {
         return exchange(ViciPacket.request(command, message)).thenCompose(p -> answerOf(command, p));
     }
@@ -111,6 +114,7 @@ public final class ViciClient implements AutoCloseable {
      * @param onEvent receives each streamed event on the reader thread
      * @return the final response, completed after the unregistration
      */
+    @Override
     public CompletionStage<ViciMessage> request(String command, ViciMessage message,
             String streamEvent, Consumer<ViciMessage> onEvent) {
         return register(streamEvent, onEvent).thenCompose(sub -> {
@@ -131,6 +135,7 @@ public final class ViciClient implements AutoCloseable {
      * @return the subscription once charon confirmed it; fails with {@link ViciCommandException}
      *     on EVENT_UNKNOWN
      */
+    @Override
     public CompletionStage<Subscription> register(String event, Consumer<ViciMessage> consumer) {
         ViciMessage.checkName(event);
         boolean first;
@@ -169,7 +174,7 @@ public final class ViciClient implements AutoCloseable {
     }
 
     /** A consumer's registration for one event; {@link #unsubscribe()} ends it. */
-    public final class Subscription {
+    public final class Subscription implements ViciSubscription {
         private final String event;
         private final Consumer<ViciMessage> consumer;
 
@@ -178,7 +183,7 @@ public final class ViciClient implements AutoCloseable {
             this.consumer = consumer;
         }
 
-        /** @return the event name */
+        @Override
         public String event() {
             return event;
         }
@@ -188,6 +193,7 @@ public final class ViciClient implements AutoCloseable {
          *
          * @return completes when done (at once if other consumers remain)
          */
+        @Override
         public CompletionStage<Void> unsubscribe() {
             if (!removeListener(event, consumer)) {
                 return CompletableFuture.completedFuture(null);
@@ -339,6 +345,12 @@ public final class ViciClient implements AutoCloseable {
         for (Exchange x : pending) {
             x.answer.completeExceptionally(cause);
         }
+        lost.complete(cause);
+    }
+
+    @Override
+    public CompletionStage<ViciException> lost() {
+        return lost.copy();
     }
 
     /** Closes the connection; outstanding exchanges fail with a {@link ViciException}. */

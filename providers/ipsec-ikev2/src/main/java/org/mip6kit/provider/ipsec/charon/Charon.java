@@ -1,0 +1,110 @@
+package org.mip6kit.provider.ipsec.charon;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.mip6kit.provider.ipsec.vici.Vici;
+import org.mip6kit.provider.ipsec.vici.ViciMessage;
+import org.mip6kit.provider.ipsec.vici.ViciValue;
+
+/**
+ * The VICI commands the provider sends to charon, typed (strongSwan {@code vici/README.md},
+ * "Client-initiated commands"). Every stage fails with a
+ * {@link org.mip6kit.provider.ipsec.vici.ViciException} carrying charon's {@code errmsg} when charon
+ * refuses, or when the connection is lost. Secrets go out as secret {@link ViciValue}s, which
+ * print as {@code <secret>}. Thread-safe; stages complete on the connection's thread.
+ */
+public final class Charon {
+
+    private final Vici vici;
+
+    public Charon(Vici vici) {
+        this.vici = vici;
+    }
+
+    /** The connection underneath (for event registration). */
+    public Vici vici() {
+        return vici;
+    }
+
+    /** {@code version}: daemon name and version, e.g. {@code charon 5.9.8}. */
+    public CompletionStage<String> version() {
+        return vici.request("version", ViciMessage.EMPTY)
+                .thenApply(m -> m.text("daemon").orElse("?") + " " + m.text("version").orElse("?"));
+    }
+
+    /** {@code load-conn}: loads (or replaces) connection {@code name} with swanctl.conf-shaped {@code body}. */
+    public CompletionStage<Void> loadConn(String name, ViciMessage body) {
+        return vici.request("load-conn", ViciMessage.builder().section(name, body).build()).thenApply(m -> null);
+    }
+
+    /** {@code unload-conn}. */
+    public CompletionStage<Void> unloadConn(String name) {
+        return vici.request("unload-conn", ViciMessage.builder().add("name", name).build()).thenApply(m -> null);
+    }
+
+    /**
+     * {@code load-shared} of an IKE pre-shared key under {@code id}, for {@code owners} (the
+     * identities that use it).
+     */
+    public CompletionStage<Void> loadSharedPsk(String id, byte[] psk, List<String> owners) {
+        ViciMessage m = ViciMessage.builder().add("id", id).add("type", "IKE").add("data", ViciValue.secret(psk))
+                .list("owners", owners.toArray(String[]::new)).build();
+        return vici.request("load-shared", m).thenApply(r -> null);
+    }
+
+    /** {@code unload-shared} of the secret loaded as {@code id}. */
+    public CompletionStage<Void> unloadShared(String id) {
+        return vici.request("unload-shared", ViciMessage.builder().add("id", id).build()).thenApply(m -> null);
+    }
+
+    /** {@code load-pool}: a virtual-IP pool from CIDR prefixes or ranges. */
+    public CompletionStage<Void> loadPool(String name, List<String> addrs) {
+        ViciMessage body = ViciMessage.builder().list("addrs", addrs.toArray(String[]::new)).build();
+        return vici.request("load-pool", ViciMessage.builder().section(name, body).build()).thenApply(m -> null);
+    }
+
+    /** {@code get-pools} with {@code leases = yes}: every lease of every pool. */
+    public CompletionStage<List<PoolLease>> leases() {
+        return vici.request("get-pools", ViciMessage.builder().add("leases", "yes").build())
+                .thenApply(PoolLease::allIn);
+    }
+
+    /**
+     * {@code initiate}: brings up CHILD SA {@code child} of connection {@code ike}, waiting at
+     * most {@code timeout} inside charon (charon then answers with an error).
+     */
+    public CompletionStage<Void> initiate(String child, String ike, Duration timeout) {
+        ViciMessage m = ViciMessage.builder().add("child", child).add("ike", ike)
+                .add("timeout", Long.toString(timeout.toMillis())).add("init-limits", "no").build();
+        return vici.request("initiate", m).thenApply(r -> null);
+    }
+
+    /** {@code terminate} of the IKE SA with charon's unique id {@code ikeUniqueId}, waiting at most {@code timeout}. */
+    public CompletionStage<Void> terminateIkeSa(String ikeUniqueId, Duration timeout) {
+        ViciMessage m = ViciMessage.builder().add("ike-id", ikeUniqueId)
+                .add("timeout", Long.toString(timeout.toMillis())).build();
+        return vici.request("terminate", m).thenApply(r -> null);
+    }
+
+    /** {@code list-sas}, optionally only those of connection {@code ike}. */
+    public CompletionStage<List<IkeSa>> listSas(Optional<String> ike) {
+        List<IkeSa> out = Collections.synchronizedList(new ArrayList<>());
+        ViciMessage.Builder b = ViciMessage.builder();
+        ike.ifPresent(name -> b.add("ike", name));
+        return vici.request("list-sas", b.build(), "list-sa", m -> out.addAll(IkeSa.allIn(m)))
+                .thenApply(r -> List.copyOf(out));
+    }
+
+    /** {@code list-conns}: the names of the loaded connections. */
+    public CompletionStage<List<String>> listConns() {
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        return vici.request("list-conns", ViciMessage.EMPTY, "list-conn", m -> m.elements().stream()
+                        .filter(e -> e instanceof ViciMessage.Section).forEach(e -> out.add(e.name())))
+                .thenApply(r -> List.copyOf(out));
+    }
+}

@@ -1,0 +1,61 @@
+package org.mip6kit.provider.ipsec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.wire.Ipv6Address;
+
+/**
+ * The home agent's section: {@link IkeOptions} plus {@code home-prefix} (the tunnel's local
+ * traffic selector), {@code pool} (the home addresses charon hands out, inside the home
+ * prefix), {@code psk-table} ({@code <IKE identity> <hex key>} lines), {@code ike-listen}
+ * (optional local IKE addresses), {@code verify-wait} (how long a Binding Update that arrived
+ * before the IKE event proving it may wait).
+ */
+record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, List<String> pool, Map<String, byte[]> psks,
+                       List<String> ikeListen, Duration verifyWait) {
+
+    static HomeAgentConfig read(ConfigSection c) throws ProviderConfigException {
+        Set<String> keys = new HashSet<>(IkeOptions.KEYS);
+        keys.addAll(Set.of("home-prefix", "pool", "psk-table", "ike-listen", "verify-wait"));
+        c.allowOnly(keys);
+        IkeOptions ike = IkeOptions.read(c);
+        HomePrefix prefix = IkeOptions.prefix(c, "home-prefix", c.string("home-prefix"));
+        List<String> pool = IkeOptions.oneOrMany(c, "pool");
+        if (pool.isEmpty()) {
+            throw c.error("pool", "is required: the home addresses charon may hand out (e.g. 2001:db8:1::1:0:0/112)");
+        }
+        for (String p : pool) {
+            HomePrefix range = IkeOptions.prefix(c, "pool", p);
+            if (range.length() < prefix.length() || !prefix.contains(range.prefix())) {
+                throw c.error("pool", "has " + p + ", which does not lie inside the home prefix " + prefix);
+            }
+        }
+        Map<String, byte[]> psks = Secrets.readTable(c.path("psk-table"), c, "psk-table");
+        for (String id : psks.keySet()) {
+            IkeOptions.checkIdentity(c, "psk-table", id);
+        }
+        List<String> listen = new ArrayList<>();
+        for (String a : IkeOptions.oneOrMany(c, "ike-listen")) {
+            listen.add(IkeOptions.address(c, "ike-listen", a));
+        }
+        return new HomeAgentConfig(ike, prefix, List.copyOf(pool), Map.copyOf(psks), List.copyOf(listen),
+                c.duration("verify-wait", Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(2)));
+    }
+
+    boolean inHomePrefix(Ipv6Address a) {
+        return homePrefix.contains(a);
+    }
+
+    @Override
+    public String toString() {
+        return "HomeAgentConfig[" + ike + ", " + homePrefix + ", pool " + pool + ", " + psks.size() + " identities]";
+    }
+}

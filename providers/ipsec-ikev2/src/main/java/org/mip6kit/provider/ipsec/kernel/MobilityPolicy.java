@@ -86,8 +86,8 @@ public record MobilityPolicy(Purpose purpose, XfrmUserPolicyInfo info, List<Xfrm
         XfrmSelector s = info.selector();
         StringBuilder b = new StringBuilder();
         b.append(purpose.shortName()).append(' ').append(dirName(info.dir())).append(' ')
-                .append(s.saddr().getHostAddress()).append('/').append(s.prefixlenS()).append(" -> ")
-                .append(s.daddr().getHostAddress()).append('/').append(s.prefixlenD());
+                .append(text(s.saddr())).append('/').append(s.prefixlenS()).append(" -> ")
+                .append(text(s.daddr())).append('/').append(s.prefixlenD());
         switch (s.proto()) {
             case XfrmSelector.IPPROTO_MH -> b.append(" MH type ").append(s.sport());
             case MobilityPolicySet.IPPROTO_ICMPV6 -> b.append(" ICMPv6 type ").append(s.sport());
@@ -96,11 +96,38 @@ public record MobilityPolicy(Purpose purpose, XfrmUserPolicyInfo info, List<Xfrm
         }
         for (XfrmUserTmpl t : templates) {
             b.append(", ESP ").append(t.mode() == XfrmUserTmpl.MODE_TUNNEL ? "tunnel " : "transport ")
-                    .append(t.saddr().getHostAddress()).append(" -> ").append(t.daddr().getHostAddress())
+                    .append(text(t.saddr())).append(" -> ").append(text(t.daddr()))
                     .append(" reqid ").append(Integer.toUnsignedString(t.reqid()));
         }
         b.append(", priority ").append(Integer.toUnsignedString(info.priority()))
                 .append(policyType == XfrmMessageTypes.XFRM_POLICY_TYPE_SUB ? ", sub" : ", main");
+        return b.toString();
+    }
+
+    /** An address in its shortest text form (RFC 5952 for IPv6: longest run of two or more zero groups as "::"). */
+    static String text(java.net.InetAddress address) {
+        byte[] a = address.getAddress();
+        if (a.length != 16) return address.getHostAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) { i++; continue; }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLength) { bestStart = i; bestLength = j - i; }
+            i = j;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') b.append(':');
+            b.append(Integer.toHexString(g[i]));
+        }
         return b.toString();
     }
 

@@ -219,7 +219,7 @@ public final class MobilityPolicySet {
     public String describe() {
         return policies.stream().map(MobilityPolicy::describe)
                 .collect(Collectors.joining("\n", role + " policies for home address "
-                        + homeAddress.getHostAddress() + " at " + homeAgent.getHostAddress() + ":\n", ""));
+                        + MobilityPolicy.text(homeAddress) + " at " + MobilityPolicy.text(homeAgent) + ":\n", ""));
     }
 
     @Override

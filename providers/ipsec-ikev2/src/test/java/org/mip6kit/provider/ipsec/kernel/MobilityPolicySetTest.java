@@ -210,11 +210,20 @@ class MobilityPolicySetTest {
                 .payload(COA, 8).build();
         String d = set.describe();
         assertThat(d.lines()).hasSize(1 + 4);
-        assertThat(d).contains("MOBILE_NODE policies for home address 2001:db8:1:0:0:0:0:100")
-                .contains("BU out 2001:db8:1:0:0:0:0:100/128 -> 2001:db8:1:0:0:0:0:1/128 MH type 5, ESP transport "
-                        + "2001:db8:1:0:0:0:0:100 -> 2001:db8:1:0:0:0:0:1 reqid 7, priority 1000, main")
-                .contains("BA in ").contains("payload out 2001:db8:1:0:0:0:0:100/128 -> 0:0:0:0:0:0:0:0/0 any protocol, "
-                        + "ESP tunnel 2001:db8:2:0:0:0:0:5 -> 2001:db8:1:0:0:0:0:1 reqid 8, priority 1001");
+        assertThat(d).contains("MOBILE_NODE policies for home address 2001:db8:1::100 at 2001:db8:1::1")
+                .contains("BU out 2001:db8:1::100/128 -> 2001:db8:1::1/128 MH type 5, ESP transport "
+                        + "2001:db8:1::100 -> 2001:db8:1::1 reqid 7, priority 1000, main")
+                .contains("BA in ").contains("payload out 2001:db8:1::100/128 -> ::/0 any protocol, "
+                        + "ESP tunnel 2001:db8:2::5 -> 2001:db8:1::1 reqid 8, priority 1001");
+    }
+
+    @Test
+    void addressesPrintInTheirShortestForm() {
+        assertThat(MobilityPolicy.text(addr("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
+        assertThat(MobilityPolicy.text(addr("2001:db8:1:0:0:0:0:0"))).isEqualTo("2001:db8:1::");
+        assertThat(MobilityPolicy.text(addr("0:0:0:0:0:0:0:1"))).isEqualTo("::1");
+        assertThat(MobilityPolicy.text(addr("2001:db8:1:0:1:1:1:1"))).isEqualTo("2001:db8:1:0:1:1:1:1");
+        assertThat(MobilityPolicy.text(addr("192.0.2.1"))).isEqualTo("192.0.2.1");
     }
 
     @Test

@@ -334,6 +334,18 @@ public final class InMemoryProviderNetwork {
         }
 
         /**
+         * The addresses of interface {@code iface}, oldest first (a snapshot; empty if the
+         * interface has none or does not exist).
+         */
+        public List<InetAddress> addresses(String iface) {
+            Objects.requireNonNull(iface, "iface");
+            synchronized (InMemoryProviderNetwork.this) {
+                Set<InetAddress> own = interfaces.get(iface);
+                return own == null ? List.of() : List.copyOf(own);
+            }
+        }
+
+        /**
          * Puts the host behind a NAT whose public address is {@code publicAddressLiteral}: its UDP
          * datagrams appear from that address and a port mapped per endpoint.
          */

@@ -62,10 +62,23 @@ public final class Charon {
         return vici.request("unload-shared", ViciMessage.builder().add("id", id).build()).thenApply(m -> null);
     }
 
-    /** {@code load-pool}: a virtual-IP pool from CIDR prefixes or ranges. */
-    public CompletionStage<Void> loadPool(String name, List<String> addrs) {
-        ViciMessage body = ViciMessage.builder().list("addrs", addrs.toArray(String[]::new)).build();
+    /**
+     * {@code load-pool}: a virtual-IP pool of {@code addrs}, a CIDR subnet or a range {@code a-b}.
+     * charon 5.9.8 takes {@code addrs} as one key/value only ({@code vici_attribute.c}); a list of
+     * that name is refused as "invalid attribute: addrs".
+     */
+    public CompletionStage<Void> loadPool(String name, String addrs) {
+        ViciMessage body = ViciMessage.builder().add("addrs", addrs).build();
         return vici.request("load-pool", ViciMessage.builder().section(name, body).build()).thenApply(m -> null);
+    }
+
+    /** {@link #loadPool(String, String)} of the one element of {@code addrs} (charon takes one per pool). */
+    public CompletionStage<Void> loadPool(String name, List<String> addrs) {
+        if (addrs.size() != 1) {
+            throw new IllegalArgumentException("charon takes one addrs (a subnet or a range a-b) per pool, not "
+                    + addrs.size());
+        }
+        return loadPool(name, addrs.get(0));
     }
 
     /** {@code get-pools} with {@code leases = yes}: every lease of every pool. */

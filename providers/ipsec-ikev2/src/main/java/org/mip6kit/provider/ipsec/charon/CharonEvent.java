@@ -8,8 +8,9 @@ import org.mip6kit.provider.ipsec.vici.ViciMessage;
  * The charon events the provider follows (strongSwan {@code vici/README.md}, "Server-issued
  * events"), parsed from their VICI messages. {@code ike-updown} and {@code child-updown} carry
  * {@code up = yes} only when the SA came up; their body is {@code list-sa}-shaped.
- * {@code ike-update} announces new IKE endpoints (MOBIKE) with {@code new-local-host},
- * {@code new-remote-host} beside the SA.
+ * {@code ike-update} announces new IKE endpoints (MOBIKE) with {@code local-host},
+ * {@code remote-host} (and ports) beside the SA section, which still lists the old ones
+ * ({@code vici_query.c}, {@code ike_update}).
  */
 public sealed interface CharonEvent {
 
@@ -40,8 +41,8 @@ public sealed interface CharonEvent {
         return switch (name) {
             case "ike-updown" -> new IkeUpDown(up, first);
             case "child-updown" -> new ChildUpDown(up, first);
-            case "ike-update" -> new IkeUpdate(first, m.text("new-local-host").orElse(first.localHost()),
-                    m.text("new-remote-host").orElse(first.remoteHost()));
+            case "ike-update" -> new IkeUpdate(first, m.text("local-host").orElse(first.localHost()),
+                    m.text("remote-host").orElse(first.remoteHost()));
             case "ike-rekey", "child-rekey" -> new Rekey(name, sas);
             default -> new Log(m.text("group").orElse(""), m.text("level").orElse(""), m.text("msg").orElse(""));
         };

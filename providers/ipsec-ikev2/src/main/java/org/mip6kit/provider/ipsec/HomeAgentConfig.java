@@ -14,12 +14,12 @@ import org.mip6kit.wire.Ipv6Address;
 
 /**
  * The home agent's section: {@link IkeOptions} plus {@code home-prefix} (the tunnel's local
- * traffic selector), {@code pool} (the home addresses charon hands out, inside the home
- * prefix), {@code psk-table} ({@code <IKE identity> <hex key>} lines), {@code ike-listen}
+ * traffic selector), {@code pool} (the home addresses charon hands out: one prefix inside
+ * the home prefix; charon leases from its second address and never its last), {@code psk-table} ({@code <IKE identity> <hex key>} lines), {@code ike-listen}
  * (optional local IKE addresses), {@code verify-wait} (how long a Binding Update that arrived
  * before the IKE event proving it may wait).
  */
-record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, List<String> pool, Map<String, byte[]> psks,
+record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, String pool, Map<String, byte[]> psks,
                        List<String> ikeListen, Duration verifyWait) {
 
     static HomeAgentConfig read(ConfigSection c) throws ProviderConfigException {
@@ -28,15 +28,10 @@ record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, List<String> pool,
         c.allowOnly(keys);
         IkeOptions ike = IkeOptions.read(c);
         HomePrefix prefix = IkeOptions.prefix(c, "home-prefix", c.string("home-prefix"));
-        List<String> pool = IkeOptions.oneOrMany(c, "pool");
-        if (pool.isEmpty()) {
-            throw c.error("pool", "is required: the home addresses charon may hand out (e.g. 2001:db8:1::1:0:0/112)");
-        }
-        for (String p : pool) {
-            HomePrefix range = IkeOptions.prefix(c, "pool", p);
-            if (range.length() < prefix.length() || !prefix.contains(range.prefix())) {
-                throw c.error("pool", "has " + p + ", which does not lie inside the home prefix " + prefix);
-            }
+        String pool = c.string("pool");
+        HomePrefix range = IkeOptions.prefix(c, "pool", pool);
+        if (range.length() < prefix.length() || !prefix.contains(range.prefix())) {
+            throw c.error("pool", "is " + pool + ", which does not lie inside the home prefix " + prefix);
         }
         Map<String, byte[]> psks = Secrets.readTable(c.path("psk-table"), c, "psk-table");
         for (String id : psks.keySet()) {
@@ -46,7 +41,7 @@ record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, List<String> pool,
         for (String a : IkeOptions.oneOrMany(c, "ike-listen")) {
             listen.add(IkeOptions.address(c, "ike-listen", a));
         }
-        return new HomeAgentConfig(ike, prefix, List.copyOf(pool), Map.copyOf(psks), List.copyOf(listen),
+        return new HomeAgentConfig(ike, prefix, pool, Map.copyOf(psks), List.copyOf(listen),
                 c.duration("verify-wait", Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(2)));
     }
 

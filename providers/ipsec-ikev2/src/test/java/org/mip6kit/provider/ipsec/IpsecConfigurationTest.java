@@ -110,7 +110,7 @@ class IpsecConfigurationTest {
         Map<String, Object> v = homeAgent();
         v.put("pool", "2001:db8:9::/112");
         assertThatThrownBy(() -> HomeAgentConfig.read(section(v))).hasMessageContaining("pool")
-                .hasMessageContaining("inside the home prefix 2001:db8:1::/64");
+                .hasMessageContaining("does not lie inside the home prefix 2001:db8:1::/64");
     }
 
     @Test

@@ -329,6 +329,19 @@ class LibipsecDataPathTest {
             fact("(a') charon.install_routes = no changes nothing under kernel-libipsec: HoA %s on the MN's %s,"
                     + " table 220 MN: %s; HA: %s; MH crosses the tunnel", hoa, mnTun.name(), mnTable.strip(),
                     haTable.strip());
+
+            // killCharon / startCharon: the TUN, its routes and the SA state go with the process.
+            long oldPid = bed.charonPid(Side.HA);
+            bed.killCharon(Side.HA);
+            assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(bed.exec(Side.HA, "ip", "-o", "link", "show", "type", "tun").checked().stdout()).isBlank();
+            assertThat(bed.exec(Side.HA, "ip", "-6", "route", "show", "table", "220").checked().stdout()).isBlank();
+            bed.startCharon(Side.HA);
+            assertThat(bed.charonPid(Side.HA)).isNotEqualTo(oldPid);
+            assertThat(onlyTun(bed, Side.HA).name()).isEqualTo("ipsec0");
+            ViciClient again = bed.vici(Side.HA);
+            assertThat(listSas(again, cfg.connection())).isEmpty();
+            assertThat(get(again.request("version", ViciMessage.EMPTY)).text("daemon")).contains("charon");
         }
     }
 

@@ -74,6 +74,9 @@ public final class KitMobileNode {
 
     /** Attaches the home address to the node's interface, then deregisters from home. */
     public CompletionStage<Void> returnHome() {
+        // The home address may sit on the node's tunnel interface already (a virtual IP key management
+        // installed there); at home it lives on the outside interface.
+        participant.host().removeAddress(homeAddress().toString());
         participant.host().iface(Deployment.OUTSIDE_INTERFACE, homeAddress().toString());
         return engine.returnHome();
     }

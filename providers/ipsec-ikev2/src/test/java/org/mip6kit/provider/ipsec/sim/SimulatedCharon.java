@@ -149,7 +149,7 @@ final class SimulatedCharon {
                 sa.peer.owner.ikeDown(sa.peer);
             }
             for (InetAddress vip : sa.localVips) {
-                host.removeAddress(text(vip));
+                removeVirtualIp(vip);
             }
         }
         sas.clear();
@@ -756,7 +756,7 @@ final class SimulatedCharon {
             }
         }
         for (InetAddress vip : sa.localVips) {
-            host.removeAddress(text(vip));
+            removeVirtualIp(vip);
         }
         if (sa.peer != null) {
             sa.peer.peer = null;
@@ -961,5 +961,12 @@ final class SimulatedCharon {
     public String toString() {
         return "SimulatedCharon[" + hostName + ", " + conns.size() + " conns, " + secrets.size() + " secrets, "
                 + pools.keySet() + ", " + sas.size() + " IKE SAs]";
+    }
+
+    /** charon removes the virtual IP it installed on its TUN, not the same address elsewhere (a node back home). */
+    private void removeVirtualIp(InetAddress vip) {
+        if (host.interfaceOf(vip).filter("tun0"::equals).isPresent()) {
+            host.removeAddress(text(vip));
+        }
     }
 }

@@ -20,11 +20,12 @@ import org.mip6kit.wire.Ipv6Address;
  * before the IKE event proving it may wait).
  */
 record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, String pool, Map<String, byte[]> psks,
-                       List<String> ikeListen, Duration verifyWait) {
+                       List<String> ikeListen, Duration verifyWait, Duration registrationWait, Duration teardownDelay) {
 
     static HomeAgentConfig read(ConfigSection c) throws ProviderConfigException {
         Set<String> keys = new HashSet<>(IkeOptions.KEYS);
-        keys.addAll(Set.of("home-prefix", "pool", "psk-table", "ike-listen", "verify-wait"));
+        keys.addAll(Set.of("home-prefix", "pool", "psk-table", "ike-listen", "verify-wait",
+                "registration-wait", "teardown-delay"));
         c.allowOnly(keys);
         IkeOptions ike = IkeOptions.read(c);
         HomePrefix prefix = IkeOptions.prefix(c, "home-prefix", c.string("home-prefix"));
@@ -42,7 +43,9 @@ record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, String pool, Map<S
             listen.add(IkeOptions.address(c, "ike-listen", a));
         }
         return new HomeAgentConfig(ike, prefix, pool, Map.copyOf(psks), List.copyOf(listen),
-                c.duration("verify-wait", Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(2)));
+                c.duration("verify-wait", Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(2)),
+                c.duration("registration-wait", Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(60)),
+                c.duration("teardown-delay", Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(2)));
     }
 
     boolean inHomePrefix(Ipv6Address a) {

@@ -65,6 +65,8 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
     /** Home address → the IKE SA that leased it. */
     private final Map<Ipv6Address, Lease> leases = new ConcurrentHashMap<>();
     private final Map<Ipv6Address, List<CompletableFuture<Verdict>>> waiting = new ConcurrentHashMap<>();
+    /** Home addresses with a binding now. */
+    private final Set<Ipv6Address> bound = ConcurrentHashMap.newKeySet();
     private final AtomicLong waitingCount = new AtomicLong();
     private final AtomicLong outsideTunnel = new AtomicLong();
     private final AtomicLong unleased = new AtomicLong();
@@ -204,17 +206,31 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
 
     @Override
     public void afterChange(BindingChange change) {
+        if (change.kind().keepsBinding()) {
+            bound.add(change.homeAddress());
+            return;
+        }
+        bound.remove(change.homeAddress());
         if (change.kind() == BindingChange.Kind.DELETED || change.kind() == BindingChange.Kind.EXPIRED) {
             Lease l = leases.get(change.homeAddress());
-            Optional<Charon> charon = session.current();
-            if (l != null && l.owner().equals(change.identity()) && charon.isPresent()) {
-                charon.get().terminateIkeSa(l.ikeUniqueId(), TERMINATE_TIMEOUT).whenComplete((x, f) -> context.events()
-                        .emit(new ProviderEvent("ike-sa-terminated", Optional.of(l.owner()),
-                                Optional.of(change.homeAddress()), "binding " + change.kind().name().toLowerCase()
-                                + ": IKE SA " + l.ikeUniqueId() + " ended" + (f == null ? ""
-                                : " (charon: " + f.getMessage() + ")"))));
+            if (l != null && l.owner().equals(change.identity())) {
+                // The acknowledgement has been handed to the kernel; the tunnel must still carry it.
+                context.scheduler().schedule(config.teardownDelay(), () -> endIfUnbound(change.homeAddress(), l,
+                        "binding " + change.kind().name().toLowerCase()));
             }
         }
+    }
+
+    /** Ends the IKE SA behind {@code l} unless its home address is bound again. */
+    private void endIfUnbound(Ipv6Address homeAddress, Lease l, String why) {
+        Optional<Charon> charon = session.current();
+        if (bound.contains(homeAddress) || !l.equals(leases.get(homeAddress)) || charon.isEmpty()) {
+            return;
+        }
+        charon.get().terminateIkeSa(l.ikeUniqueId(), TERMINATE_TIMEOUT).whenComplete((x, f) -> context.events()
+                .emit(new ProviderEvent("ike-sa-terminated", Optional.of(l.owner()), Optional.of(homeAddress),
+                        why + ": IKE SA " + l.ikeUniqueId() + " ended" + (f == null ? ""
+                                : " (charon: " + f.getMessage() + ")"))));
     }
 
     // ------------------------------------------------------------------ charon (on the scheduler)
@@ -326,6 +342,9 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             Lease before = leases.put(a.get(), l);
             held.add(a.get());
             if (before == null || !before.equals(l)) {
+                Ipv6Address hoa = a.get();
+                context.scheduler().schedule(config.registrationWait(), () -> endIfUnbound(hoa, l,
+                        "no binding within registration-wait " + config.registrationWait()));
                 context.events().emit(new ProviderEvent("lease", Optional.of(owner), a, "IKE SA " + sa.uniqueId()
                         + " from " + sa.remoteHost() + " holds " + a.get()));
             }

@@ -62,6 +62,8 @@ final class IpsecMobileNode implements MobileNodeSecurity, CharonSession.Listene
     private volatile Established current;
     private final List<Waiter> careOfWaiters = new ArrayList<>();
     private volatile boolean closed;
+    /** Whether the home agent has accepted a registration that has not ended. */
+    private volatile boolean registered;
 
     private record Established(String ikeUniqueId, Identity self, Identity homeAgent, Ipv6Address homeAddress,
                                Ipv6Address homeAgentAddress) {}
@@ -264,8 +266,15 @@ final class IpsecMobileNode implements MobileNodeSecurity, CharonSession.Listene
 
     @Override
     public void registrationChanged(RegistrationChange change) {
-        if (change.kind() == RegistrationChange.Kind.DEREGISTERED) {
-            endIkeSa("deregistered");
+        switch (change.kind()) {
+            case REGISTERED, MOVED, REFRESHED -> registered = true;
+            case DEREGISTERED -> {
+                registered = false;
+                endIkeSa("deregistered");
+            }
+            // The IKE SA stays: the engine may register through it again; the home agent ends an SA that
+            // holds an address without a binding after its registration-wait.
+            case LOST, EXPIRED -> registered = false;
         }
     }
 
@@ -312,7 +321,9 @@ final class IpsecMobileNode implements MobileNodeSecurity, CharonSession.Listene
         } else if (event instanceof CharonEvent.IkeUpDown ud && e != null && ud.sa().name().equals(CONNECTION)) {
             if (!ud.up() && ud.sa().uniqueId().equals(e.ikeUniqueId())) {
                 current = null;
-                requestBootstrap("the IKE SA with the home agent went down");
+                if (registered) {
+                    requestBootstrap("the IKE SA with the home agent went down");
+                }
             } else if (ud.up() && CharonAddresses.firstIpv6(ud.sa().localVips()).filter(v -> !v.equals(e.homeAddress()))
                     .isPresent()) {
                 requestBootstrap("charon leased another virtual IP");

@@ -1,10 +1,15 @@
 package org.mip6kit.provider.ipsec;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 
 import org.mip6kit.provider.ipsec.charon.ViciConnector;
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.DemoConfiguration;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.MobileNodeSecurity;
 import org.mip6kit.spi.Placement;
@@ -59,6 +64,30 @@ public final class IpsecIkev2Provider implements SecurityProviderFactory {
     @Override
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         return new IpsecHomeAgent(context, HomeAgentConfig.read(config), connector);
+    }
+
+    /**
+     * No in-process demo: the demo runs both engines in one process on loopback, and charon cannot
+     * build a tunnel to itself; ipsec-ikev2 needs a charon per side, in two network namespaces.
+     * Says what this host lacks as well.
+     */
+    @Override
+    public DemoConfiguration demoConfiguration(Path privateDirectory) {
+        List<String> missing = new ArrayList<>();
+        if (!"root".equals(System.getProperty("user.name"))) {
+            missing.add("root (namespaces, raw Mobility Header sockets)");
+        }
+        if (!Files.isExecutable(Path.of("/usr/lib/ipsec/charon"))) {
+            missing.add("strongSwan's charon (apt-get install strongswan-charon strongswan-swanctl "
+                    + "libcharon-extra-plugins libstrongswan-standard-plugins)");
+        }
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            missing.add("/dev/net/tun (kernel-libipsec's TUN device)");
+        }
+        return DemoConfiguration.unsupported("it needs a charon on each side, in two network namespaces, which the "
+                + "one-process loopback demo cannot give; run the example configurations as "
+                + "docs/providers/ipsec-ikev2.md#try-it shows"
+                + (missing.isEmpty() ? "" : "; this host also lacks: " + String.join(", ", missing)));
     }
 
     @Override

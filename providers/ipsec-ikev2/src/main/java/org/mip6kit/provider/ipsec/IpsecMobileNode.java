@@ -64,6 +64,11 @@ final class IpsecMobileNode implements MobileNodeSecurity, CharonSession.Listene
     private volatile boolean closed;
     /** Whether the home agent has accepted a registration that has not ended. */
     private volatile boolean registered;
+    /** Whether the provider asked for the bootstrap that runs (and so retries it when it fails). */
+    private volatile boolean asked;
+    private volatile Duration retryDelay = FIRST_RETRY;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(60);
 
     private record Established(String ikeUniqueId, Identity self, Identity homeAgent, Ipv6Address homeAddress,
                                Ipv6Address homeAgentAddress) {}
@@ -105,9 +110,12 @@ final class IpsecMobileNode implements MobileNodeSecurity, CharonSession.Listene
                         .thenCompose(x -> charon.listSas(Optional.of(CONNECTION))))
                 .handle((sas, failure) -> {
                     if (failure != null) {
+                        retryIfAsked();
                         throw new CompletionException(new SecurityProviderException("IKEv2 with the home agent "
                                 + config.ikePeers() + " failed: " + reason(failure)));
                     }
+                    asked = false;
+                    retryDelay = FIRST_RETRY;
                     return established(sas, homeAgent);
                 });
     }
@@ -334,8 +342,22 @@ final class IpsecMobileNode implements MobileNodeSecurity, CharonSession.Listene
     private void requestBootstrap(String why) {
         MobileNodeHandle h = engine;
         if (h != null && !closed) {
+            asked = true;
             h.rebootstrap(why);
         }
+    }
+
+    /**
+     * A bootstrap the provider asked for failed (the home agent's charon still restarting, say):
+     * the engine does not retry it, so the provider asks again after 2, 4 … 60 s.
+     */
+    private void retryIfAsked() {
+        if (!asked || closed) {
+            return;
+        }
+        Duration wait = retryDelay;
+        retryDelay = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
+        context.scheduler().schedule(wait, () -> requestBootstrap("the last bootstrap failed; trying again"));
     }
 
     @Override

@@ -38,7 +38,7 @@ class IpsecLibipsecCompatibilityTest extends ProviderCompatibilityKit {
     static final String HOME_AGENT_ID = "ha.tck.example";
 
     private static Path dir;
-    private final SimulatedCharons charons = new SimulatedCharons(this::current);
+    final SimulatedCharons charons = new SimulatedCharons(this::current);
 
     @BeforeAll
     static void makeDirectory() throws IOException {

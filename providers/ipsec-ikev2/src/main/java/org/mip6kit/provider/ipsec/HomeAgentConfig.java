@@ -15,7 +15,8 @@ import org.mip6kit.wire.Ipv6Address;
 /**
  * The home agent's section: {@link IkeOptions} plus {@code home-prefix} (the tunnel's local
  * traffic selector), {@code pool} (the home addresses charon hands out: one prefix inside
- * the home prefix; charon leases from its second address and never its last), {@code psk-table} ({@code <IKE identity> <hex key>} lines), {@code ike-listen}
+ * the home prefix; charon leases from its second address and never its last), {@code psk-table}
+ * ({@code <IKE identity> <hex key>} lines), {@code ike-listen}
  * (optional local IKE addresses), {@code verify-wait} (how long a Binding Update that arrived
  * before the IKE event proving it may wait).
  */

@@ -40,7 +40,8 @@ record IkeOptions(IpsecMode mode, Path viciSocket, String identity, List<String>
         String modeText = c.optionalString("mode").orElse(IpsecMode.LIBIPSEC.configName());
         IpsecMode mode = IpsecMode.parse(modeText);
         if (mode == null) {
-            throw c.error("mode", "is '" + modeText + "'; known modes: libipsec (strongSwan userspace ESP, tunnel mode),"
+            throw c.error("mode", "is '" + modeText + "'; known modes: libipsec (strongSwan userspace ESP, "
+                    + "tunnel mode),"
                     + " kernel (kernel ESP SAs, RFC 4877 transport mode)");
         }
         Path socket = c.has("vici-socket") ? c.path("vici-socket") : DEFAULT_SOCKET;

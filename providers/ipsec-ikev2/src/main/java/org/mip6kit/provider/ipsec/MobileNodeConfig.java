@@ -30,7 +30,8 @@ record MobileNodeConfig(IkeOptions ike, String homeAgentIdentity, List<String> i
         List<String> peers = new ArrayList<>();
         List<String> given = IkeOptions.oneOrMany(c, "ike-peer");
         if (given.isEmpty()) {
-            throw c.error("ike-peer", "is required: the home agent's IKE address (its outer address, e.g. 2001:db8:ff::1)");
+            throw c.error("ike-peer", "is required: the home agent's IKE address (its outer address, e.g. "
+                    + "2001:db8:ff::1)");
         }
         for (String p : given) {
             peers.add(IkeOptions.address(c, "ike-peer", p));

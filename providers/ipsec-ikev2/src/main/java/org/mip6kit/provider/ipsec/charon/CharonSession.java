@@ -105,7 +105,7 @@ public final class CharonSession implements AutoCloseable {
     }
 
     private Charon adopt(Vici vici) {
-        Charon c = new Charon(vici);
+        Charon c = new Charon(vici, scheduler);
         boolean again;
         synchronized (lock) {
             if (closed) {

@@ -1,19 +1,10 @@
 package org.mip6kit.provider.auth4285;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Optional;
-import java.util.Set;
 
 import org.mip6kit.spi.ConfigSection;
-import org.mip6kit.spi.FileTrust;
+import org.mip6kit.spi.PrivateFiles;
 import org.mip6kit.spi.ProviderConfigException;
 
 /**
@@ -24,11 +15,7 @@ import org.mip6kit.spi.ProviderConfigException;
  */
 final class KeyFiles {
 
-    private static final Set<PosixFilePermission> TOO_OPEN = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
     static final String DOCS = "docs/providers/auth-option-4285.md#keys";
-    static final String UNTRUSTED_DOCS = "docs/errors.md#untrusted-file";
 
     private KeyFiles() {
     }
@@ -40,40 +27,12 @@ final class KeyFiles {
      * @param what how to call the file in the message ("key table", "key file", "configuration file")
      */
     static void requirePrivate(Path file, ConfigSection config, String key, String what) throws ProviderConfigException {
-        if (!Files.isRegularFile(file)) {
-            throw config.error(key, "the " + what + " " + file + " does not exist or is not a regular file");
-        }
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view == null) {
-            throw config.error(key, "cannot check who may read the " + what + " " + file
-                    + " (the file system has no POSIX permissions); keys are only read from files private to "
-                    + "their owner, see " + DOCS);
-        }
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = view.readAttributes().permissions();
-        } catch (IOException e) {
-            throw config.error(key, "cannot read the permissions of the " + what + " " + file + ": " + e.getMessage());
-        }
-        if (permissions.stream().anyMatch(TOO_OPEN::contains)) {
-            throw config.error(key, "the " + what + " " + file + " is accessible to group or others (permissions "
-                    + PosixFilePermissions.toString(permissions) + "); a file holding keys must be private to its "
-                    + "owner: chmod 600 " + file + " (see " + DOCS + ")");
-        }
-        Optional<String> untrusted = FileTrust.problem(file, what);
-        if (untrusted.isPresent()) {
-            throw config.error(key, untrusted.get() + " (see " + UNTRUSTED_DOCS + ")");
-        }
+        PrivateFiles.require(file, config, key, what, DOCS);
     }
 
     /** The text of a private file. */
     static String readPrivate(Path file, ConfigSection config, String key, String what) throws ProviderConfigException {
-        requirePrivate(file, config, key, what);
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw config.error(key, "cannot read the " + what + " " + file + ": " + e.getMessage());
-        }
+        return PrivateFiles.read(file, config, key, what, DOCS);
     }
 
     /**

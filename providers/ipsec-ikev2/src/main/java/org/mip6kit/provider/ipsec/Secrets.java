@@ -1,20 +1,12 @@
 package org.mip6kit.provider.ipsec;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.mip6kit.spi.ConfigSection;
-import org.mip6kit.spi.FileTrust;
+import org.mip6kit.spi.PrivateFiles;
 import org.mip6kit.spi.ProviderConfigException;
 
 /**
@@ -27,31 +19,13 @@ final class Secrets {
     static final String DOCS = "docs/providers/ipsec-ikev2.md#secrets";
     static final int MIN_PSK_OCTETS = 16;
     static final int MAX_PSK_OCTETS = 64;
-    private static final Set<PosixFilePermission> TOO_OPEN = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private Secrets() {
     }
 
     private static String readPrivate(Path file, ConfigSection config, String key, String what)
             throws ProviderConfigException {
-        if (!Files.isRegularFile(file)) {
-            throw config.error(key, "the " + what + " " + file + " does not exist or is not a regular file");
-        }
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        try {
-            if (view == null || view.readAttributes().permissions().stream().anyMatch(TOO_OPEN::contains)) {
-                throw config.error(key, "the " + what + " " + file + " must be private to its owner: chmod 600 "
-                        + file + " (see " + DOCS + ")");
-            }
-            Optional<String> untrusted = FileTrust.problem(file, what);
-            if (untrusted.isPresent()) {
-                throw config.error(key, untrusted.get() + " (see docs/errors.md#untrusted-file)");
-            }
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw config.error(key, "cannot read the " + what + " " + file + ": " + e.getMessage());
-        }
+        return PrivateFiles.read(file, config, key, what, DOCS);
     }
 
     /** One key in hexadecimal (white space allowed), 16..64 octets. */

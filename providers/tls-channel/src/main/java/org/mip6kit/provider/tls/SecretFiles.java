@@ -1,21 +1,12 @@
 package org.mip6kit.provider.tls;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.mip6kit.spi.ConfigSection;
-import org.mip6kit.spi.FileTrust;
+import org.mip6kit.spi.PrivateFiles;
 import org.mip6kit.spi.ProviderConfigException;
 
 /**
@@ -25,10 +16,6 @@ import org.mip6kit.spi.ProviderConfigException;
 final class SecretFiles {
 
     static final String DOCS = "docs/providers/tls-channel.md#secrets";
-    private static final String UNTRUSTED_DOCS = "docs/errors.md#untrusted-file";
-    private static final Set<PosixFilePermission> TOO_OPEN = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
     /** PSKs shorter than this are refused (RFC 6618 §5.8 leaves the length to the operator; 128 bits is our floor). */
     static final int MIN_PSK_OCTETS = 16;
     static final int MAX_PSK_OCTETS = 64;
@@ -38,38 +25,11 @@ final class SecretFiles {
 
     /** Fails unless {@code file} is a regular file that only its owner may read or write, and is trusted. */
     static void requirePrivate(Path file, ConfigSection config, String key, String what) throws ProviderConfigException {
-        if (!Files.isRegularFile(file)) {
-            throw config.error(key, "the " + what + " " + file + " does not exist or is not a regular file");
-        }
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view == null) {
-            throw config.error(key, "cannot check who may read the " + what + " " + file
-                    + " (no POSIX permissions); secrets are only read from files private to their owner, see " + DOCS);
-        }
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = view.readAttributes().permissions();
-        } catch (IOException e) {
-            throw config.error(key, "cannot read the permissions of the " + what + " " + file + ": " + e.getMessage());
-        }
-        if (permissions.stream().anyMatch(TOO_OPEN::contains)) {
-            throw config.error(key, "the " + what + " " + file + " is accessible to group or others (permissions "
-                    + PosixFilePermissions.toString(permissions) + "); a file holding secrets must be private to its "
-                    + "owner: chmod 600 " + file + " (see " + DOCS + ")");
-        }
-        Optional<String> untrusted = FileTrust.problem(file, what);
-        if (untrusted.isPresent()) {
-            throw config.error(key, untrusted.get() + " (see " + UNTRUSTED_DOCS + ")");
-        }
+        PrivateFiles.require(file, config, key, what, DOCS);
     }
 
     static String readPrivate(Path file, ConfigSection config, String key, String what) throws ProviderConfigException {
-        requirePrivate(file, config, key, what);
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw config.error(key, "cannot read the " + what + " " + file + ": " + e.getMessage());
-        }
+        return PrivateFiles.read(file, config, key, what, DOCS);
     }
 
     /** A file holding one PSK in hexadecimal (white space allowed). */

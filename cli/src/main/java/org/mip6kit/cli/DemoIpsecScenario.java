@@ -105,10 +105,10 @@ final class DemoIpsecScenario {
             mnVici = lab.connectVici(Side.MN);
             Charon ha = new Charon(haVici);
             Charon mn = new Charon(mnVici);
-            console.line(String.format("%-11s%s: veth %s %s/%d, lo %s (the home agent's address); %s, PID %d",
+            console.line(String.format("%-11s%s: %s %s/%d, lo %s (the home agent's address); %s, PID %d",
                     "lab", lab.namespace(Side.HA), CharonLab.VETH, CharonLab.HA_OUTER, CharonLab.LINK_PREFIX_LENGTH,
                     CharonLab.HA_INNER, vici(ha.version(), "charon's version (HA)"), lab.charonPid(Side.HA)));
-            console.line(String.format("%-11s%s: veth %s %s/%d (the care-of address); %s, PID %d", "lab",
+            console.line(String.format("%-11s%s: %s %s/%d (the care-of address); %s, PID %d", "lab",
                     lab.namespace(Side.MN), CharonLab.VETH, CharonLab.MN_CARE_OF, CharonLab.LINK_PREFIX_LENGTH,
                     vici(mn.version(), "charon's version (MN)"), lab.charonPid(Side.MN)));
 
@@ -217,15 +217,15 @@ final class DemoIpsecScenario {
             haVici = null;
             mnVici.close();
             mnVici = null;
-            List<Long> charons = lab.charonPids();
+            String charons = lab.charonPid(Side.HA) + " (HA) and " + lab.charonPid(Side.MN) + " (MN)";
             List<String> namespaces = List.of(lab.namespace(Side.HA), lab.namespace(Side.MN));
             lab.close();
             if (!lab.leftovers().isEmpty()) {
                 throw new DemoFailure("the lab could not remove: " + String.join(", ", lab.leftovers()));
             }
             lab = null;
-            console.line(String.format("%-11scharon PIDs %s ended; namespaces %s deleted", "lab",
-                    joinPids(charons), String.join(" and ", namespaces)));
+            console.line(String.format("%-11scharon PIDs %s ended; namespaces %s deleted", "lab", charons,
+                    String.join(" and ", namespaces)));
 
             console.heading("done");
             console.line(String.format("%-11snot written (%s): the signalling travelled inside ESP, which "
@@ -487,14 +487,6 @@ final class DemoIpsecScenario {
             out.append(tail(d));
         }
         return out.toString();
-    }
-
-    private static String joinPids(List<Long> pids) {
-        List<String> out = new ArrayList<>();
-        for (long p : pids) {
-            out.add(Long.toString(p));
-        }
-        return String.join(" and ", out);
     }
 
     private static long ms(long since) {

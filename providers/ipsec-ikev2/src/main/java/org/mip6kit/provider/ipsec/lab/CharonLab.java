@@ -104,7 +104,7 @@ public final class CharonLab implements AutoCloseable {
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SOCKET_WAIT = Duration.ofSeconds(10);
     private static final Duration PAUSE = Duration.ofMillis(10);
-    private static final Pattern NAME_PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
+    private static final Pattern NAME_PREFIX = Pattern.compile("[a-z][a-z0-9]{0,11}");
     private static final Map<Side, String> MACS = Map.of(Side.HA, "02:6d:69:70:36:01", Side.MN, "02:6d:69:70:36:02");
     private static final List<Path> IP_CANDIDATES = List.of(Path.of("/usr/sbin/ip"), Path.of("/sbin/ip"),
             Path.of("/usr/bin/ip"), Path.of("/bin/ip"));
@@ -124,7 +124,7 @@ public final class CharonLab implements AutoCloseable {
      * Set-up choices. Immutable.
      *
      * @param namePrefix the namespaces' names start with it: {@code <prefix>-mn-<hex>} and
-     *     {@code <prefix>-ha-<hex>}; 1..6 lower-case letters or digits, starting with a letter
+     *     {@code <prefix>-ha-<hex>}; 1..12 lower-case letters or digits, starting with a letter
      * @param charonLines extra lines for the {@code charon { }} section of both strongswan.conf
      *     files, e.g. {@code "install_routes = no"}
      * @param ipv4 whether the veth also gets 192.0.2.1/24 (HA) and 192.0.2.2/24 (MN). With IPv4
@@ -134,7 +134,7 @@ public final class CharonLab implements AutoCloseable {
         /** Copies the lines; checks the prefix. */
         public Options {
             if (namePrefix == null || !NAME_PREFIX.matcher(namePrefix).matches()) {
-                throw new IllegalArgumentException("namePrefix must be 1..6 of [a-z0-9], starting with a letter: "
+                throw new IllegalArgumentException("namePrefix must be 1..12 of [a-z0-9], starting with a letter: "
                         + namePrefix);
             }
             charonLines = List.copyOf(charonLines);

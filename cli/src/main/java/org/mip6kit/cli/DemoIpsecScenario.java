@@ -94,6 +94,7 @@ final class DemoIpsecScenario {
     /** Runs the story; every process it started is ended and both namespaces deleted when it returns or throws. */
     void run() throws DemoFailure {
         CharonLab lab = null;
+        Thread hook = null;
         ViciClient haVici = null;
         ViciClient mnVici = null;
         try {
@@ -101,6 +102,14 @@ final class DemoIpsecScenario {
                     + "(kernel-libipsec: ESP in userspace, over a TUN device)");
             Path labDir = Files.createDirectories(directory.path().resolve("lab"));
             lab = CharonLab.start(labDir, CharonLab.Options.named(NAMESPACE_PREFIX));
+            // Ctrl-C ends the JVM without finally blocks: the hook still kills what the lab started
+            // and removes the key.
+            CharonLab started = lab;
+            hook = new Thread(() -> {
+                started.close();
+                directory.close();
+            }, "mip6kit-demo-lab-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
             haVici = lab.connectVici(Side.HA);
             mnVici = lab.connectVici(Side.MN);
             Charon ha = new Charon(haVici);
@@ -254,6 +263,13 @@ final class DemoIpsecScenario {
             }
             if (lab != null) {
                 lab.close();
+            }
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down; the hook runs, and close() is idempotent
+                }
             }
         }
     }

@@ -56,7 +56,8 @@ import org.mip6kit.provider.ipsec.vici.ViciException;
  * process it started ({@link #spawn spawned} ones, then the charons) by PID, then any process left
  * in its own namespaces (only it knows their random names), and deletes both namespaces. It never
  * signals a process it did not start outside those namespaces. {@link #leftovers()} then says
- * whether anything survived. Not thread-safe: drive it from one thread.
+ * whether anything survived. Not thread-safe: drive it from one thread; only {@link #close()} may
+ * also come from another (a shutdown hook).
  *
  * <p>An orchestration of external processes, not a protocol path: it waits for files and
  * processes with the wall clock and short pauses.
@@ -538,7 +539,7 @@ public final class CharonLab implements AutoCloseable {
      * for a clean-up step that fails: such a step shows in {@link #leftovers()}.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -593,7 +594,7 @@ public final class CharonLab implements AutoCloseable {
      *
      * @return the leftovers
      */
-    public List<String> leftovers() {
+    public synchronized List<String> leftovers() {
         return leftovers;
     }
 

@@ -1,12 +1,11 @@
 package org.mip6kit.provider.ipsec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 
 import org.mip6kit.provider.ipsec.charon.ViciConnector;
+import org.mip6kit.provider.ipsec.lab.CharonLab;
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.DemoConfiguration;
@@ -67,27 +66,34 @@ public final class IpsecIkev2Provider implements SecurityProviderFactory {
     }
 
     /**
-     * No in-process demo: the demo runs both engines in one process on loopback, and charon cannot
-     * build a tunnel to itself; ipsec-ikev2 needs a charon per side, in two network namespaces.
-     * Says what this host lacks as well.
+     * No in-process demo: the loopback demo runs both engines in one process, and charon cannot
+     * build a tunnel to itself; ipsec-ikev2 needs a charon per side, in two network namespaces,
+     * which {@code ./mip6kit demo --provider ipsec-ikev2} builds itself (with
+     * {@link org.mip6kit.provider.ipsec.lab.CharonLab}) on a host that has what it needs. The
+     * reason is {@link #demoUnsupportedReason(List)} of what this host lacks.
      */
     @Override
     public DemoConfiguration demoConfiguration(Path privateDirectory) {
-        List<String> missing = new ArrayList<>();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            missing.add("root (namespaces, raw Mobility Header sockets)");
+        return DemoConfiguration.unsupported(demoUnsupportedReason(CharonLab.requirements()));
+    }
+
+    /**
+     * Why the demo cannot run ipsec-ikev2 here: the one-process loopback demo cannot give each
+     * side its own charon, and, when {@code missing} is not empty, what the host lacks for the
+     * two-namespace demo.
+     *
+     * @param missing what {@link CharonLab#requirements()} (or a stand-in) reports
+     * @return the reason, one sentence
+     */
+    public static String demoUnsupportedReason(List<String> missing) {
+        String base = "it needs a charon on each side, in two network namespaces, which the one-process loopback "
+                + "demo cannot give";
+        if (missing.isEmpty()) {
+            return base + "; ./mip6kit demo --provider ipsec-ikev2 builds them itself (see "
+                    + "docs/providers/ipsec-ikev2.md#try-it)";
         }
-        if (!Files.isExecutable(Path.of("/usr/lib/ipsec/charon"))) {
-            missing.add("strongSwan's charon (apt-get install strongswan-charon strongswan-swanctl "
-                    + "libcharon-extra-plugins libstrongswan-standard-plugins)");
-        }
-        if (!Files.exists(Path.of("/dev/net/tun"))) {
-            missing.add("/dev/net/tun (kernel-libipsec's TUN device)");
-        }
-        return DemoConfiguration.unsupported("it needs a charon on each side, in two network namespaces, which the "
-                + "one-process loopback demo cannot give; run the example configurations as "
-                + "docs/providers/ipsec-ikev2.md#try-it shows"
-                + (missing.isEmpty() ? "" : "; this host also lacks: " + String.join(", ", missing)));
+        return base + "; the demo builds them itself as root with strongSwan (apt-get install "
+                + CharonLab.PACKAGES + "), and this host lacks: " + String.join(", ", missing);
     }
 
     @Override

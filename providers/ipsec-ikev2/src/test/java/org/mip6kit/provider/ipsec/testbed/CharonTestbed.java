@@ -1,28 +1,23 @@
 package org.mip6kit.provider.ipsec.testbed;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import org.mip6kit.provider.ipsec.lab.CharonLab;
 import org.mip6kit.provider.ipsec.vici.ViciClient;
-import org.mip6kit.provider.ipsec.vici.ViciException;
 import org.mip6kit.testing.HostRequirements;
 
 /**
  * Two network namespaces joined by a veth pair, each running its own strongSwan charon with
  * kernel-libipsec (userspace ESP over a TUN device, IPSEC-BRIDGE.md §2): the mobile node ({@link
- * Side#MN}) and the home agent ({@link Side#HA}). A test fixture for {@code large} tests.
+ * Side#MN}) and the home agent ({@link Side#HA}). A test fixture for {@code large} tests: the
+ * main code's {@link CharonLab} (namespaces {@code mip6tb-*}) with the host checks of
+ * {@link HostRequirements} (skip loudly, fail under {@code CI=true}) and the VICI clients it hands
+ * out closed with it.
  *
  * <p>Layout after {@link #start(Path)}:
  *
@@ -71,45 +66,41 @@ public final class CharonTestbed implements AutoCloseable {
         /** the mobile node: initiator, gets the home address as a virtual IP */
         MN,
         /** the home agent: responder, owns the pool and {@link #HA_INNER} */
-        HA
+        HA;
+
+        CharonLab.Side lab() {
+            return this == MN ? CharonLab.Side.MN : CharonLab.Side.HA;
+        }
     }
 
     /** Path of Debian's charon binary. */
-    public static final Path CHARON = Path.of("/usr/lib/ipsec/charon");
+    public static final Path CHARON = CharonLab.CHARON;
     /** The openssl plugin (X25519, AES-GCM, prf-sha256) from libstrongswan-standard-plugins. */
-    public static final Path OPENSSL_PLUGIN = Path.of("/usr/lib/ipsec/plugins/libstrongswan-openssl.so");
+    public static final Path OPENSSL_PLUGIN = CharonLab.OPENSSL_PLUGIN;
     /** The kernel-libipsec plugin from libcharon-extra-plugins. */
-    public static final Path LIBIPSEC_PLUGIN = Path.of("/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so");
+    public static final Path LIBIPSEC_PLUGIN = CharonLab.LIBIPSEC_PLUGIN;
     /** Name of the veth end in both namespaces. */
-    public static final String VETH = "veth0";
+    public static final String VETH = CharonLab.VETH;
     /** The HA's outer (IKE) address on its veth. */
-    public static final String HA_OUTER = "2001:db8:ff::1";
+    public static final String HA_OUTER = CharonLab.HA_OUTER;
     /** The MN's first care-of address on its veth. */
-    public static final String MN_CARE_OF = "2001:db8:ff::2";
+    public static final String MN_CARE_OF = CharonLab.MN_CARE_OF;
     /** A second care-of address for a MOBIKE move (not configured; neighbour entry present). */
-    public static final String MN_CARE_OF_2 = "2001:db8:ff::3";
+    public static final String MN_CARE_OF_2 = CharonLab.MN_CARE_OF_2;
     /** Prefix length of the veth link. */
-    public static final int LINK_PREFIX_LENGTH = 64;
+    public static final int LINK_PREFIX_LENGTH = CharonLab.LINK_PREFIX_LENGTH;
     /** The HA's IPv4 address on its veth. */
-    public static final String HA_OUTER_V4 = "192.0.2.1";
+    public static final String HA_OUTER_V4 = CharonLab.HA_OUTER_V4;
     /** The MN's IPv4 address on its veth. */
-    public static final String MN_CARE_OF_V4 = "192.0.2.2";
+    public static final String MN_CARE_OF_V4 = CharonLab.MN_CARE_OF_V4;
     /** The HA's inner address, inside the home prefix, on the HA's {@code lo}. */
-    public static final String HA_INNER = "2001:db8:1::1";
+    public static final String HA_INNER = CharonLab.HA_INNER;
     /** The home prefix. */
-    public static final String HOME_PREFIX = "2001:db8:1::/64";
+    public static final String HOME_PREFIX = CharonLab.HOME_PREFIX;
 
-    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SOCKET_WAIT = Duration.ofSeconds(10);
-    private static final Map<Side, String> MACS = Map.of(Side.HA, "02:6d:69:70:36:01", Side.MN, "02:6d:69:70:36:02");
+    private static final String NAME_PREFIX = "mip6tb";
 
-    private final Path dir;
-    private final Path ip;
-    private final Options options;
-    private final Map<Side, String> namespaces = new EnumMap<>(Side.class);
-    private final Map<Side, Boolean> created = new EnumMap<>(Side.class);
-    private final Map<Side, Process> charons = new EnumMap<>(Side.class);
-    private final List<Process> spawned = new CopyOnWriteArrayList<>();
+    private final CharonLab lab;
     private final List<ViciClient> clients = new CopyOnWriteArrayList<>();
     private boolean closed;
 
@@ -118,6 +109,10 @@ public final class CharonTestbed implements AutoCloseable {
         /** Copies the command. */
         public ExecResult {
             command = List.copyOf(command);
+        }
+
+        static ExecResult of(CharonLab.ExecResult r) {
+            return new ExecResult(r.command(), r.exitCode(), r.stdout(), r.stderr());
         }
 
         /** @return this, if the exit code is 0 @throws IllegalStateException otherwise, with the output */
@@ -136,15 +131,8 @@ public final class CharonTestbed implements AutoCloseable {
         }
     }
 
-    private CharonTestbed(Path dir, Path ip, Options options) {
-        this.dir = dir;
-        this.ip = ip;
-        this.options = options;
-        byte[] rnd = new byte[4];
-        new SecureRandom().nextBytes(rnd);
-        String suffix = HexFormat.of().formatHex(rnd);
-        namespaces.put(Side.MN, "mip6tb-mn-" + suffix);
-        namespaces.put(Side.HA, "mip6tb-ha-" + suffix);
+    private CharonTestbed(CharonLab lab) {
+        this.lab = lab;
     }
 
     /**
@@ -176,6 +164,10 @@ public final class CharonTestbed implements AutoCloseable {
         public Options withIpv4() {
             return new Options(charonLines, true);
         }
+
+        CharonLab.Options lab() {
+            return new CharonLab.Options(NAME_PREFIX, charonLines, ipv4);
+        }
     }
 
     /**
@@ -202,26 +194,12 @@ public final class CharonTestbed implements AutoCloseable {
      */
     public static CharonTestbed start(Path dir, Options options) throws Exception {
         HostRequirements.root("network namespaces, veth, TUN and charon's IKE sockets");
-        Path ip = HostRequirements.command("ip", "iproute2");
+        HostRequirements.command("ip", "iproute2");
         HostRequirements.command(CHARON.toString(), "strongswan-charon strongswan-swanctl libcharon-extra-plugins");
         requireFile(LIBIPSEC_PLUGIN, "libcharon-extra-plugins");
         requireFile(OPENSSL_PLUGIN, "libstrongswan-standard-plugins");
-        requireFile(Path.of("/dev/net/tun"), "the tun kernel module (modprobe tun)");
-        CharonTestbed bed = new CharonTestbed(dir, ip, options);
-        try {
-            bed.buildNetwork();
-            for (Side s : Side.values()) {
-                bed.startCharon(s);
-            }
-            return bed;
-        } catch (Exception | Error e) {
-            try {
-                bed.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        requireFile(CharonLab.TUN, "the tun kernel module (modprobe tun)");
+        return new CharonTestbed(CharonLab.start(dir, options.lab()));
     }
 
     /** HostRequirements knows executables only: report a missing plain file through it. */
@@ -231,42 +209,12 @@ public final class CharonTestbed implements AutoCloseable {
         }
     }
 
-    private void buildNetwork() throws IOException, InterruptedException {
-        for (Side s : Side.values()) {
-            runIp("netns", "add", namespace(s));
-            created.put(s, true);
-            // DAD off before the veth exists, so no address is ever tentative.
-            exec(s, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad"
-                    + " && echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad").checked();
-            runIp("-n", namespace(s), "link", "set", "lo", "up");
-        }
-        runIp("-n", namespace(Side.HA), "link", "add", VETH, "address", MACS.get(Side.HA), "type", "veth",
-                "peer", "name", VETH, "address", MACS.get(Side.MN), "netns", namespace(Side.MN));
-        addAddress(Side.HA, VETH, HA_OUTER + "/" + LINK_PREFIX_LENGTH);
-        addAddress(Side.MN, VETH, MN_CARE_OF + "/" + LINK_PREFIX_LENGTH);
-        if (options.ipv4()) {
-            addAddress(Side.HA, VETH, HA_OUTER_V4 + "/24");
-            addAddress(Side.MN, VETH, MN_CARE_OF_V4 + "/24");
-        }
-        addAddress(Side.HA, "lo", HA_INNER + "/128");
-        for (Side s : Side.values()) {
-            runIp("-n", namespace(s), "link", "set", VETH, "up");
-        }
-        for (String a : options.ipv4() ? List.of(MN_CARE_OF, MN_CARE_OF_2, MN_CARE_OF_V4)
-                : List.of(MN_CARE_OF, MN_CARE_OF_2)) {
-            addNeighbour(Side.HA, a);
-        }
-        for (String a : options.ipv4() ? List.of(HA_OUTER, HA_OUTER_V4) : List.of(HA_OUTER)) {
-            addNeighbour(Side.MN, a);
-        }
-    }
-
     /**
      * @param side which end
      * @return the fixed MAC address of that side's veth
      */
     public static String macOf(Side side) {
-        return MACS.get(side);
+        return CharonLab.macOf(side.lab());
     }
 
     /**
@@ -282,7 +230,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @return the network namespace's name, for {@code ip netns exec <name> ...}
      */
     public String namespace(Side side) {
-        return namespaces.get(side);
+        return lab.namespace(side.lab());
     }
 
     /**
@@ -290,7 +238,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @return the path of that charon's VICI unix socket
      */
     public Path viciSocket(Side side) {
-        return sideDir(side).resolve("charon.vici");
+        return lab.viciSocket(side.lab());
     }
 
     /**
@@ -298,7 +246,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @return the path of that charon's log file (flushed line by line; survives restarts)
      */
     public Path charonLog(Side side) {
-        return sideDir(side).resolve("charon.log");
+        return lab.charonLog(side.lab());
     }
 
     /**
@@ -306,12 +254,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @return the log's text so far (empty if none)
      */
     public String charonLogText(Side side) {
-        try {
-            Path p = charonLog(side);
-            return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return lab.charonLogText(side.lab());
     }
 
     /**
@@ -320,11 +263,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @throws IllegalStateException if it is not running
      */
     public long charonPid(Side side) {
-        Process p = charons.get(side);
-        if (p == null || !p.isAlive()) {
-            throw new IllegalStateException("charon of " + side + " is not running");
-        }
-        return p.pid();
+        return lab.charonPid(side.lab());
     }
 
     /**
@@ -336,70 +275,21 @@ public final class CharonTestbed implements AutoCloseable {
      * @throws IOException if charon does not accept within 10 s
      */
     public ViciClient vici(Side side) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
-        while (true) {
-            try {
-                ViciClient c = ViciClient.connect(viciSocket(side));
-                clients.add(c);
-                return c;
-            } catch (ViciException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(10);
-            }
-        }
+        ViciClient c = lab.connectVici(side.lab());
+        clients.add(c);
+        return c;
     }
 
     /**
-     * Starts charon in that namespace (again, after {@link #killCharon}) exactly as
-     * IPSEC-BRIDGE.md §2 says: {@code STRONGSWAN_CONF=<dir>/strongswan.conf ip netns exec <ns>
-     * sh -c 'mount --bind <dir>/run /run && exec charon'}; returns when the VICI socket accepts.
-     * kernel-libipsec creates its TUN device at start-up, not at the first CHILD_SA.
+     * Starts charon in that namespace again, after {@link #killCharon} (see
+     * {@link CharonLab#startCharon}); returns when the VICI socket accepts.
      *
      * @param side which end
      * @throws IllegalStateException if charon is already running or exits early
      * @throws IOException if the socket never appears
      */
     public void startCharon(Side side) throws IOException, InterruptedException {
-        Process old = charons.get(side);
-        if (old != null && old.isAlive()) {
-            throw new IllegalStateException("charon of " + side + " is already running (PID " + old.pid() + ")");
-        }
-        Path d = sideDir(side);
-        Path run = d.resolve("run");
-        Files.createDirectories(run);
-        Files.deleteIfExists(run.resolve("charon.pid"));
-        Files.deleteIfExists(viciSocket(side));
-        Path conf = d.resolve("strongswan.conf");
-        Files.writeString(conf, strongswanConf(side), StandardCharsets.UTF_8);
-        ProcessBuilder pb = new ProcessBuilder(ip.toString(), "netns", "exec", namespace(side), "sh", "-c",
-                "mount --bind \"$0\" /run && exec \"$1\"", run.toString(), CHARON.toString())
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(d.resolve("charon.stdout").toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(d.resolve("charon.stderr").toFile()));
-        pb.environment().put("STRONGSWAN_CONF", conf.toString());
-        Process p = pb.start();
-        charons.put(side, p);
-        long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
-        while (!Files.exists(viciSocket(side))) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("charon of " + side + " exited with " + p.exitValue()
-                        + ": " + tail(d.resolve("charon.stderr")) + tail(charonLog(side)));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("VICI socket " + viciSocket(side) + " did not appear within "
-                        + SOCKET_WAIT + ": " + tail(charonLog(side)));
-            }
-            Thread.sleep(10);
-        }
-        // ip netns exec and sh both exec, so the PID we hold is charon's own.
-        String comm = Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).strip();
-        if (!comm.equals("charon")) {
-            throw new IllegalStateException("PID " + p.pid() + " is '" + comm + "', not charon");
-        }
-        ViciClient probe = vici(side);
-        clients.remove(probe);
-        probe.close();
+        lab.startCharon(side.lab());
     }
 
     /**
@@ -409,11 +299,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @param side which end
      */
     public void killCharon(Side side) throws InterruptedException {
-        Process p = charons.remove(side);
-        if (p != null) {
-            p.destroyForcibly();
-            p.waitFor(EXEC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        }
+        lab.killCharon(side.lab());
     }
 
     /**
@@ -425,7 +311,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @throws IOException if it cannot start or does not end in time (then it is killed)
      */
     public ExecResult exec(Side side, String... argv) throws IOException, InterruptedException {
-        return exec(side, EXEC_TIMEOUT, argv);
+        return ExecResult.of(lab.exec(side.lab(), argv));
     }
 
     /**
@@ -438,9 +324,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @throws IOException if it cannot start or does not end in time (then it is killed)
      */
     public ExecResult exec(Side side, Duration timeout, String... argv) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ip.toString(), "netns", "exec", namespace(side)));
-        cmd.addAll(List.of(argv));
-        return run(cmd, timeout);
+        return ExecResult.of(lab.exec(side.lab(), timeout, argv));
     }
 
     /**
@@ -455,13 +339,8 @@ public final class CharonTestbed implements AutoCloseable {
      * @throws IOException if it cannot start
      */
     public Process spawn(Side side, Path stderr, String... argv) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ip.toString(), "netns", "exec", namespace(side)));
-        cmd.addAll(List.of(argv));
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
-                .start();
-        spawned.add(p);
-        return p;
+        return lab.spawn(side.lab(), ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.appendTo(stderr.toFile()),
+                argv);
     }
 
     /**
@@ -472,11 +351,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @param cidr address with prefix length
      */
     public void addAddress(Side side, String iface, String cidr) throws IOException, InterruptedException {
-        if (cidr.contains(":")) {
-            runIp("-n", namespace(side), "addr", "add", cidr, "dev", iface, "nodad");
-        } else {
-            runIp("-n", namespace(side), "addr", "add", cidr, "dev", iface);
-        }
+        lab.addAddress(side.lab(), iface, cidr);
     }
 
     /**
@@ -487,7 +362,7 @@ public final class CharonTestbed implements AutoCloseable {
      * @param cidr address with prefix length
      */
     public void removeAddress(Side side, String iface, String cidr) throws IOException, InterruptedException {
-        runIp("-n", namespace(side), "addr", "del", cidr, "dev", iface);
+        lab.removeAddress(side.lab(), iface, cidr);
     }
 
     /**
@@ -498,14 +373,13 @@ public final class CharonTestbed implements AutoCloseable {
      * @param address the peer's address
      */
     public void addNeighbour(Side side, String address) throws IOException, InterruptedException {
-        runIp("-n", namespace(side), "neigh", "replace", address, "lladdr", MACS.get(peerOf(side)),
-                "dev", VETH, "nud", "permanent");
+        lab.addNeighbour(side.lab(), address);
     }
 
     /**
-     * Kills everything this testbed started (VICI clients closed, spawned processes and charons
-     * killed by PID, then any process still in its namespaces) and deletes both namespaces.
-     * Idempotent; never throws for a clean-up step that fails (it reports on stderr).
+     * Closes the VICI clients it handed out, then {@link CharonLab#close()}: spawned processes and
+     * charons killed by PID, then any process still in its namespaces, and both namespaces
+     * deleted. Idempotent; never throws for a clean-up step that fails (it reports on stderr).
      */
     @Override
     public void close() {
@@ -516,124 +390,9 @@ public final class CharonTestbed implements AutoCloseable {
         for (ViciClient c : clients) {
             c.close();
         }
-        for (Process p : spawned) {
-            kill(p);
-        }
-        for (Process p : charons.values()) {
-            kill(p);
-        }
-        charons.clear();
-        for (Side s : Side.values()) {
-            if (!created.getOrDefault(s, false)) {
-                continue;
-            }
-            try {
-                // Anything still inside is ours (only we know this random name): kill it by PID.
-                ExecResult pids = run(List.of(ip.toString(), "netns", "pids", namespace(s)), EXEC_TIMEOUT);
-                for (String pid : pids.stdout().split("\\s+")) {
-                    if (!pid.isBlank()) {
-                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                }
-                ExecResult del = run(List.of(ip.toString(), "netns", "del", namespace(s)), EXEC_TIMEOUT);
-                if (del.exitCode() != 0) {
-                    System.err.println("CharonTestbed: could not delete namespace: " + del);
-                }
-            } catch (IOException | RuntimeException e) {
-                System.err.println("CharonTestbed: clean-up of " + namespace(s) + " failed: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                System.err.println("CharonTestbed: interrupted while deleting " + namespace(s));
-            }
-        }
-    }
-
-    private static void kill(Process p) {
-        if (p.isAlive()) {
-            p.destroyForcibly();
-            try {
-                p.waitFor(EXEC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private Path sideDir(Side side) {
-        return dir.resolve(side.name().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    private String strongswanConf(Side side) {
-        List<String> lines = new ArrayList<>(List.of(
-                "charon {",
-                "  load_modular = no",
-                "  load = kernel-libipsec kernel-netlink socket-default random nonce openssl pem pkcs1 pkcs8"
-                        + " x509 pubkey revocation constraints hmac kdf sha1 sha2 aes gcm attr vici updown",
-                "  plugins {",
-                "    vici {",
-                "      socket = unix://" + viciSocket(side),
-                "    }",
-                "  }",
-                "  filelog {",
-                "    testbed {",
-                "      path = " + charonLog(side),
-                "      append = yes",
-                "      flush_line = yes",
-                "      time_format = %T",
-                "      default = 1",
-                "      ike = 2",
-                "      cfg = 2",
-                "      knl = 2",
-                "      esp = 2",
-                "    }",
-                "  }"));
-        for (String l : options.charonLines()) {
-            lines.add("  " + l);
-        }
-        lines.add("}");
-        lines.add("");
-        return String.join("\n", lines);
-    }
-
-    private void runIp(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ip.toString()));
-        cmd.addAll(List.of(args));
-        run(cmd, EXEC_TIMEOUT).checked();
-    }
-
-    private static ExecResult run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).start();
-        try {
-            CompletableFuture<String> out = drain(p.getInputStream());
-            CompletableFuture<String> err = drain(p.getErrorStream());
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException(String.join(" ", cmd) + " did not end within " + timeout);
-            }
-            return new ExecResult(cmd, p.exitValue(), out.join(), err.join());
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    private static CompletableFuture<String> drain(java.io.InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "<" + e + ">";
-            }
-        });
-    }
-
-    private static String tail(Path p) {
-        try {
-            if (!Files.exists(p)) {
-                return "";
-            }
-            String s = Files.readString(p, StandardCharsets.ISO_8859_1);
-            return "\n" + p.getFileName() + ": " + s.substring(Math.max(0, s.length() - 2000));
-        } catch (IOException e) {
-            return "\n" + p + ": " + e;
+        lab.close();
+        if (!lab.leftovers().isEmpty()) {
+            System.err.println("CharonTestbed: left behind: " + String.join(", ", lab.leftovers()));
         }
     }
 }

@@ -3,7 +3,6 @@ package org.mip6kit.provider.ipsec.charon;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -169,47 +168,6 @@ public final class CharonSession implements AutoCloseable {
         }
         if (c != null) {
             c.vici().close();
-        }
-    }
-
-    /** Runs tasks one at a time, in submission order, on an underlying executor. */
-    private static final class SerialExecutor implements Executor {
-        private final Executor underlying;
-        private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-        private boolean running;
-
-        SerialExecutor(Executor underlying) {
-            this.underlying = underlying;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            synchronized (tasks) {
-                tasks.add(task);
-                if (running) {
-                    return;
-                }
-                running = true;
-            }
-            underlying.execute(this::drain);
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable next;
-                synchronized (tasks) {
-                    next = tasks.poll();
-                    if (next == null) {
-                        running = false;
-                        return;
-                    }
-                }
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    // a listener must not throw; keep the order for the others
-                }
-            }
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import org.mip6kit.provider.ipsec.charon.SerialExecutor;
 import org.mip6kit.provider.ipsec.vici.Vici;
 import org.mip6kit.provider.ipsec.vici.ViciCodec;
 import org.mip6kit.provider.ipsec.vici.ViciException;
@@ -34,7 +35,7 @@ final class SimulatedVici implements Vici {
 
     private final SimulatedCharon charon;
     private final Object lock;
-    private final Serial out;
+    private final SerialExecutor out;
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private final Map<String, List<Consumer<ViciMessage>>> listeners = new HashMap<>();
     private final CompletableFuture<ViciException> lost = new CompletableFuture<>();
@@ -44,7 +45,7 @@ final class SimulatedVici implements Vici {
     SimulatedVici(SimulatedCharon charon, Object lock, Executor executor) {
         this.charon = charon;
         this.lock = lock;
-        this.out = new Serial(executor);
+        this.out = new SerialExecutor(executor);
     }
 
     /** One command or (un)registration, answered once. */
@@ -283,44 +284,4 @@ final class SimulatedVici implements Vici {
         }
     }
 
-    /** Runs tasks one at a time, in submission order, on an executor. */
-    static final class Serial implements Executor {
-        private final Executor underlying;
-        private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-        private boolean running;
-
-        Serial(Executor underlying) {
-            this.underlying = underlying;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            synchronized (tasks) {
-                tasks.add(task);
-                if (running) {
-                    return;
-                }
-                running = true;
-            }
-            underlying.execute(this::drain);
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable next;
-                synchronized (tasks) {
-                    next = tasks.poll();
-                    if (next == null) {
-                        running = false;
-                        return;
-                    }
-                }
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    // a consumer's failure is its own; the others still get theirs, in order
-                }
-            }
-        }
-    }
 }

@@ -301,7 +301,7 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         if (charon.isEmpty()) {
             return CompletableFuture.completedFuture(Verdict.drop("charon is not connected: no CHILD SA to check"));
         }
-        return charon.get().listSas(Optional.of(CONNECTION)).handle((sas, failure) -> {
+        return charon.get().listSa(lease.ikeUniqueId()).handle((sas, failure) -> {
             if (failure != null) {
                 return Verdict.drop("charon's list-sas failed: " + failure.getMessage());
             }

@@ -69,7 +69,8 @@ abstract class TunnelPath implements SignallingPath {
     /**
      * Sends {@code message} with the engine's addressing unchanged (mode kernel); the checksum's
      * pseudo-header uses the home address for a Home Address option's source and a type 2
-     * routing header's destination (RFC 6275 §6.1.1).
+     * routing header's destination (RFC 6275 §6.1.1). An outer UDP peer the engine's own transport
+     * would use is dropped: the raw socket sends plain IPv6.
      */
     final CompletionStage<Void> sendAsAddressed(MobilityMessage message, Addressing to) {
         SignallingTransport s = socket;
@@ -78,7 +79,8 @@ abstract class TunnelPath implements SignallingPath {
         }
         byte[] octets = context.codec().encode(message, to.homeAddressOption().orElse(to.source()),
                 to.routingHeader().orElse(to.destination()));
-        return s.send(octets, to);
+        return s.send(octets, new Addressing(to.source(), to.destination(), to.homeAddressOption(),
+                to.routingHeader(), Optional.empty()));
     }
 
     /** Re-addresses and sends; see {@link #sendThroughTunnel}. */

@@ -27,6 +27,8 @@ final class FakeKernel implements KernelAccess {
     private volatile KernelEspCheck.Verdict verdict = new KernelEspCheck.Verdict(true, 0, List.of(),
             "ESP transport states are supported (fake kernel)");
     final List<Spd> opened = new ArrayList<>();
+    /** Told of every SPD this kernel opens, in order. */
+    volatile java.util.function.Consumer<Spd> onOpen = s -> { };
     int probes;
 
     /** The probe answers as a kernel without ESP and MIPv6 route optimisation does. */
@@ -47,6 +49,7 @@ final class FakeKernel implements KernelAccess {
     public synchronized XfrmChannel open() {
         Spd s = new Spd();
         opened.add(s);
+        onOpen.accept(s);
         return s;
     }
 

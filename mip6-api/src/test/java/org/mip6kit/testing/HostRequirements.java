@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When something is missing the test says so loudly on stderr and is skipped — except under
  * {@code CI=true}, where a missing requirement fails the test, because {@code .ci/run} is
  * supposed to have installed it. "Unsupported by this host's kernel" is a different outcome,
- * decided by a capability probe, and does not belong here.
+ * decided by a capability probe: {@link #unsupportedByHost}, the only skip allowed under
+ * {@code CI=true}.
  */
 public final class HostRequirements {
 
@@ -60,6 +61,26 @@ public final class HostRequirements {
         if (!"root".equals(System.getProperty("user.name"))) {
             report("root (" + why + ")", "Run the tests as root");
         }
+    }
+
+    /**
+     * The host's kernel cannot do what the test checks, as a capability probe found: the test
+     * neither passes nor fails. Prints a loud {@code UNSUPPORTED BY HOST:} line with the probe's
+     * report and aborts the test (a JUnit assumption) — <b>also under {@code CI=true}</b>: no
+     * package {@code .ci/run} installs adds a kernel feature. The only capabilities allowed to skip
+     * this way are kernel ESP SAs ({@code CONFIG_INET6_ESP}) and the MIPv6 route optimisation
+     * headers ({@code CONFIG_IPV6_MIP6}); anything installable is a {@link #command} or
+     * {@link #root} requirement, which fails under CI.
+     *
+     * @param capability what the host lacks, e.g. "kernel ESP SAs (CONFIG_INET6_ESP)"
+     * @param probeReport the probe's own words (what was tried, the errno)
+     */
+    public static void unsupportedByHost(String capability, String probeReport) {
+        String message = "UNSUPPORTED BY HOST: " + capability + " — " + probeReport;
+        System.err.println();
+        System.err.println("!!! " + message);
+        System.err.println();
+        Assumptions.abort(message);
     }
 
     private static void missing(String what, String fix) {

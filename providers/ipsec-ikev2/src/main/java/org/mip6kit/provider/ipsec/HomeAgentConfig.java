@@ -18,15 +18,17 @@ import org.mip6kit.wire.Ipv6Address;
  * the home prefix; charon leases from its second address and never its last), {@code psk-table}
  * ({@code <IKE identity> <hex key>} lines), {@code ike-listen}
  * (optional local IKE addresses), {@code verify-wait} (how long a Binding Update that arrived
- * before the IKE event proving it may wait).
+ * before the IKE event proving it may wait), and for mode kernel {@code payload-tunnel} (accept a
+ * tunnel-mode CHILD SA for the home address's traffic and install its policies; default no).
  */
 record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, String pool, Map<String, byte[]> psks,
-                       List<String> ikeListen, Duration verifyWait, Duration registrationWait, Duration teardownDelay) {
+                       List<String> ikeListen, Duration verifyWait, Duration registrationWait, Duration teardownDelay,
+                       boolean payloadTunnel) {
 
     static HomeAgentConfig read(ConfigSection c) throws ProviderConfigException {
         Set<String> keys = new HashSet<>(IkeOptions.KEYS);
         keys.addAll(Set.of("home-prefix", "pool", "psk-table", "ike-listen", "verify-wait",
-                "registration-wait", "teardown-delay"));
+                "registration-wait", "teardown-delay", "payload-tunnel"));
         c.allowOnly(keys);
         IkeOptions ike = IkeOptions.read(c);
         HomePrefix prefix = IkeOptions.prefix(c, "home-prefix", c.string("home-prefix"));
@@ -43,10 +45,11 @@ record HomeAgentConfig(IkeOptions ike, HomePrefix homePrefix, String pool, Map<S
         for (String a : IkeOptions.oneOrMany(c, "ike-listen")) {
             listen.add(IkeOptions.address(c, "ike-listen", a));
         }
+        boolean payload = c.bool("payload-tunnel", false);
         return new HomeAgentConfig(ike, prefix, pool, Map.copyOf(psks), List.copyOf(listen),
                 c.duration("verify-wait", Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(2)),
                 c.duration("registration-wait", Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(60)),
-                c.duration("teardown-delay", Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(2)));
+                c.duration("teardown-delay", Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(2)), payload);
     }
 
     boolean inHomePrefix(Ipv6Address a) {

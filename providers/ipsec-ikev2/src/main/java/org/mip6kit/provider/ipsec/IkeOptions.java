@@ -19,7 +19,8 @@ import org.mip6kit.wire.Ipv6Address;
  * @param identity this end's IKE identity (charon's {@code local.id})
  * @param proposals IKE proposals (swanctl.conf syntax)
  * @param espProposals ESP proposals
- * @param tunnelInterface where protected signalling arrives (libipsec: charon's TUN device)
+ * @param tunnelInterface where protected signalling arrives (libipsec: charon's TUN device; kernel:
+ *        any interface unless configured)
  */
 record IkeOptions(IpsecMode mode, Path viciSocket, String identity, List<String> proposals, List<String> espProposals,
                   InterfaceMatch tunnelInterface) {
@@ -48,11 +49,16 @@ record IkeOptions(IpsecMode mode, Path viciSocket, String identity, List<String>
         String identity = c.text("identity");
         checkIdentity(c, "identity", identity);
         InterfaceMatch tunnel;
-        String tunnelText = c.optionalString("tunnel-interface").orElse(DEFAULT_TUNNEL);
+        String tunnelText = c.optionalString("tunnel-interface")
+                .orElse(mode == IpsecMode.KERNEL ? InterfaceMatch.ANY.pattern() : DEFAULT_TUNNEL);
         try {
             tunnel = new InterfaceMatch(tunnelText);
         } catch (IllegalArgumentException e) {
             throw c.error("tunnel-interface", "is '" + tunnelText + "': expected " + e.getMessage());
+        }
+        if (tunnel.isAny() && mode == IpsecMode.LIBIPSEC) {
+            throw c.error("tunnel-interface", "is '*', but mode libipsec judges signalling by the interface it "
+                    + "arrived on: name charon's TUN device (default " + DEFAULT_TUNNEL + ")");
         }
         return new IkeOptions(mode, socket, identity, listOr(c, "proposals", DEFAULT_PROPOSALS),
                 listOr(c, "esp-proposals", DEFAULT_ESP_PROPOSALS), tunnel);

@@ -19,6 +19,10 @@ import org.mip6kit.provider.ipsec.charon.CharonEvent;
 import org.mip6kit.provider.ipsec.charon.CharonSession;
 import org.mip6kit.provider.ipsec.charon.IkeSa;
 import org.mip6kit.provider.ipsec.charon.ViciConnector;
+import org.mip6kit.provider.ipsec.kernel.MobilityPolicy;
+import org.mip6kit.provider.ipsec.kernel.MobilityPolicySet;
+import org.mip6kit.provider.ipsec.xfrm.XfrmException;
+import org.mip6kit.provider.ipsec.xfrm.XfrmUserPolicyInfo;
 import org.mip6kit.provider.ipsec.vici.ViciMessage;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BindingChange;
@@ -48,6 +52,21 @@ import org.mip6kit.wire.MobilityMessage;
  * ({@code tunnel-interface}) from a home address whose IKE SA is up, and then as that SA's
  * identity; one that arrives before the IKE event proving it waits for it, up to
  * {@code verify-wait}. Deregistration and expiry end the IKE SA once the acknowledgement has left.
+ *
+ * <p><b>Mode kernel</b> (RFC 4877 §4, draft §6.6): the path's start probes the kernel
+ * ({@link KernelSupport}); the responder child is transport (proxy) mode with
+ * {@code policies = no}. A Binding Update is judged by its Home Address option: that home address
+ * must be leased to an established IKE SA, and the SPD must hold the inbound BU policy for it (read
+ * back through XFRM) — the kernel drops a BU that did not come through the SA when that policy
+ * requires ESP. The first BU of a new binding comes before that policy exists; it is accepted when
+ * the IKE SA holding the home address has an installed transport-mode CHILD SA whose traffic
+ * selectors cover home address ↔ home agent: RFC 4877 §4 binds the BU/BA SAs to exactly that
+ * pair, so such an SA is the one a correctly configured peer protects this BU with, and charon
+ * installed it only after authenticating the identity that leased the address. {@link #beforeAck}
+ * of a new binding installs the home agent's set (BU in, BA and BE out, optionally the payload
+ * tunnel) with that CHILD SA's reqid; a K move migrates the payload tunnel with KMADDRESS;
+ * {@link #abandoned} undoes exactly what the change installed; deletion, expiry and revocation
+ * remove the set after the acknowledgement left.
  */
 final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener {
 
@@ -62,6 +81,15 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
     private final ProviderContext context;
     private final HomeAgentConfig config;
     private final CharonSession session;
+    private final KernelAccess access;
+    /** Mode kernel: open once the path started. */
+    private volatile KernelSupport kernel;
+    /** Mode kernel: home address → the policy set in the SPD for its binding. */
+    private final Map<Ipv6Address, MobilityPolicySet> installed = new ConcurrentHashMap<>();
+    /** Mode kernel: home address → what the CHILD SA check found (the reqids the set needs). */
+    private final Map<Ipv6Address, SaEvidence> evidence = new ConcurrentHashMap<>();
+    /** Mode kernel: how to undo what {@link #beforeAck} did for a change, until it is committed or abandoned. */
+    private final Map<BindingChange, Runnable> prepared = new ConcurrentHashMap<>();
     /** Home address → the IKE SA that leased it. */
     private final Map<Ipv6Address, Lease> leases = new ConcurrentHashMap<>();
     private final Map<Ipv6Address, List<CompletableFuture<Verdict>>> waiting = new ConcurrentHashMap<>();
@@ -78,9 +106,20 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
     /** One lease: which identity's IKE SA holds a home address. */
     record Lease(Identity owner, String ikeUniqueId, String remoteHost) {}
 
-    IpsecHomeAgent(ProviderContext context, HomeAgentConfig config, ViciConnector connector) {
+    /**
+     * Mode kernel: the transport-mode CHILD SA that vouches for a home address.
+     *
+     * @param homeAgent the home agent address the BU was sent to (inside the SA's selectors)
+     * @param reqid the signalling CHILD SA's reqid
+     * @param payloadReqid the tunnel-mode CHILD SA's reqid, 0 if there is none
+     * @param ikeLocal this end's IKE address (KMADDRESS local)
+     */
+    record SaEvidence(Ipv6Address homeAgent, int reqid, int payloadReqid, Optional<Ipv6Address> ikeLocal) {}
+
+    IpsecHomeAgent(ProviderContext context, HomeAgentConfig config, ViciConnector connector, KernelAccess access) {
         this.context = context;
         this.config = config;
+        this.access = access;
         this.session = new CharonSession(connector, config.ike().viciSocket(), context.scheduler(), this);
     }
 
@@ -99,8 +138,8 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         return new TunnelPath(context) {
             @Override
             void beforeStart() {
-                if (config.ike().mode() == IpsecMode.KERNEL) {
-                    throw KernelSupport.unsupported();
+                if (kernelMode() && kernel == null) {
+                    kernel = KernelSupport.start(access);
                 }
                 CompletionStage<Void> started = session.connect().thenCompose(c -> ready);
                 if (context.scheduler().callerMayWait()) {
@@ -126,6 +165,9 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
 
             @Override
             public CompletionStage<Void> send(MobilityMessage message, Addressing to, Optional<ReplyContext> reply) {
+                if (kernelMode()) {
+                    return sendAsAddressed(message, to);
+                }
                 Ipv6Address homeAddress = to.routingHeader().orElse(to.destination());
                 return sendThroughTunnel(message, to.source(), homeAddress);
             }
@@ -139,7 +181,14 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
 
     // ------------------------------------------------------------------ verification
 
+    private boolean kernelMode() {
+        return config.ike().mode() == IpsecMode.KERNEL;
+    }
+
     private CompletionStage<Verdict> judge(Inbound in, MobilityMessage decoded) {
+        if (kernelMode()) {
+            return judgeKernel(in, decoded);
+        }
         if (!(decoded instanceof BindingUpdate)) {
             return CompletableFuture.completedFuture(Verdict.drop("a home agent accepts only Binding Updates"));
         }
@@ -160,6 +209,11 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             return CompletableFuture.completedFuture(Verdict.accept(lease.owner(),
                     new TunnelPath.ThroughTunnel(source)));
         }
+        return awaitLease(source);
+    }
+
+    /** A verdict that waits up to {@code verify-wait} for an IKE SA to lease {@code source}. */
+    private CompletionStage<Verdict> awaitLease(Ipv6Address source) {
         if (waitingCount.incrementAndGet() > MAX_WAITING) {
             waitingCount.decrementAndGet();
             unleased.incrementAndGet();
@@ -192,6 +246,113 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         });
     }
 
+    /**
+     * Mode kernel's verdict: see the class comment. The home address is the Home Address
+     * option's (the source when the node is at home).
+     */
+    private CompletionStage<Verdict> judgeKernel(Inbound in, MobilityMessage decoded) {
+        if (!(decoded instanceof BindingUpdate)) {
+            return CompletableFuture.completedFuture(Verdict.drop("a home agent accepts only Binding Updates"));
+        }
+        Optional<String> iface = in.observed().ingressInterface();
+        if (!config.ike().tunnelInterface().matches(iface)) {
+            outsideTunnel.incrementAndGet();
+            return CompletableFuture.completedFuture(Verdict.drop("arrived on " + iface.orElse("an unknown interface")
+                    + ", not " + config.ike().tunnelInterface()));
+        }
+        Addressing a = in.addressing();
+        Ipv6Address hoa = a.homeAddressOption().orElse(a.source());
+        Ipv6Address ha = a.destination();
+        if (a.routingHeader().isPresent()) {
+            return CompletableFuture.completedFuture(Verdict.drop("a Binding Update with a type 2 routing header"));
+        }
+        Lease lease = leases.get(hoa);
+        if (lease != null) {
+            return kernelEvidence(hoa, ha, lease);
+        }
+        return awaitLease(hoa).thenCompose(v -> {
+            Lease late = leases.get(hoa);
+            return v instanceof Verdict.Accept && late != null ? kernelEvidence(hoa, ha, late)
+                    : CompletableFuture.completedFuture(v);
+        });
+    }
+
+    /** The SPD's inbound BU policy for {@code hoa}, or for a new binding the CHILD SA that covers it. */
+    private CompletionStage<Verdict> kernelEvidence(Ipv6Address hoa, Ipv6Address ha, Lease lease) {
+        Verdict accept = Verdict.accept(lease.owner(), new TunnelPath.ThroughTunnel(hoa));
+        MobilityPolicySet set = installed.get(hoa);
+        KernelSupport k = kernel;
+        if (set != null && k != null) {
+            MobilityPolicy buIn = set.policy(MobilityPolicy.Purpose.BINDING_UPDATE, XfrmUserPolicyInfo.DIR_IN)
+                    .orElseThrow();
+            if (!set.homeAgent().equals(KernelSupport.inet(ha))) {
+                return CompletableFuture.completedFuture(Verdict.drop("the binding of " + hoa + " is protected for "
+                        + "home agent address " + set.homeAgent().getHostAddress() + ", not " + ha));
+            }
+            try {
+                k.channel().getPolicy(buIn.id(), buIn.policyType(), KernelSupport.XFRM_TIMEOUT);
+                return CompletableFuture.completedFuture(accept);
+            } catch (XfrmException e) {
+                return CompletableFuture.completedFuture(Verdict.drop("the SPD has no inbound Binding Update policy "
+                        + "for " + hoa + " (" + e.getMessage() + "), so nothing made the kernel require ESP"));
+            }
+        }
+        Optional<Charon> charon = session.current();
+        if (charon.isEmpty()) {
+            return CompletableFuture.completedFuture(Verdict.drop("charon is not connected: no CHILD SA to check"));
+        }
+        return charon.get().listSa(lease.ikeUniqueId()).handle((sas, failure) -> {
+            if (failure != null) {
+                return Verdict.drop("charon's list-sas failed: " + failure.getMessage());
+            }
+            for (IkeSa sa : sas) {
+                if (!sa.uniqueId().equals(lease.ikeUniqueId()) || !sa.established()) {
+                    continue;
+                }
+                Optional<IkeSa.ChildSa> signalling = sa.children().stream()
+                        .filter(c -> c.installed() && "TRANSPORT".equals(c.mode()))
+                        .filter(c -> covers(c.localTs(), ha) && covers(c.remoteTs(), hoa))
+                        .findFirst();
+                if (signalling.isEmpty()) {
+                    return Verdict.drop("IKE SA " + sa.uniqueId() + " holds " + hoa + " but has no installed "
+                            + "transport-mode CHILD SA between " + hoa + " and " + ha);
+                }
+                int payload = sa.children().stream().filter(c -> c.installed() && "TUNNEL".equals(c.mode())
+                        && covers(c.remoteTs(), hoa)).map(c -> reqid(c.reqid())).findFirst().orElse(0);
+                evidence.put(hoa, new SaEvidence(ha, reqid(signalling.get().reqid()), payload,
+                        CharonAddresses.parse(sa.localHost())));
+                return accept;
+            }
+            return Verdict.drop("the IKE SA " + lease.ikeUniqueId() + " that leased " + hoa + " is gone");
+        });
+    }
+
+    private static int reqid(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Whether one of charon's traffic selectors ({@code 2001:db8::1/128}, maybe with {@code [proto/port]}) covers {@code a}. */
+    static boolean covers(List<String> selectors, Ipv6Address a) {
+        for (String t : selectors) {
+            String bare = t.contains("[") ? t.substring(0, t.indexOf('[')) : t;
+            int slash = bare.indexOf('/');
+            try {
+                Ipv6Address net = Ipv6Address.parse(slash < 0 ? bare.trim() : bare.substring(0, slash).trim());
+                int length = slash < 0 ? 128 : Integer.parseInt(bare.substring(slash + 1).trim());
+                if (length >= 0 && length <= 128 && a.hasPrefix(net.maskedTo(length), length)) {
+                    return true;
+                }
+            } catch (IllegalArgumentException e) {
+                // an IPv4 or malformed selector covers no IPv6 address
+            }
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------ binding lifecycle
 
     @Override
@@ -201,16 +362,136 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             return CompletableFuture.failedFuture(new SecurityProviderException("the IKE SA that leased "
                     + change.homeAddress() + " to " + change.identity() + " is gone"));
         }
-        return CompletableFuture.completedFuture(null);
+        if (!kernelMode()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            prepareKernel(change);
+            return CompletableFuture.completedFuture(null);
+        } catch (SecurityProviderException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Mode kernel: the policies of a new binding, a K move of the payload tunnel (draft §6.6). */
+    private void prepareKernel(BindingChange change) {
+        Ipv6Address hoa = change.homeAddress();
+        MobilityPolicySet now = installed.get(hoa);
+        KernelSupport k = kernel;
+        if (k == null) {
+            throw new SecurityProviderException("mode kernel has no XFRM channel (the path has not started)");
+        }
+        if (change.kind() == BindingChange.Kind.CREATED || now == null) {
+            SaEvidence ev = evidence.get(hoa);
+            if (ev == null) {
+                throw new SecurityProviderException("no transport-mode CHILD SA was found for " + hoa
+                        + ": nothing to bind its policies to");
+            }
+            MobilityPolicySet set = policySet(hoa, ev, change.careOf());
+            try {
+                k.installer().install(set);
+            } catch (XfrmException e) {
+                throw KernelSupport.failure("the kernel refused the policies for " + hoa, e);
+            }
+            installed.put(hoa, set);
+            prepared.put(change, () -> {
+                if (installed.remove(hoa, set)) {
+                    removeQuietly(set, "abandoned");
+                }
+            });
+            context.events().emit(new ProviderEvent("policies-installed", Optional.of(change.identity()),
+                    Optional.of(hoa), set.describe()));
+            return;
+        }
+        Optional<java.net.InetAddress> oldCareOf = now.careOf();
+        Ipv6Address to = change.careOf();
+        if (change.kind() != BindingChange.Kind.MOVED || oldCareOf.isEmpty() || to.isIpv4Mapped()
+                || to.equals(hoa) || KernelSupport.inet(to).equals(now.homeAgent())
+                || oldCareOf.get().equals(KernelSupport.inet(to))) {
+            return;
+        }
+        Ipv6Address ha = Ipv6Address.fromBytes(now.homeAgent().getAddress());
+        SaEvidence ev = evidence.get(hoa);
+        Ipv6Address ikeLocal = ev == null ? ha : ev.ikeLocal().filter(a -> !a.isIpv4Mapped()).orElse(ha);
+        MobilityPolicySet moved;
+        try {
+            moved = k.installer().migrate(now, KernelSupport.inet(to),
+                    change.keyManagementMobility() ? KernelSupport.kmaddress(ikeLocal, to) : null);
+        } catch (XfrmException e) {
+            throw KernelSupport.failure("MIGRATE of the payload tunnel of " + hoa + " to " + to + " failed", e);
+        }
+        installed.put(hoa, moved);
+        java.net.InetAddress back = oldCareOf.get();
+        prepared.put(change, () -> {
+            try {
+                k.installer().migrate(moved, back, change.keyManagementMobility()
+                        ? KernelSupport.kmaddress(ikeLocal, Ipv6Address.fromBytes(back.getAddress())) : null);
+                installed.replace(hoa, moved, now);
+            } catch (XfrmException | RuntimeException e) {
+                context.events().emit(new ProviderEvent("policies-not-restored", Optional.of(change.identity()),
+                        Optional.of(hoa), "moving the payload tunnel back to " + back.getHostAddress() + " failed: "
+                                + e.getMessage()));
+            }
+        });
+        context.events().emit(new ProviderEvent("k-move", Optional.of(change.identity()), Optional.of(hoa),
+                "payload tunnel migrated to " + to + (change.keyManagementMobility() ? " with KMADDRESS (" + ikeLocal
+                        + ", " + to + ")" : " (K not set: no KMADDRESS)")));
+    }
+
+    private MobilityPolicySet policySet(Ipv6Address hoa, SaEvidence ev, Ipv6Address careOf) {
+        MobilityPolicySet.Builder b = MobilityPolicySet.builder(MobilityPolicySet.Role.HOME_AGENT,
+                KernelSupport.inet(hoa), KernelSupport.inet(ev.homeAgent())).signallingReqid(ev.reqid());
+        if (config.payloadTunnel() && ev.payloadReqid() != 0 && !careOf.isIpv4Mapped() && !careOf.equals(hoa)
+                && !careOf.equals(ev.homeAgent())) {
+            b.payload(KernelSupport.inet(careOf), ev.payloadReqid());
+        }
+        return b.build();
+    }
+
+    private void removeQuietly(MobilityPolicySet set, String why) {
+        KernelSupport k = kernel;
+        if (k == null) {
+            return;
+        }
+        String outcome;
+        try {
+            outcome = k.installer().remove(set).size() + " policies removed";
+        } catch (XfrmException e) {
+            outcome = "removal failed: " + e.getMessage();
+        }
+        context.events().emit(new ProviderEvent("policies-removed", Optional.empty(),
+                Optional.of(Ipv6Address.fromBytes(set.homeAddress().getAddress())), why + ": " + outcome));
+    }
+
+    /** Mode kernel: removes the set of {@code homeAddress}, if any. */
+    private void removeSet(Ipv6Address homeAddress, String why) {
+        MobilityPolicySet set = installed.remove(homeAddress);
+        if (set != null) {
+            removeQuietly(set, why);
+        }
+    }
+
+    @Override
+    public void abandoned(BindingChange change, String reason) {
+        Runnable undo = prepared.remove(change);
+        if (undo != null) {
+            undo.run();
+        }
     }
 
     @Override
     public void afterChange(BindingChange change) {
+        prepared.remove(change);
         if (change.kind().keepsBinding()) {
             bound.add(change.homeAddress());
             return;
         }
         bound.remove(change.homeAddress());
+        if (kernelMode()) {
+            // The acknowledgement has left (through the BA-out policy); now the set goes.
+            removeSet(change.homeAddress(), "binding " + change.kind().name().toLowerCase());
+            evidence.remove(change.homeAddress());
+        }
         if (change.kind() == BindingChange.Kind.DELETED || change.kind() == BindingChange.Kind.EXPIRED) {
             Lease l = leases.get(change.homeAddress());
             if (l != null && l.owner().equals(change.identity())) {
@@ -274,6 +555,30 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             chain = chain.thenCompose(x -> charon.loadSharedPsk("mip6kit-" + e.getKey(), e.getValue(),
                     List.of(e.getKey())));
         }
+        ViciMessage.Builder children = ViciMessage.builder().section(CHILD, ViciMessage.builder()
+                .list("local_ts", config.homePrefix().toString())
+                .list("remote_ts", "dynamic")
+                .add("mode", "tunnel")
+                .list("esp_proposals", config.ike().espProposals().toArray(String[]::new))
+                .build());
+        if (kernelMode()) {
+            children = ViciMessage.builder().section(CHILD, ViciMessage.builder()
+                    .list("local_ts", config.homePrefix().toString())
+                    .list("remote_ts", "dynamic")
+                    .add("mode", IpsecMobileNode.KERNEL_CHILD_MODE)
+                    .add("policies", "no")
+                    .list("esp_proposals", config.ike().espProposals().toArray(String[]::new))
+                    .build());
+            if (config.payloadTunnel()) {
+                children.section(IpsecMobileNode.PAYLOAD_CHILD, ViciMessage.builder()
+                        .list("local_ts", "::/0")
+                        .list("remote_ts", "dynamic")
+                        .add("mode", "tunnel")
+                        .add("policies", "no")
+                        .list("esp_proposals", config.ike().espProposals().toArray(String[]::new))
+                        .build());
+            }
+        }
         ViciMessage.Builder conn = ViciMessage.builder()
                 .add("version", "2")
                 .list("remote_addrs", "%any")
@@ -282,12 +587,7 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
                 .list("proposals", config.ike().proposals().toArray(String[]::new))
                 .section("local", ViciMessage.builder().add("auth", "psk").add("id", config.ike().identity()).build())
                 .section("remote", ViciMessage.builder().add("auth", "psk").add("id", "%any").build())
-                .section("children", ViciMessage.builder().section(CHILD, ViciMessage.builder()
-                        .list("local_ts", config.homePrefix().toString())
-                        .list("remote_ts", "dynamic")
-                        .add("mode", "tunnel")
-                        .list("esp_proposals", config.ike().espProposals().toArray(String[]::new))
-                        .build()).build());
+                .section("children", children.build());
         if (!config.ikeListen().isEmpty()) {
             conn.list("local_addrs", config.ikeListen().toArray(String[]::new));
         }
@@ -366,6 +666,10 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         CompletionStage<Boolean> revoked = h == null ? CompletableFuture.completedFuture(false)
                 : h.revoke(homeAddress, l.owner(), "IKE SA " + l.ikeUniqueId() + ": " + why);
         revoked.whenComplete((x, f) -> {
+            if (kernelMode()) {
+                removeSet(homeAddress, "its IKE SA went down");
+                evidence.remove(homeAddress);
+            }
             try {
                 context.homeAddresses().release(l.owner(), homeAddress);
             } catch (HomeAddressException ignored) {
@@ -393,6 +697,13 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             return;
         }
         closed = true;
+        for (Ipv6Address hoa : List.copyOf(installed.keySet())) {
+            removeSet(hoa, "home agent closed");
+        }
+        KernelSupport k = kernel;
+        if (k != null) {
+            k.close();
+        }
         Optional<Charon> charon = session.current();
         if (charon.isPresent()) {
             charon.get().unloadConn(CONNECTION).handle((x, f) -> null).thenRun(session::close);

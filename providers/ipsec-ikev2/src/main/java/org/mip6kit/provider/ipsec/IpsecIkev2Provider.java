@@ -24,7 +24,8 @@ import org.mip6kit.spi.SpiVersion;
  * a Mobility Header octet; it runs key management, learns from charon which IKE identity holds
  * which home address, and judges each message by where it arrived. Modes: {@code libipsec}
  * (userspace ESP in tunnel mode, runs anywhere charon runs) and {@code kernel} (kernel ESP,
- * RFC 4877; refused at start-up on kernels without ESP). See docs/providers/ipsec-ikev2.md.
+ * RFC 4877 transport mode for BU/BA, the provider owning the SPD; refused at start-up on kernels
+ * without ESP). See docs/providers/ipsec-ikev2.md.
  *
  * <p>Cheap to construct: nothing connects to charon and no native code loads before a path
  * starts or a bootstrap runs.
@@ -39,15 +40,22 @@ public final class IpsecIkev2Provider implements SecurityProviderFactory {
             Capability.NEEDS_ALTERNATE_COA, Capability.CHANNEL_SURVIVES_COA_CHANGE, Capability.NEEDS_ROOT));
 
     private final ViciConnector connector;
+    private final KernelAccess kernel;
 
-    /** The provider ServiceLoader finds: charon over its real unix-domain socket. */
+    /** The provider ServiceLoader finds: charon over its real unix-domain socket, the host's kernel. */
     public IpsecIkev2Provider() {
         this(ViciConnector.UNIX_SOCKET);
     }
 
-    /** A provider that reaches charon through {@code connector} (a simulated charon in tests). */
+    /** A provider that reaches charon through {@code connector} (a simulated charon in tests) and the host's kernel. */
     public IpsecIkev2Provider(ViciConnector connector) {
+        this(connector, KernelAccess.REAL);
+    }
+
+    /** Tests: charon through {@code connector}, mode kernel's probe and SPD through {@code kernel}. */
+    IpsecIkev2Provider(ViciConnector connector, KernelAccess kernel) {
         this.connector = connector;
+        this.kernel = kernel;
     }
 
     @Override
@@ -57,12 +65,12 @@ public final class IpsecIkev2Provider implements SecurityProviderFactory {
 
     @Override
     public MobileNodeSecurity mobileNode(ProviderContext context, ConfigSection config) throws ProviderConfigException {
-        return new IpsecMobileNode(context, MobileNodeConfig.read(config), connector);
+        return new IpsecMobileNode(context, MobileNodeConfig.read(config), connector, kernel);
     }
 
     @Override
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
-        return new IpsecHomeAgent(context, HomeAgentConfig.read(config), connector);
+        return new IpsecHomeAgent(context, HomeAgentConfig.read(config), connector, kernel);
     }
 
     /**

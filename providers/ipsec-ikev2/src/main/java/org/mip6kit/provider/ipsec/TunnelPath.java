@@ -24,6 +24,11 @@ import org.mip6kit.wire.MobilityMessage;
  * declares {@link org.mip6kit.spi.Capability#NEEDS_ALTERNATE_COA}); the checksum is computed
  * over the addresses actually used. The kernel routes the packet into charon's TUN device, and
  * kernel-libipsec encrypts it (docs/providers/ipsec-ikev2.md#addressing).
+ *
+ * <p>In mode {@code kernel} the same socket sends each message as the engine addressed it
+ * ({@link #sendAsAddressed}): a Binding Update from the care-of address with a Home Address
+ * option, an acknowledgement to the care-of address with a type 2 routing header; the kernel's
+ * SPD entries select on the home address and apply transport-mode ESP (RFC 4877 §4).
  */
 abstract class TunnelPath implements SignallingPath {
 
@@ -59,6 +64,23 @@ abstract class TunnelPath implements SignallingPath {
         Addressing inner = Addressing.of(source, destination);
         byte[] octets = context.codec().encode(message, source, destination);
         return s.send(octets, inner);
+    }
+
+    /**
+     * Sends {@code message} with the engine's addressing unchanged (mode kernel); the checksum's
+     * pseudo-header uses the home address for a Home Address option's source and a type 2
+     * routing header's destination (RFC 6275 §6.1.1). An outer UDP peer the engine's own transport
+     * would use is dropped: the raw socket sends plain IPv6.
+     */
+    final CompletionStage<Void> sendAsAddressed(MobilityMessage message, Addressing to) {
+        SignallingTransport s = socket;
+        if (s == null || closed) {
+            return CompletableFuture.failedFuture(new SecurityProviderException("the ipsec-ikev2 path is not running"));
+        }
+        byte[] octets = context.codec().encode(message, to.homeAddressOption().orElse(to.source()),
+                to.routingHeader().orElse(to.destination()));
+        return s.send(octets, new Addressing(to.source(), to.destination(), to.homeAddressOption(),
+                to.routingHeader(), Optional.empty()));
     }
 
     /** Re-addresses and sends; see {@link #sendThroughTunnel}. */

@@ -53,6 +53,16 @@ class IpsecLibipsecCompatibilityTest extends ProviderCompatibilityKit {
         }
     }
 
+    /** The mode the configurations name. */
+    String mode() {
+        return "libipsec";
+    }
+
+    /** Keys both sides' configurations get besides the kit's. */
+    Map<String, Object> extra() {
+        return Map.of();
+    }
+
     @Override
     protected SecurityProviderFactory provider() {
         return new IpsecIkev2Provider(charons.connector());
@@ -73,13 +83,14 @@ class IpsecLibipsecCompatibilityTest extends ProviderCompatibilityKit {
         }
         Ipv6Address p = homePrefix().prefix();
         Map<String, Object> values = new HashMap<>(Map.of(
-                "mode", "libipsec",
+                "mode", mode(),
                 "vici-socket", SimulatedCharons.socketOf(Deployment.HOME_AGENT).toString(),
                 "identity", HOME_AGENT_ID,
                 "home-prefix", homePrefix().toString(),
                 "pool", Ipv6Address.of(p.high(), p.low() | 0x1_0000_0000L) + "/112",
                 "psk-table", privateFile("psk-table-" + nodes, table.toString()).toString(),
                 "tunnel-interface", "ipsec+"));
+        values.putAll(extra());
         return ConfigSection.of(SECTION, null, values);
     }
 
@@ -96,7 +107,7 @@ class IpsecLibipsecCompatibilityTest extends ProviderCompatibilityKit {
 
     private ConfigSection nodeConfig(int node, String key) {
         Map<String, Object> values = new HashMap<>(Map.of(
-                "mode", "libipsec",
+                "mode", mode(),
                 "vici-socket", SimulatedCharons.socketOf("mobile-node-" + node).toString(),
                 "identity", nodeId(node),
                 "home-agent-identity", HOME_AGENT_ID,
@@ -104,6 +115,7 @@ class IpsecLibipsecCompatibilityTest extends ProviderCompatibilityKit {
                 "home-prefix", homePrefix().toString(),
                 "psk-file", privateFile("psk-" + node + "-" + key.substring(0, 8), key + "\n").toString(),
                 "tunnel-interface", Deployment.MOBILE_NODE_TUNNEL));
+        values.putAll(extra());
         return ConfigSection.of(SECTION, null, values);
     }
 

@@ -165,6 +165,13 @@ public final class Charon {
                 .thenApply(r -> List.copyOf(out));
     }
 
+    /** {@code list-sas} of the one IKE SA with charon's unique id {@code ikeUniqueId} ({@code ike-id}); empty if gone. */
+    public CompletionStage<List<IkeSa>> listSa(String ikeUniqueId) {
+        List<IkeSa> out = Collections.synchronizedList(new ArrayList<>());
+        return askStreamed("list-sas", ViciMessage.builder().add("ike-id", ikeUniqueId).build(), "list-sa",
+                m -> out.addAll(IkeSa.allIn(m))).thenApply(r -> List.copyOf(out));
+    }
+
     /** {@code list-conns}: the names of the loaded connections. */
     public CompletionStage<List<String>> listConns() {
         List<String> out = Collections.synchronizedList(new ArrayList<>());

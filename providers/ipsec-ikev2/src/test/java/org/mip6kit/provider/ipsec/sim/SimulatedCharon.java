@@ -612,14 +612,23 @@ final class SimulatedCharon {
         List<String> rts = icc.remoteTs().stream().map(t -> selector(t, isa.remoteHost)).toList();
         long in = 0xc0000000L | nextSpi++;
         long out = 0xc0000000L | rsa.owner.nextSpi++;
-        ChildSa ic = new ChildSa(icc.name(), nextChildId++, nextReqid++, icc.mode().toUpperCase(Locale.ROOT),
+        String mode = modeOf(icc.mode());
+        ChildSa ic = new ChildSa(icc.name(), nextChildId++, icc.reqid() != 0 ? icc.reqid() : nextReqid++, mode,
                 its, rts, in, out);
-        ChildSa rc = new ChildSa(rcc.name(), rsa.owner.nextChildId++, rsa.owner.nextReqid++,
-                icc.mode().toUpperCase(Locale.ROOT), rts, its, out, in);
+        ChildSa rc = new ChildSa(rcc.name(), rsa.owner.nextChildId++,
+                rcc.reqid() != 0 ? rcc.reqid() : rsa.owner.nextReqid++, mode, rts, its, out, in);
         isa.children.add(ic);
         rsa.children.add(rc);
         rsa.owner.raise("child-updown", childUpdown(true, rsa, rc));
         raise("child-updown", childUpdown(true, isa, ic));
+    }
+
+    /**
+     * The mode charon reports for a CHILD SA: {@code transport_proxy} (Mobile IPv6's transport
+     * mode with the selectors' addresses as the SA's ends) is a transport-mode SA.
+     */
+    private static String modeOf(String configured) {
+        return configured.equals("transport_proxy") ? "TRANSPORT" : configured.toUpperCase(Locale.ROOT);
     }
 
     /** A configured selector as charon prints the negotiated one: {@code dynamic} is the given address. */

@@ -65,9 +65,12 @@ final class SimulatedConfig {
     record Auth(String auth, Optional<String> id) {
     }
 
-    /** One child of a connection. */
+    /**
+     * One child of a connection; {@code reqid} 0 when charon allocates it, {@code policies}
+     * false when charon installs no policies ({@code policies = no}).
+     */
     record Child(String name, String mode, List<String> localTs, List<String> remoteTs, List<String> espProposals,
-                 String startAction) {
+                 String startAction, int reqid, boolean policies) {
         boolean starts() {
             return startAction.contains("start");
         }
@@ -151,8 +154,18 @@ final class SimulatedConfig {
         if (!START_ACTIONS.contains(start)) {
             throw invalid("start_action");
         }
+        int reqid;
+        try {
+            reqid = Integer.parseInt(kv.getOrDefault("reqid", "0").trim());
+        } catch (NumberFormatException e) {
+            throw invalid("reqid");
+        }
+        if (reqid < 0) {
+            throw invalid("reqid");
+        }
         return new Child(name, mode, li.getOrDefault("local_ts", List.of("dynamic")),
-                li.getOrDefault("remote_ts", List.of("dynamic")), li.getOrDefault("esp_proposals", List.of()), start);
+                li.getOrDefault("remote_ts", List.of("dynamic")), li.getOrDefault("esp_proposals", List.of()), start,
+                reqid, bool(kv, "policies", true));
     }
 
     private static Auth auth(ViciMessage body) throws Refused {

@@ -55,18 +55,16 @@ import org.mip6kit.wire.MobilityMessage;
  *
  * <p><b>Mode kernel</b> (RFC 4877 §4, draft §6.6): the path's start probes the kernel
  * ({@link KernelSupport}); the responder child is transport (proxy) mode with
- * {@code policies = no}. A Binding Update is judged by its Home Address option: that home address
- * must be leased to an established IKE SA, and the SPD must hold the inbound BU policy for it (read
- * back through XFRM) — the kernel drops a BU that did not come through the SA when that policy
- * requires ESP. The first BU of a new binding comes before that policy exists; it is accepted when
- * the IKE SA holding the home address has an installed transport-mode CHILD SA whose traffic
- * selectors cover home address ↔ home agent: RFC 4877 §4 binds the BU/BA SAs to exactly that
- * pair, so such an SA is the one a correctly configured peer protects this BU with, and charon
- * installed it only after authenticating the identity that leased the address. {@link #beforeAck}
- * of a new binding installs the home agent's set (BU in, BA and BE out, optionally the payload
- * tunnel) with that CHILD SA's reqid; a K move migrates the payload tunnel with KMADDRESS;
- * {@link #abandoned} undoes exactly what the change installed; deletion, expiry and revocation
- * remove the set after the acknowledgement left.
+ * {@code policies = no}. When a node's transport-mode CHILD SA is installed ({@code child-updown},
+ * or {@code list-sas} after a restart) the provider arms the signalling policies of its home
+ * address (BU in, BA and BE out, with that CHILD SA's reqid) before any Binding Update for it is
+ * accepted, so that the kernel drops even a first Binding Update that did not pass the SA. A
+ * Binding Update is then judged by its Home Address option: leased to an established IKE SA, and
+ * the SPD holds its inbound BU policy (read back through XFRM); one that comes before the
+ * policies are armed waits for them. {@link #beforeAck} of a new binding adds the payload tunnel
+ * (when configured); a K move migrates it with KMADDRESS; {@link #abandoned} undoes exactly what
+ * the change did; a binding that ends takes its payload tunnel along, and the signalling policies
+ * go with the CHILD SA.
  */
 final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener {
 
@@ -229,9 +227,9 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
                 unleased.incrementAndGet();
             }
         });
-        // A lease may have arrived between the look-up and the registration.
+        // A lease (in mode kernel: armed policies) may have arrived between the look-up and the registration.
         Lease late = leases.get(source);
-        if (late != null) {
+        if (late != null && (!kernelMode() || installed.containsKey(source))) {
             v.complete(Verdict.accept(late.owner(), new TunnelPath.ThroughTunnel(source)));
         }
         return v.whenComplete((x, f) -> {
@@ -267,7 +265,7 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             return CompletableFuture.completedFuture(Verdict.drop("a Binding Update with a type 2 routing header"));
         }
         Lease lease = leases.get(hoa);
-        if (lease != null) {
+        if (lease != null && installed.containsKey(hoa)) {
             return kernelEvidence(hoa, ha, lease);
         }
         return awaitLease(hoa).thenCompose(v -> {
@@ -277,54 +275,106 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         });
     }
 
-    /** The SPD's inbound BU policy for {@code hoa}, or for a new binding the CHILD SA that covers it. */
+    /**
+     * The SPD's inbound Binding Update policy for {@code hoa}: installed when the CHILD SA came up
+     * ({@link #arm}), before any Binding Update is accepted, it makes the kernel drop a Binding
+     * Update for {@code hoa} that did not come through that SA's ESP (RFC 4877 §4.2), so one that
+     * reaches the socket did. Read back from the kernel, not from memory: a policy someone removed
+     * protects nothing.
+     */
     private CompletionStage<Verdict> kernelEvidence(Ipv6Address hoa, Ipv6Address ha, Lease lease) {
-        Verdict accept = Verdict.accept(lease.owner(), new TunnelPath.ThroughTunnel(hoa));
         MobilityPolicySet set = installed.get(hoa);
         KernelSupport k = kernel;
-        if (set != null && k != null) {
-            MobilityPolicy buIn = set.policy(MobilityPolicy.Purpose.BINDING_UPDATE, XfrmUserPolicyInfo.DIR_IN)
-                    .orElseThrow();
-            if (!set.homeAgent().equals(KernelSupport.inet(ha))) {
-                return CompletableFuture.completedFuture(Verdict.drop("the binding of " + hoa + " is protected for "
-                        + "home agent address " + set.homeAgent().getHostAddress() + ", not " + ha));
+        if (set == null || k == null) {
+            return CompletableFuture.completedFuture(Verdict.drop("no inbound Binding Update policy for " + hoa
+                    + " is installed yet (its CHILD SA is not up)"));
+        }
+        if (!set.homeAgent().equals(KernelSupport.inet(ha))) {
+            return CompletableFuture.completedFuture(Verdict.drop("the policies of " + hoa + " protect signalling "
+                    + "to home agent address " + set.homeAgent().getHostAddress() + ", not " + ha));
+        }
+        MobilityPolicy buIn = set.policy(MobilityPolicy.Purpose.BINDING_UPDATE, XfrmUserPolicyInfo.DIR_IN)
+                .orElseThrow();
+        try {
+            k.channel().getPolicy(buIn.id(), buIn.policyType(), KernelSupport.XFRM_TIMEOUT);
+            return CompletableFuture.completedFuture(Verdict.accept(lease.owner(),
+                    new TunnelPath.ThroughTunnel(hoa)));
+        } catch (XfrmException e) {
+            return CompletableFuture.completedFuture(Verdict.drop("the SPD has no inbound Binding Update policy "
+                    + "for " + hoa + " (" + e.getMessage() + "), so nothing made the kernel require ESP"));
+        }
+    }
+
+    /**
+     * Mode kernel: installs the signalling policies (BU in, BA and BE out, with ESP transport
+     * templates bound to the CHILD SA's reqid) for each home address {@code sa} holds, as soon as its
+     * transport-mode CHILD SA is installed — before any Binding Update for it is accepted, so the
+     * first one already had to pass ESP. The home agent's address is the CHILD SA's local traffic
+     * selector (the node asks for {@code remote_ts = <home agent>/128}).
+     */
+    private void arm(IkeSa sa) {
+        KernelSupport k = kernel;
+        if (k == null || !sa.established()) {
+            return;
+        }
+        for (Map.Entry<Ipv6Address, Lease> e : List.copyOf(leases.entrySet())) {
+            Ipv6Address hoa = e.getKey();
+            Lease lease = e.getValue();
+            if (!lease.ikeUniqueId().equals(sa.uniqueId())) {
+                continue;
             }
+            int payloadNow = sa.children().stream().filter(c -> c.installed() && "TUNNEL".equals(c.mode())
+                    && covers(c.remoteTs(), hoa)).map(c -> reqid(c.reqid())).findFirst().orElse(0);
+            if (installed.containsKey(hoa)) {
+                // A later CHILD SA (the payload tunnel's; child-updown names only the one that came up).
+                if (payloadNow != 0) {
+                    evidence.computeIfPresent(hoa, (key, ev) -> new SaEvidence(ev.homeAgent(), ev.reqid(), payloadNow,
+                            ev.ikeLocal()));
+                }
+                continue;
+            }
+            Optional<IkeSa.ChildSa> signalling = sa.children().stream()
+                    .filter(c -> c.installed() && "TRANSPORT".equals(c.mode()) && covers(c.remoteTs(), hoa))
+                    .findFirst();
+            Optional<Ipv6Address> ha = signalling.flatMap(c -> singleAddress(c.localTs()));
+            if (ha.isEmpty()) {
+                continue;   // its CHILD SA is not up yet: child-updown will come
+            }
+            SaEvidence ev = new SaEvidence(ha.get(), reqid(signalling.get().reqid()), payloadNow,
+                    CharonAddresses.parse(sa.localHost()));
+            MobilityPolicySet set = policySet(hoa, ev, Optional.empty());
             try {
-                k.channel().getPolicy(buIn.id(), buIn.policyType(), KernelSupport.XFRM_TIMEOUT);
-                return CompletableFuture.completedFuture(accept);
-            } catch (XfrmException e) {
-                return CompletableFuture.completedFuture(Verdict.drop("the SPD has no inbound Binding Update policy "
-                        + "for " + hoa + " (" + e.getMessage() + "), so nothing made the kernel require ESP"));
+                k.installer().install(set);
+            } catch (XfrmException x) {
+                context.events().emit(new ProviderEvent("policies-refused", Optional.of(lease.owner()),
+                        Optional.of(hoa), "the kernel refused the signalling policies of " + hoa + ": "
+                                + x.getMessage() + "; its Binding Updates will be dropped"));
+                continue;
+            }
+            evidence.put(hoa, ev);
+            installed.put(hoa, set);
+            context.events().emit(new ProviderEvent("policies-installed", Optional.of(lease.owner()),
+                    Optional.of(hoa), set.describe()));
+            List<CompletableFuture<Verdict>> w = waiting.get(hoa);
+            if (w != null) {
+                for (CompletableFuture<Verdict> v : w) {
+                    v.complete(Verdict.accept(lease.owner(), new TunnelPath.ThroughTunnel(hoa)));
+                }
             }
         }
-        Optional<Charon> charon = session.current();
-        if (charon.isEmpty()) {
-            return CompletableFuture.completedFuture(Verdict.drop("charon is not connected: no CHILD SA to check"));
+    }
+
+    /** The address of a selector list that names exactly one IPv6 address ({@code a/128}). */
+    private static Optional<Ipv6Address> singleAddress(List<String> selectors) {
+        if (selectors.size() != 1) {
+            return Optional.empty();
         }
-        return charon.get().listSa(lease.ikeUniqueId()).handle((sas, failure) -> {
-            if (failure != null) {
-                return Verdict.drop("charon's list-sas failed: " + failure.getMessage());
-            }
-            for (IkeSa sa : sas) {
-                if (!sa.uniqueId().equals(lease.ikeUniqueId()) || !sa.established()) {
-                    continue;
-                }
-                Optional<IkeSa.ChildSa> signalling = sa.children().stream()
-                        .filter(c -> c.installed() && "TRANSPORT".equals(c.mode()))
-                        .filter(c -> covers(c.localTs(), ha) && covers(c.remoteTs(), hoa))
-                        .findFirst();
-                if (signalling.isEmpty()) {
-                    return Verdict.drop("IKE SA " + sa.uniqueId() + " holds " + hoa + " but has no installed "
-                            + "transport-mode CHILD SA between " + hoa + " and " + ha);
-                }
-                int payload = sa.children().stream().filter(c -> c.installed() && "TUNNEL".equals(c.mode())
-                        && covers(c.remoteTs(), hoa)).map(c -> reqid(c.reqid())).findFirst().orElse(0);
-                evidence.put(hoa, new SaEvidence(ha, reqid(signalling.get().reqid()), payload,
-                        CharonAddresses.parse(sa.localHost())));
-                return accept;
-            }
-            return Verdict.drop("the IKE SA " + lease.ikeUniqueId() + " that leased " + hoa + " is gone");
-        });
+        String t = selectors.get(0);
+        String bare = t.contains("[") ? t.substring(0, t.indexOf('[')) : t;
+        if (bare.contains("/") && !bare.endsWith("/128")) {
+            return Optional.empty();
+        }
+        return CharonAddresses.parse(bare).filter(a -> !a.isIpv4Mapped());
     }
 
     private static int reqid(String text) {
@@ -381,26 +431,21 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         if (k == null) {
             throw new SecurityProviderException("mode kernel has no XFRM channel (the path has not started)");
         }
-        if (change.kind() == BindingChange.Kind.CREATED || now == null) {
+        if (now == null) {
+            throw new SecurityProviderException("no signalling policies are installed for " + hoa
+                    + " (its CHILD SA is not up)");
+        }
+        if (change.kind() == BindingChange.Kind.CREATED) {
             SaEvidence ev = evidence.get(hoa);
-            if (ev == null) {
-                throw new SecurityProviderException("no transport-mode CHILD SA was found for " + hoa
-                        + ": nothing to bind its policies to");
+            MobilityPolicySet full = ev == null ? now : policySet(hoa, ev, Optional.of(change.careOf()));
+            if (full.tunnelPolicies().isEmpty()) {
+                return;   // no payload tunnel: the signalling policies armed with the CHILD SA are all it needs
             }
-            MobilityPolicySet set = policySet(hoa, ev, change.careOf());
-            try {
-                k.installer().install(set);
-            } catch (XfrmException e) {
-                throw KernelSupport.failure("the kernel refused the policies for " + hoa, e);
-            }
-            installed.put(hoa, set);
-            prepared.put(change, () -> {
-                if (installed.remove(hoa, set)) {
-                    removeQuietly(set, "abandoned");
-                }
-            });
+            installTunnelPolicies(k, full);
+            installed.put(hoa, full);
+            prepared.put(change, () -> dropPayload(hoa, full, now, "abandoned"));
             context.events().emit(new ProviderEvent("policies-installed", Optional.of(change.identity()),
-                    Optional.of(hoa), set.describe()));
+                    Optional.of(hoa), full.describe()));
             return;
         }
         Optional<java.net.InetAddress> oldCareOf = now.careOf();
@@ -438,14 +483,62 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
                         + ", " + to + ")" : " (K not set: no KMADDRESS)")));
     }
 
-    private MobilityPolicySet policySet(Ipv6Address hoa, SaEvidence ev, Ipv6Address careOf) {
+    /**
+     * Adds {@code full}'s payload tunnel policies only (the signalling ones are in the SPD already and
+     * must survive a refusal); on a refusal removes those this call added, then fails.
+     */
+    private void installTunnelPolicies(KernelSupport k, MobilityPolicySet full) {
+        List<MobilityPolicy> added = new ArrayList<>();
+        for (MobilityPolicy p : full.tunnelPolicies()) {
+            try {
+                k.channel().addPolicy(p.info(), p.templates(), p.policyType(), true, KernelSupport.XFRM_TIMEOUT);
+                added.add(p);
+            } catch (XfrmException e) {
+                for (MobilityPolicy undo : added) {
+                    try {
+                        k.channel().deletePolicy(undo.id(), undo.policyType(), KernelSupport.XFRM_TIMEOUT);
+                    } catch (XfrmException ignored) {
+                        // reported below with the refusal
+                    }
+                }
+                throw KernelSupport.failure("the kernel refused the payload tunnel policy " + p.describe(), e);
+            }
+        }
+    }
+
+    /** The home agent's set for {@code hoa}: signalling only, or with the payload tunnel to {@code careOf}. */
+    private MobilityPolicySet policySet(Ipv6Address hoa, SaEvidence ev, Optional<Ipv6Address> careOf) {
         MobilityPolicySet.Builder b = MobilityPolicySet.builder(MobilityPolicySet.Role.HOME_AGENT,
                 KernelSupport.inet(hoa), KernelSupport.inet(ev.homeAgent())).signallingReqid(ev.reqid());
-        if (config.payloadTunnel() && ev.payloadReqid() != 0 && !careOf.isIpv4Mapped() && !careOf.equals(hoa)
-                && !careOf.equals(ev.homeAgent())) {
-            b.payload(KernelSupport.inet(careOf), ev.payloadReqid());
+        if (careOf.isPresent() && config.payloadTunnel() && ev.payloadReqid() != 0 && !careOf.get().isIpv4Mapped()
+                && !careOf.get().equals(hoa) && !careOf.get().equals(ev.homeAgent())) {
+            b.payload(KernelSupport.inet(careOf.get()), ev.payloadReqid());
         }
         return b.build();
+    }
+
+    /**
+     * Removes {@code full}'s payload tunnel policies and keeps the signalling ones ({@code signalling}),
+     * which live as long as the CHILD SA.
+     */
+    private void dropPayload(Ipv6Address hoa, MobilityPolicySet full, MobilityPolicySet signalling, String why) {
+        KernelSupport k = kernel;
+        if (k == null || !installed.replace(hoa, full, signalling)) {
+            return;
+        }
+        int removed = 0;
+        for (MobilityPolicy p : full.tunnelPolicies()) {
+            try {
+                k.channel().deletePolicy(p.id(), p.policyType(), KernelSupport.XFRM_TIMEOUT);
+                removed++;
+            } catch (XfrmException e) {
+                context.events().emit(new ProviderEvent("policies-not-removed", Optional.empty(), Optional.of(hoa),
+                        why + ": " + p.describe() + ": " + e.getMessage()));
+            }
+        }
+        context.events().emit(new ProviderEvent("policies-removed", Optional.empty(), Optional.of(hoa),
+                why + ": " + removed + " payload tunnel policies removed; the signalling policies stay with the "
+                        + "CHILD SA"));
     }
 
     private void removeQuietly(MobilityPolicySet set, String why) {
@@ -488,9 +581,14 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
         }
         bound.remove(change.homeAddress());
         if (kernelMode()) {
-            // The acknowledgement has left (through the BA-out policy); now the set goes.
-            removeSet(change.homeAddress(), "binding " + change.kind().name().toLowerCase());
-            evidence.remove(change.homeAddress());
+            // The acknowledgement has left (through the BA-out policy): the payload tunnel goes; the signalling
+            // policies stay with the CHILD SA (removed when it goes).
+            MobilityPolicySet now = installed.get(change.homeAddress());
+            SaEvidence ev = evidence.get(change.homeAddress());
+            if (now != null && ev != null && !now.tunnelPolicies().isEmpty()) {
+                dropPayload(change.homeAddress(), now, policySet(change.homeAddress(), ev, Optional.empty()),
+                        "binding " + change.kind().name().toLowerCase());
+            }
         }
         if (change.kind() == BindingChange.Kind.DELETED || change.kind() == BindingChange.Kind.EXPIRED) {
             Lease l = leases.get(change.homeAddress());
@@ -532,6 +630,9 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
             for (IkeSa sa : sas) {
                 if (sa.established()) {
                     alive.addAll(up(sa));
+                    if (kernelMode()) {
+                        arm(sa);
+                    }
                 }
             }
             if (again) {
@@ -603,9 +704,25 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
 
     @Override
     public void event(CharonEvent event) {
+        if (kernelMode() && event instanceof CharonEvent.ChildUpDown cd && cd.sa().name().equals(CONNECTION)) {
+            if (cd.up()) {
+                up(cd.sa());
+                arm(cd.sa());
+            } else {
+                for (Map.Entry<Ipv6Address, Lease> e : List.copyOf(leases.entrySet())) {
+                    if (e.getValue().ikeUniqueId().equals(cd.sa().uniqueId())) {
+                        removeSet(e.getKey(), "its CHILD SA went down");
+                        evidence.remove(e.getKey());
+                    }
+                }
+            }
+        }
         if (event instanceof CharonEvent.IkeUpDown ud && ud.sa().name().equals(CONNECTION)) {
             if (ud.up()) {
                 up(ud.sa());
+                if (kernelMode()) {
+                    arm(ud.sa());
+                }
             } else {
                 for (Map.Entry<Ipv6Address, Lease> e : List.copyOf(leases.entrySet())) {
                     if (e.getValue().ikeUniqueId().equals(ud.sa().uniqueId())) {
@@ -648,7 +765,7 @@ final class IpsecHomeAgent implements HomeAgentSecurity, CharonSession.Listener 
                 context.events().emit(new ProviderEvent("lease", Optional.of(owner), a, "IKE SA " + sa.uniqueId()
                         + " from " + sa.remoteHost() + " holds " + a.get()));
             }
-            List<CompletableFuture<Verdict>> w = waiting.get(a.get());
+            List<CompletableFuture<Verdict>> w = kernelMode() ? null : waiting.get(a.get());
             if (w != null) {
                 for (CompletableFuture<Verdict> v : w) {
                     v.complete(Verdict.accept(owner, new TunnelPath.ThroughTunnel(a.get())));

@@ -148,7 +148,7 @@ class IpsecKernelModeTest {
     }
 
     @Test
-    void expiryRemovesTheSet() {
+    void signallingPoliciesOfAnExpiredBindingGoWithItsIkeSa() {
         d = kit.open(1);
         KitMobileNode node = d.mobileNode(0);
         Registration r = d.await(node.start(), LIMIT, "registration");
@@ -156,25 +156,32 @@ class IpsecKernelModeTest {
         node.setRule(PathRule.DROP_ALL);
         assertThat(d.time().advanceUntil(() -> d.binding(r.homeAddress()).isEmpty(), Duration.ofMillis(100),
                 r.grantedLifetime().toDuration().plus(d.settings().sweepInterval()).plusSeconds(2))).isTrue();
-        // At once, not teardown-delay later when the IKE SA ends.
-        assertThat(kit.homeAgentSpd().policies()).as("after expiry").isEmpty();
+        // The home agent ends the IKE SA teardown-delay (2 s) after the expiry; its CHILD SA's policies go with it.
+        d.time().advance(Duration.ofSeconds(3));
+        assertThat(kit.homeAgentSpd().policies()).as("after expiry and the IKE SA's end").isEmpty();
     }
 
     @Test
-    void revocationWhenTheIkeSaGoesDownRemovesTheSet() {
+    void revocationWhenTheIkeSaGoesDownRemovesItsPolicies() {
         d = kit.open(1);
         KitMobileNode node = d.mobileNode(0);
         Registration r = d.await(node.start(), LIMIT, "registration");
+        FakeKernel.Spd ha = kit.homeAgentSpd();
+        int before = reqidOf(ha, r.homeAddress());
         node.setRule(PathRule.DROP_ALL);
         kit.charons.restart("mobile-node-0");
         d.time().advance(Duration.ofSeconds(1));
         assertThat(d.homeAgent().counters().revoked()).isEqualTo(1);
-        assertThat(kit.homeAgentSpd().policies()).as("after revocation").isEmpty();
         assertThat(d.binding(r.homeAddress()).filter(b -> b.isBound())).isEmpty();
+        // The node's provider bootstraps again at once (a new IKE SA and CHILD SA, armed anew); nothing of the old
+        // CHILD SA's reqid is left.
+        assertThat(ha.policies().stream().flatMap(p -> p.templates().stream()).map(XfrmUserTmpl::reqid))
+                .as("reqids in the home agent's SPD after the revocation").doesNotContain(before);
     }
 
     @Test
-    void abandonedNewBindingLeavesNothingInstalled() {
+    void abandonedNewBindingRemovesThePayloadTunnelItsBeforeAckInstalled() {
+        kit.payload = true;
         d = kit.open(1);
         d.failBeforeAck(c -> true);
         KitMobileNode node = d.mobileNode(0);
@@ -184,26 +191,57 @@ class IpsecKernelModeTest {
                 LIMIT);
         FakeKernel.Spd ha = kit.homeAgentSpd();
         assertThat(ha.calls().stream().filter(c -> c.op().equals("UPDPOLICY")).count())
-                .as("beforeAck installed the set").isGreaterThanOrEqualTo(3);
-        assertThat(ha.policies()).as("after abandoned").isEmpty();
+                .as("the signalling set armed with the CHILD SA (3), then beforeAck's payload tunnel (3 more)")
+                .isGreaterThanOrEqualTo(6);
+        assertThat(ha.policies()).as("after abandoned: the signalling set of the CHILD SA only")
+                .containsExactlyInAnyOrderElementsOf(asKernelHolds(homeAgentSet(kit.home(0),
+                        reqidOf(ha, kit.home(0)))));
     }
 
     @Test
-    void refusedInstallAnswers128AndLeavesNothing() {
+    void refusedSignallingPoliciesLeaveNothingAndNoBindingUpdateIsAccepted() {
         d = kit.open(1);
         FakeKernel.Spd ha = kit.homeAgentSpd();
-        // The kernel refuses the third policy (BE out): the first two must be rolled back.
+        // The kernel refuses the third policy (BE out) when the CHILD SA arms them: the first two must be rolled back.
         ha.refuse(c -> c.op().equals("UPDPOLICY") && c.info().selector().proto() == 135
                 && c.info().selector().sport() == 7, 1);
         KitMobileNode node = d.mobileNode(0);
         CompletionStage<Registration> r = node.start();
         d.time().advance(Duration.ofSeconds(10));
-        assertThat(r.toCompletableFuture()).isCompletedExceptionally();
-        assertThatThrownBy(() -> r.toCompletableFuture().join()).hasMessageContaining("128");
         assertThat(ha.calls().stream().filter(c -> c.op().equals("DELPOLICY")).count())
                 .as("roll-back of BU in and BA out").isGreaterThanOrEqualTo(2);
         assertThat(ha.policies()).isEmpty();
+        assertThat(r.toCompletableFuture()).as("no registration without the inbound Binding Update policy").isNotDone();
+        assertThat(d.homeAgent().counters().accepted()).isZero();
         assertThat(d.binding(kit.home(0)).filter(b -> b.isBound())).isEmpty();
+    }
+
+    @Test
+    void refusedPayloadTunnelAnswers128AndLeavesTheSignallingPolicies() {
+        kit.payload = true;
+        d = kit.open(1);
+        FakeKernel.Spd ha = kit.homeAgentSpd();
+        // The payload tunnel's policies (protocol any) are installed by beforeAck: the kernel refuses one.
+        ha.refuse(c -> c.op().equals("UPDPOLICY") && c.info().selector().proto() != 135
+                && c.info().selector().proto() != 58, 1);
+        KitMobileNode node = d.mobileNode(0);
+        CompletionStage<Registration> r = node.start();
+        d.time().advance(Duration.ofSeconds(10));
+        assertThat(r.toCompletableFuture()).isCompletedExceptionally();
+        assertThatThrownBy(() -> r.toCompletableFuture().join()).hasMessageContaining("128");
+        assertThat(ha.policies()).as("the signalling set only").hasSize(3);
+        assertThat(d.binding(kit.home(0)).filter(b -> b.isBound())).isEmpty();
+    }
+
+    @Test
+    void inboundBindingUpdatePolicyIsInTheSpdBeforeAnyBindingUpdateIsAccepted() {
+        d = kit.open(1);
+        FakeKernel.Spd ha = kit.homeAgentSpd();
+        d.directMobileNode(0).bootstrap(kit.home(0), kit.ha());
+        d.time().runDue();
+        assertThat(d.homeAgent().counters().accepted()).as("no Binding Update sent yet").isZero();
+        assertThat(ha.policies()).as("armed when the CHILD SA came up: the first Binding Update must pass ESP")
+                .containsExactlyInAnyOrderElementsOf(asKernelHolds(homeAgentSet(kit.home(0), reqidOf(ha, kit.home(0)))));
     }
 
     @Test

@@ -15,7 +15,7 @@ import com.google.inject.spi.Message;
 
 /**
  * Start-up cannot choose a security provider. The message is for the operator: what was wrong,
- * what was found, what to do, and a {@code docs/errors.md#anchor} to read more. The daemon
+ * what was found, what to do, and a link to the section of docs/errors.md to read more. The daemon
  * prints it and stops; there is never a fallback to another provider or to no security.
  */
 public final class ProviderSelectionException extends Exception {

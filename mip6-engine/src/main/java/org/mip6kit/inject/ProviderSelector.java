@@ -40,7 +40,7 @@ public final class ProviderSelector {
      * Applies the rules to {@code report}.
      *
      * @throws ProviderSelectionException with an operator-facing message ending in a
-     *     {@code docs/errors.md#anchor} link
+     *     link to a section of docs/errors.md
      */
     public static ProviderSelection select(DiscoveryReport report, SecurityProviderChoice choice)
             throws ProviderSelectionException {

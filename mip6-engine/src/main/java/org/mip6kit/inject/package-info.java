@@ -23,6 +23,6 @@
  *     warnings and skipped.</li>
  * </ol>
  * Every failure is a checked {@link org.mip6kit.inject.ProviderSelectionException} whose message
- * ends with a {@code docs/errors.md#anchor} link.
+ * ends with a link to a section of docs/errors.md.
  */
 package org.mip6kit.inject;

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
  * HMAC-SHA1 over the 84 octets of TV3 (care-of address, home address, Mobility Header up to the
  * SPI), with a {@link Mac} kept per thread and re-keyed for each message ({@link #rekeyedPerMessage}),
  * against a {@code Mac} that stays keyed for one association ({@link #keyedOnce}). Target: at most
- * 0.5 µs per MAC (issue 5).
+ * 0.5 µs per MAC (docs/performance.md#targets).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,8 +1,9 @@
 package org.mip6kit.cli;
 
 /**
- * The test vectors of docs/protocol-notes.md#test-vectors as hex text, annotated field by field. The octets are
- * those of the digest; nothing here is computed by the code under test.
+ * The test vectors of docs/protocol-reference.md#test-vectors as hex text, annotated field by field. The octets
+ * are those written there (made with scapy and an independent encoder, docs/protocol-notes.md#test-vectors);
+ * nothing here is computed by the code under test.
  */
 final class WireFixtures {
 

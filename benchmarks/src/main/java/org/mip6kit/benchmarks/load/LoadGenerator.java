@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
 import org.mip6kit.wire.Lifetime;
 
 /**
- * The home-agent load generator (issue 5). Starts a forked JVM with a real home agent
+ * The home-agent load generator (targets: docs/performance.md#targets). Starts a forked JVM with a real home agent
  * ({@link HomeAgentServer}: {@code HomeAgentEngine} + {@code auth-option-4285} + RFC 5555
  * {@code UdpTransport} on {@code ::1}) and a raw UDP echo, then drives N simulated mobile nodes
  * ({@link SimulatedNodes}) through these phases, printing one {@code PHASE} line each and a

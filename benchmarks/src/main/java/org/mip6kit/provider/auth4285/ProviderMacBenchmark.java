@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
  *     MAC re-keys the thread's {@code Mac} first, as for a stream of Binding Updates from
  *     different mobile nodes.</li>
  * </ul>
- * Target (issue 5): at most 0.5 µs per MAC. Setup refuses to run unless TV3 verifies under both
+ * Target (docs/performance.md#targets): at most 0.5 µs per MAC. Setup refuses to run unless TV3 verifies under both
  * associations and fails under a wrong care-of address.
  */
 @State(Scope.Thread)

@@ -62,7 +62,8 @@ import org.mip6kit.wire.UnknownOption;
  * within {@link MobilityHeaderCodec#MAX_LENGTH}, and wire inputs for the decoder.
  *
  * <p>The layout model here ({@link #canonicalLength}, {@link #optionDataLength},
- * {@link #fixedPartEnd}) is written from the digest's §2.2–§2.4 tables, not from the encoder,
+ * {@link #fixedPartEnd}) is written from the tables of docs/protocol-reference.md#message-layouts
+ * and docs/protocol-reference.md#mobility-options, not from the encoder,
  * so the properties can compare the encoder against it.
  *
  * <p>Wire inputs ({@link #wireInputs()}) are biased toward well-framed octets so the decoder's
@@ -490,7 +491,7 @@ public final class MobilityArbitraries {
 
     // ------------------------------------------------------------ layout model
 
-    /** Where the options of a message type start: 6 + the fixed part of digest §2.1. */
+    /** Where the options of a message type start: docs/protocol-reference.md#message-layouts. */
     public static int fixedPartEnd(MobilityHeaderType type) {
         return switch (type.code()) {
             case 0 -> 8;
@@ -502,7 +503,7 @@ public final class MobilityArbitraries {
         };
     }
 
-    /** Option data octets (after Type and Length), from digest §2.4, §3 and §5. */
+    /** Option data octets (after Type and Length), from docs/protocol-reference.md#mobility-options. */
     public static int optionDataLength(MobilityOption o) {
         if (o instanceof BindingRefreshAdvice) {
             return 2;

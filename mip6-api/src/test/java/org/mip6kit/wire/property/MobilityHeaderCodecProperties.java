@@ -342,7 +342,7 @@ class MobilityHeaderCodecProperties {
         assertThat(MobilityArbitraries.UNKNOWN_OPTION_TYPES).isEqualTo(expected);
     }
 
-    /** Digest §2.4 and §5: 2n, 8n+6, 2n, 8n+2, 8n+4, none, and 4n for the RFC 5555 options. */
+    /** docs/protocol-reference.md#mobility-options: 2n, 8n+6, 2n, 8n+2, 8n+4, none, and 4n for the RFC 5555 options. */
     @Example
     void standardCodecAlignmentsAreTheRfcOnes() {
         Map<Integer, Alignment> expected = Map.of(

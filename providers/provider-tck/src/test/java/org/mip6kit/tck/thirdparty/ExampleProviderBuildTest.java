@@ -63,7 +63,7 @@ import org.mip6kit.wire.MobilityOptionRegistry;
 import org.mip6kit.testing.HostRequirements;
 
 /**
- * The third-party story end to end (issue 3, "Third-party providers"): the example provider in
+ * The third-party story end to end (docs/provider-guide.md, docs/examples/example-provider): the example provider in
  * {@code docs/examples/example-provider} is built as its own Maven project against the
  * <em>installed</em> {@code mip6-api} and {@code provider-tck} artifacts only, its own tests
  * run the provider compatibility kit, and the jar it produces is then discovered, selected by

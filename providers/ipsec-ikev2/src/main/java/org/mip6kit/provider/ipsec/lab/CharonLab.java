@@ -25,7 +25,8 @@ import org.mip6kit.provider.ipsec.vici.ViciException;
 
 /**
  * Two network namespaces joined by a veth pair, each running its own strongSwan charon with
- * kernel-libipsec (userspace ESP over a TUN device; IPSEC-BRIDGE.md §2): the mobile node's end
+ * kernel-libipsec (userspace ESP over a TUN device; see
+ * docs/providers/ipsec-ikev2.md#charon-in-network-namespaces): the mobile node's end
  * ({@link Side#MN}) and the home agent's ({@link Side#HA}). What {@code ./mip6kit demo --provider
  * ipsec-ikev2} runs its daemons in, and what the large tests' testbed is built on. Needs root
  * and Debian's strongSwan packages; {@link #requirements()} says what this host lacks.
@@ -385,8 +386,9 @@ public final class CharonLab implements AutoCloseable {
     }
 
     /**
-     * Starts charon in that namespace (again, after {@link #killCharon}) as IPSEC-BRIDGE.md §2
-     * says: {@code STRONGSWAN_CONF=<dir>/strongswan.conf ip netns exec <ns> sh -c 'mount --bind
+     * Starts charon in that namespace (again, after {@link #killCharon}) as
+     * docs/providers/ipsec-ikev2.md#charon-in-network-namespaces describes:
+     * {@code STRONGSWAN_CONF=<dir>/strongswan.conf ip netns exec <ns> sh -c 'mount --bind
      * <dir>/run /run && exec charon'}; returns when the VICI socket accepts. kernel-libipsec
      * creates its TUN device at start-up.
      *

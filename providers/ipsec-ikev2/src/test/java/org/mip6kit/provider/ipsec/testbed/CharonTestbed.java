@@ -13,7 +13,8 @@ import org.mip6kit.testing.HostRequirements;
 
 /**
  * Two network namespaces joined by a veth pair, each running its own strongSwan charon with
- * kernel-libipsec (userspace ESP over a TUN device, IPSEC-BRIDGE.md §2): the mobile node ({@link
+ * kernel-libipsec (userspace ESP over a TUN device; see
+ * docs/providers/ipsec-ikev2.md#charon-in-network-namespaces): the mobile node ({@link
  * Side#MN}) and the home agent ({@link Side#HA}). A test fixture for {@code large} tests: the
  * main code's {@link CharonLab} (namespaces {@code mip6tb-*}) with the host checks of
  * {@link HostRequirements} (skip loudly, fail under {@code CI=true}) and the VICI clients it hands

@@ -10,7 +10,8 @@ import org.mip6kit.provider.ipsec.vici.ViciMessage;
 
 /**
  * The VICI requests that set up the MN-HA tunnel of the {@code libipsec} mode in the working
- * shape of IPSEC-BRIDGE.md §2: PSK authentication between identities, the home address handed
+ * shape of docs/providers/ipsec-ikev2.md#charon-in-network-namespaces: PSK authentication between
+ * identities, the home address handed
  * to the MN from the HA's pool by the configuration payload, MOBIKE on, AES-GCM with X25519,
  * tunnel mode.
  *

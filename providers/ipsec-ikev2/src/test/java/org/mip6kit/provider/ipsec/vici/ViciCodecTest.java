@@ -59,7 +59,8 @@ class ViciCodecTest {
     }
 
     @Test
-    void encodesVersionRequestAsInTheNotes() {
+    void encodesTheVersionRequestWithLengthTypeAndName() {
+        // docs/providers/ipsec-ikev2.md#vici-in-brief:
         // 00 00 00 09 | CMD_REQUEST 00 | nameLen 07 | "version" | empty message
         assertThat(ViciCodec.encodePacket(ViciPacket.request("version", ViciMessage.EMPTY)))
                 .isEqualTo(bytes(0, 0, 0, 9, 0, 7, "version"));

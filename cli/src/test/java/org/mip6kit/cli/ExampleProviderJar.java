@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds the third-party example provider ({@code docs/examples/example-provider}) into a jar,
- * as its README says, against this build's {@code mip6-api}, {@code mip6-engine} and
- * {@code provider-tck} — the approach of provider-tck's {@code ExampleProviderBuildTest}:
+ * as its README says, against this build's {@code mip6kit-bom}, {@code mip6kit-api},
+ * {@code mip6kit-engine} and {@code mip6kit-provider-tck} — the approach of provider-tck's {@code ExampleProviderBuildTest}:
  * a throw-away local repository links every directory of the user's one (plugins, JUnit, ...,
  * never written) except {@code org/mip6kit}, which holds copies of the jars and POMs in this
  * build's {@code target} directories, laid out as {@code mvn install} lays them out. The
@@ -106,9 +107,12 @@ final class ExampleProviderJar {
             }
         }
         install(repository, "mip6kit-parent", version, root.resolve("pom.xml"), null);
-        for (String module : List.of("mip6-api", "mip6-engine", "providers/provider-tck")) {
-            Path dir = root.resolve(module);
-            String artifactId = dir.getFileName().toString();
+        install(repository, "mip6kit-bom", version, root.resolve("bom/pom.xml"), null);
+        // module directory -> artifact id
+        for (Map.Entry<String, String> module : Map.of("mip6-api", "mip6kit-api", "mip6-engine", "mip6kit-engine",
+                "providers/provider-tck", "mip6kit-provider-tck").entrySet()) {
+            Path dir = root.resolve(module.getKey());
+            String artifactId = module.getValue();
             Path jar = dir.resolve("target").resolve(artifactId + "-" + version + ".jar");
             if (!Files.isRegularFile(jar)) {
                 fail(jar + " does not exist: this test needs the packaged jars of this build; run it through "

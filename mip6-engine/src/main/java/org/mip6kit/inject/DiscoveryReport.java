@@ -15,7 +15,7 @@ import org.mip6kit.spi.SpiVersion;
 /**
  * What {@link ProviderDiscovery} found: every usable factory with its descriptor and location,
  * and every broken entry with a one-line reason. Immutable and thread-safe; computed once at
- * start-up and handed to {@link SecurityProviderModule} or used directly through
+ * start-up and handed to {@code org.mip6kit.guice.SecurityProviderModule} (artifact {@code mip6kit-guice}) or used directly through
  * {@link #select(String)}.
  */
 public final class DiscoveryReport {
@@ -57,7 +57,7 @@ public final class DiscoveryReport {
 
     /**
      * The providers that selection could return: the only one with its name and built for
-     * {@link SpiVersion#MAJOR}. This is what {@link SecurityProviderModule} puts in its
+     * {@link SpiVersion#MAJOR}. This is what {@code SecurityProviderModule} puts in its
      * {@code MapBinder}, so the map never sees a duplicate key.
      */
     public List<FoundProvider> selectable() {

@@ -1,17 +1,7 @@
 package org.mip6kit.inject;
 
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-
-import com.google.inject.CreationException;
-import com.google.inject.ProvisionException;
-import com.google.inject.spi.Message;
 
 /**
  * Start-up cannot choose a security provider. The message is for the operator: what was wrong,
@@ -65,31 +55,5 @@ public final class ProviderSelectionException extends Exception {
     /** Every provider name discovery found, sorted (the list the message shows). */
     public List<String> namesFound() {
         return namesFound;
-    }
-
-    /**
-     * The selection failure inside a Guice {@link CreationException} or {@link ProvisionException}
-     * (or any cause chain), so a daemon can print this message instead of Guice's.
-     */
-    public static Optional<ProviderSelectionException> findIn(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> pending = new ArrayDeque<>();
-        pending.add(failure);
-        while (!pending.isEmpty()) {
-            Throwable t = pending.poll();
-            if (t == null || !seen.add(t)) {
-                continue;
-            }
-            if (t instanceof ProviderSelectionException selection) {
-                return Optional.of(selection);
-            }
-            if (t instanceof CreationException creation) {
-                creation.getErrorMessages().stream().map(Message::getCause).forEach(pending::add);
-            } else if (t instanceof ProvisionException provision) {
-                provision.getErrorMessages().stream().map(Message::getCause).forEach(pending::add);
-            }
-            pending.add(t.getCause());
-        }
-        return Optional.empty();
     }
 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.mip6kit.inject.ProviderSelectionException.Reason;
 
 /**
- * The selection rules, shared by {@link SecurityProviderModule} and
+ * The selection rules, shared by {@code org.mip6kit.guice.SecurityProviderModule} (artifact {@code mip6kit-guice}) and
  * {@link DiscoveryReport#select(String)}:
  * <ol>
  * <li>the name is {@link SecurityProviderChoice#name()}: the system property override, else the

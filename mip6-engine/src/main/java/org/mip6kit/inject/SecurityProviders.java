@@ -6,7 +6,7 @@ import org.mip6kit.spi.SecurityProviderFactory;
 
 /**
  * Provider discovery and selection for embedders without Guice. The rules are those of
- * {@link SecurityProviderModule}, from the same code ({@link ProviderSelector}):
+ * {@code org.mip6kit.guice.SecurityProviderModule} (artifact {@code mip6kit-guice}), from the same code ({@link ProviderSelector}):
  *
  * <pre>{@code
  * DiscoveryReport report = SecurityProviders.discover(MyApp.class.getClassLoader());

@@ -1,5 +1,6 @@
 /**
- * Finding security providers and choosing one: with Guice ({@link org.mip6kit.inject.SecurityProviderModule})
+ * Finding security providers and choosing one: with Guice ({@code org.mip6kit.guice.SecurityProviderModule}
+ * in the separate artifact {@code mip6kit-guice}, so the engine itself has no Guice)
  * or without it ({@link org.mip6kit.inject.SecurityProviders}). Both paths run the same rules
  * ({@link org.mip6kit.inject.ProviderSelector}).
  *

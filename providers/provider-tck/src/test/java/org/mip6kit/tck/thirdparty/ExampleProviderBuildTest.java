@@ -65,7 +65,8 @@ import org.mip6kit.testing.HostRequirements;
 /**
  * The third-party story end to end (docs/provider-guide.md, docs/examples/example-provider): the example provider in
  * {@code docs/examples/example-provider} is built as its own Maven project against the
- * <em>installed</em> {@code mip6-api} and {@code provider-tck} artifacts only, its own tests
+ * <em>installed</em> {@code mip6kit-api} and {@code mip6kit-provider-tck} artifacts only (their
+ * versions from the imported {@code mip6kit-bom}), its own tests
  * run the provider compatibility kit, and the jar it produces is then discovered, selected by
  * name from configuration and used by a home agent and a mobile node — with no change to the
  * engine.
@@ -81,7 +82,7 @@ import org.mip6kit.testing.HostRequirements;
  * back into the source tree) and built with {@code mvn -q -o -B package}.
  *
  * <p>Tagged {@code large}: it starts Maven. Needs {@code mvn} on the PATH and the packaged jars
- * of {@code mip6-api}, {@code mip6-engine} and {@code provider-tck} (the {@code large-tests}
+ * of {@code mip6kit-api}, {@code mip6kit-engine} and {@code mip6kit-provider-tck} (the {@code large-tests}
  * execution runs after {@code package}).
  */
 @Tag("large")
@@ -173,7 +174,7 @@ class ExampleProviderBuildTest {
 
     @Test
     void serviceLoaderFindsTheProviderWithNothingButMip6ApiBesideIt() throws Exception {
-        Path api = builtJar(repositoryRoot().resolve("mip6-api"), "mip6-api", build.mip6kitVersion());
+        Path api = builtJar(repositoryRoot().resolve("mip6-api"), "mip6kit-api", build.mip6kitVersion());
         // The platform class loader as parent: no engine, no Guice, no JUnit, no SLF4J.
         try (URLClassLoader apiOnly = new URLClassLoader(new URL[] {exampleJar().toUri().toURL(), api.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
@@ -375,8 +376,8 @@ class ExampleProviderBuildTest {
 
     /**
      * A local repository that sees everything in the user's one (linked, never written), except
-     * {@code org/mip6kit}, which holds this build's parent POM and the jars and POMs of mip6-api,
-     * mip6-engine and provider-tck, as {@code mvn install} would lay them out.
+     * {@code org/mip6kit}, which holds this build's parent POM, its BOM and the jars and POMs of
+     * mip6kit-api, mip6kit-engine and mip6kit-provider-tck, as {@code mvn install} would lay them out.
      */
     private static Path localRepositoryWithThisBuildInstalled(Path root, String version, Path repository)
             throws IOException {
@@ -401,9 +402,12 @@ class ExampleProviderBuildTest {
             }
         }
         install(repository, "mip6kit-parent", version, root.resolve("pom.xml"), null);
-        for (String module : List.of("mip6-api", "mip6-engine", "providers/provider-tck")) {
-            Path dir = root.resolve(module);
-            String artifactId = dir.getFileName().toString();
+        install(repository, "mip6kit-bom", version, root.resolve("bom/pom.xml"), null);
+        // module directory -> artifact id
+        for (Map.Entry<String, String> module : Map.of("mip6-api", "mip6kit-api", "mip6-engine", "mip6kit-engine",
+                "providers/provider-tck", "mip6kit-provider-tck").entrySet()) {
+            Path dir = root.resolve(module.getKey());
+            String artifactId = module.getValue();
             install(repository, artifactId, version, dir.resolve("pom.xml"), builtJar(dir, artifactId, version));
         }
         return repository;

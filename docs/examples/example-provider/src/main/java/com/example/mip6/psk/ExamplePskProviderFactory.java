@@ -28,7 +28,7 @@ import org.mip6kit.spi.SpiVersion;
 import org.mip6kit.wire.MobilityOptionCodec;
 
 /**
- * example-psk: a small, complete mip6kit security provider written against {@code mip6-api}
+ * example-psk: a small, complete mip6kit security provider written against {@code mip6kit-api}
  * alone, to be copied.
  *
  * <p>Each mobile node shares a key (16..64 octets) with its home agent. Every Binding Update

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mip6kit.guice.SecurityProviderModule;
 import org.mip6kit.inject.ProviderSelectionException.Reason;
 import org.mip6kit.inject.fixture.AlphaFactory;
 import org.mip6kit.inject.fixture.BetaFactory;
@@ -25,7 +26,10 @@ import org.mip6kit.inject.fixture.TwinInFirstJarFactory;
 import org.mip6kit.inject.fixture.TwinInSecondJarFactory;
 import org.mip6kit.spi.SecurityProviderFactory;
 
-/** The Guice path: same rules, failing {@code Guice.createInjector} itself. */
+/**
+ * The Guice path: same rules, failing {@code Guice.createInjector} itself. In the engine's test
+ * package, for the provider jars the engine's tests build ({@link ProviderJars}, from its test-jar).
+ */
 @Tag("medium")
 class SecurityProviderModuleTest {
 
@@ -89,7 +93,7 @@ class SecurityProviderModuleTest {
                 new SecurityProviderModule(report), configuration(Map.of("security.provider", "gamma"))));
 
         assertThat(e.getMessage()).contains("Unknown security provider 'gamma'").contains("Providers found: alpha, beta");
-        ProviderSelectionException selection = ProviderSelectionException.findIn(e).orElseThrow();
+        ProviderSelectionException selection = SecurityProviderModule.selectionFailureIn(e).orElseThrow();
         assertThat(selection.reason()).isEqualTo(Reason.UNKNOWN_PROVIDER);
         assertThat(selection.namesFound()).containsExactly("alpha", "beta");
     }
@@ -105,7 +109,7 @@ class SecurityProviderModuleTest {
 
         assertThat(e.getErrorMessages()).hasSize(1);
         assertThat(e.getMessage()).doesNotContainIgnoringCase("duplicate key");
-        ProviderSelectionException selection = ProviderSelectionException.findIn(e).orElseThrow();
+        ProviderSelectionException selection = SecurityProviderModule.selectionFailureIn(e).orElseThrow();
         assertThat(selection.reason()).isEqualTo(Reason.DUPLICATE_PROVIDER);
         assertThat(selection.getMessage()).contains(first.toString()).contains(second.toString());
     }
@@ -127,7 +131,7 @@ class SecurityProviderModuleTest {
         CreationException e = catchThrowableOfType(CreationException.class,
                 () -> Guice.createInjector(new SecurityProviderModule(alphaAndBeta())));
 
-        assertThat(ProviderSelectionException.findIn(e)).get()
+        assertThat(SecurityProviderModule.selectionFailureIn(e)).get()
                 .extracting(ProviderSelectionException::reason).isEqualTo(Reason.NO_PROVIDER_CONFIGURED);
     }
 

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * itself would exit with 143 or 130).
  *
  * <p>The clean shutdown runs in a JVM shutdown hook, so it also runs when the JVM exits for any
- * other reason (SIGHUP, {@code System.exit}). The signal handlers only start that exit with
- * status 0. They use {@code sun.misc.Signal} (module {@code jdk.unsupported}), the JDK's only
+ * other reason ({@code System.exit}, SIGHUP when no {@link ReloadSignal} is installed). The
+ * signal handlers only start that exit with status 0. They use {@code sun.misc.Signal} (module {@code jdk.unsupported}), the JDK's only
  * way to handle a signal; where it is unavailable (a JVM run with {@code -Xrs}) the hook still
  * runs and the exit status is the JVM's own.
  */

@@ -108,6 +108,34 @@ public interface HomeAgentSecurity extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * Applies a new version of this provider's configuration section while the home agent runs
+     * (the daemon calls it on SIGHUP and on {@code mip6kit ha reload}), e.g. a key table with a
+     * new security association for a key roll-over.
+     *
+     * <p>All or nothing: the provider reads and checks {@code config} and every file it names
+     * <em>in full</em> before it replaces anything. When anything is wrong it throws and the
+     * running configuration stays exactly as it was. When it succeeds the new configuration
+     * applies to every Binding Update verified from then on; bindings, replay-protection state
+     * and verifications already under way are not disturbed (a verification sees the old or the
+     * new configuration, never a mix of both). A setting the provider cannot change while it
+     * runs is refused with an exception naming it, not silently ignored.
+     *
+     * <p>Threading: may be called on any thread, concurrently with every other call except
+     * {@link #close}; calls to {@code reload} do not overlap (the engine serialises them). It may
+     * block for file I/O, never on the network.
+     *
+     * @param config the provider's section ({@code security.<name>}), freshly read from the same
+     *        file as at start
+     * @return what changed, or {@link ReloadOutcome#notSupported} when this provider cannot
+     *         reload (the default; the daemon reports it and keeps running unchanged)
+     * @throws ProviderConfigException if the section or a file it names is wrong: names the file,
+     *         the key and the problem (and the line of a key table), never a secret
+     */
+    default ReloadOutcome reload(ConfigSection config) throws ProviderConfigException {
+        return ReloadOutcome.notSupported(ReloadOutcome.CANNOT_RELOAD);
+    }
+
     /** Releases everything. Idempotent; never throws. */
     @Override
     void close();

@@ -32,6 +32,7 @@ import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ProviderDescriptor;
 import org.mip6kit.spi.Refusal;
+import org.mip6kit.spi.ReloadOutcome;
 import org.mip6kit.spi.ReplyContext;
 import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.spi.StandardProviderContext;
@@ -113,6 +114,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final HomeAddressRegistry registry;
     private final ProviderDescriptor descriptor;
     private final HomeAgentSecurity security;
+    private final Object reloadLock = new Object();
     private final Set<Capability> capabilities;
     private final TransportFactory transports;
     private final KeyedSerializer<Ipv6Address> serializer = new KeyedSerializer<>();
@@ -878,6 +880,30 @@ public final class HomeAgentEngine implements AutoCloseable {
             return c == null ? java.util.Map.of() : new java.util.TreeMap<>(c);
         } catch (RuntimeException e) {
             return java.util.Map.of();
+        }
+    }
+
+    /**
+     * Hands the provider a new version of its configuration section ({@link HomeAgentSecurity#reload}):
+     * all or nothing, while Binding Updates keep flowing. Calls are serialised; bindings and the
+     * engine's own settings are not touched.
+     *
+     * @param providerConfig the provider's section ({@code security.<name>}), freshly read
+     * @return what changed, or that the provider cannot reload
+     * @throws ProviderConfigException if the section is wrong; nothing changed
+     * @throws IllegalStateException if the engine is closing or closed
+     */
+    public ReloadOutcome reloadSecurity(ConfigSection providerConfig) throws ProviderConfigException {
+        Objects.requireNonNull(providerConfig, "providerConfig");
+        synchronized (reloadLock) {
+            if (closed || (path != null && !accepting)) {
+                throw new IllegalStateException("the home agent is stopping; nothing was reloaded");
+            }
+            ReloadOutcome outcome = security.reload(providerConfig);
+            if (outcome == null) {
+                throw new SecurityProviderException("provider " + descriptor.name() + " returned no reload outcome");
+            }
+            return outcome;
         }
     }
 

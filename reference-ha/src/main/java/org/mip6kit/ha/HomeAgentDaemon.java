@@ -27,6 +27,7 @@ import org.mip6kit.daemon.DaemonStartException;
 import org.mip6kit.daemon.ExitStatus;
 import org.mip6kit.daemon.LogbackLevels;
 import org.mip6kit.daemon.PacketCapture;
+import org.mip6kit.daemon.ReloadSignal;
 import org.mip6kit.daemon.SelectedProvider;
 import org.mip6kit.daemon.TerminationSignals;
 import org.mip6kit.engine.ExecutorScheduler;
@@ -38,6 +39,7 @@ import org.mip6kit.inject.SecurityProviders;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.ReloadOutcome;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
 import org.mip6kit.transport.SocketProviderNetwork;
@@ -47,8 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference home agent: a {@link HomeAgentEngine} on the RFC 5555 UDP transport with the
- * security provider the configuration names, an admin socket answering {@code bindings} and
- * {@code status}, and optionally a pcap of all signalling.
+ * security provider the configuration names, an admin socket answering {@code bindings},
+ * {@code status} and {@code reload} (also on SIGHUP, see {@link #reload}), and optionally a pcap of all signalling.
  *
  * <p>Start-up order, each step undone if a later one fails: select the provider (fail closed)
  * → open the pcap file → build the engine (the provider validates its section) → bind the
@@ -78,6 +80,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private final AtomicReference<UdpTransport> udp;
     private final SocketProviderNetwork network;
     private final Clock clock;
+    private final DiscoveryReport providers;
+    private final Object reloading = new Object();
     private final Instant startedAt;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile AdminServer admin;
@@ -87,7 +91,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
-                            SocketProviderNetwork network, Clock clock) {
+                            SocketProviderNetwork network, Clock clock, DiscoveryReport providers) {
         this.config = config;
         this.provider = provider;
         this.engine = engine;
@@ -96,6 +100,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         this.udp = udp;
         this.network = network;
         this.clock = clock;
+        this.providers = providers;
         this.startedAt = clock.instant();
     }
 
@@ -186,7 +191,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
                     .clock(options.clock())
                     .scheduler(scheduler)
                     .build();
-            daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock());
+            daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock(),
+                    options.providers());
             self.set(daemon);
             daemon.admin = daemon.openAdmin();
             try {
@@ -235,6 +241,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
                     .daemon(DAEMON_NAME)
                     .streamingCommand("bindings", this::bindings)
                     .command("status", (request, reply) -> status(reply))
+                    .command("reload", (request, reply) -> reloadCommand(reply))
                     .start();
         } catch (AdminException e) {
             throw new DaemonStartException(e.getMessage(), e);
@@ -294,6 +301,88 @@ public final class HomeAgentDaemon implements AutoCloseable {
         counters.put("sendFailures", c.sendFailures());
         reply.put("startedAt", startedAt.toString());
         reply.put("pcap", capture != null ? capture.file().toString() : null);
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /** Where reload failures are explained. */
+    public static final String RELOAD_DOCS = "docs/errors.md#reload-failed";
+
+    /**
+     * Re-reads this daemon's configuration file and hands the security provider its section
+     * again ({@link HomeAgentEngine#reloadSecurity}), e.g. a key table with a new association.
+     * Only {@code security.<provider>} is reloaded: the provider cannot change, and changes to
+     * {@code home-agent}, {@code transport}, {@code admin} and {@code logging} wait for a
+     * restart (the summary says so when the file has any). All or nothing; calls are
+     * serialised. Logs nothing: {@link #reloadAndLog} does.
+     *
+     * @return what the provider did, or that it cannot reload
+     * @throws ProviderConfigException if the file, or the provider's section or a file it
+     *         names, is wrong; nothing changed
+     * @throws ProviderSelectionException if the file's {@code security} section selects no
+     *         usable provider; nothing changed
+     */
+    public ReloadOutcome reload() throws ProviderConfigException, ProviderSelectionException {
+        synchronized (reloading) {
+            HomeAgentConfig fresh = HomeAgentConfig.load(config.file());
+            SelectedProvider again = SelectedProvider.select(fresh.root(), providers);
+            if (!again.name().equals(provider.name())) {
+                throw new ProviderConfigException("security.provider", config.file(), "now names " + again.name()
+                        + ", but this home agent runs " + provider.name() + "; a reload cannot change the provider: "
+                        + "restart the home agent. Nothing was reloaded");
+            }
+            ReloadOutcome outcome = engine.reloadSecurity(again.section());
+            boolean elsewhere = !fresh.homeAgent().equals(config.homeAgent()) || !fresh.daemon().equals(config.daemon());
+            if (outcome.reloaded() && elsewhere) {
+                return ReloadOutcome.reloaded(outcome.summary() + "; the file also changes home-agent, transport, "
+                        + "admin or logging, which only a restart applies");
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * {@link #reload}, reported in one log line on {@value #LOGGER}: INFO when the new section
+     * applies, WARN when the provider cannot reload, ERROR (with {@link #RELOAD_DOCS}) when the
+     * file is wrong. Never throws.
+     *
+     * @param trigger what asked for it, for the log line ({@code SIGHUP}, {@code admin socket})
+     * @return the outcome; a failure as a not-reloaded outcome whose summary is the error
+     */
+    public ReloadOutcome reloadAndLog(String trigger) {
+        try {
+            return loggedReload(trigger);
+        } catch (AdminException e) {
+            return ReloadOutcome.notSupported(e.getMessage());
+        }
+    }
+
+    /** {@link #reload} and its log line; a failure as an exception whose message says why, in one line. */
+    private ReloadOutcome loggedReload(String trigger) throws AdminException {
+        ReloadOutcome outcome;
+        try {
+            outcome = reload();
+        } catch (ProviderConfigException | ProviderSelectionException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String why = message.replace('\n', ' ').replace('\r', ' ');
+            why = "reload failed, nothing changed: " + why + (why.contains(RELOAD_DOCS) ? "" : " (see " + RELOAD_DOCS
+                    + ")");
+            LOG.error("reload ({}): {}", trigger, why);
+            throw new AdminException(why);
+        }
+        if (outcome.reloaded()) {
+            LOG.info("reload ({}): security provider {} reloaded: {}", trigger, provider.name(), outcome.summary());
+        } else {
+            LOG.warn("reload ({}): nothing reloaded: {}", trigger, outcome.summary());
+        }
+        return outcome;
+    }
+
+    /** The {@code reload} admin command: {@code reloaded} and {@code summary}, or an error (nothing changed). */
+    private void reloadCommand(ObjectNode reply) throws AdminException {
+        ReloadOutcome outcome = loggedReload("admin socket");
+        reply.put("reloaded", outcome.reloaded());
+        reply.put("summary", outcome.summary());
     }
 
     // ------------------------------------------------------------------ accessors
@@ -446,6 +535,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
             return ExitStatus.FAILURE;
         }
         TerminationSignals.install("mip6-ha", daemon::close);
+        ReloadSignal.install("mip6-ha", () -> daemon.reloadAndLog("SIGHUP"));
         Thread.setDefaultUncaughtExceptionHandler(fatalOnError(daemon::fatalError));
         try {
             daemon.awaitTermination();

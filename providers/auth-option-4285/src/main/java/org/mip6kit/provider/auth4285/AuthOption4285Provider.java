@@ -118,13 +118,7 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
     @Override
     public HomeAgentSecurity homeAgent(ProviderContext context, ConfigSection config) throws ProviderConfigException {
         config.allowOnly(HOME_AGENT_KEYS);
-        KeyTable keys = KeyTable.empty();
-        if (config.has("key-table")) {
-            keys = KeyTable.readFile(config.path("key-table"), config, "key-table");
-        }
-        if (config.has("keys")) {
-            keys = keys.plus(KeyTable.readRows(config.sections("keys"), config, "keys"), config, "keys");
-        }
+        KeyTable keys = readHomeAgentKeys(config, config.bool("mn-aaa", false));
         Duration window = config.duration("replay-window", MIN_REPLAY_WINDOW, MAX_REPLAY_WINDOW,
                 DEFAULT_REPLAY_WINDOW);
         boolean requireReplay = config.bool("require-replay-protection", true);
@@ -135,11 +129,29 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
                     + "keys in the key table, or embed the provider with your own AaaClient (see "
                     + KeyFiles.DOCS.replace("#keys", "#mn-aaa") + ")");
         }
+        return new HomeAgentSide(context, keys, window, requireReplay, mnAaa ? aaa : null);
+    }
+
+    /**
+     * The home agent's key table: the {@code key-table} file plus the rows under {@code keys},
+     * read and checked in full. At start and on every reload.
+     *
+     * @param mnAaa whether MN-AAA is on (then the table may be empty)
+     */
+    static KeyTable readHomeAgentKeys(ConfigSection config, boolean mnAaa) throws ProviderConfigException {
+        config.allowOnly(HOME_AGENT_KEYS);
+        KeyTable keys = KeyTable.empty();
+        if (config.has("key-table")) {
+            keys = KeyTable.readFile(config.path("key-table"), config, "key-table");
+        }
+        if (config.has("keys")) {
+            keys = keys.plus(KeyTable.readRows(config.sections("keys"), config, "keys"), config, "keys");
+        }
         if (keys.size() == 0 && !mnAaa) {
             throw config.error("key-table", "is required: the home agent needs the mobile nodes' security "
                     + "associations (a key table file, or rows under keys:), see " + KeyFiles.DOCS);
         }
-        return new HomeAgentSide(context, keys, window, requireReplay, mnAaa ? aaa : null);
+        return keys;
     }
 
     @Override

@@ -9,15 +9,19 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.BindingChange;
+import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.Inbound;
+import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
 import org.mip6kit.spi.ProviderEvent;
+import org.mip6kit.spi.ReloadOutcome;
 import org.mip6kit.spi.ReplyContext;
 import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.spi.SignallingPath;
@@ -84,11 +88,13 @@ final class HomeAgentSide implements HomeAgentSecurity {
     static final Duration AAA_ANSWER_HOLD = Duration.ofSeconds(30);
 
     private final ProviderContext context;
-    private final KeyTable keys;
+    /** The key table and its replay memory, replaced together by {@link #reload}. */
+    private volatile Keys current;
+    /** Held while a reload hands the replay memory over and publishes the new table. */
+    private final ReentrantLock swap = new ReentrantLock();
     private final Duration window;
     private final boolean requireReplayProtection;
     private final AaaClient aaa;
-    private final ReplayMemory replay;
     private final Map<Long, Learned> learned = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, AaaOutcome> aaaAnswers = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Boolean> aaaPending = new ConcurrentHashMap<>();
@@ -101,6 +107,13 @@ final class HomeAgentSide implements HomeAgentSecurity {
     private record Learned(SecurityAssociation association, Instant until, ReplayMemory replay) {
     }
 
+    /**
+     * A key table with the replay memory of its rows. One volatile read gives a verification
+     * both, so it works with one table from start to end, however a reload interleaves.
+     */
+    private record Keys(KeyTable table, ReplayMemory replay) {
+    }
+
     /** The AAA server's answer to one held Binding Update. */
     private record AaaOutcome(AaaClient.Request request, AaaClient.Answer answer, Throwable failure) {
     }
@@ -108,11 +121,10 @@ final class HomeAgentSide implements HomeAgentSecurity {
     HomeAgentSide(ProviderContext context, KeyTable keys, Duration window, boolean requireReplayProtection,
                   AaaClient aaa) {
         this.context = context;
-        this.keys = keys;
+        this.current = new Keys(keys, new ReplayMemory(keys.size(), window));
         this.window = window;
         this.requireReplayProtection = requireReplayProtection;
         this.aaa = aaa;
-        this.replay = new ReplayMemory(keys.size(), window);
     }
 
     @Override
@@ -135,13 +147,13 @@ final class HomeAgentSide implements HomeAgentSecurity {
 
     @Override
     public int perNodeStateCount() {
-        return replay.size(context.clock().instant()) + learned.size() + aaaAnswers.size() + aaaPending.size();
+        return current.replay().size(context.clock().instant()) + learned.size() + aaaAnswers.size() + aaaPending.size();
     }
 
     @Override
     public void close() {
         closed = true;
-        replay.close();
+        current.replay().close();
         learned.clear();
         aaaAnswers.clear();
         aaaPending.clear();
@@ -189,10 +201,11 @@ final class HomeAgentSide implements HomeAgentSecurity {
         }
         SecurityAssociation sa;
         ReplayMemory memory;
-        int row = keys.row(auth.spi());
+        Keys keys = current;
+        int row = keys.table().row(auth.spi());
         if (row != KeyTable.NONE) {
-            sa = keys.association(row);
-            memory = replay;
+            sa = keys.table().association(row);
+            memory = keys.replay();
         } else {
             Learned l = learned(auth.spi());
             if (l == null) {
@@ -219,15 +232,15 @@ final class HomeAgentSide implements HomeAgentSecurity {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "SPI " + sa.spi() + " belongs to "
                     + sa.nai() + ", not to " + id.nai());
         }
-        return checkReplay(sa.identity(), memory, row, stamp, reply);
+        return checkReplay(sa.identity(), memory, row, sa.spi(), stamp, reply);
     }
 
     /**
      * Steps 4–6 of the class comment, for a Binding Update authenticated with the association
      * whose replay memory is row {@code row} of {@code memory}.
      */
-    private Verdict checkReplay(Identity who, ReplayMemory memory, int row, MobilityMessageReplayProtection stamp,
-                                Exchange reply) {
+    private Verdict checkReplay(Identity who, ReplayMemory memory, int row, long spi,
+                                MobilityMessageReplayProtection stamp, Exchange reply) {
         if (stamp == null) {
             if (requireReplayProtection) {
                 return Verdict.reject(BindingAckStatus.MIPV6_MESG_ID_REQD, reply, "no Mobility Message Replay "
@@ -242,14 +255,88 @@ final class HomeAgentSide implements HomeAgentSecurity {
                     + NtpTimestamp.toInstant(ts) + " is more than " + window.toMillis() + " ms from the home agent's "
                     + now + "; the answer carries the home agent's time");
         }
-        return switch (memory.record(row, ts, now)) {
-            case FIRST_SEEN -> Verdict.accept(who, reply);
+        ReplayMemory.Outcome outcome = memory.record(row, ts, now);
+        if (outcome == ReplayMemory.Outcome.MOVED) {
+            outcome = recordAfterReload(spi, ts, now);
+        }
+        return switch (outcome) {
+            case FIRST_SEEN, MOVED -> Verdict.accept(who, reply);
             case SEEN_BEFORE -> Verdict.drop("replay: a Binding Update of " + who.value() + " with timestamp "
                     + NtpTimestamp.hex(ts) + " was accepted before");
             case AT_OR_BELOW_FLOOR -> Verdict.drop("possible replay: timestamp " + NtpTimestamp.hex(ts) + " of "
                     + who.value() + " is not newer than one this home agent had to forget after accepting "
                     + ReplayMemory.REMEMBERED + " newer ones inside the window (see " + REPLAY_DOCS + ")");
         };
+    }
+
+    /**
+     * Records a timestamp a reload overtook: the verification began with the old key table, whose
+     * replay memory has since been handed to the new one. Waits for the reload to publish (it
+     * holds {@link #swap} until then; a handover is a copy, milliseconds even for a large table),
+     * then records in the table now current. An SPI the reload removed needs no memory: no
+     * Binding Update under it is accepted any more.
+     */
+    private ReplayMemory.Outcome recordAfterReload(long spi, long ts, Instant now) {
+        while (true) {
+            swap.lock();
+            swap.unlock();
+            Keys keys = current;
+            int row = keys.table().row(spi);
+            if (row == KeyTable.NONE) {
+                return ReplayMemory.Outcome.FIRST_SEEN;
+            }
+            ReplayMemory.Outcome outcome = keys.replay().record(row, ts, now);
+            if (outcome != ReplayMemory.Outcome.MOVED) {
+                return outcome;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /**
+     * Replaces the key table with the one {@code config} describes, all or nothing (see
+     * {@link HomeAgentSecurity#reload}). The new table is read and checked in full first; then,
+     * under {@link #swap}, the replay memory of every SPI kept is handed over to the new table's
+     * and the new table is published. Verifications under way finish with the table they
+     * started with. {@code replay-window}, {@code require-replay-protection} and {@code mn-aaa}
+     * cannot change while the home agent runs: a section that changes them is refused.
+     */
+    @Override
+    public ReloadOutcome reload(ConfigSection config) throws ProviderConfigException {
+        KeyTable table = AuthOption4285Provider.readHomeAgentKeys(config, aaa != null);
+        unchanged(config, "replay-window", window, config.duration("replay-window",
+                AuthOption4285Provider.MIN_REPLAY_WINDOW, AuthOption4285Provider.MAX_REPLAY_WINDOW,
+                AuthOption4285Provider.DEFAULT_REPLAY_WINDOW));
+        unchanged(config, "require-replay-protection", requireReplayProtection,
+                config.bool("require-replay-protection", true));
+        unchanged(config, "mn-aaa", aaa != null, config.bool("mn-aaa", false));
+        if (closed) {
+            throw new IllegalStateException("auth-option-4285 is closed; nothing was reloaded");
+        }
+        swap.lock();
+        try {
+            Keys old = current;
+            ReplayMemory memory = new ReplayMemory(table.size(), window);
+            old.replay().moveTo(memory, r -> table.row(old.table().spi(r)));
+            current = new Keys(table, memory);
+            return ReloadOutcome.reloaded(KeyTable.describeChange(old.table(), table));
+        } finally {
+            swap.unlock();
+        }
+    }
+
+    private static void unchanged(ConfigSection config, String key, Object running, Object wanted)
+            throws ProviderConfigException {
+        if (!running.equals(wanted)) {
+            throw config.error(key, "cannot change while the home agent runs (it runs with " + describe(running)
+                    + ", the file now says " + describe(wanted) + "); only the key table is reloaded. Nothing was "
+                    + "reloaded: restore the setting, or restart the home agent to apply it");
+        }
+    }
+
+    private static String describe(Object setting) {
+        return setting instanceof Duration d ? d.toMillis() + " ms" : String.valueOf(setting);
     }
 
     private Verdict judgeMnAaa(MobileNodeIdentifier id, MobilityMessageAuthentication auth,
@@ -280,7 +367,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
         }
         SecurityAssociation sa = l.association();
         Exchange reply = new Exchange(sa, addresses, stamp, false);
-        return checkReplay(sa.identity(), l.replay(), 0, stamp, reply);
+        return checkReplay(sa.identity(), l.replay(), 0, sa.spi(), stamp, reply);
     }
 
     /**
@@ -292,7 +379,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
         if (spi < MobilityMessageAuthentication.FIRST_UNRESERVED_SPI || spi > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("SPI " + spi + " is reserved or out of range");
         }
-        if (keys.row(spi) != KeyTable.NONE) {
+        if (current.table().row(spi) != KeyTable.NONE) {
             throw new IllegalArgumentException("SPI " + spi + " is already in the key table");
         }
         byte[] key = answer.mnHaKey();

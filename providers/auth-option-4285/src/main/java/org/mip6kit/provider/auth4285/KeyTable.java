@@ -153,6 +153,49 @@ final class KeyTable {
         return keys;
     }
 
+    /**
+     * One line saying how {@code after} differs from {@code before}, by SPI: how many rows, which
+     * SPIs were added and removed, and how many kept their SPI but changed owner, algorithm or
+     * key. Never a key.
+     */
+    static String describeChange(KeyTable before, KeyTable after) {
+        List<Long> added = new ArrayList<>();
+        List<Long> removed = new ArrayList<>();
+        int changed = 0;
+        for (int r = 0; r < after.size; r++) {
+            int was = before.row(after.spi(r));
+            if (was == NONE) {
+                added.add(after.spi(r));
+            } else if (!after.sameRow(r, before, was)) {
+                changed++;
+            }
+        }
+        for (int r = 0; r < before.size; r++) {
+            if (after.row(before.spi(r)) == NONE) {
+                removed.add(before.spi(r));
+            }
+        }
+        return "key table: " + after.size + (after.size == 1 ? " association" : " associations") + ", SPIs added "
+                + spiList(added) + ", removed " + spiList(removed) + ", " + changed + " re-keyed or reassigned";
+    }
+
+    private boolean sameRow(int r, KeyTable other, int o) {
+        return owners[r].value().equals(other.owners[o].value()) && algorithms[r] == other.algorithms[o]
+                && Arrays.equals(keys, keyStart[r], keyStart[r + 1], other.keys, other.keyStart[o],
+                other.keyStart[o + 1]);
+    }
+
+    private static String spiList(List<Long> spis) {
+        if (spis.isEmpty()) {
+            return "none";
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(spis.size(), 8); i++) {
+            s.append(i == 0 ? "" : " ").append(spis.get(i));
+        }
+        return spis.size() > 8 ? s.append(" … (").append(spis.size()).append(")").toString() : s.toString();
+    }
+
     /** This table plus {@code other}'s rows; an SPI in both is an error at {@code config.key}. */
     KeyTable plus(KeyTable other, ConfigSection config, String key) throws ProviderConfigException {
         Builder merged = new Builder();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntUnaryOperator;
 
 /**
  * What the home agent remembers to refuse a byte-identical replay inside the timestamp window,
@@ -53,12 +54,19 @@ final class ReplayMemory {
         /** Accepted before under this association: a replay. */
         SEEN_BEFORE,
         /** At or below the floor: possibly a replay of a timestamp that had to be forgotten. */
-        AT_OR_BELOW_FLOOR
+        AT_OR_BELOW_FLOOR,
+        /**
+         * Not a replay by what this memory holds, but nothing was recorded: the memory was
+         * {@link #moveTo moved} to a successor (a key table reload); record it there.
+         */
+        MOVED
     }
 
     private final int rows;
     private final long windowNtp;
     private final AtomicReferenceArray<long[]> pages;
+    /** Set once, by {@link #moveTo}, before any page is copied; read under each page's monitor. */
+    private volatile boolean moved;
 
     /**
      * @param rows the associations (rows {@code 0 .. rows - 1})
@@ -83,6 +91,14 @@ final class ReplayMemory {
             if (ntpTimestamp <= page[floor]) {
                 return Outcome.AT_OR_BELOW_FLOOR;
             }
+            if (moved) {
+                for (int i = floor + 1; i < floor + STRIDE; i++) {
+                    if (page[i] == ntpTimestamp) {
+                        return Outcome.SEEN_BEFORE;
+                    }
+                }
+                return Outcome.MOVED;
+            }
             int free = -1;
             int oldest = -1;
             for (int i = floor + 1; i < floor + STRIDE; i++) {
@@ -105,6 +121,75 @@ final class ReplayMemory {
                 page[oldest] = ntpTimestamp;
             }
             return Outcome.FIRST_SEEN;
+        }
+    }
+
+    /**
+     * Hands what this memory holds over to {@code successor}, the memory of a reloaded key
+     * table: row {@code r} goes to row {@code rowInSuccessor.applyAsInt(r)}, or nowhere when that
+     * is negative (the association was removed). From the moment this is called every
+     * {@link #record} here answers {@link Outcome#MOVED} instead of recording (after still
+     * refusing what this memory knows to be a replay), so nothing recorded here is lost: a page
+     * is copied under its monitor, and a record that held the monitor first is copied with it.
+     * Call once, before {@code successor} is used by anyone else.
+     */
+    void moveTo(ReplayMemory successor, IntUnaryOperator rowInSuccessor) {
+        moved = true;
+        for (int p = 0; p < pages.length(); p++) {
+            long[] page = pages.get(p);
+            if (page == null) {
+                continue;
+            }
+            synchronized (page) {
+                for (int floor = 0; floor < page.length; floor += STRIDE) {
+                    int to = rowInSuccessor.applyAsInt(p * PAGE_ROWS + floor / STRIDE);
+                    if (to >= 0 && hasAny(page, floor)) {
+                        successor.merge(to, page, floor);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean hasAny(long[] page, int floor) {
+        for (int i = floor; i < floor + STRIDE; i++) {
+            if (page[i] != EMPTY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds another memory's row (floor and timestamps at {@code from[at ..]}) to row {@code row}:
+     * the higher floor; the newest {@value #REMEMBERED} timestamps of both, any older one raising
+     * the floor (failing closed, as {@link #record} does).
+     */
+    private void merge(int row, long[] from, int at) {
+        long[] page = page(row);
+        int floor = (row % PAGE_ROWS) * STRIDE;
+        synchronized (page) {
+            long[] all = new long[2 * REMEMBERED];
+            System.arraycopy(page, floor + 1, all, 0, REMEMBERED);
+            System.arraycopy(from, at + 1, all, REMEMBERED, REMEMBERED);
+            Arrays.sort(all);
+            long newFloor = Math.max(page[floor], from[at]);
+            int kept = 0;
+            for (int i = all.length - 1; i >= 0; i--) {
+                long t = all[i];
+                if (t == EMPTY || (i < all.length - 1 && t == all[i + 1])) {
+                    continue;
+                }
+                if (kept < REMEMBERED) {
+                    page[floor + 1 + kept++] = t;
+                } else {
+                    newFloor = Math.max(newFloor, t);
+                }
+            }
+            while (kept < REMEMBERED) {
+                page[floor + 1 + kept++] = EMPTY;
+            }
+            page[floor] = newFloor;
         }
     }
 

@@ -3,6 +3,7 @@ package org.mip6kit.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -177,7 +178,7 @@ class KitCatchesBadProvidersTest {
      */
     @Test
     void kitFailsABelowStackProviderThatTrustsAddressesInsteadOfTheInterface() {
-        assertFailsExactly(BelowStackTrustsAddresses.class,
+        assertFails(BelowStackTrustsAddresses.class, Set.of("floodOfSpoofedPacketsNeitherBindsNorGrowsProviderState"),
                 "tamperedBindingUpdateIsNotAcceptedAndChangesNoBinding",
                 "spoofedSourceAddressDoesNotRedirectTheBinding",
                 "tamperedAcknowledgementIsIgnoredByTheMobileNode",
@@ -188,6 +189,8 @@ class KitCatchesBadProvidersTest {
                 "forgedAcceptanceIsIgnoredByTheMobileNode",
                 "forgedSequenceNumberOutOfWindowIsIgnoredByTheMobileNode",
                 "forgedLifetimeIsIgnoredByTheMobileNode");
+        // The flood's tampered replays may also fail it, or not: whether a flipped bit moves the witness's sequence
+        // number ahead of its next refresh depends on the random initial sequence number of the run.
     }
 
     @Test
@@ -263,6 +266,19 @@ class KitCatchesBadProvidersTest {
         Map<String, TestExecutionResult> results = run(kit);
         assertThat(results).as("tests run").hasSizeGreaterThanOrEqualTo(KIT_TESTS);
         assertThat(failed(results)).as("tests failed: %s", why(results)).containsExactlyInAnyOrder(rules);
+    }
+
+    /**
+     * Like {@link #assertFailsExactly}, where the rules in {@code mayAlsoFail} may fail too or not: a flawed
+     * provider whose damage depends on the run's random values (initial sequence numbers).
+     */
+    private static void assertFails(Class<? extends ProviderCompatibilityKit> kit, Set<String> mayAlsoFail,
+            String... rules) {
+        Map<String, TestExecutionResult> results = run(kit);
+        assertThat(results).as("tests run").hasSizeGreaterThanOrEqualTo(KIT_TESTS);
+        List<String> failed = new java.util.ArrayList<>(failed(results));
+        failed.removeAll(mayAlsoFail);
+        assertThat(failed).as("tests failed: %s", why(results)).containsExactlyInAnyOrder(rules);
     }
 
     /** Runs every test of {@code kit}; method name → result. */

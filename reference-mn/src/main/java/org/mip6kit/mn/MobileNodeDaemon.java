@@ -528,6 +528,18 @@ public final class MobileNodeDaemon implements AutoCloseable {
         }
     }
 
+    /** What the engine's shutdown will do, for the one line that says the node is stopping. */
+    static String stoppingWhat(MobileNodeEngine e) {
+        if (e.registration().isPresent()) {
+            return "deregistering first";
+        }
+        if (e.awaitingAnswer().isPresent()) {
+            return "not registered; withdrawing the unanswered Binding Update with a deregistration in case "
+                    + "the home agent accepted it";
+        }
+        return "not registered, nothing to deregister";
+    }
+
     /** Deregisters, then closes everything; exit status {@link ExitStatus#OK}. Idempotent. */
     @Override
     public void close() {
@@ -552,7 +564,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 w.close();
             }
             if (e != null) {
-                LOG.info("mobile node stopping: deregistering first");
+                LOG.info("mobile node stopping: {}", stoppingWhat(e));
                 e.close();
             }
             network.close();

@@ -23,6 +23,7 @@ import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.AdminServer;
 import org.mip6kit.daemon.CapturingProviderNetwork;
 import org.mip6kit.daemon.CapturingTransport;
+import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.daemon.DaemonStartException;
 import org.mip6kit.daemon.ExitStatus;
 import org.mip6kit.daemon.LogbackLevels;
@@ -303,7 +304,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
     /** Opens the UDP socket when the provider asks, remembering where it is bound; through pcap when asked. */
     private TransportFactory transports(UdpTransport.Config udp) {
         return () -> {
-            UdpTransport t = UdpTransport.open(udp);
+            UdpTransport t = DaemonSettings.openUdp(udp, config.file());
             t.onFatalError(this::fatalError);
             localUdp.set(t.localAddress());
             LOG.info("mobile node signalling on udp {}", describe(t.localAddress()));

@@ -95,6 +95,11 @@ import org.slf4j.LoggerFactory;
  *     {@code giveUpAfterRetransmissions} unanswered retransmissions the attempt gives up. No more
  *     than {@code maxUpdatesPerSecond} Binding Updates leave per second for one destination: an
  *     excess one is delayed, not dropped.</li>
+ * <li>When {@value #SILENT_AFTER_UNANSWERED} Binding Updates in a row run out their timeout
+ *     with nothing verified from the home agent, one {@link Kind#HOME_AGENT_SILENT} event (a WARN
+ *     line) names where they went: the home agent's UDP endpoint, or the provider's channel. The
+ *     next verified message ends that outage ({@link Kind#HOME_AGENT_ANSWERS}); how long the node
+ *     has waited is {@link #awaitingAnswer()}.</li>
  * <li>Received messages are decoded (checksum included), then judged by
  *     {@link SignallingPath#verify}; nothing but {@link Verdict.Accept} is ever acted on, so a
  *     forged acknowledgement cannot change any state.</li>

@@ -14,7 +14,9 @@ import org.mip6kit.cli.decode.DecodedEntry;
 import org.mip6kit.cli.decode.EntryDecoder;
 import org.mip6kit.cli.decode.HexText;
 import org.mip6kit.cli.decode.HumanFormat;
+import org.mip6kit.cli.decode.InstalledOptionCodecs;
 import org.mip6kit.cli.decode.JsonFormat;
+import org.mip6kit.inject.SecurityProviders;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.pcap.PcapFormatException;
@@ -89,6 +91,8 @@ import picocli.CommandLine.Spec;
                         + "Acknowledgement: status {code, name, success}, prefixLength, address.",
                 "  NAT Detection: forceUdpEncapsulation, refreshTimeSeconds.  IPv4 Care-of Address: address.  "
                         + "Unknown: data (hex).",
+                "  An installed provider's options (found on the class path, in plugins/ and in MIP6KIT_PLUGINS, "
+                        + "such as RFC 4285's types 9 and 10) carry the provider's name for them and value (its text).",
                 "error: layer (\"packet\" or \"mobilityHeader\"), field, offset (from the start of that layer), "
                         + "packetOffset (where the Mobility Header starts in the packet, or null), reaction "
                         + "(SILENT_DISCARD, ICMP_PARAMETER_PROBLEM, BINDING_ERROR_UNRECOGNIZED_TYPE), message.",
@@ -141,7 +145,7 @@ public final class DecodeCommand implements Callable<Integer> {
     }
 
     private final InputStream stdin;
-    private final EntryDecoder decoder = new EntryDecoder(MobilityHeaderCodec.standard());
+    private EntryDecoder decoder;
 
     /** For picocli's default factory: reads {@link System#in}. */
     public DecodeCommand() {
@@ -164,6 +168,10 @@ public final class DecodeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
+        InstalledOptionCodecs options = InstalledOptionCodecs.of(
+                SecurityProviders.discover(DecodeCommand.class.getClassLoader()));
+        options.warnings().forEach(w -> err.println("mip6kit decode: " + w));
+        decoder = new EntryDecoder(new MobilityHeaderCodec(options.registry()));
         try {
             if (pcap != null) {
                 return decodePcap(out, err);

@@ -24,6 +24,10 @@ import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.SequenceNumber;
 import org.mip6kit.wire.UnknownOption;
 import org.mip6kit.wire.pcap.PcapWriter;
+import org.mip6kit.wire.packet.MobilityPacket;
+import org.mip6kit.wire.MobilityOptionRegistry;
+import org.mip6kit.provider.auth4285.MobilityMessageAuthentication;
+import org.mip6kit.provider.auth4285.MobilityMessageReplayProtection;
 
 @Tag("small")
 class DecodeCommandTest {
@@ -277,6 +281,44 @@ class DecodeCommandTest {
                 .isEqualTo(HOA);
         assertThat(frames.get(2).path("skipped").asText()).contains("Next Header");
         assertThat(frames.get(2).has("message")).isFalse();
+    }
+
+    @Test
+    void pcapWithRfc4285OptionsNamesThemThroughTheInstalledProvidersCodecs(@TempDir Path dir) throws Exception {
+        // A Binding Update signed as the auth-option-4285 provider signs it: Mobility Message
+        // Replay Protection (type 10, 8n+2) then Mobility Message Authentication (type 9, 8n+5,
+        // subtype 1 = MN-HA, SPI 256, a 12-octet authenticator), laid out by the provider's codecs.
+        MobilityOptionRegistry rfc4285 = MobilityOptionRegistry.standard()
+                .with(MobilityMessageReplayProtection.CODEC).with(MobilityMessageAuthentication.CODEC);
+        byte[] authenticator = octets("00112233 44556677 8899aabb");
+        byte[] mh = new MobilityHeaderCodec(rfc4285).encode(new BindingUpdate(SequenceNumber.of(7),
+                        Set.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION), Lifetime.ofUnits(150),
+                        List.of(new MobilityMessageReplayProtection(0xe9b1f2a000000000L),
+                                new MobilityMessageAuthentication(MobilityMessageAuthentication.SUBTYPE_MN_HA, 256,
+                                        authenticator))),
+                Ipv6Address.parse(HOA), Ipv6Address.parse(HA));
+        Path file = dir.resolve("rfc4285.pcap");
+        try (PcapWriter writer = new PcapWriter(file)) {
+            writer.write(Instant.parse("2024-01-01T00:00:00Z"),
+                    MobilityPacket.of(Ipv6Address.parse(HOA), Ipv6Address.parse(HA), mh).toBytes());
+        }
+
+        CommandRun text = CommandRun.of("decode", "--pcap", file.toString());
+        CommandRun json = CommandRun.of("decode", "--json", "--pcap", file.toString());
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).doesNotContain("Unknown(")
+                .contains("option Mobility Message Replay Protection(10) at offset")
+                .contains("option Mobility Message Authentication(9) at offset")
+                .contains("(met)");
+        assertThat(text.err()).isEmpty();
+        JsonNode options = json(json).get(0).path("message").path("options");
+        assertThat(options.size()).isEqualTo(2);
+        assertThat(options.get(0).path("type").asInt()).isEqualTo(10);
+        assertThat(options.get(0).path("name").asText()).isEqualTo("Mobility Message Replay Protection");
+        assertThat(options.get(1).path("type").asInt()).isEqualTo(9);
+        assertThat(options.get(1).path("name").asText()).isEqualTo("Mobility Message Authentication");
+        assertThat(options.get(1).path("aligned").asBoolean()).isTrue();
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.mip6kit.testing.HostRequirements;
  * repository's own {@code plugins/} stays as it is), and {@code ./mip6kit demo --provider
  * example-psk} runs as an operating-system process. The provider writes its own throwaway key
  * ({@code demoConfiguration}); the demo must exit 0 having shown every step, from registration
- * to deregistration, with the provider's Vendor-Specific option on the wire.
+ * to deregistration, with the provider's Vendor-Specific option on the wire; {@code ./mip6kit decode
+ * --pcap} of the demo's capture names that option only when the plugin is installed.
  */
 @Tag("large")
 class DemoPluginLauncherTest {
@@ -66,6 +67,15 @@ class DemoPluginLauncherTest {
         assertThat(out).containsPattern("(?m)^keys\\s+removed " + Pattern.quote(written.group(1)) + "$");
         assertThat(Path.of(written.group(1))).as("the credentials are gone").doesNotExist();
         assertThat(run.resolve("mip6kit-demo.pcap")).isRegularFile();
+
+        // decode names the installed provider's option; without the plugin it is just a number
+        String pcap = run.resolve("mip6kit-demo.pcap").toString();
+        Launched decoded = launch(root, run, Map.of("MIP6KIT_PLUGINS", plugins.toString()), "decode", "--pcap", pcap);
+        assertThat(decoded.exitCode()).as("%s", decoded).isZero();
+        assertThat(decoded.out()).contains("option Vendor Specific(19) at offset").doesNotContain("Unknown(19)");
+        Launched bare = launch(root, run, Map.of(), "decode", "--pcap", pcap);
+        assertThat(bare.exitCode()).as("%s", bare).isZero();
+        assertThat(bare.out()).contains("option Unknown(19) at offset");
     }
 
     @Test

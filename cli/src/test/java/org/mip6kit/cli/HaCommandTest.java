@@ -60,7 +60,59 @@ class HaCommandTest {
         CommandRun run = CommandRun.of("ha", "run", "--config", missing.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith(missing + ": (file): cannot be read");
+        assertThat(run.err()).startsWith(missing + ": (file): does not exist")
+                .contains("docs/errors.md#config-file");
+    }
+
+    @Test
+    void haRunWithAYamlErrorExitsTwoNamingTheLineOfTheError() throws Exception {
+        Path file = Files.writeString(dir.resolve("ha.yaml"), Files.readString(HaTestRig.config(dir))
+                .replace("  max-lifetime: 10m\n", "\tmax-lifetime: 10m\n"));
+
+        CommandRun run = CommandRun.of("ha", "run", "--config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith(file + ": (file): is not valid YAML at line 4, column 1: ")
+                .contains("docs/errors.md#config-yaml");
+    }
+
+    @Test
+    void haRunWithAMissingKeyTableExitsTwoWithTheCommandThatCreatesIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("ha.yaml"), Files.readString(HaTestRig.config(dir))
+                .replace("provider: test-nai", "provider: auth-option-4285")
+                .replace("test-nai: { realm: example.org }", "auth-option-4285: { key-table: ha-keys.txt }"));
+
+        CommandRun run = CommandRun.of("ha", "run", "--config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("security.auth-option-4285.key-table")
+                .contains("the key table " + dir.resolve("ha-keys.txt") + " does not exist")
+                .contains("hmac-sha1 key=").contains("/dev/urandom")
+                .contains("docs/providers/auth-option-4285.md#create-a-key-table");
+        assertThat(Files.exists(dir.resolve("ha.sock"))).isFalse();
+    }
+
+    @Test
+    void haRunOnABusyPortExitsOneNamingTheKeyAndTheCanonicalAddress() throws Exception {
+        try (java.nio.channels.DatagramChannel taken = java.nio.channels.DatagramChannel.open()) {
+            taken.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0));
+            int port = ((java.net.InetSocketAddress) taken.getLocalAddress()).getPort();
+            Path keys = Files.writeString(dir.resolve("ha-keys.txt"),
+                    "mn1@example.com 256 hmac-sha1 key=000102030405060708090a0b0c0d0e0f\n");
+            Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Path file = Files.writeString(dir.resolve("ha.yaml"), Files.readString(HaTestRig.config(dir))
+                    .replace("port: 0", "port: " + port)
+                    .replace("provider: test-nai", "provider: auth-option-4285")
+                    .replace("test-nai: { realm: example.org }", "auth-option-4285: { key-table: ha-keys.txt }"));
+
+            CommandRun run = CommandRun.of("ha", "run", "--config", file.toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.err()).contains("on [::1]:" + port + ": port " + port + " is already in use")
+                    .contains("change transport.udp.port or transport.udp.bind in " + file)
+                    .contains("docs/errors.md#udp-port-busy")
+                    .doesNotContain("0:0:0:0:0:0:0:1");
+        }
     }
 
     @Test

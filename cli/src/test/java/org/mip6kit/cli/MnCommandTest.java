@@ -61,11 +61,12 @@ class MnCommandTest {
     }
 
     @Test
-    void mnRunWithAMissingFileSaysItCannotBeReadAndExits2() {
+    void mnRunWithAMissingFileSaysItDoesNotExistAndExits2() {
         Path missing = dir.resolve("absent.yaml");
         CommandRun run = CommandRun.of("mn", "run", "--config", missing.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains(missing.toString()).contains("cannot be read");
+        assertThat(run.err()).contains(missing.toString()).contains("does not exist")
+                .contains("docs/errors.md#config-file");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.ProviderConfigException;
+import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.transport.UdpTransport;
 import org.mip6kit.wire.Ipv6Address;
 
@@ -104,5 +105,23 @@ public record DaemonSettings(UdpTransport.Config udp, Path adminSocket, LogLevel
             return "[" + Ipv6Address.fromBytes(a.getAddress()) + "]:" + endpoint.getPort();
         }
         return (a == null ? endpoint.getHostString() : a.getHostAddress()) + ":" + endpoint.getPort();
+    }
+
+    /**
+     * Opens the daemon's UDP transport; when that fails, the message also names the settings that
+     * choose the address and port ({@code transport.udp.port}, {@code transport.udp.bind}) and
+     * the file they are in, so that the operator knows what to change.
+     *
+     * @param configFile the daemon's configuration file, for the message
+     * @throws SecurityProviderException if the socket cannot be bound, as {@link UdpTransport#open}
+     */
+    public static UdpTransport openUdp(UdpTransport.Config udp, Path configFile) {
+        try {
+            return UdpTransport.open(udp);
+        } catch (SecurityProviderException e) {
+            throw new SecurityProviderException(e.getMessage() + "; to use another port or address, change "
+                    + "transport.udp.port or transport.udp.bind in " + configFile
+                    + " (see docs/errors.md#udp-port-busy)", e.getCause() != null ? e.getCause() : e);
+        }
     }
 }

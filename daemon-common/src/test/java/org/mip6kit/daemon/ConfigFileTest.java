@@ -31,6 +31,67 @@ class ConfigFileTest {
     }
 
     @Test
+    void missingConfigFileNamesTheFileItsCauseAndTheAnchor() {
+        Path file = dir.resolve("ha.yaml");
+
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> ConfigFile.load(file));
+
+        assertThat(e.getMessage()).startsWith(file.toAbsolutePath().toString()).contains("does not exist")
+                .doesNotContain("nor does its directory").contains("docs/errors.md#config-file");
+    }
+
+    @Test
+    void configFileInAMissingDirectorySaysSoToo() {
+        Path file = dir.resolve("etc").resolve("ha.yaml");
+
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> ConfigFile.load(file));
+
+        assertThat(e.getMessage()).contains("does not exist (nor does its directory " + dir.resolve("etc") + ")")
+                .contains("docs/errors.md#config-file");
+    }
+
+    @Test
+    void aDirectoryGivenAsTheConfigFileIsNamedAsSuch() {
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> ConfigFile.load(dir));
+
+        assertThat(e.getMessage()).contains("is a directory").contains("docs/errors.md#config-file");
+    }
+
+    @Test
+    void yamlTabIndentationIsReportedAtTheLineOfTheTab() {
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> ConfigFile.parse("home-agent:\n  address: 2001:db8:1::1\n\tmax-lifetime: 10m\n", dir));
+
+        assertThat(e.getMessage()).contains("is not valid YAML at line 3, column 1: ").contains("TAB")
+                .contains("docs/errors.md#config-yaml").doesNotContain("\n");
+    }
+
+    @Test
+    void yamlKeyIndentedWrongIsReportedAtItsLine() {
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> ConfigFile.parse("home-agent:\n  address: 2001:db8:1::1\n   max-lifetime: 10m\nadmin: {}\n", dir));
+
+        assertThat(e.getMessage()).contains("at line 3, column");
+    }
+
+    @Test
+    void yamlUnclosedBracketIsReportedWhereItIsFoundAndWhereItOpened() {
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> ConfigFile.parse("home-agent:\n  home-prefixes: [2001:db8:1::/64\nadmin:\n  socket: x\n", dir));
+
+        assertThat(e.getMessage()).contains("at line 3, column")
+                .contains("that starts at line 2, column 18");
+    }
+
+    @Test
+    void yamlDuplicateKeyIsReportedAtTheSecondOne() {
+        ProviderConfigException e = assertThrows(ProviderConfigException.class,
+                () -> ConfigFile.parse("admin: {}\nhome-agent: {}\nadmin: {}\n", dir));
+
+        assertThat(e.getMessage()).contains("at line 3, column").contains("Duplicate field 'admin'");
+    }
+
+    @Test
     void configFileAnybodyMayWriteIsRefusedNamingTheFileAndTheFix() throws Exception {
         Path file = Files.writeString(dir.resolve("ha.yaml"), YAML);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));

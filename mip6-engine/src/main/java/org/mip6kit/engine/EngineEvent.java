@@ -32,6 +32,10 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
         BOOTSTRAP_COMPLETED, BOOTSTRAP_FAILED,
         REGISTRATION_SENT, REGISTRATION_ACCEPTED, REGISTRATION_REJECTED, REGISTRATION_GAVE_UP,
         DEREGISTERED, CARE_OF_CHANGED, REFRESH_REQUESTED, REBOOTSTRAP_REQUESTED, PROVIDER_FAILED,
+        /** The home agent has left several Binding Updates in a row unanswered (once per outage; a WARN line). */
+        HOME_AGENT_SILENT,
+        /** The home agent answers again after a {@link #HOME_AGENT_SILENT} outage. */
+        HOME_AGENT_ANSWERS,
         // home agent
         BINDING_CREATED, BINDING_MOVED, BINDING_REFRESHED, BINDING_DELETED, BINDING_EXPIRED, BINDING_REVOKED,
         BINDING_UPDATE_REJECTED,
@@ -41,7 +45,8 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
 
         public boolean isFailure() {
             return switch (this) {
-                case BOOTSTRAP_FAILED, PROVIDER_FAILED, REGISTRATION_REJECTED, REGISTRATION_GAVE_UP, BINDING_UPDATE_REJECTED,
+                case BOOTSTRAP_FAILED, PROVIDER_FAILED, REGISTRATION_REJECTED, REGISTRATION_GAVE_UP, HOME_AGENT_SILENT,
+                        BINDING_UPDATE_REJECTED,
                         VERDICT_REJECTED, VERDICT_DROPPED, MESSAGE_MALFORMED, MESSAGE_IGNORED,
                         BINDING_ERROR_SENT, BINDING_ERROR_RECEIVED, SEND_FAILED -> true;
                 default -> false;

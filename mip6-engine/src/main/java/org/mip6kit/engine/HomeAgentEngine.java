@@ -1096,5 +1096,19 @@ public final class HomeAgentEngine implements AutoCloseable {
         /** Removed by the provider ({@link HomeAgentHandle#revoke}). */
         public long revoked() { return revoked.get(); }
         public long sendFailures() { return sendFailures.get(); }
+
+        /**
+         * The counts now, one {@code name=value} pair each:
+         * {@code Counters[received=12, malformed=0, ignored=0, dropped=1, rejected=2, refused=0,
+         * accepted=9, expired=0, revoked=0, sendFailures=0]}. Each count is read on its own, so
+         * under traffic the pairs may be a few messages apart.
+         */
+        @Override
+        public String toString() {
+            return "Counters[received=" + received() + ", malformed=" + malformed() + ", ignored=" + ignored()
+                    + ", dropped=" + dropped() + ", rejected=" + rejected() + ", refused=" + refused()
+                    + ", accepted=" + accepted() + ", expired=" + expired() + ", revoked=" + revoked()
+                    + ", sendFailures=" + sendFailures() + "]";
+        }
     }
 }

@@ -95,6 +95,11 @@ import org.slf4j.LoggerFactory;
  *     {@code giveUpAfterRetransmissions} unanswered retransmissions the attempt gives up. No more
  *     than {@code maxUpdatesPerSecond} Binding Updates leave per second for one destination: an
  *     excess one is delayed, not dropped.</li>
+ * <li>When {@value #SILENT_AFTER_UNANSWERED} Binding Updates in a row run out their timeout
+ *     with nothing verified from the home agent, one {@link Kind#HOME_AGENT_SILENT} event (a WARN
+ *     line) names where they went: the home agent's UDP endpoint, or the provider's channel. The
+ *     next verified message ends that outage ({@link Kind#HOME_AGENT_ANSWERS}); how long the node
+ *     has waited is {@link #awaitingAnswer()}.</li>
  * <li>Received messages are decoded (checksum included), then judged by
  *     {@link SignallingPath#verify}; nothing but {@link Verdict.Accept} is ever acted on, so a
  *     forged acknowledgement cannot change any state.</li>
@@ -125,6 +130,34 @@ public final class MobileNodeEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int REMEMBERED_TRANSMISSIONS = 64;
+    /**
+     * After this many Binding Updates in a row run out their timeout unanswered, the engine says
+     * so ({@link Kind#HOME_AGENT_SILENT}, a WARN line) instead of staying quiet until it gives up.
+     */
+    public static final int SILENT_AFTER_UNANSWERED = 3;
+
+    /**
+     * How long the node has been waiting for its home agent: a snapshot, immutable.
+     *
+     * @param since when the first Binding Update left that nothing from the home agent has answered
+     * @param bindingUpdates how many Binding Updates (retransmissions included) left since then
+     * @param timedOut how many of them ran out their acknowledgement timeout
+     */
+    public record AwaitingAnswer(Instant since, int bindingUpdates, int timedOut) {
+        public AwaitingAnswer {
+            Objects.requireNonNull(since, "since");
+            if (bindingUpdates < 1 || timedOut < 0 || timedOut > bindingUpdates) {
+                throw new IllegalArgumentException("need 1 <= bindingUpdates and 0 <= timedOut <= bindingUpdates, got "
+                        + bindingUpdates + " and " + timedOut);
+            }
+        }
+
+        /** How long the node has waited at {@code now} (never negative). */
+        public Duration waitedAt(Instant now) {
+            Duration d = Duration.between(since, now);
+            return d.isNegative() ? Duration.ZERO : d;
+        }
+    }
 
     /**
      * A home registration the home agent accepted: a snapshot, immutable.
@@ -195,6 +228,11 @@ public final class MobileNodeEngine implements AutoCloseable {
     private Cancellable expiryTimer;
     private CompletableFuture<Void> shutdown;
     private Cancellable shutdownTimer;
+    // The current stretch of silence from the home agent: since the first unanswered Binding Update.
+    private Instant unansweredSince;
+    private int unansweredSent;
+    private int unansweredTimedOut;
+    private boolean silenceReported;
 
     private MobileNodeEngine(Builder b, MobileNodeSecurity security, MobilityHeaderCodec codec, EngineEvents events) {
         this.security = security;
@@ -319,6 +357,22 @@ public final class MobileNodeEngine implements AutoCloseable {
     public Ipv6Address careOfAddress() {
         synchronized (lock) {
             return careOf;
+        }
+    }
+
+    /**
+     * How long the node has waited for its home agent: present while a Binding Update is
+     * outstanding and nothing verified has come from the home agent since the first Binding
+     * Update of this stretch left (a refresh that is answered at once shows a wait of a moment;
+     * an outage shows its full length, across retransmissions and new attempts). Empty when no
+     * Binding Update is outstanding.
+     */
+    public Optional<AwaitingAnswer> awaitingAnswer() {
+        synchronized (lock) {
+            if (!isActive(outstanding) || unansweredSince == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new AwaitingAnswer(unansweredSince, unansweredSent, unansweredTimedOut));
         }
     }
 
@@ -670,6 +724,10 @@ public final class MobileNodeEngine implements AutoCloseable {
                 : new Addressing(a.careOf, homeAgent, Optional.of(homeAddress), Optional.empty(), endpoint);
         a.recordSent(seq, now);
         a.entry.recordSent(homeAddress, a.careOf, a.lifetime, now);
+        if (unansweredSince == null) {
+            unansweredSince = now;
+        }
+        unansweredSent++;
         events.emit(EngineEvent.of(Kind.REGISTRATION_SENT, identity, homeAddress, a.careOf, null, seq,
                 (a.deregistration ? "deregistration" : "registration")
                 + " seq=" + seq + " lifetime=" + a.lifetime + " flags=" + bu.flagLetters()
@@ -706,6 +764,10 @@ public final class MobileNodeEngine implements AutoCloseable {
         if (a != outstanding || a.done || closed || !seq.equals(a.lastSequence)) {
             return;
         }
+        unansweredTimedOut++;
+        if (unansweredTimedOut >= SILENT_AFTER_UNANSWERED && !silenceReported) {
+            reportSilence(a);
+        }
         int limit = settings.giveUpAfterRetransmissions();
         if (limit > 0 && a.entry.retransmissions() >= limit) {
             giveUp(a);
@@ -724,6 +786,38 @@ public final class MobileNodeEngine implements AutoCloseable {
         a.entry.countRetransmission();
         a.forcedSequence = forced;
         transmit(a);
+    }
+
+    /** One WARN per outage, naming where the Binding Updates went: the UDP endpoint or the provider's channel. */
+    private void reportSilence(Attempt a) {
+        silenceReported = true;
+        boolean ipv4 = !a.careOf.equals(homeAddress) && a.careOf.isIpv4Mapped();
+        String where = BootstrapResult.endpointFor(homeAgentEndpoints, ipv4)
+                .map(e -> "at udp " + endpointText(e))
+                .orElse("through the channel of provider " + descriptor.name());
+        Duration waited = Duration.between(unansweredSince, clock.instant());
+        emit(Kind.HOME_AGENT_SILENT, a.careOf, null, "home agent " + homeAgent + " " + where + " has not answered "
+                + unansweredTimedOut + " Binding Updates in a row (waiting " + waitedText(waited) + ", last seq "
+                + a.lastSequence + "); still retransmitting: check that it runs, that it listens there and that "
+                + "nothing on the way drops UDP (see docs/errors.md#home-agent-silent)");
+    }
+
+    /** Something verified came from the home agent: a silence, if any, is over. */
+    private void heardFromHomeAgent() {
+        if (silenceReported) {
+            emit(Kind.HOME_AGENT_ANSWERS, careOf, null, "home agent " + homeAgent + " answers again after "
+                    + waitedText(Duration.between(unansweredSince, clock.instant())) + " and "
+                    + unansweredTimedOut + " unanswered Binding Updates");
+        }
+        unansweredSince = null;
+        unansweredSent = 0;
+        unansweredTimedOut = 0;
+        silenceReported = false;
+    }
+
+    private static String waitedText(Duration d) {
+        long millis = Math.max(0, d.toMillis());
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private void giveUp(Attempt a) {
@@ -796,6 +890,7 @@ public final class MobileNodeEngine implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                heardFromHomeAgent();
                 if (m instanceof BindingAcknowledgement ba) {
                     onAcknowledgement(ba, in);
                 } else if (m instanceof BindingRefreshRequest) {

@@ -75,9 +75,8 @@ final class SocketStreamListener implements StreamListener {
                     // the bind failure is what matters
                 }
             }
-            throw new SecurityProviderException("cannot listen for TCP on " + local + ": " + e
-                    + " (is the port in use? the address must be one of this host's; ports below 1024 need "
-                    + "privileges)", e);
+            throw new SecurityProviderException("cannot listen for TCP on " + OuterEndpoint.text(local) + ": "
+                    + OuterEndpoint.bindFailure(local, e), e);
         }
     }
 

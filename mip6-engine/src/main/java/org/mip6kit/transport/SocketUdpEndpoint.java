@@ -81,9 +81,8 @@ final class SocketUdpEndpoint implements UdpEndpoint {
             return new SocketUdpEndpoint(channel, bound, new Observed(ingress, Optional.of(bound)), whenClosed);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            throw new SecurityProviderException("cannot bind a UDP endpoint on " + local + ": " + e
-                    + " (is the port in use? the address must be one of this host's; ports below 1024 need "
-                    + "privileges)", e);
+            throw new SecurityProviderException("cannot bind a UDP endpoint on " + OuterEndpoint.text(local) + ": "
+                    + OuterEndpoint.bindFailure(local, e), e);
         }
     }
 

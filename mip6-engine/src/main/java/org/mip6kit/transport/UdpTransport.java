@@ -135,9 +135,8 @@ public final class UdpTransport implements SignallingTransport {
             return new UdpTransport(channel, bound);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on " + endpoint + ": "
-                    + e + " (is another home agent or mobile node using the port? ports below 1024 need "
-                    + "privileges; the address must be one of this host's)", e);
+            throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on "
+                    + OuterEndpoint.text(endpoint) + ": " + OuterEndpoint.bindFailure(endpoint, e), e);
         }
     }
 

@@ -185,7 +185,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
             HomeAgentEngine engine = HomeAgentEngine.builder()
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
-                    .transports(transports(config.daemon().udp(), capture, udp, onFatal))
+                    .transports(transports(config.daemon().udp(), config.file(), capture, udp, onFatal))
                     // --pcap records the provider's own UDP channel too (RFC 6618, DTLS), not only the engine's socket.
                     .network(capture == null ? network : new CapturingProviderNetwork(network, capture))
                     .clock(options.clock())
@@ -221,10 +221,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
         }
     }
 
-    private static TransportFactory transports(UdpTransport.Config config, PacketCapture capture,
+    private static TransportFactory transports(UdpTransport.Config config, Path configFile, PacketCapture capture,
                                                AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal) {
         return () -> {
-            UdpTransport u = UdpTransport.open(config);
+            UdpTransport u = DaemonSettings.openUdp(config, configFile);
             u.onFatalError(onFatal);
             opened.set(u);
             SignallingTransport t = u;

@@ -207,7 +207,8 @@ class HomeAgentConfigTest {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> HomeAgentConfig.load(missing))
                 .isInstanceOf(ProviderConfigException.class)
-                .hasMessageStartingWith(missing + ": (file): cannot be read");
+                .hasMessageStartingWith(missing + ": (file): does not exist")
+                .hasMessageContaining("docs/errors.md#config-file");
     }
 
     @Test

@@ -325,7 +325,10 @@ class HomeAgentDaemonTest {
 
         assertThatThrownBy(() -> start(clash, HomeAgentDaemon.Options.defaults()))
                 .isInstanceOf(DaemonStartException.class)
-                .hasMessageContaining("cannot open the RFC 5555 UDP transport on");
+                .hasMessageContaining("cannot open the RFC 5555 UDP transport on [::1]:" + port + ": port " + port
+                        + " is already in use")
+                .hasMessageContaining("change transport.udp.port or transport.udp.bind in " + clash.toAbsolutePath())
+                .hasMessageNotContaining("0:0:0:0:0:0:0:1");
         assertThat(Files.exists(dir.resolve("clash.sock"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 

@@ -23,6 +23,7 @@ import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.AdminServer;
 import org.mip6kit.daemon.CapturingProviderNetwork;
 import org.mip6kit.daemon.CapturingTransport;
+import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.daemon.DaemonStartException;
 import org.mip6kit.daemon.ExitStatus;
 import org.mip6kit.daemon.LogbackLevels;
@@ -303,7 +304,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
     /** Opens the UDP socket when the provider asks, remembering where it is bound; through pcap when asked. */
     private TransportFactory transports(UdpTransport.Config udp) {
         return () -> {
-            UdpTransport t = UdpTransport.open(udp);
+            UdpTransport t = DaemonSettings.openUdp(udp, config.file());
             t.onFatalError(this::fatalError);
             localUdp.set(t.localAddress());
             LOG.info("mobile node signalling on udp {}", describe(t.localAddress()));
@@ -528,6 +529,18 @@ public final class MobileNodeDaemon implements AutoCloseable {
         }
     }
 
+    /** What the engine's shutdown will do, for the one line that says the node is stopping. */
+    static String stoppingWhat(MobileNodeEngine e) {
+        if (e.registration().isPresent()) {
+            return "deregistering first";
+        }
+        if (e.awaitingAnswer().isPresent()) {
+            return "not registered; withdrawing the unanswered Binding Update with a deregistration in case "
+                    + "the home agent accepted it";
+        }
+        return "not registered, nothing to deregister";
+    }
+
     /** Deregisters, then closes everything; exit status {@link ExitStatus#OK}. Idempotent. */
     @Override
     public void close() {
@@ -552,7 +565,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 w.close();
             }
             if (e != null) {
-                LOG.info("mobile node stopping: deregistering first");
+                LOG.info("mobile node stopping: {}", stoppingWhat(e));
                 e.close();
             }
             network.close();

@@ -22,6 +22,9 @@ import org.mip6kit.wire.Ipv6Address;
  *  "sequence":41237,"lifetimeSeconds":600,"expiresInSeconds":597,"provider":"auth-option-4285",
  *  "interface":"wlan0","udp":"[::]:52731"}
  * </pre>
+ * While a Binding Update is outstanding it adds how long the node has waited for its home agent:
+ * {@code "awaitingAnswerSeconds":14,"unansweredBindingUpdates":4} (a home agent that does not
+ * answer shows a growing wait; see {@code docs/errors.md#home-agent-silent}).
  *
  * @param registered whether a registration is in force
  * @param identity the node's identity once bootstrap established it
@@ -34,28 +37,35 @@ import org.mip6kit.wire.Ipv6Address;
  * @param provider the security provider's name
  * @param interfaceName the interface being followed, if any
  * @param udp the local UDP endpoint signalling leaves from
+ * @param awaitingAnswerSeconds while a Binding Update is outstanding: seconds since the first
+ *        Binding Update that nothing from the home agent has answered
+ * @param unansweredBindingUpdates while a Binding Update is outstanding: how many left since then
  */
 public record MobileNodeStatus(boolean registered, Optional<String> identity, Optional<Ipv6Address> homeAddress,
                                Ipv6Address careOfAddress, Optional<Ipv6Address> homeAgent, Optional<Integer> sequence,
                                Optional<Long> lifetimeSeconds, Optional<Long> expiresInSeconds, String provider,
-                               Optional<String> interfaceName, Optional<String> udp) {
+                               Optional<String> interfaceName, Optional<String> udp,
+                               Optional<Long> awaitingAnswerSeconds, Optional<Integer> unansweredBindingUpdates) {
 
     /** The snapshot of {@code engine} now. */
     static MobileNodeStatus of(MobileNodeEngine engine, Instant now, Optional<String> interfaceName,
                                Optional<String> udp) {
         Optional<MobileNodeEngine.Registration> r = engine.registration();
-        return of(r, engine.careOfAddress(), now, engine.provider().name(), interfaceName, udp);
+        return of(r, engine.awaitingAnswer(), engine.careOfAddress(), now, engine.provider().name(), interfaceName,
+                udp);
     }
 
-    /** A snapshot of registration {@code r} (or none) at {@code now}. */
-    static MobileNodeStatus of(Optional<MobileNodeEngine.Registration> r, Ipv6Address careOf, Instant now,
-                               String provider, Optional<String> interfaceName, Optional<String> udp) {
+    /** A snapshot of registration {@code r} (or none) and of the wait for an answer (or none) at {@code now}. */
+    static MobileNodeStatus of(Optional<MobileNodeEngine.Registration> r, Optional<MobileNodeEngine.AwaitingAnswer> waiting,
+                               Ipv6Address careOf, Instant now, String provider, Optional<String> interfaceName,
+                               Optional<String> udp) {
         return new MobileNodeStatus(r.isPresent(), r.map(x -> x.identity().toString()),
                 r.map(MobileNodeEngine.Registration::homeAddress), r.map(MobileNodeEngine.Registration::careOfAddress)
                         .orElse(careOf), r.map(MobileNodeEngine.Registration::homeAgent),
                 r.map(x -> x.sequence().value()), r.map(x -> (long) x.grantedLifetime().seconds()),
                 r.map(x -> Math.max(0, Duration.between(now, x.expiresAt()).toSeconds())), provider,
-                interfaceName, udp);
+                interfaceName, udp, waiting.map(w -> w.waitedAt(now).toSeconds()),
+                waiting.map(MobileNodeEngine.AwaitingAnswer::bindingUpdates));
     }
 
     /** Writes the fields into {@code json}. */
@@ -72,6 +82,8 @@ public record MobileNodeStatus(boolean registered, Optional<String> identity, Op
         json.put("provider", provider);
         interfaceName.ifPresent(v -> json.put("interface", v));
         udp.ifPresent(v -> json.put("udp", v));
+        awaitingAnswerSeconds.ifPresent(v -> json.put("awaitingAnswerSeconds", v));
+        unansweredBindingUpdates.ifPresent(v -> json.put("unansweredBindingUpdates", v));
     }
 
     /**
@@ -93,7 +105,8 @@ public record MobileNodeStatus(boolean registered, Optional<String> identity, Op
                 text(json, "homeAgent").map(Ipv6Address::parse),
                 Optional.ofNullable(json.get("sequence")).filter(JsonNode::isInt).map(JsonNode::intValue),
                 number(json, "lifetimeSeconds"), number(json, "expiresInSeconds"), provider.textValue(),
-                text(json, "interface"), text(json, "udp"));
+                text(json, "interface"), text(json, "udp"), number(json, "awaitingAnswerSeconds"),
+                Optional.ofNullable(json.get("unansweredBindingUpdates")).filter(JsonNode::isInt).map(JsonNode::intValue));
     }
 
     /** {@code ipv6} or {@code ipv4-udp} (RFC 5555: the IPv4 Care-of Address option). */
@@ -118,6 +131,9 @@ public record MobileNodeStatus(boolean registered, Optional<String> identity, Op
         lines.add("provider:        " + provider);
         interfaceName.ifPresent(v -> lines.add("following:       interface " + v));
         udp.ifPresent(v -> lines.add("udp:             " + v));
+        awaitingAnswerSeconds.ifPresent(v -> lines.add("waiting:         " + v + " s for the home agent's answer"
+                + unansweredBindingUpdates.map(n -> " (" + n + (n == 1 ? " Binding Update" : " Binding Updates")
+                        + " unanswered)").orElse("")));
         return lines;
     }
 

@@ -211,10 +211,24 @@ final class KeyTable {
     }
 
     /**
+     * What to say when the key table is not there: the command that creates one (a private
+     * file with one row and a fresh random key; the same command as in the provider's docs).
+     */
+    static String missingTable(Path file) {
+        return "the key table " + file + " does not exist; create it (one row per mobile node, private to its "
+                + "owner), for example: (umask 077; printf 'mn1@example.com 256 hmac-sha1 key=%s\\n' "
+                + "\"$(od -An -tx1 -N16 /dev/urandom | tr -d ' \\n')\" > " + file + ") (see "
+                + KeyFiles.DOCS.replace("#keys", "#create-a-key-table") + ")";
+    }
+
+    /**
      * Reads a key table file (format in the class comment). {@code config.key} is the
      * configuration key that named it; every error names it, the file and the line.
      */
     static KeyTable readFile(Path file, ConfigSection config, String key) throws ProviderConfigException {
+        if (java.nio.file.Files.notExists(file)) {
+            throw config.error(key, missingTable(file));
+        }
         String text = KeyFiles.readPrivate(file, config, key, "key table");
         Builder rows = new Builder();
         int lineNumber = 0;

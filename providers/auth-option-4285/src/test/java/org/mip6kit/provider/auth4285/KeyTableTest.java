@@ -155,6 +155,20 @@ class KeyTableTest {
     }
 
     @Test
+    void missingKeyTableNamesTheCommandThatCreatesIt(@TempDir Path dir) throws Exception {
+        Path table = dir.resolve("ha-keys.txt");
+        Path config = privateFile("# the daemon's file\n");
+        ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> new AuthOption4285Provider()
+                .homeAgent(context(), ConfigSection.of(SECTION, config, Map.of("key-table", table.toString()))));
+
+        assertThat(e.key()).isEqualTo(SECTION + ".key-table");
+        assertThat(e.getMessage()).contains("the key table " + table + " does not exist")
+                .contains("(umask 077; printf 'mn1@example.com 256 hmac-sha1 key=%s\\n' ")
+                .contains("/dev/urandom").contains("> " + table + ")")
+                .contains("docs/providers/auth-option-4285.md#create-a-key-table");
+    }
+
+    @Test
     void homeAgentConfigurationNamingAGroupReadableKeyTableFailsThroughTheFactory() throws Exception {
         Path table = privateFile("mn1@example.com 256 hmac-sha1 key=" + KEY + "\n");
         Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-r-----"));

@@ -66,7 +66,8 @@ public final class HomeAgentMeters {
      * can stand in for an engine).
      */
     public interface Readings {
-        HomeAgentEngine.Counters counters();
+        /** One of the engine's {@link HomeAgentEngine.Counters}. */
+        long count(Count count);
 
         long bindings();
 
@@ -82,12 +83,50 @@ public final class HomeAgentMeters {
         static Readings of(HomeAgentEngine engine) {
             Objects.requireNonNull(engine, "engine");
             return new Readings() {
-                @Override public HomeAgentEngine.Counters counters() { return engine.counters(); }
+                @Override public long count(Count count) { return count.of(engine.counters()); }
                 @Override public long bindings() { return engine.bindingCount(); }
                 @Override public long replayHolds() { return engine.replayHoldCount(); }
                 @Override public long inFlight() { return engine.inFlight(); }
                 @Override public long providerState() { return engine.providerStateCount(); }
                 @Override public Map<String, Long> providerCounters() { return engine.providerCounters(); }
+            };
+        }
+    }
+
+    /** The engine's counters that become Micrometer counters, with their meter names (after {@link #PREFIX}). */
+    public enum Count {
+        RECEIVED("messages.received", "Mobility messages received"),
+        MALFORMED("messages.malformed", "Messages that did not decode"),
+        IGNORED("messages.ignored", "Messages a home agent does not handle"),
+        ACCEPTED("binding.updates.accepted", "Binding Updates accepted"),
+        DROPPED("binding.updates.dropped", "Binding Updates dropped without a reply"),
+        EXPIRED("bindings.expired", "Bindings that ran out"),
+        REVOKED("bindings.revoked", "Bindings the provider removed"),
+        SEND_FAILURES("send.failures", "Messages the path failed to send");
+
+        private final String meter;
+        private final String description;
+
+        Count(String meter, String description) {
+            this.meter = meter;
+            this.description = description;
+        }
+
+        /** The meter's name, {@link #PREFIX} included. */
+        public String meterName() {
+            return PREFIX + meter;
+        }
+
+        long of(HomeAgentEngine.Counters c) {
+            return switch (this) {
+                case RECEIVED -> c.received();
+                case MALFORMED -> c.malformed();
+                case IGNORED -> c.ignored();
+                case ACCEPTED -> c.accepted();
+                case DROPPED -> c.dropped();
+                case EXPIRED -> c.expired();
+                case REVOKED -> c.revoked();
+                case SEND_FAILURES -> c.sendFailures();
             };
         }
     }
@@ -122,14 +161,11 @@ public final class HomeAgentMeters {
             throw new IllegalStateException("already bound");
         }
         readings = source;
-        counter("messages.received", "Mobility messages received", c -> c.received());
-        counter("messages.malformed", "Messages that did not decode", c -> c.malformed());
-        counter("messages.ignored", "Messages a home agent does not handle", c -> c.ignored());
-        counter("binding.updates.accepted", "Binding Updates accepted", c -> c.accepted());
-        counter("binding.updates.dropped", "Binding Updates dropped without a reply", c -> c.dropped());
-        counter("bindings.expired", "Bindings that ran out", c -> c.expired());
-        counter("bindings.revoked", "Bindings the provider removed", c -> c.revoked());
-        counter("send.failures", "Messages the path failed to send", c -> c.sendFailures());
+        for (Count count : Count.values()) {
+            FunctionCounter.builder(PREFIX + count.meter, source, r -> r.count(count))
+                    .description(count.description)
+                    .register(registry);
+        }
         gauge("bindings", "Bindings in the cache", Readings::bindings);
         gauge("replay.holds", "Deleted bindings still guarding against replay", Readings::replayHolds);
         gauge("in.flight", "Binding Updates being processed", Readings::inFlight);
@@ -173,13 +209,6 @@ public final class HomeAgentMeters {
     /** The engine's processing-time listener: records one Binding Update's latency. */
     public void onProcessed(Duration elapsed) {
         latency.record(elapsed);
-    }
-
-    private void counter(String name, String description, ToLongFunction<HomeAgentEngine.Counters> value) {
-        Readings r = readings;
-        FunctionCounter.builder(PREFIX + name, r, x -> value.applyAsLong(x.counters()))
-                .description(description)
-                .register(registry);
     }
 
     private void gauge(String name, String description, ToLongFunction<Readings> value) {

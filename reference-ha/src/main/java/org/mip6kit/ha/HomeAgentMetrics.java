@@ -34,7 +34,17 @@ public final class HomeAgentMetrics implements AutoCloseable {
     private HomeAgentMetrics(MetricsSettings settings, String provider) {
         this.settings = settings;
         this.prometheus = settings.prometheus() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-        JmxConfig jmxConfig = key -> key.equals("jmx.domain") ? JMX_DOMAIN : null;
+        JmxConfig jmxConfig = new JmxConfig() {
+            @Override
+            public String get(String key) {
+                return null;
+            }
+
+            @Override
+            public String domain() {
+                return JMX_DOMAIN;
+            }
+        };
         this.jmx = settings.jmx() ? new JmxMeterRegistry(jmxConfig, Clock.SYSTEM) : null;
         if (prometheus != null) {
             registry.add(prometheus);

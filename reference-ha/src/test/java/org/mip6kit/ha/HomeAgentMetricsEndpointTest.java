@@ -184,6 +184,23 @@ class HomeAgentMetricsEndpointTest {
     }
 
     @Test
+    void jmxRegistersTheMetersAsMBeansUntilTheDaemonStops() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName domain = new javax.management.ObjectName(HomeAgentMetrics.JMX_DOMAIN + ":*");
+        HomeAgentDaemon daemon = start(config("metrics: { jmx: { enabled: true } }\n"));
+        register(daemon.udpAddress().orElseThrow());
+
+        javax.management.ObjectName accepted = server.queryNames(domain, null).stream()
+                .filter(n -> n.toString().contains("BindingUpdatesAccepted")).findFirst().orElseThrow(
+                        () -> new AssertionError("no accepted counter among " + server.queryNames(domain, null)));
+        assertThat(((Number) server.getAttribute(accepted, "Count")).longValue()).isEqualTo(1);
+        assertThat(daemon.prometheusAddress()).as("JMX alone opens no port").isEmpty();
+
+        daemon.close();
+        assertThat(server.queryNames(domain, null)).isEmpty();
+    }
+
+    @Test
     void busyPortStopsTheStartAndNamesTheConfigKeys() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
             Path file = config("""

@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * {@code status} and {@code reload} (also on SIGHUP, see {@link #reload}), and optionally a pcap of all signalling.
  *
  * <p>Start-up order, each step undone if a later one fails: select the provider (fail closed)
- * → open the pcap file → build the engine (the provider validates its section) → bind the
- * admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
+ * → open the pcap file → build the engine (the provider validates its section) → open the
+ * Prometheus endpoint if {@code metrics} enables it → bind the admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
@@ -208,10 +208,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 daemon.metrics = metrics;
                 metrics = null;   // the daemon closes it from now on
             }
-            daemon.admin = daemon.openAdmin();
             if (daemon.metrics != null) {
-                daemon.metrics.listen();
+                daemon.metrics.listen();   // before the admin socket: once status answers, it names the endpoint
             }
+            daemon.admin = daemon.openAdmin();
             try {
                 engine.start();
             } catch (RuntimeException e) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ha", mixinStandardHelpOptions = true,
         versionProvider = Mip6kitCommand.Version.class,
         description = "The reference home agent: run it, or query a running one through its admin socket.",
-        subcommands = {HaRunCommand.class, HaBindingsCommand.class, HaReloadCommand.class},
+        subcommands = {HaRunCommand.class, HaStatusCommand.class, HaBindingsCommand.class, HaReloadCommand.class},
         footer = {"", "Configuration reference: docs/operator-guide.md; a commented example: docs/examples/ha.yaml."})
 public final class HaCommand implements Callable<Integer> {
 
@@ -19,7 +19,7 @@ public final class HaCommand implements Callable<Integer> {
     /** With no subcommand: the usage on stderr, exit {@value Mip6kitCommand#EXIT_BAD_INPUT}. */
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("Missing command: ha run, ha bindings or ha reload.");
+        spec.commandLine().getErr().println("Missing command: ha run, ha status, ha bindings or ha reload.");
         spec.commandLine().usage(spec.commandLine().getErr());
         return Mip6kitCommand.EXIT_BAD_INPUT;
     }

@@ -6,6 +6,10 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -85,6 +89,41 @@ class HaRunSignalTest {
                     + "java.lang.StackOverflowError")
                     .contains("mip6kit ha run: stopped on a fatal error: java.lang.StackOverflowError");
             assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("admin socket removed").isFalse();
+            mn.close();
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void haRunWithPrometheusEnabledServesTheCountersOfARegistrationOnLoopback() throws Exception {
+        Path config = HaTestRig.config(dir);
+        Files.writeString(config, Files.readString(config) + "metrics:\n  prometheus: { enabled: true, port: 0 }\n");
+        Path socket = dir.resolve("ha.sock");
+        Path err = dir.resolve("ha.stderr");
+        Process process = new ProcessBuilder(command(config, dir.resolve("ha.pcap")))
+                .directory(dir.toFile())
+                .redirectOutput(dir.resolve("ha.stdout").toFile())
+                .redirectError(err.toFile())
+                .start();
+        try (ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2)) {
+            process.getOutputStream().close();
+            ObjectNode status = awaitReady(process, socket, err);
+            URI metrics = URI.create(status.get("prometheus").asText());
+            assertThat(metrics.getHost()).isEqualTo("[::1]");
+            int port = Integer.parseInt(status.get("udp").asText().replaceAll(".*:", ""));
+            MobileNodeEngine mn = HaTestRig.mobileNode(
+                    new InetSocketAddress(InetAddress.getByName("::1"), port), scheduler);
+            mn.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).containsPattern("(?m)^mip6_ha_binding_updates_accepted_total 1\\.0$")
+                    .containsPattern("(?m)^mip6_ha_bindings 1\\.0$");
+            assertThat(Files.readString(err)).contains("; Prometheus metrics on " + metrics);
             mn.close();
         } finally {
             process.destroyForcibly();

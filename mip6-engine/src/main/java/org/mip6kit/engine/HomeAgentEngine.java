@@ -125,6 +125,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final TokenBucketTable identityReplies;
     private final Lifetime maxLifetime;
     private final Counters counters = new Counters();
+    private final ProcessingTimeListener processingTime;
     private volatile SignallingPath path;
     private volatile boolean accepting;
     private volatile boolean closed;
@@ -143,6 +144,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.security = security;
         this.capabilities = instanceCapabilities(descriptor, security.capabilities());
         this.transports = b.transports;
+        this.processingTime = b.processingTime;
         this.strangerReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
                 burstOf(settings.failureRepliesPerSecond()));
         this.strangerRepliesPerSource = new TokenBucketTable(clock, settings.failureRepliesPerSourcePerSecond(),
@@ -166,6 +168,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         private Clock clock;
         private Scheduler scheduler;
         private final List<EngineEventListener> listeners = new ArrayList<>();
+        private ProcessingTimeListener processingTime;
 
         private Builder() {
         }
@@ -209,6 +212,12 @@ public final class HomeAgentEngine implements AutoCloseable {
 
         public Builder listener(EngineEventListener listener) {
             listeners.add(listener);
+            return this;
+        }
+
+        /** Told each Binding Update's processing time (see {@link ProcessingTimeListener}); none by default. */
+        public Builder processingTime(ProcessingTimeListener listener) {
+            this.processingTime = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -287,7 +296,9 @@ public final class HomeAgentEngine implements AutoCloseable {
             return;
         }
         Ipv6Address hoa = homeAddressOf(addr);
-        if (serializer.submit(hoa, () -> verifyThenProcess(in, bu, addr, hoa), MAX_WAITING_PER_HOME_ADDRESS) == null) {
+        Instant receivedAt = processingTime == null ? null : clock.instant();
+        if (serializer.submit(hoa, () -> timed(verifyThenProcess(in, bu, addr, hoa), receivedAt),
+                MAX_WAITING_PER_HOME_ADDRESS) == null) {
             // Verification runs in the per-home-address order, so unverified messages queue too;
             // while one is held up (a late verdict, a beforeAck) a flood must not grow the queue.
             counters.dropped.incrementAndGet();
@@ -317,6 +328,22 @@ public final class HomeAgentEngine implements AutoCloseable {
                                 ? "the provider gave no verdict within " + settings.beforeAckTimeout()
                                 : "the provider's verdict failed: " + rootMessage(e)))
                 .thenCompose(v -> onVerdict(v, bu, addr, hoa));
+    }
+
+    /** {@code stage}, telling the {@link ProcessingTimeListener} (if any) when it completes. */
+    private CompletionStage<Void> timed(CompletionStage<Void> stage, Instant receivedAt) {
+        ProcessingTimeListener listener = processingTime;
+        if (listener == null || receivedAt == null) {
+            return stage;
+        }
+        return stage.whenComplete((v, e) -> {
+            Duration elapsed = Duration.between(receivedAt, clock.instant());
+            try {
+                listener.processed(elapsed.isNegative() ? Duration.ZERO : elapsed);
+            } catch (RuntimeException ignored) {
+                // A listener must not throw; if it does, the Binding Update's processing is unaffected.
+            }
+        });
     }
 
     private static Verdict verdictOf(CompletionStage<Verdict> completed) {

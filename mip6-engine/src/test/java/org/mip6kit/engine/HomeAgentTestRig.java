@@ -36,6 +36,8 @@ final class HomeAgentTestRig implements AutoCloseable {
 
     final VirtualTime time = new VirtualTime();
     final List<EngineEvent> events = new ArrayList<>();
+    /** What the engine's {@link ProcessingTimeListener} was told, in order. */
+    final List<java.time.Duration> processingTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ScriptedProvider provider;
     final HomeAgentEngine engine;
 
@@ -50,6 +52,7 @@ final class HomeAgentTestRig implements AutoCloseable {
                 .clock(time.clock())
                 .scheduler(time)
                 .listener(events::add)
+                .processingTime(processingTimes::add)
                 .build();
     }
 

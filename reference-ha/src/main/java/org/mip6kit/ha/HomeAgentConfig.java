@@ -45,6 +45,7 @@ import org.mip6kit.wire.Lifetime;
  * transport: { udp: { bind: "::", port: 4191, receive-buffer: 1048576 } }
  * admin: { socket: ha.sock }
  * logging: { level: info, loggers: { org.mip6kit.ha: info } }
+ * metrics: { prometheus: { enabled: false, bind: "::1", port: 9464 }, jmx: { enabled: false } }
  * security: { provider: NAME, NAME: { ... } }
  * </pre>
  * The {@code security} section is checked when the daemon starts, once the provider is known
@@ -54,11 +55,14 @@ import org.mip6kit.wire.Lifetime;
  * @param homeAgent the protocol settings ({@code home-agent})
  * @param daemon the shared sections ({@code transport}, {@code admin}, {@code logging})
  * @param root the whole file, for the {@code security} section
+ * @param metrics where the meters are published ({@code metrics}, see {@link MetricsSettings})
  */
-public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root) {
+public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root,
+                              MetricsSettings metrics) {
 
     /** The top-level keys of a home agent's file. */
-    public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging");
+    public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging",
+            "metrics");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
@@ -73,6 +77,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         Objects.requireNonNull(homeAgent, "homeAgent");
         Objects.requireNonNull(daemon, "daemon");
         Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** Where the home agent listens when {@code transport.udp} says nothing: every address, port 4191. */
@@ -105,7 +110,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         HomeAgentSettings settings = readHomeAgent(root.section("home-agent"));
         DaemonSettings daemon = DaemonSettings.read(root,
                 new DaemonSettings.Defaults(defaultUdp(), DEFAULT_SOCKET_NAME));
-        return new HomeAgentConfig(file, settings, daemon, root);
+        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root));
     }
 
     private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {

@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * {@code status} and {@code reload} (also on SIGHUP, see {@link #reload}), and optionally a pcap of all signalling.
  *
  * <p>Start-up order, each step undone if a later one fails: select the provider (fail closed)
- * → open the pcap file → build the engine (the provider validates its section) → bind the
- * admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
+ * → open the pcap file → build the engine (the provider validates its section) → open the
+ * Prometheus endpoint if {@code metrics} enables it → bind the admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
@@ -85,6 +85,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private final Instant startedAt;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile AdminServer admin;
+    /** The meters' registries and endpoint; null when {@code metrics} enables none. */
+    private volatile HomeAgentMetrics metrics;
     private volatile boolean closing;
     private volatile boolean started;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
@@ -159,6 +161,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         ExecutorScheduler scheduler = null;
         SocketProviderNetwork network = null;
         HomeAgentDaemon daemon = null;
+        HomeAgentMetrics metrics = null;
         try {
             if (options.pcap().isPresent()) {
                 try {
@@ -182,7 +185,13 @@ public final class HomeAgentDaemon implements AutoCloseable {
             scheduler.onFatalError(onFatal);
             AtomicReference<UdpTransport> udp = new AtomicReference<>();
             network = new SocketProviderNetwork();
-            HomeAgentEngine engine = HomeAgentEngine.builder()
+            metrics = HomeAgentMetrics.create(config.metrics(), provider.name()).orElse(null);
+            HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
+            if (metrics != null) {
+                HomeAgentMeters meters = metrics.meters();
+                builder.listener(meters::onEvent).processingTime(meters::onProcessed);
+            }
+            HomeAgentEngine engine = builder
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
                     .transports(transports(config.daemon().udp(), config.file(), capture, udp, onFatal))
@@ -194,6 +203,14 @@ public final class HomeAgentDaemon implements AutoCloseable {
             daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock(),
                     options.providers());
             self.set(daemon);
+            if (metrics != null) {
+                metrics.meters().bind(HomeAgentMeters.Readings.of(engine));
+                daemon.metrics = metrics;
+                metrics = null;   // the daemon closes it from now on
+            }
+            if (daemon.metrics != null) {
+                daemon.metrics.listen();   // before the admin socket: once status answers, it names the endpoint
+            }
             daemon.admin = daemon.openAdmin();
             try {
                 engine.start();
@@ -216,6 +233,9 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 if (scheduler != null) {
                     scheduler.shutdown(Duration.ofSeconds(1));
                 }
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             throw e;
         }
@@ -254,7 +274,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 s.homeAgentAddress(), s.homePrefixes().stream().map(HomePrefix::toString).toList(),
                 udpAddress().map(DaemonSettings::describe).orElse("(not opened: the provider owns its channel)"),
                 provider.describe(), config.daemon().adminSocket(),
-                capture != null ? "; capturing to " + capture.file() : "");
+                (capture != null ? "; capturing to " + capture.file() : "")
+                        + prometheusAddress().map(a -> "; Prometheus metrics on http://" + DaemonSettings.describe(a)
+                        + PrometheusEndpoint.PATH).orElse("")
+                        + (config.metrics().jmx() ? "; JMX meters in " + HomeAgentMetrics.JMX_DOMAIN : ""));
     }
 
     // ------------------------------------------------------------------ admin commands
@@ -301,6 +324,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
         counters.put("sendFailures", c.sendFailures());
         reply.put("startedAt", startedAt.toString());
         reply.put("pcap", capture != null ? capture.file().toString() : null);
+        reply.put("prometheus", prometheusAddress().map(m -> "http://" + DaemonSettings.describe(m)
+                + PrometheusEndpoint.PATH).orElse(null));
     }
 
     // ------------------------------------------------------------------ reload
@@ -332,10 +357,11 @@ public final class HomeAgentDaemon implements AutoCloseable {
                         + "restart the home agent. Nothing was reloaded");
             }
             ReloadOutcome outcome = engine.reloadSecurity(again.section());
-            boolean elsewhere = !fresh.homeAgent().equals(config.homeAgent()) || !fresh.daemon().equals(config.daemon());
+            boolean elsewhere = !fresh.homeAgent().equals(config.homeAgent()) || !fresh.daemon().equals(config.daemon())
+                    || !fresh.metrics().equals(config.metrics());
             if (outcome.reloaded() && elsewhere) {
                 return ReloadOutcome.reloaded(outcome.summary() + "; the file also changes home-agent, transport, "
-                        + "admin or logging, which only a restart applies");
+                        + "admin, logging or metrics, which only a restart applies");
             }
             return outcome;
         }
@@ -405,6 +431,12 @@ public final class HomeAgentDaemon implements AutoCloseable {
         return u == null ? Optional.empty() : Optional.of(u.localAddress());
     }
 
+    /** Where the Prometheus endpoint listens (the real port when the file said 0); empty when it is off. */
+    public Optional<InetSocketAddress> prometheusAddress() {
+        HomeAgentMetrics m = metrics;
+        return m == null ? Optional.empty() : m.prometheusAddress();
+    }
+
     public Path adminSocket() {
         return config.daemon().adminSocket();
     }
@@ -466,6 +498,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
             if (started) {
                 LOG.info("home agent {} stopping: no new Binding Updates; {} in flight, {} bindings",
                         config.homeAgent().homeAgentAddress(), engine.inFlight(), engine.bindingCount());
+            }
+            HomeAgentMetrics m = metrics;
+            if (m != null) {
+                m.close();     // first: no scrape reads an engine that is closing
             }
             engine.close();
             network.close();   // after the engine: the provider's sockets are closed by then

@@ -120,7 +120,7 @@ class HomeAgentConfigTest {
     @Test
     void unknownTopLevelKeyIsNamedWithTheFile() throws Exception {
         assertThat(errorOf(MINIMAL + "home-agnet: {}\n")).isEqualTo(prefix()
-                + "home-agnet: unknown key; allowed here: admin, home-agent, logging, security, transport");
+                + "home-agnet: unknown key; allowed here: admin, home-agent, logging, metrics, security, transport");
     }
 
     @Test
@@ -193,6 +193,46 @@ class HomeAgentConfigTest {
     void transportErrorsNameTheFileToo() throws Exception {
         assertThat(errorOf(MINIMAL + "transport: { udp: { bind: ha.example.org } }\n"))
                 .startsWith(prefix() + "transport.udp.bind: is not an IP address literal: 'ha.example.org'");
+    }
+
+    @Test
+    void metricsAreOffByDefaultAndTheEndpointWouldListenOnLoopback() throws Exception {
+        MetricsSettings m = load(MINIMAL).metrics();
+        assertThat(m).isEqualTo(MetricsSettings.defaults());
+        assertThat(m.prometheus()).isFalse();
+        assertThat(m.jmx()).isFalse();
+        assertThat(m.prometheusBind().isLoopbackAddress()).isTrue();
+        assertThat(m.prometheusPort()).isEqualTo(9464);
+    }
+
+    @Test
+    void everyMetricsKeyIsRead() throws Exception {
+        MetricsSettings m = load(MINIMAL + "metrics:\n  prometheus: { enabled: true, bind: \"2001:db8:1::1\", "
+                + "port: 9100 }\n  jmx: { enabled: true }\n").metrics();
+        assertThat(m.prometheus()).isTrue();
+        assertThat(m.prometheusBind()).isEqualTo(java.net.InetAddress.getByName("2001:db8:1::1"));
+        assertThat(m.prometheusPort()).isEqualTo(9100);
+        assertThat(m.jmx()).isTrue();
+    }
+
+    @Test
+    void unknownMetricsKeysAreNamedWithTheirPath() throws Exception {
+        assertThat(errorOf(MINIMAL + "metrics: { graphite: {} }\n"))
+                .isEqualTo(prefix() + "metrics.graphite: unknown key; allowed here: jmx, prometheus");
+        assertThat(errorOf(MINIMAL + "metrics: { prometheus: { enable: true } }\n"))
+                .isEqualTo(prefix() + "metrics.prometheus.enable: unknown key; allowed here: bind, enabled, port");
+        assertThat(errorOf(MINIMAL + "metrics: { jmx: { domain: x } }\n"))
+                .isEqualTo(prefix() + "metrics.jmx.domain: unknown key; allowed here: enabled");
+    }
+
+    @Test
+    void badMetricsValuesAreNamed() throws Exception {
+        assertThat(errorOf(MINIMAL + "metrics: { prometheus: { port: 70000 } }\n"))
+                .startsWith(prefix() + "metrics.prometheus.port: ");
+        assertThat(errorOf(MINIMAL + "metrics: { prometheus: { bind: localhost } }\n"))
+                .startsWith(prefix() + "metrics.prometheus.bind: is not an IP address literal: 'localhost'");
+        assertThat(errorOf(MINIMAL + "metrics: { prometheus: { enabled: yes please } }\n"))
+                .startsWith(prefix() + "metrics.prometheus.enabled: ");
     }
 
     @Test

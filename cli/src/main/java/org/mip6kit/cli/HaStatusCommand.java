@@ -2,6 +2,7 @@ package org.mip6kit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,8 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminException;
-import org.mip6kit.ha.HomeAgentConfig;
-import org.mip6kit.spi.ProviderConfigException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,17 +49,8 @@ public final class HaStatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Target target;
+    HaAdminTarget target;
 
-    static final class Target {
-        @Option(names = "--config", paramLabel = "FILE", required = true,
-                description = "The home agent's configuration file; its admin.socket is used.")
-        Path config;
-
-        @Option(names = "--socket", paramLabel = "PATH", required = true,
-                description = "The home agent's admin socket.")
-        Path socket;
-    }
 
     @Option(names = "--json", description = "Print the admin socket's JSON answer instead of lines.")
     boolean json;
@@ -73,18 +63,11 @@ public final class HaStatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path socket;
-        if (target.socket != null) {
-            socket = target.socket;
-        } else {
-            try {
-                socket = HomeAgentConfig.load(target.config).daemon().adminSocket();
-            } catch (ProviderConfigException e) {
-                err.println(e.getMessage());
-                err.flush();
-                return Mip6kitCommand.EXIT_BAD_INPUT;
-            }
+        Optional<Path> resolved = target.resolve(err);
+        if (resolved.isEmpty()) {
+            return Mip6kitCommand.EXIT_BAD_INPUT;
         }
+        Path socket = resolved.get();
         ObjectNode answer;
         try {
             answer = AdminClient.send(socket, AdminClient.request("status"),

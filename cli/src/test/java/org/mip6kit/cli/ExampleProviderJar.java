@@ -167,7 +167,7 @@ final class ExampleProviderJar {
         return m2.resolve("repository");
     }
 
-    private static String projectVersion(Path root) throws IOException {
+    static String projectVersion(Path root) throws IOException {
         Matcher m = Pattern.compile("<artifactId>mip6kit-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8));
         if (!m.find()) {

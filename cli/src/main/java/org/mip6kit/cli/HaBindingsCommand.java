@@ -62,7 +62,6 @@ public final class HaBindingsCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     HaAdminTarget target;
 
-
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 

@@ -1,14 +1,10 @@
 package org.mip6kit.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +44,6 @@ public final class HaReloadCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     HaAdminTarget target;
 
-
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "How long to wait for the home agent's answer (default: ${DEFAULT-VALUE}; a large key "
                     + "table takes a while to read).")
@@ -58,20 +53,11 @@ public final class HaReloadCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> resolved = target.resolve(err);
-        if (resolved.isEmpty()) {
-            return Mip6kitCommand.EXIT_BAD_INPUT;
+        AdminAnswer reply = target.ask("mip6kit ha reload", AdminClient.request("reload"), timeoutSeconds, err);
+        if (!reply.received()) {
+            return reply.exitStatus();
         }
-        Path socket = resolved.get();
-        ObjectNode answer;
-        try {
-            answer = AdminClient.send(socket, AdminClient.request("reload"), Duration.ofSeconds(Math.max(1,
-                    timeoutSeconds)));
-        } catch (AdminException e) {
-            err.println("mip6kit ha reload: " + e.getMessage());
-            err.flush();
-            return Mip6kitCommand.EXIT_FAILURE;
-        }
+        ObjectNode answer = reply.json();
         String summary = answer.path("summary").asText("");
         if (answer.path("reloaded").asBoolean(false)) {
             out.println("reloaded: " + summary);

@@ -1,9 +1,6 @@
 package org.mip6kit.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,7 +10,6 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +47,6 @@ public final class HaStatusCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     HaAdminTarget target;
 
-
     @Option(names = "--json", description = "Print the admin socket's JSON answer instead of lines.")
     boolean json;
 
@@ -63,20 +58,11 @@ public final class HaStatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> resolved = target.resolve(err);
-        if (resolved.isEmpty()) {
-            return Mip6kitCommand.EXIT_BAD_INPUT;
+        AdminAnswer reply = target.ask("mip6kit ha status", AdminClient.request("status"), timeoutSeconds, err);
+        if (!reply.received()) {
+            return reply.exitStatus();
         }
-        Path socket = resolved.get();
-        ObjectNode answer;
-        try {
-            answer = AdminClient.send(socket, AdminClient.request("status"),
-                    Duration.ofSeconds(Math.max(1, timeoutSeconds)));
-        } catch (AdminException e) {
-            err.println("mip6kit ha status: " + e.getMessage());
-            err.flush();
-            return Mip6kitCommand.EXIT_FAILURE;
-        }
+        ObjectNode answer = reply.json();
         if (json) {
             out.println(MnStatusCommand.pretty(answer));
         } else {

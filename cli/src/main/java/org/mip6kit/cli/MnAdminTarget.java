@@ -46,34 +46,27 @@ final class MnAdminTarget {
         }
     }
 
-    /** The node's answer, or the exit status to return after the reason was printed. */
-    record Answer(ObjectNode json, int exitStatus) {
-        boolean received() {
-            return json != null;
-        }
-    }
-
     /**
      * Sends {@code request} to the node {@code target} names (the default socket when null) and
      * waits at most {@code timeoutSeconds} (at least 1) for its answer, with {@code ok} removed.
      * A wrong configuration file is {@link Mip6kitCommand#EXIT_BAD_INPUT}; no answer or a refusal
      * is {@link Mip6kitCommand#EXIT_FAILURE}, printed to {@code err} as {@code <command>: <why>}.
      */
-    static Answer ask(MnAdminTarget target, String command, ObjectNode request, int timeoutSeconds,
+    static AdminAnswer ask(MnAdminTarget target, String command, ObjectNode request, int timeoutSeconds,
                       PrintWriter err) {
         Optional<Path> socket = (target == null ? new MnAdminTarget() : target).resolve(err);
         if (socket.isEmpty()) {
-            return new Answer(null, Mip6kitCommand.EXIT_BAD_INPUT);
+            return new AdminAnswer(null, Mip6kitCommand.EXIT_BAD_INPUT);
         }
         try {
             ObjectNode answer = AdminClient.send(socket.get(), request,
                     Duration.ofSeconds(Math.max(1, timeoutSeconds)));
             answer.remove("ok");
-            return new Answer(answer, 0);
+            return new AdminAnswer(answer, 0);
         } catch (AdminException e) {
             err.println(command + ": " + e.getMessage());
             err.flush();
-            return new Answer(null, Mip6kitCommand.EXIT_FAILURE);
+            return new AdminAnswer(null, Mip6kitCommand.EXIT_FAILURE);
         }
     }
 }

@@ -54,7 +54,7 @@ public final class MnHomeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        MnAdminTarget.Answer reply = MnAdminTarget.ask(target, "mip6kit mn home",
+        AdminAnswer reply = MnAdminTarget.ask(target, "mip6kit mn home",
                 AdminClient.request(MobileNodeDaemon.HOME), timeoutSeconds, err);
         if (!reply.received()) {
             return reply.exitStatus();

@@ -69,7 +69,7 @@ public final class MnMoveCommand implements Callable<Integer> {
             err.flush();
             return Mip6kitCommand.EXIT_BAD_INPUT;
         }
-        MnAdminTarget.Answer reply = MnAdminTarget.ask(target, "mip6kit mn move",
+        AdminAnswer reply = MnAdminTarget.ask(target, "mip6kit mn move",
                 AdminClient.request(MobileNodeDaemon.MOVE).put("careOf", careOf.strip()), timeoutSeconds, err);
         if (!reply.received()) {
             return reply.exitStatus();

@@ -58,7 +58,7 @@ public final class MnStatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        MnAdminTarget.Answer reply = MnAdminTarget.ask(target, "mip6kit mn status",
+        AdminAnswer reply = MnAdminTarget.ask(target, "mip6kit mn status",
                 AdminClient.request(MobileNodeDaemon.STATUS), timeoutSeconds, err);
         if (!reply.received()) {
             return reply.exitStatus();

@@ -36,6 +36,9 @@ final class ExampleProviderJar {
 
     static final String PROVIDER = "example-psk";
     private static final String JAR_PREFIX = "example-psk-provider-";
+    /** What the example provider's build needs of this build: module directory → artifact id. */
+    private static final Map<String, String> EXAMPLE_PROVIDER_MODULES = Map.of("mip6-api", "mip6kit-api",
+            "mip6-engine", "mip6kit-engine", "providers/provider-tck", "mip6kit-provider-tck");
 
     private ExampleProviderJar() {
     }
@@ -49,7 +52,8 @@ final class ExampleProviderJar {
      */
     static Path build(Path mvn, Path root, Path work, Duration limit) throws Exception {
         String version = projectVersion(root);
-        Path repository = localRepositoryWithThisBuildInstalled(root, version, work.resolve("repository"));
+        Path repository = localRepositoryWithThisBuildInstalled(root, version, work.resolve("repository"),
+                EXAMPLE_PROVIDER_MODULES);
         Path project = work.resolve("example-provider");
         copyProject(root.resolve("docs/examples/example-provider"), project);
         Path log = work.resolve("mvn.log");
@@ -84,8 +88,13 @@ final class ExampleProviderJar {
         }
     }
 
-    private static Path localRepositoryWithThisBuildInstalled(Path root, String version, Path repository)
-            throws IOException {
+    /**
+     * A throw-away local repository in {@code repository}: links to every directory of the user's
+     * one except {@code org/mip6kit}, which holds the parent pom, the BOM and, for each entry of
+     * {@code modules} (module directory → artifact id), the module's pom and packaged jar.
+     */
+    static Path localRepositoryWithThisBuildInstalled(Path root, String version, Path repository,
+                                                      Map<String, String> modules) throws IOException {
         Path user = userLocalRepository();
         if (!Files.isDirectory(user.resolve("org/apache/maven/plugins"))) {
             fail("the local Maven repository " + user + " has no plugins: run the reactor build (mvn verify) "
@@ -109,8 +118,7 @@ final class ExampleProviderJar {
         install(repository, "mip6kit-parent", version, root.resolve("pom.xml"), null);
         install(repository, "mip6kit-bom", version, root.resolve("bom/pom.xml"), null);
         // module directory -> artifact id
-        for (Map.Entry<String, String> module : Map.of("mip6-api", "mip6kit-api", "mip6-engine", "mip6kit-engine",
-                "providers/provider-tck", "mip6kit-provider-tck").entrySet()) {
+        for (Map.Entry<String, String> module : modules.entrySet()) {
             Path dir = root.resolve(module.getKey());
             String artifactId = module.getValue();
             Path jar = dir.resolve("target").resolve(artifactId + "-" + version + ".jar");
@@ -134,7 +142,7 @@ final class ExampleProviderJar {
     }
 
     /** Removes the links into the user's repository (the links only), so deleting {@code work} stays inside it. */
-    private static void unlinkTheUsersRepository(Path repository) throws IOException {
+    static void unlinkTheUsersRepository(Path repository) throws IOException {
         for (Path dir : List.of(repository, repository.resolve("org"))) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
@@ -177,7 +185,7 @@ final class ExampleProviderJar {
     }
 
     /** Copies pom.xml and src/ only: a stale target/ from a manual build must not be reused. */
-    private static void copyProject(Path from, Path to) throws IOException {
+    static void copyProject(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         Files.copy(from.resolve("pom.xml"), to.resolve("pom.xml"));
         Path src = from.resolve("src");

@@ -108,7 +108,7 @@ class HomeAddressRegistryTest {
         bind(A);
         endBinding(Duration.ofMinutes(5));
         assertThrows(HomeAddressException.class, () -> registry.adopt(B, HOA));
-        assertThat(cache.get(HOA)).isNotNull();
+        assertThat(cache.get(HOA)).as("A's hold is untouched").extracting(BindingRecord::identity).isEqualTo(A);
     }
 
     @Test
@@ -116,7 +116,7 @@ class HomeAddressRegistryTest {
         bind(A);
         endBinding(Duration.ofMinutes(5));
         assertThrows(HomeAddressException.class, () -> registry.reserve(B, HOA, Duration.ofSeconds(30)));
-        assertThat(cache.get(HOA)).isNotNull();
+        assertThat(cache.get(HOA)).as("A's hold is untouched").extracting(BindingRecord::identity).isEqualTo(A);
     }
 
     @Test

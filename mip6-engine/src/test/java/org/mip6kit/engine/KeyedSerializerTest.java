@@ -57,12 +57,15 @@ class KeyedSerializerTest {
     void refusesAJobWhenTheKeyAlreadyHasItsMaximumWaitingAndCountsNothingForIt() {
         CompletableFuture<String> slow = new CompletableFuture<>();
         job("a1", slow);
-        assertThat(serializer.submit("a", () -> CompletableFuture.completedFuture("a2"), 1)).isNotNull();
+        CompletionStage<String> a2 = serializer.submit("a", () -> CompletableFuture.completedFuture("a2"), 1);
         assertThat(serializer.submit("a", () -> CompletableFuture.completedFuture("a3"), 1)).isNull();
-        assertThat(serializer.submit("b", () -> CompletableFuture.completedFuture("b1"), 0))
-                .as("an idle key runs at once whatever the bound").isNotNull();
+        CompletionStage<String> b1 = serializer.submit("b", () -> CompletableFuture.completedFuture("b1"), 0);
+        assertThat(b1.toCompletableFuture().getNow(null)).as("an idle key runs at once whatever the bound")
+                .isEqualTo("b1");
+        assertThat(a2.toCompletableFuture()).as("a2 waits behind a1").isNotDone();
         assertThat(serializer.inFlight()).isEqualTo(2);
         slow.complete("one");
+        assertThat(a2.toCompletableFuture().getNow(null)).isEqualTo("a2");
         assertThat(serializer.inFlight()).isZero();
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.mip6kit.engine.VirtualTime;
 import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.HomeAgentSecurity;
 import org.mip6kit.spi.Placement;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
@@ -70,13 +71,18 @@ class ConfigurationTest {
     }
 
     @Test
-    void mnAaaWithoutAnAaaClientIsAConfigurationErrorSayingNoRadiusOrDiameterClientExistsYet() {
+    void mnAaaWithoutAnAaaClientIsAConfigurationErrorSayingNoRadiusOrDiameterClientExistsYet() throws Exception {
         ProviderConfigException e = assertThrows(ProviderConfigException.class,
                 () -> homeAgent(Map.of("keys", List.of(ROW), "mn-aaa", true)));
         assertThat(e.key()).isEqualTo(SECTION + ".mn-aaa");
         assertThat(e.getMessage()).contains("RADIUS or Diameter client").contains("none yet");
         AaaClient client = request -> CompletableFuture.completedFuture(AaaClient.Answer.refused());
-        assertThat(new AuthOption4285Provider(client)).isNotNull();
+        // with a client the same switch is accepted, and then the key table may even be empty
+        try (HomeAgentSecurity ha = new AuthOption4285Provider(client).homeAgent(context(),
+                ConfigSection.of(SECTION, null, Map.of("mn-aaa", true)))) {
+            assertThat(ha.capabilities()).containsExactlyInAnyOrder(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC);
+            assertThat(ha.perNodeStateCount()).isZero();
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.engine.VirtualTime;
 import org.mip6kit.spi.ConfigSection;
+import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.spi.ProviderContext;
+import org.mip6kit.spi.Verdict;
 import org.mip6kit.testing.HostRequirements;
 
 /** The key table file: format, permissions, key sizes; keys never in messages. */
@@ -194,8 +197,12 @@ class KeyTableTest {
     @Test
     void mobileNodeKeyFileIsReadAndChecked() throws Exception {
         Path keyFile = privateFile(KEY + "\n");
-        assertThat(new AuthOption4285Provider().mobileNode(context(), ConfigSection.of(SECTION, null,
-                Map.of("nai", "mn1@example.com", "spi", 256, "key-file", keyFile.toString())))).isNotNull();
+        // the key read from the file signs a Binding Update the home agent (knowing the same key) accepts
+        Parties fromFile = Parties.configured(Instant.parse("2026-01-01T00:00:00Z"), Parties.haConfig(Map.of()),
+                Map.of("nai", Parties.NAI, "spi", Parties.SPI, "key-file", keyFile.toString()));
+        byte[] bu = fromFile.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
+        assertThat(fromFile.homeAgentJudges(bu, Parties.fromCareOf())).isInstanceOf(Verdict.Accept.class)
+                .extracting(v -> ((Verdict.Accept) v).identity()).isEqualTo(Identity.nai(Parties.NAI));
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--r--r--"));
         ProviderConfigException e = assertThrows(ProviderConfigException.class, () -> new AuthOption4285Provider()
                 .mobileNode(context(), ConfigSection.of(SECTION, null,

@@ -29,6 +29,7 @@ import org.mip6kit.daemon.LogbackLevels;
 import org.mip6kit.daemon.PacketCapture;
 import org.mip6kit.daemon.ReloadSignal;
 import org.mip6kit.daemon.SelectedProvider;
+import org.mip6kit.daemon.SystemdNotifier;
 import org.mip6kit.daemon.TerminationSignals;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.HomeAgentEngine;
@@ -62,6 +63,14 @@ import org.slf4j.LoggerFactory;
  * then the pcap file is closed. Every signalling event is one log line on the logger
  * {@value #LOGGER} (the engine's events: binding created, refreshed, moved, deleted, expired,
  * refused, dropped), with identity and home address.
+ *
+ * <p>Under a service manager ({@code NOTIFY_SOCKET} set, see {@link SystemdNotifier}),
+ * {@link #run} sends {@code READY=1} once the daemon serves: the UDP port is bound, the provider
+ * started, the admin socket listens and the signal handlers are installed (a SIGHUP right after
+ * {@code READY=1} reloads instead of killing the JVM). A {@code STATUS=} line names the address,
+ * the UDP endpoint and the binding count, refreshed every {@link #STATUS_INTERVAL}; a reload (SIGHUP
+ * or the admin command) is bracketed by {@code RELOADING=1} and {@code READY=1}; {@link #close()}
+ * starts with {@code STOPPING=1}.
  */
 public final class HomeAgentDaemon implements AutoCloseable {
 
@@ -69,6 +78,9 @@ public final class HomeAgentDaemon implements AutoCloseable {
     public static final String LOGGER = "org.mip6kit.ha";
     /** The name {@code ping} answers. */
     public static final String DAEMON_NAME = "home-agent";
+
+    /** How often the service manager's {@code STATUS=} line is refreshed (binding count). */
+    public static final Duration STATUS_INTERVAL = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
@@ -89,6 +101,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private volatile HomeAgentMetrics metrics;
     private volatile boolean closing;
     private volatile boolean started;
+    private volatile SystemdNotifier notifier = SystemdNotifier.disabled();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
@@ -385,6 +398,17 @@ public final class HomeAgentDaemon implements AutoCloseable {
 
     /** {@link #reload} and its log line; a failure as an exception whose message says why, in one line. */
     private ReloadOutcome loggedReload(String trigger) throws AdminException {
+        SystemdNotifier n = notifier;
+        n.reloading("reloading the security provider's section (" + trigger + ")");
+        try {
+            return loggedReloadSteps(trigger);
+        } finally {
+            // READY=1 whatever the outcome: a failed reload changed nothing and the daemon still serves.
+            n.ready(serviceStatus());
+        }
+    }
+
+    private ReloadOutcome loggedReloadSteps(String trigger) throws AdminException {
         ReloadOutcome outcome;
         try {
             outcome = reload();
@@ -409,6 +433,49 @@ public final class HomeAgentDaemon implements AutoCloseable {
         ReloadOutcome outcome = loggedReload("admin socket");
         reply.put("reloaded", outcome.reloaded());
         reply.put("summary", outcome.summary());
+    }
+
+    // ------------------------------------------------------------------ service manager
+
+    /**
+     * The service manager's {@code STATUS=} line: {@code serving 2001:db8:1::1 on udp [::1]:4191
+     * with auth-option-4285, 2 bindings}.
+     */
+    String serviceStatus() {
+        return "serving " + config.homeAgent().homeAgentAddress() + " on udp "
+                + udpAddress().map(DaemonSettings::describe).orElse("(the provider's channel)") + " with "
+                + provider.name() + ", " + engine.bindingCount() + (engine.bindingCount() == 1 ? " binding" : " bindings");
+    }
+
+    /**
+     * Tells the service manager that the daemon serves ({@code READY=1}) and keeps its
+     * {@code STATUS=} line current every {@link #STATUS_INTERVAL} until {@link #close()}. Call
+     * once the signal handlers are installed; does nothing with a disabled notifier.
+     */
+    void notifyReady(SystemdNotifier serviceManager) {
+        Objects.requireNonNull(serviceManager, "serviceManager");
+        notifier = serviceManager;
+        if (!serviceManager.enabled()) {
+            return;
+        }
+        serviceManager.ready(serviceStatus());
+        scheduleStatus();
+    }
+
+    private void scheduleStatus() {
+        if (closing) {
+            return;
+        }
+        try {
+            scheduler.schedule(STATUS_INTERVAL, () -> {
+                if (!closing) {
+                    notifier.status(serviceStatus());
+                    scheduleStatus();
+                }
+            });
+        } catch (RuntimeException e) {
+            // the scheduler is shutting down: the daemon is closing, STOPPING=1 says the rest
+        }
     }
 
     // ------------------------------------------------------------------ accessors
@@ -496,6 +563,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
         }
         try {
             if (started) {
+                notifier.stopping("stopping: finishing " + engine.inFlight() + " Binding Updates in flight; "
+                        + engine.bindingCount() + " bindings");
                 LOG.info("home agent {} stopping: no new Binding Updates; {} in flight, {} bindings",
                         config.homeAgent().homeAgentAddress(), engine.inFlight(), engine.bindingCount());
             }
@@ -573,6 +642,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         TerminationSignals.install("mip6-ha", daemon::close);
         ReloadSignal.install("mip6-ha", () -> daemon.reloadAndLog("SIGHUP"));
         Thread.setDefaultUncaughtExceptionHandler(fatalOnError(daemon::fatalError));
+        daemon.notifyReady(SystemdNotifier.fromEnvironment());
         try {
             daemon.awaitTermination();
         } catch (InterruptedException e) {

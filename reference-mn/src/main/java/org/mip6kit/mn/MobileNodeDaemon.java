@@ -29,6 +29,7 @@ import org.mip6kit.daemon.ExitStatus;
 import org.mip6kit.daemon.LogbackLevels;
 import org.mip6kit.daemon.PacketCapture;
 import org.mip6kit.daemon.SelectedProvider;
+import org.mip6kit.daemon.SystemdNotifier;
 import org.mip6kit.daemon.TerminationSignals;
 import org.mip6kit.engine.EngineEventListener;
 import org.mip6kit.engine.ExecutorScheduler;
@@ -68,6 +69,15 @@ import org.slf4j.LoggerFactory;
  * If the first registration fails (bootstrap failed, the home agent refused, no answer after
  * every retransmission), the daemon closes itself and {@link #awaitTermination()} returns
  * {@link ExitStatus#FAILURE}.
+ *
+ * <h2>Under a service manager</h2>
+ * With {@code NOTIFY_SOCKET} set ({@link SystemdNotifier}), {@link #run} sends
+ * {@code STATUS=registering ...} once the engine runs and the signal handlers are installed, and
+ * {@code READY=1} only when the home agent has accepted the first registration: what a node
+ * offers is its home address, which is of no use before that, so units ordered after the mobile
+ * node start once it is reachable there, and a first registration that fails makes
+ * {@code systemctl start} fail (the daemon exits 1) instead of reporting a node that never
+ * registered as started. {@link #close} starts with {@code STOPPING=1}.
  */
 public final class MobileNodeDaemon implements AutoCloseable {
 
@@ -150,6 +160,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
     private AdminServer admin;
     private CareOfInterfaceWatcher watcher;
     private boolean closed;
+    private volatile SystemdNotifier notifier = SystemdNotifier.disabled();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     private MobileNodeDaemon(MobileNodeConfig config, Clock clock, ExecutorScheduler scheduler, PacketCapture capture) {
@@ -452,6 +463,7 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 daemon.fatalError(e);
             }
         });
+        daemon.notifyServiceManager(SystemdNotifier.fromEnvironment());
         try {
             int status = daemon.awaitTermination();
             if (daemon.fatalErrorCause().isPresent()) {
@@ -469,6 +481,34 @@ public final class MobileNodeDaemon implements AutoCloseable {
             daemon.close();
             return ExitStatus.OK;
         }
+    }
+
+    // ------------------------------------------------------------------ service manager
+
+    /**
+     * {@code STATUS=registering ...} now, {@code READY=1} when the first registration is accepted
+     * (see the class comment for why then). Does nothing with a disabled notifier.
+     */
+    void notifyServiceManager(SystemdNotifier serviceManager) {
+        Objects.requireNonNull(serviceManager, "serviceManager");
+        notifier = serviceManager;
+        if (!serviceManager.enabled()) {
+            return;
+        }
+        serviceManager.status("registering with the home agent "
+                + config.mobileNode().settings().homeAgent().map(Ipv6Address::toString).orElse("(from bootstrap)")
+                + " via udp " + describeConfigured(config.mobileNode().settings().homeAgentEndpoints()));
+        firstRegistration.thenAccept(r -> {
+            if (!isClosed()) {
+                serviceManager.ready(registeredStatus(r));
+            }
+        });
+    }
+
+    /** {@code registered 2001:db8:1::100 at care-of 2001:db8:2::100 with home agent 2001:db8:1::1}. */
+    static String registeredStatus(MobileNodeEngine.Registration r) {
+        return "registered " + r.homeAddress() + " at care-of " + CareOfAddresses.display(r.careOfAddress())
+                + " with home agent " + r.homeAgent();
     }
 
     // ------------------------------------------------------------------ accessors
@@ -561,6 +601,9 @@ public final class MobileNodeDaemon implements AutoCloseable {
             a = admin;
         }
         try {
+            if (e != null) {
+                notifier.stopping("stopping: " + stoppingWhat(e));
+            }
             if (w != null) {
                 w.close();
             }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Mip6kitCommand.Version.class,
         description = "The reference home agent: run it, or query a running one through its admin socket.",
         subcommands = {HaRunCommand.class, HaStatusCommand.class, HaBindingsCommand.class, HaReloadCommand.class},
-        footer = {"", "Configuration reference: docs/operator-guide.md; a commented example: docs/examples/ha.yaml."})
+        footer = {"", "Configuration reference: docs/operator-guide.md; a commented example: docs/examples/ha.yaml (conf/ha.yaml in the distribution)."})
 public final class HaCommand implements Callable<Integer> {
 
     @Spec

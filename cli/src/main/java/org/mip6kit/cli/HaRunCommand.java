@@ -36,7 +36,7 @@ public final class HaRunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The home agent's YAML configuration (see docs/examples/ha.yaml).")
+            description = "The home agent's YAML configuration (see docs/examples/ha.yaml, conf/ha.yaml in the distribution).")
     Path config;
 
     @Option(names = "--pcap", paramLabel = "FILE",

@@ -2,7 +2,6 @@ package org.mip6kit.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,9 +51,18 @@ public final class Mip6kitCommand implements java.util.concurrent.Callable<Integ
 
     /**
      * The command line with its subcommands, reading standard input from {@code stdin}
-     * (tests pass their own stream; {@link #main} passes {@link System#in}).
+     * (tests pass their own stream; {@link #main} passes {@link System#in}). Usage errors of
+     * every subcommand are reported by {@link UsageErrors}: the problem, a suggestion for a
+     * misspelt command or option, and exit {@link #EXIT_BAD_INPUT}.
      */
     public static CommandLine commandLine(InputStream stdin) {
+        CommandLine commandLine = withoutErrorHandler(stdin);
+        commandLine.setParameterExceptionHandler(
+                new UsageErrors(() -> withoutErrorHandler(InputStream.nullInputStream())));
+        return commandLine;
+    }
+
+    private static CommandLine withoutErrorHandler(InputStream stdin) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -65,20 +73,7 @@ public final class Mip6kitCommand implements java.util.concurrent.Callable<Integ
                 return defaults.create(type);
             }
         };
-        CommandLine commandLine = new CommandLine(new Mip6kitCommand(), factory);
-        commandLine.setParameterExceptionHandler(Mip6kitCommand::usageError);
-        return commandLine;
-    }
-
-    /** A usage error: the problem and where to read more, not the whole help text. */
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine failed = e.getCommandLine();
-        PrintWriter err = failed.getErr();
-        err.println(e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
-        err.flush();
-        return EXIT_BAD_INPUT;
+        return new CommandLine(new Mip6kitCommand(), factory);
     }
 
     public static void main(String[] args) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
                 + "through its admin socket.",
         subcommands = {MnRunCommand.class, MnMoveCommand.class, MnHomeCommand.class, MnStatusCommand.class},
         footer = {"", "Configuration reference: docs/operator-guide.md#mobile-node; a commented example: "
-                + "docs/examples/mn.yaml."})
+                + "docs/examples/mn.yaml (conf/mn.yaml in the distribution)."})
 public final class MnCommand implements Callable<Integer> {
 
     @Spec

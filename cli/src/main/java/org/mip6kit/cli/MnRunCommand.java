@@ -38,7 +38,7 @@ public final class MnRunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The mobile node's YAML configuration (see docs/examples/mn.yaml).")
+            description = "The mobile node's YAML configuration (see docs/examples/mn.yaml, conf/mn.yaml in the distribution).")
     Path config;
 
     @Option(names = "--pcap", paramLabel = "FILE",

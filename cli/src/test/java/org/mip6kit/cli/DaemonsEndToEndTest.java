@@ -42,9 +42,9 @@ import org.mip6kit.wire.SequenceNumber;
  * with {@code tshark}.
  *
  * <p>The working directory mirrors the repository's layout ({@code docs/examples/ha.yaml},
- * {@code docs/examples/mn.yaml}, copied unchanged), so that the key-table command — which writes
- * {@code docs/examples/ha-keys.txt} relative to the directory it runs in — and the documented
- * {@code --config docs/examples/...} arguments work word for word, while the sockets, the key
+ * {@code docs/examples/mn.yaml}, copied unchanged): the key-table command runs in the copies'
+ * directory, as ha.yaml's comments say, and the README's {@code --config docs/examples/...}
+ * arguments work word for word from the top, while the sockets, the key
  * table and the captures land in the temporary directory, not in the repository. The launcher
  * is the repository's {@code ./mip6kit} (built once before the clock starts).
  *
@@ -115,7 +115,9 @@ class DaemonsEndToEndTest {
         assertThat(mnConfig.root().section("security").section(PROVIDER).path("key-table"))
                 .as("mn.yaml reads the key table ha.yaml's command creates").isEqualTo(keyTable);
         String keyCommand = keyTableCommand(haYaml);
-        Result keys = processes.run("create-key-table", COMMAND_LIMIT, List.of("sh", "-c", keyCommand));
+        // in the file's directory, as its comments say
+        Result keys = processes.run("create-key-table", COMMAND_LIMIT,
+                List.of("sh", "-c", "cd '" + haYaml.getParent() + "' && " + keyCommand));
         assertThat(keys.exitCode()).as("%s", keys).isZero();
         assertThat(keyTable).as("the key table written by %s", keyCommand).isRegularFile();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyTable))).isEqualTo("rw-------");

@@ -89,7 +89,7 @@ class DaemonsNatKeepaliveEndToEndTest {
         Files.writeString(examples.resolve("mn.yaml"), mn);
 
         Result keys = processes.run("create-key-table", COMMAND_LIMIT,
-                List.of("sh", "-c", DaemonsEndToEndTest.keyTableCommand(haYaml)));
+                List.of("sh", "-c", "cd '" + haYaml.getParent() + "' && " + DaemonsEndToEndTest.keyTableCommand(haYaml)));
         assertThat(keys.exitCode()).as("%s", keys).isZero();
         Result version = processes.run("launcher-build", BUILD_LIMIT, List.of(launcher, "--version"));
         assertThat(version.exitCode()).as("the launcher builds and runs; %s", version).isZero();

@@ -2,6 +2,7 @@ package org.mip6kit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.daemon.AdminClient;
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.testing.HostRequirements;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The distribution archive ({@code cli/target/mip6kit-<version>.tar.gz}, built in
@@ -56,7 +61,8 @@ class DistributionArchiveTest {
         assertThat(home.resolve("bin/mip6kit_completion")).isRegularFile();
         assertThat(home.resolve("lib/mip6kit-cli-" + version + ".jar")).isRegularFile();
         assertThat(home.resolve("conf/ha.yaml")).isRegularFile();
-        assertThat(home.resolve("man/mip6kit-ha-run.adoc")).isRegularFile();
+        assertThat(home.resolve("man/man1/mip6kit-ha-run.1")).isRegularFile();
+        assertThat(home.resolve("docs/operator-guide.md")).as("the guide conf/*.yaml names").isRegularFile();
         assertThat(home.resolve("LICENSE")).isRegularFile();
         assertThat(home.resolve("NOTICE")).isRegularFile();
         try (var entries = Files.list(home.resolve("plugins"))) {
@@ -102,6 +108,90 @@ class DistributionArchiveTest {
             ha.destroyForcibly();
             ha.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void everyCommandHasARoffManPageThatManRendersWithoutWarningsNamingTheCommandAndItsOptions(@TempDir Path work)
+            throws Exception {
+        Path man = HostRequirements.command("man", "man-db");
+        Path home = unpack(work);
+        Path man1 = home.resolve("man/man1");
+        Map<String, CommandLine> commands = new TreeMap<>();
+        collect(Mip6kitCommand.commandLine(InputStream.nullInputStream()), commands);
+        try (var pages = Files.list(man1)) {
+            assertThat(pages.map(p -> p.getFileName().toString()).toList()).as("one page per command")
+                    .containsExactlyInAnyOrderElementsOf(commands.keySet().stream().map(page -> page + ".1").toList());
+        }
+        assertThat(commands).containsKeys("mip6kit", "mip6kit-ha-run", "mip6kit-mn-status", "mip6kit-decode");
+
+        for (Map.Entry<String, CommandLine> entry : commands.entrySet()) {
+            Path page = man1.resolve(entry.getKey() + ".1");
+            // --warnings: groff's warnings on stderr; a fixed width and locale for a stable layout
+            Launched rendered = run(List.of(man.toString(), "--warnings", "-E", "UTF-8", "-l", page.toString()),
+                    work, Map.of("MANWIDTH", "100", "LC_ALL", "C.UTF-8", "MANPAGER", "cat", "PAGER", "cat"));
+            assertThat(rendered.exitCode()).as("%s", rendered).isZero();
+            assertThat(rendered.err()).as("man's warnings for %s", page).isEmpty();
+            CommandSpec spec = entry.getValue().getCommandSpec();
+            String name = section(rendered.out(), "NAME");
+            assertThat(name).as("NAME of %s", page).startsWith(entry.getKey() + " - ");
+            String synopsis = section(rendered.out(), "SYNOPSIS");
+            assertThat(synopsis).as("SYNOPSIS of %s", page).startsWith(spec.qualifiedName());
+            for (OptionSpec option : spec.options()) {
+                if (option.hidden()) {
+                    continue;
+                }
+                String shortest = option.shortestName();
+                if (shortest.length() == 2) {
+                    // picocli's synopsis shows a short name, boolean ones clustered: [-hV]
+                    assertThat(synopsis).as("SYNOPSIS of %s", page)
+                            .containsPattern("(^| |\\[|\\()-[A-Za-z]*" + shortest.charAt(1) + "[A-Za-z]*[\\] =]");
+                } else {
+                    assertThat(synopsis).as("SYNOPSIS of %s", page)
+                            .containsPattern("(^| |\\[|\\()" + Pattern.quote(option.longestName()) + "[\\] =]");
+                }
+            }
+        }
+    }
+
+    /** Every command of the tree by its page name: {@code mip6kit-ha-run} for {@code mip6kit ha run}. */
+    private static void collect(CommandLine command, Map<String, CommandLine> into) {
+        into.put(command.getCommandSpec().qualifiedName("-"), command);
+        for (CommandLine sub : command.getSubcommands().values()) {
+            collect(sub, into);
+        }
+    }
+
+    /** A section of a rendered page (heading at column 0), its lines joined with single spaces. */
+    private static String section(String rendered, String heading) {
+        StringBuilder text = new StringBuilder();
+        boolean inside = false;
+        for (String line : rendered.lines().toList()) {
+            if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
+                if (inside) {
+                    break;
+                }
+                inside = line.equals(heading);
+                continue;
+            }
+            if (inside && !line.isBlank()) {
+                text.append(text.length() == 0 ? "" : " ").append(line.strip());
+            }
+        }
+        assertThat(inside).as("a %s section in%n%s", heading, rendered).isTrue();
+        return text.toString().replaceAll("\\s+", " ");
+    }
+
+    /** The archive unpacked into {@code work/opt}; returns the distribution's top directory. */
+    private static Path unpack(Path work) throws Exception {
+        Path root = Mip6kitLauncherTest.repositoryRoot();
+        String version = ExampleProviderJar.projectVersion(root);
+        Path archive = root.resolve("cli/target/mip6kit-" + version + ".tar.gz");
+        assertThat(archive).as("built by `mvn package` in cli").isRegularFile();
+        Path installed = Files.createDirectory(work.resolve("opt"));
+        Launched untar = run(List.of("tar", "-xzf", archive.toString(), "-C", installed.toString()), installed,
+                Map.of());
+        assertThat(untar.exitCode()).as("%s", untar).isZero();
+        return installed.resolve("mip6kit-" + version);
     }
 
     @Test

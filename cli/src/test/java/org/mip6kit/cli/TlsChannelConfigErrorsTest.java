@@ -56,7 +56,8 @@ class TlsChannelConfigErrorsTest {
         Path haYaml = Files.copy(root.resolve(HA_CONFIG), examples.resolve("ha-rfc6618.yaml"));
         Files.copy(root.resolve(MN_CONFIG), examples.resolve("mn-rfc6618.yaml"));
         String command = TlsChannelDaemonsEndToEndTest.credentialCommand(haYaml);
-        Result made = processes.run("create-credentials", START_LIMIT, List.of("sh", "-c", command));
+        Result made = processes.run("create-credentials", START_LIMIT,
+                List.of("sh", "-c", "cd '" + examples + "' && " + command));
         assertThat(made.exitCode()).as("%s", made).isZero();
         ha = Files.readString(haYaml).replace("[::1]:6618", "[::1]:0").replace("[::1]:7872", "[::1]:0");
         mn = Files.readString(examples.resolve("mn-rfc6618.yaml"));

@@ -139,7 +139,9 @@ class TlsChannelDaemonsEndToEndTest {
 
         // The credentials, with exactly the commands ha-rfc6618.yaml's comments give.
         String credentials = credentialCommand(haYaml);
-        Result made = processes.run("create-credentials", COMMAND_LIMIT, List.of("sh", "-c", credentials));
+        // in the file's directory, as its comments say
+        Result made = processes.run("create-credentials", COMMAND_LIMIT,
+                List.of("sh", "-c", "cd '" + haYaml.getParent() + "' && " + credentials));
         assertThat(made.exitCode()).as("%s", made).isZero();
         Path caPem = mnTls.path("trust-anchors");
         for (Path secret : List.of(haTls.path("private-key"), haTls.path("psk-table"), mnTls.path("psk-file"))) {

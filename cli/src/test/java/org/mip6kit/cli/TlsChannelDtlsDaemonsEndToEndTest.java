@@ -154,7 +154,9 @@ class TlsChannelDtlsDaemonsEndToEndTest {
         Path pskTable = haConfig.root().section("security").section(PROVIDER).path("psk-table");
         Path pskFile = mnConfig.root().section("security").section(PROVIDER).path("psk-file");
         String pskCommand = pskCommand(haYaml);
-        Result made = processes.run("create-psk", COMMAND_LIMIT, List.of("sh", "-c", pskCommand));
+        // in the file's directory, as its comments say
+        Result made = processes.run("create-psk", COMMAND_LIMIT,
+                List.of("sh", "-c", "cd '" + haYaml.getParent() + "' && " + pskCommand));
         assertThat(made.exitCode()).as("%s", made).isZero();
         for (Path secret : List.of(pskTable, pskFile)) {
             assertThat(secret).as("written by the command of %s", HA_CONFIG).isRegularFile();

@@ -376,6 +376,11 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
     }
 
+    /** The settings this engine was built with (among them its mobile router mode, if any). */
+    public MobileNodeSettings settings() {
+        return settings;
+    }
+
     /** The provider this engine was built with. */
     public ProviderDescriptor provider() {
         return descriptor;

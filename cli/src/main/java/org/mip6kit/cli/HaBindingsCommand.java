@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nJSON output (--json):%n",
         footer = {
                 "{\"bindings\": [{homeAddress, careOfAddress, identity, lifetimeLeftSeconds, lifetimeSeconds, "
-                        + "sequence, provider, expiresAt, outerPeer, mobileRouter, keyManagementMobility}], "
+                        + "sequence, provider, expiresAt, outerPeer, mobileRouter, keyManagementMobility, "
+                        + "mobileNetworkPrefixes}], "
                         + "\"count\": N, \"next\": home address to pass to --after, or null}",
                 "An IPv4 care-of address (RFC 5555) appears IPv4-mapped (::ffff:192.0.2.7); identity is "
                         + "kind:value (nai:mn1@example.org)."
@@ -178,7 +179,7 @@ public final class HaBindingsCommand implements Callable<Integer> {
     }
 
     private static final String[] HEADINGS = {"HOME ADDRESS", "CARE-OF ADDRESS", "IDENTITY", "LIFETIME LEFT",
-            "SEQUENCE", "PROVIDER"};
+            "SEQUENCE", "PROVIDER", "PREFIXES"};
 
     /** The bindings as aligned columns, then a count line. */
     static String table(JsonNode bindings) {
@@ -195,7 +196,8 @@ public final class HaBindingsCommand implements Callable<Integer> {
                     LogText.escape(b.path(BindingListing.IDENTITY).asText()),
                     duration(b.path(BindingListing.LIFETIME_LEFT_SECONDS).asLong()),
                     b.path(BindingListing.SEQUENCE).asText(),
-                    b.path(BindingListing.PROVIDER).asText()});
+                    b.path(BindingListing.PROVIDER).asText(),
+                    prefixes(b)});
         }
         int[] widths = new int[HEADINGS.length];
         for (String[] row : rows) {
@@ -217,6 +219,16 @@ public final class HaBindingsCommand implements Callable<Integer> {
         int n = rows.size() - 1;
         text.append(n).append(n == 1 ? " binding" : " bindings").append(System.lineSeparator());
         return text.toString();
+    }
+
+    /**
+     * A mobile router's registered prefixes (RFC 3963), comma-separated; {@code -} for a mobile
+     * host's binding.
+     */
+    static String prefixes(JsonNode binding) {
+        List<String> p = new ArrayList<>();
+        binding.path(BindingListing.MOBILE_NETWORK_PREFIXES).forEach(x -> p.add(LogText.escape(x.asText())));
+        return p.isEmpty() ? "-" : String.join(",", p);
     }
 
     /** {@code 1h02m05s}, {@code 9m58s}, {@code 42s}. */

@@ -181,7 +181,7 @@ class HaCommandTest {
             List<String> lines = run.out().lines().toList();
             assertThat(lines).hasSize(3);
             assertThat(lines.get(0).split("\\s{2,}")).containsExactly("HOME ADDRESS", "CARE-OF ADDRESS", "IDENTITY",
-                    "LIFETIME LEFT", "SEQUENCE", "PROVIDER");
+                    "LIFETIME LEFT", "SEQUENCE", "PROVIDER", "PREFIXES");
             String[] row = lines.get(1).split("\\s{2,}");
             assertThat(row[0]).isEqualTo("2001:db8:1::100");
             assertThat(row[1]).isEqualTo("2001:db8:2::100");
@@ -189,6 +189,7 @@ class HaCommandTest {
             assertThat(row[3]).matches("9m5\\ds|10m00s");
             assertThat(row[4]).isEqualTo(String.valueOf(r.sequence().value()));
             assertThat(row[5]).isEqualTo("test-nai");
+            assertThat(row[6]).as("a mobile host has no mobile network prefixes").isEqualTo("-");
             assertThat(lines.get(2)).isEqualTo("1 binding");
             assertThat(lines.get(0).indexOf("CARE-OF ADDRESS")).as("columns line up")
                     .isEqualTo(lines.get(1).indexOf("2001:db8:2::100"));

@@ -1,10 +1,12 @@
 package org.mip6kit.spi;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobileNetworkPrefix;
 
 /**
  * A change to the home agent's binding cache, given to the provider before the Binding
@@ -23,10 +25,16 @@ import org.mip6kit.wire.Lifetime;
  * @param keyManagementMobility whether K was agreed: the Binding Update set K and this provider
  *        instance declares {@link Capability#IKE_SURVIVES_MOVE}, so the Binding
  *        Acknowledgement sets K and the IKE SA is to follow the care-of address (RFC 4877 §4.3)
+ * @param mobileNetworkPrefixes the mobile network prefixes of a mobile router's binding (RFC 3963
+ *        §6.1.1, §6.2): for CREATED, MOVED and REFRESHED the set the binding has after the change
+ *        (it replaces the previous one); for DELETED, EXPIRED and REVOKED the set that is removed
+ *        with the binding. Empty for a mobile host; unmodifiable. Forwarding for these prefixes
+ *        (routes towards the care-of address) is the data plane's job, not the provider's.
  */
 public record BindingChange(Kind kind, Identity identity, Ipv6Address homeAddress,
                             Optional<Ipv6Address> previousCareOf, Ipv6Address careOf, Lifetime lifetime,
-                            Optional<InetSocketAddress> outerPeer, boolean keyManagementMobility) {
+                            Optional<InetSocketAddress> outerPeer, boolean keyManagementMobility,
+                            List<MobileNetworkPrefix> mobileNetworkPrefixes) {
 
     /** What happens to the binding. */
     public enum Kind {
@@ -51,8 +59,17 @@ public record BindingChange(Kind kind, Identity identity, Ipv6Address homeAddres
 
     public BindingChange {
         if (kind == null || identity == null || homeAddress == null || previousCareOf == null || careOf == null
-                || lifetime == null || outerPeer == null) {
+                || lifetime == null || outerPeer == null || mobileNetworkPrefixes == null) {
             throw new IllegalArgumentException("every binding change field is required");
         }
+        mobileNetworkPrefixes = List.copyOf(mobileNetworkPrefixes);
+    }
+
+    /** A change to a mobile host's binding: no mobile network prefixes. */
+    public BindingChange(Kind kind, Identity identity, Ipv6Address homeAddress, Optional<Ipv6Address> previousCareOf,
+                         Ipv6Address careOf, Lifetime lifetime, Optional<InetSocketAddress> outerPeer,
+                         boolean keyManagementMobility) {
+        this(kind, identity, homeAddress, previousCareOf, careOf, lifetime, outerPeer, keyManagementMobility,
+                List.of());
     }
 }

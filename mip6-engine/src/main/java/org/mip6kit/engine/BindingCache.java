@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobileNetworkPrefix;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
@@ -30,6 +31,8 @@ import org.mip6kit.wire.SequenceNumber;
  *  terms  int[2 per row]    sequence (16) lifetime units (16) | expiry, ms after expiryBase (unsigned)
  *  owners Identity[]        the provider's own Identity object (a reference, not a copy)
  *  entriesPerOwner          rows per owner, for the engine's limit of home addresses per identity
+ *  networkPrefixes          a live mobile router binding's prefixes (RFC 3963), by home address:
+ *                           few entries, so a map beside the rows instead of a column in them
  *
  *  outer word: bit 63 replay hold | 62 R | 61 K | 60 IPv4 peer | 59 IPv6 peer |
  *              bits 0..47: IPv4 address (32) and port (16), or the IPv6 peer's number in peers
@@ -87,6 +90,7 @@ final class BindingCache {
     private Identity[] owners;
     /** Entries per owner, keyed by the owner's Identity: at most one key per distinct owner. */
     private final Map<Identity, int[]> entriesPerOwner = new HashMap<>();
+    private final Map<Ipv6Address, List<MobileNetworkPrefix>> networkPrefixes = new HashMap<>();
     private int size;
     private int held;
     private int[] index;
@@ -205,6 +209,7 @@ final class BindingCache {
             held++;
             rows[b + OUTER] |= HOLD;
         }
+        networkPrefixes.remove(hoa);
         setExpiry(row, holdUntilMillis);
         return record(row);
     }
@@ -237,6 +242,26 @@ final class BindingCache {
                 rebaseExpiry(newBase);
             }
         }
+    }
+
+    /**
+     * The home address of a live binding other than {@code except}'s whose registered mobile
+     * network prefixes overlap {@code prefix}/{@code length}, if any (RFC 3963 §6.1.2: one
+     * mobile router must not claim another's prefix).
+     */
+    synchronized Optional<Ipv6Address> prefixHolder(Ipv6Address prefix, int length, Ipv6Address except) {
+        for (Map.Entry<Ipv6Address, List<MobileNetworkPrefix>> e : networkPrefixes.entrySet()) {
+            if (e.getKey().equals(except)) {
+                continue;
+            }
+            for (MobileNetworkPrefix p : e.getValue()) {
+                int shorter = Math.min(length, p.prefixLength());
+                if (p.prefix().maskedTo(shorter).equals(prefix.maskedTo(shorter))) {
+                    return Optional.of(e.getKey());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     synchronized void remove(Ipv6Address hoa) {
@@ -419,6 +444,7 @@ final class BindingCache {
             held--;
         }
         countEntry(owners[row], -1);
+        networkPrefixes.remove(Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]));
         deleteSlot(slotOf(rows[b + HOA_HI], rows[b + HOA_LO]));
         int last = --size;
         if (row != last) {
@@ -484,6 +510,11 @@ final class BindingCache {
             peers.release((int) (previous & PEER_BITS));
         }
         rows[b + OUTER] = outer | (r.mobileRouter() ? MOBILE_ROUTER : 0) | (r.keyManagementMobility() ? KEY_MANAGEMENT : 0);
+        if (r.isBound() && !r.mobileNetworkPrefixes().isEmpty()) {
+            networkPrefixes.put(r.homeAddress(), r.mobileNetworkPrefixes());
+        } else {
+            networkPrefixes.remove(r.homeAddress());
+        }
         setExpiry(row, r.expiresAt().toEpochMilli());
     }
 
@@ -503,10 +534,13 @@ final class BindingCache {
             peer = Optional.of(peers.get((int) (outer & PEER_BITS)));
         }
         int sl = terms[row * ROW_INTS + SEQ_LIFETIME];
+        Ipv6Address hoa = Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]);
+        List<MobileNetworkPrefix> prefixes = networkPrefixes.isEmpty() ? List.of()
+                : networkPrefixes.getOrDefault(hoa, List.of());
         return new BindingRecord((outer & HOLD) == 0 ? BindingRecord.State.BOUND : BindingRecord.State.REPLAY_HOLD,
-                Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]), Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
+                hoa, Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
                 SequenceNumber.of(sl >>> 16), Lifetime.ofUnits(sl & 0xFFFF), (outer & MOBILE_ROUTER) != 0,
-                (outer & KEY_MANAGEMENT) != 0, owners[row], Instant.ofEpochMilli(expiryOf(row)), peer);
+                (outer & KEY_MANAGEMENT) != 0, owners[row], Instant.ofEpochMilli(expiryOf(row)), peer, prefixes);
     }
 
     // ------------------------------------------------------------------ expiry

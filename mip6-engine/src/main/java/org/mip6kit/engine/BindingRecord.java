@@ -2,11 +2,13 @@ package org.mip6kit.engine;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobileNetworkPrefix;
 import org.mip6kit.wire.SequenceNumber;
 
 /**
@@ -26,10 +28,30 @@ import org.mip6kit.wire.SequenceNumber;
  * @param identity the authenticated owner
  * @param expiresAt when the binding expires (for a hold: when the replay state is forgotten)
  * @param outerPeer the mobile node's observed UDP endpoint, when encapsulated
+ * @param mobileNetworkPrefixes a mobile router's registered prefixes (RFC 3963 §6.1.1), whether
+ *        from its Binding Update (explicit mode) or from its prefix table row (implicit mode);
+ *        empty for a mobile host and for a replay hold (the prefixes go with the binding);
+ *        unmodifiable
  */
 public record BindingRecord(State state, Ipv6Address homeAddress, Ipv6Address careOfAddress, SequenceNumber sequence,
                             Lifetime lifetime, boolean mobileRouter, boolean keyManagementMobility, Identity identity,
-                            Instant expiresAt, Optional<InetSocketAddress> outerPeer) {
+                            Instant expiresAt, Optional<InetSocketAddress> outerPeer,
+                            List<MobileNetworkPrefix> mobileNetworkPrefixes) {
+
+    public BindingRecord {
+        mobileNetworkPrefixes = List.copyOf(mobileNetworkPrefixes);
+        if (!mobileRouter && !mobileNetworkPrefixes.isEmpty()) {
+            throw new IllegalArgumentException("only a mobile router's binding has mobile network prefixes");
+        }
+    }
+
+    /** A binding with no mobile network prefixes (a mobile host's, or a replay hold). */
+    public BindingRecord(State state, Ipv6Address homeAddress, Ipv6Address careOfAddress, SequenceNumber sequence,
+                         Lifetime lifetime, boolean mobileRouter, boolean keyManagementMobility, Identity identity,
+                         Instant expiresAt, Optional<InetSocketAddress> outerPeer) {
+        this(state, homeAddress, careOfAddress, sequence, lifetime, mobileRouter, keyManagementMobility, identity,
+                expiresAt, outerPeer, List.of());
+    }
 
     /** Whether a binding is live. */
     public enum State {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,6 +57,7 @@ import org.mip6kit.wire.Ipv4CareOfAddress;
 import org.mip6kit.wire.Ipv4HomeAddressRequest;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
+import org.mip6kit.wire.MobileNetworkPrefix;
 import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityHeaderFormatException;
 import org.mip6kit.wire.MobilityMessage;
@@ -84,8 +86,12 @@ import org.mip6kit.wire.SequenceNumber;
  * home registration carrying Nonce Indices, and a Binding Update without H when there is no live
  * binding (no correspondent node role); then 129 (another identity's home address), 139 (H clear
  * over the home binding, or R changed), 135 (against a live binding; against a replay hold only
- * with {@link HomeAgentSettings#sequenceNumberHold()}), 133, 132, 140, 129 (a new home address
- * beyond {@link HomeAgentSettings#maxHomeAddressesPerIdentity()}), 130 and 174.
+ * with {@link HomeAgentSettings#sequenceNumberHold()}), 133, 132, the mobile router checks of
+ * RFC 3963 §6.2 for a registration with R (140 for an identity outside
+ * {@link HomeAgentSettings#mobileRouters()}, 141 for an invalid Mobile Network Prefix option,
+ * 142 for a prefix outside its authorised ones or held by another binding), 129 (a new home
+ * address beyond {@link HomeAgentSettings#maxHomeAddressesPerIdentity()}), 130 and 174; then,
+ * for a mobile router, {@link MobileNetworkForwarding#prepare} (143 when it fails).
  *
  * <p>Failure replies draw on two budgets: those to an identity the provider authenticated (the
  * refusals above) on a budget per identity, those to senders it did not (Binding Errors, the
@@ -126,6 +132,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final Lifetime maxLifetime;
     private final Counters counters = new Counters();
     private final ProcessingTimeListener processingTime;
+    private final MobileNetworkForwarding forwarding;
     private volatile SignallingPath path;
     private volatile boolean accepting;
     private volatile boolean closed;
@@ -145,6 +152,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.capabilities = instanceCapabilities(descriptor, security.capabilities());
         this.transports = b.transports;
         this.processingTime = b.processingTime;
+        this.forwarding = b.forwarding;
         this.strangerReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
                 burstOf(settings.failureRepliesPerSecond()));
         this.strangerRepliesPerSource = new TokenBucketTable(clock, settings.failureRepliesPerSourcePerSecond(),
@@ -169,6 +177,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         private Scheduler scheduler;
         private final List<EngineEventListener> listeners = new ArrayList<>();
         private ProcessingTimeListener processingTime;
+        private MobileNetworkForwarding forwarding = MobileNetworkForwarding.NONE;
 
         private Builder() {
         }
@@ -218,6 +227,16 @@ public final class HomeAgentEngine implements AutoCloseable {
         /** Told each Binding Update's processing time (see {@link ProcessingTimeListener}); none by default. */
         public Builder processingTime(ProcessingTimeListener listener) {
             this.processingTime = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Installs and removes forwarding for mobile routers' prefixes (RFC 3963); default
+         * {@link MobileNetworkForwarding#NONE}, signalling only. A failing
+         * {@link MobileNetworkForwarding#prepare} answers 143.
+         */
+        public Builder mobileNetworkForwarding(MobileNetworkForwarding forwarding) {
+            this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
             return this;
         }
 
@@ -427,6 +446,8 @@ public final class HomeAgentEngine implements AutoCloseable {
         Ipv6Address coa = addr.effectiveCareOf(bu);
         boolean deregistration = bu.lifetime().isZero() || coa.equals(hoa);
 
+        boolean mobileRouter = bu.has(BindingUpdate.Flag.MOBILE_ROUTER);
+        NetworkPrefixes nemo = null;
         BindingAckStatus refusal = null;
         SequenceNumber baSequence = bu.sequence();
         String why = null;
@@ -441,9 +462,12 @@ public final class HomeAgentEngine implements AutoCloseable {
             // stays as it is. Every entry of this home agent is a home registration.
             refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
             why = "the H flag is clear but the existing binding is a home registration";
-        } else if (bound && existing.mobileRouter() != bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
+        } else if (bound && existing.mobileRouter() != mobileRouter) {
+            // RFC 3963 §6.2 (with RFC 6275 §9.5.1): a mobile host cannot turn into a mobile router
+            // within one binding, nor back; it deregisters first.
             refusal = BindingAckStatus.REGISTRATION_TYPE_CHANGE_DISALLOWED;
-            why = "the R flag differs from the existing binding";
+            why = "the R flag differs from the existing binding (registered as a "
+                    + (existing.mobileRouter() ? "mobile router" : "mobile host") + ")";
         } else if ((bound || existing != null && settings.sequenceNumberHold())
                 && !bu.sequence().isNewerThan(existing.sequence())) {
             // §9.5.1: with no Binding Cache entry any sequence number is accepted; a replay hold is
@@ -458,9 +482,9 @@ public final class HomeAgentEngine implements AutoCloseable {
         } else if (!registry.inHomePrefix(hoa)) {
             refusal = BindingAckStatus.NOT_HOME_SUBNET;
             why = "the home address is outside the home prefixes " + settings.homePrefixes();
-        } else if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
-            refusal = BindingAckStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED;
-            why = "mobile routers (RFC 3963) are not supported yet";
+        } else if (mobileRouter && !deregistration && (nemo = networkPrefixes(bu, who, hoa)).refusal() != null) {
+            refusal = nemo.refusal();
+            why = nemo.why();
         } else if (!deregistration && existing == null
                 && cache.entriesOf(who) >= settings.maxHomeAddressesPerIdentity()) {
             // One key must not claim the home prefix: the cache would fill, and every other node get 130.
@@ -490,9 +514,25 @@ public final class HomeAgentEngine implements AutoCloseable {
                 : existing.careOfAddress().equals(coa) ? BindingChange.Kind.REFRESHED : BindingChange.Kind.MOVED;
         boolean k = bu.has(BindingUpdate.Flag.KEY_MANAGEMENT_MOBILITY)
                 && capabilities.contains(Capability.IKE_SURVIVES_MOVE);
+        List<MobileNetworkPrefix> prefixes = deregistration ? existing.mobileNetworkPrefixes()
+                : nemo != null ? nemo.prefixes() : List.of();
         BindingChange change = new BindingChange(kind, who, hoa,
                 bound ? Optional.of(existing.careOfAddress()) : Optional.empty(),
-                deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer(), k && !deregistration);
+                deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer(), k && !deregistration,
+                prefixes);
+
+        if (!deregistration && !prefixes.isEmpty()) {
+            String failed = prepareForwarding(change);
+            if (failed != null) {
+                counters.refused.incrementAndGet();
+                emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.FORWARDING_SETUP_FAILED,
+                        bu.sequence(), failed);
+                sendFailureAck(bu, addr, hoa, BindingAckStatus.FORWARDING_SETUP_FAILED, bu.sequence(), replyCtx, who);
+                safeRefused(new Refusal(who, hoa, bu.sequence(), BindingAckStatus.FORWARDING_SETUP_FAILED, replyCtx,
+                        failed));
+                return done();
+            }
+        }
 
         CompletionStage<Void> prepared = deregistration ? done() : callBeforeAck(change);
         if (succeeded(prepared)) {
@@ -506,6 +546,92 @@ public final class HomeAgentEngine implements AutoCloseable {
                 .thenCompose(failure -> onPrepared(prepared, failure == null ? done()
                                 : CompletableFuture.failedFuture(failure), bu, addr, hoa, who, coa, granted, k, change,
                         replyCtx, existing));
+    }
+
+    /** The prefixes a mobile router's registration would get, or why it is refused. */
+    private record NetworkPrefixes(List<MobileNetworkPrefix> prefixes, BindingAckStatus refusal, String why) {
+        static NetworkPrefixes refused(BindingAckStatus status, String why) {
+            return new NetworkPrefixes(List.of(), status, why);
+        }
+    }
+
+    /**
+     * RFC 3963 §6.2 for a registration with R: the sender must be in the prefix table (140);
+     * in explicit mode every Mobile Network Prefix option must be valid (141) and equal or lie
+     * inside one of its authorised prefixes (142); in implicit mode (no option) the binding gets
+     * its authorised prefixes. Either way no prefix may overlap one that another live binding
+     * holds (142, §6.1.2). A prefix listed twice counts once.
+     */
+    private NetworkPrefixes networkPrefixes(BindingUpdate bu, Identity who, Ipv6Address hoa) {
+        Optional<MobileRouterAuthorization> row = settings.mobileRouter(who);
+        if (row.isEmpty()) {
+            return NetworkPrefixes.refused(BindingAckStatus.MOBILE_ROUTER_OPERATION_NOT_PERMITTED,
+                    who + " may not act as a mobile router (not in home-agent.mobile-routers, "
+                            + "docs/operator-guide.md#mobile-routers)");
+        }
+        List<MobileNetworkPrefix> options = bu.options(MobileNetworkPrefix.class);
+        List<MobileNetworkPrefix> prefixes;
+        if (options.isEmpty()) {
+            prefixes = row.get().prefixes().stream()
+                    .map(p -> new MobileNetworkPrefix(p.length(), p.prefix())).toList();
+        } else {
+            LinkedHashSet<MobileNetworkPrefix> distinct = new LinkedHashSet<>();
+            for (MobileNetworkPrefix p : options) {
+                if (!MobileRouterAuthorization.isValidMobileNetworkPrefix(p.prefix(), p.prefixLength())) {
+                    return NetworkPrefixes.refused(BindingAckStatus.INVALID_PREFIX, p.prefix() + "/"
+                            + p.prefixLength() + " is not a valid mobile network prefix (length 1..128, no bits "
+                            + "beyond the length, global unicast)");
+                }
+                if (row.get().covering(p.prefix(), p.prefixLength()).isEmpty()) {
+                    return NetworkPrefixes.refused(BindingAckStatus.NOT_AUTHORIZED_FOR_PREFIX, p.prefix() + "/"
+                            + p.prefixLength() + " is not within the prefixes authorised for " + who + " "
+                            + row.get().prefixes());
+                }
+                distinct.add(p);
+            }
+            prefixes = List.copyOf(distinct);
+        }
+        for (MobileNetworkPrefix p : prefixes) {
+            Optional<Ipv6Address> holder = cache.prefixHolder(p.prefix(), p.prefixLength(), hoa);
+            if (holder.isPresent()) {
+                return NetworkPrefixes.refused(BindingAckStatus.NOT_AUTHORIZED_FOR_PREFIX, p.prefix() + "/"
+                        + p.prefixLength() + " overlaps a prefix registered by the binding of " + holder.get());
+            }
+        }
+        return new NetworkPrefixes(prefixes, null, null);
+    }
+
+    /** {@link MobileNetworkForwarding#prepare}: null when it worked, else why not. */
+    private String prepareForwarding(BindingChange change) {
+        try {
+            forwarding.prepare(change);
+            return null;
+        } catch (MobileNetworkForwarding.ForwardingSetupException | RuntimeException e) {
+            return "forwarding for " + change.mobileNetworkPrefixes().stream()
+                    .map(p -> p.prefix() + "/" + p.prefixLength()).toList() + " could not be set up: " + e.getMessage();
+        }
+    }
+
+    private void safeForwardingAbandoned(BindingChange change) {
+        if (change.kind().keepsBinding() && !change.mobileNetworkPrefixes().isEmpty()) {
+            try {
+                forwarding.abandoned(change);
+            } catch (RuntimeException e) {
+                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                        "mobile network forwarding: abandoned failed: " + e);
+            }
+        }
+    }
+
+    private void safeForwardingRemoved(BindingChange change) {
+        if (!change.mobileNetworkPrefixes().isEmpty()) {
+            try {
+                forwarding.removed(change);
+            } catch (RuntimeException e) {
+                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                        "mobile network forwarding: removed failed: " + e);
+            }
+        }
     }
 
     /**
@@ -538,6 +664,7 @@ public final class HomeAgentEngine implements AutoCloseable {
                         : BindingAckStatus.REASON_UNSPECIFIED;
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, status, reason);
                 sendFailureAck(bu, addr, hoa, status, bu.sequence(), replyCtx, who);
+                safeForwardingAbandoned(change);
                 // A late stage may still install something: undo only once it has settled.
                 original.whenComplete((v, e) -> safeAbandoned(change, reason));
                 return done();
@@ -570,15 +697,18 @@ public final class HomeAgentEngine implements AutoCloseable {
             cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, existing.careOfAddress(), bu.sequence(),
                     Lifetime.ZERO, existing.mobileRouter(), false, who, now, addr.outerPeer()));
             cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
+            safeForwardingRemoved(change);
         } else {
             Instant expires = Instant.ofEpochMilli(clock.millis() + granted.seconds() * 1000);
             boolean stored = cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
-                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, expires, addr.outerPeer()));
+                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, expires, addr.outerPeer(),
+                    change.mobileNetworkPrefixes()));
             if (!stored) {
                 // The cache filled up between the check and the commit: another home address won.
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
                         "the binding cache is full");
                 sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
+                safeForwardingAbandoned(change);
                 safeAbandoned(change, "the binding cache is full");
                 return done();
             }
@@ -593,7 +723,10 @@ public final class HomeAgentEngine implements AutoCloseable {
         };
         if (events.wouldRecord(happened)) {
             emit(happened, who, hoa, change.careOf(), BindingAckStatus.ACCEPTED, bu.sequence(),
-                    "seq=" + bu.sequence() + " lifetime=" + granted + (k ? " K" : ""));
+                    "seq=" + bu.sequence() + " lifetime=" + granted + (k ? " K" : "")
+                            + (change.mobileNetworkPrefixes().isEmpty() ? "" : " prefixes="
+                            + change.mobileNetworkPrefixes().stream().map(p -> p.prefix() + "/" + p.prefixLength())
+                            .toList()));
         }
 
         List<MobilityOption> options = new ArrayList<>(3);
@@ -606,8 +739,14 @@ public final class HomeAgentEngine implements AutoCloseable {
         bu.option(Ipv4HomeAddressRequest.class).ifPresent(req -> options.add(new Ipv4AddressAcknowledgement(
                 Ipv4AddressAckStatus.DYNAMIC_ASSIGNMENT_NOT_AVAILABLE, 0, req.address())));
         natDetection(bu, addr).ifPresent(options::add);
-        Set<BindingAcknowledgement.Flag> flags = k ? EnumSet.of(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY)
-                : Set.of();
+        Set<BindingAcknowledgement.Flag> flags = EnumSet.noneOf(BindingAcknowledgement.Flag.class);
+        if (k) {
+            flags.add(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY);
+        }
+        if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
+            // RFC 3963 §4.2: this home agent supports mobile routers and accepted one.
+            flags.add(BindingAcknowledgement.Flag.MOBILE_ROUTER);
+        }
         BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.ACCEPTED, flags, bu.sequence(),
                 granted, options);
         CompletionStage<Void> sent = send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
@@ -788,9 +927,11 @@ public final class HomeAgentEngine implements AutoCloseable {
                     counters.expired.incrementAndGet();
                     emit(EngineEvent.Kind.BINDING_EXPIRED, current.identity(), current.homeAddress(),
                             current.careOfAddress(), null, "lifetime " + current.lifetime() + " ran out");
-                    safeAfterChange(new BindingChange(BindingChange.Kind.EXPIRED, current.identity(),
+                    BindingChange expiry = new BindingChange(BindingChange.Kind.EXPIRED, current.identity(),
                             current.homeAddress(), Optional.of(current.careOfAddress()), current.careOfAddress(),
-                            Lifetime.ZERO, current.outerPeer(), false));
+                            Lifetime.ZERO, current.outerPeer(), false, current.mobileNetworkPrefixes());
+                    safeForwardingRemoved(expiry);
+                    safeAfterChange(expiry);
                 }
                 return done();
             });
@@ -823,9 +964,11 @@ public final class HomeAgentEngine implements AutoCloseable {
             counters.revoked.incrementAndGet();
             emit(EngineEvent.Kind.BINDING_REVOKED, owner, hoa, current.careOfAddress(), null,
                     "revoked by the provider: " + (reason == null ? "" : reason));
-            safeAfterChange(new BindingChange(BindingChange.Kind.REVOKED, owner, hoa,
+            BindingChange revocation = new BindingChange(BindingChange.Kind.REVOKED, owner, hoa,
                     Optional.of(current.careOfAddress()), current.careOfAddress(), Lifetime.ZERO,
-                    current.outerPeer(), false));
+                    current.outerPeer(), false, current.mobileNetworkPrefixes());
+            safeForwardingRemoved(revocation);
+            safeAfterChange(revocation);
             result.complete(true);
             return done();
         });

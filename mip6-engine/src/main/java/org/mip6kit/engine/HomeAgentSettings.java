@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.mip6kit.spi.HomePrefix;
+import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
 
@@ -38,6 +40,7 @@ public final class HomeAgentSettings {
     private final double failureLogLinesPerSecond;
     private final double stateLogLinesPerSecond;
     private final Duration shutdownTimeout;
+    private final List<MobileRouterAuthorization> mobileRouters;
 
     private HomeAgentSettings(Builder b) {
         if (b.homeAgentAddress == null || b.homePrefixes == null || b.homePrefixes.isEmpty()) {
@@ -63,10 +66,14 @@ public final class HomeAgentSettings {
                 || b.failureRepliesPerSourcePerSecond <= 0 || b.failureRepliesPerIdentityPerSecond <= 0) {
             throw new IllegalArgumentException("rate limits must be positive");
         }
+        if (b.mobileRouters == null) {
+            throw new IllegalArgumentException("mobileRouters must be a list (empty for none)");
+        }
         if (b.maxHomeAddressesPerIdentity < 1) {
             throw new IllegalArgumentException("maxHomeAddressesPerIdentity must be positive, got "
                     + b.maxHomeAddressesPerIdentity);
         }
+        checkMobileRouters(b.mobileRouters, b.homePrefixes);
         this.homeAgentAddress = b.homeAgentAddress;
         this.homePrefixes = b.homePrefixes;
         this.maxLifetime = b.maxLifetime;
@@ -84,6 +91,39 @@ public final class HomeAgentSettings {
         this.failureLogLinesPerSecond = b.failureLogLinesPerSecond;
         this.stateLogLinesPerSecond = b.stateLogLinesPerSecond;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.mobileRouters = b.mobileRouters;
+    }
+
+    /**
+     * RFC 3963 §6.1.2: the prefix table must let the home agent keep one mobile router from
+     * claiming another's prefixes, so no prefix may overlap another router's, and none may overlap
+     * a home prefix (those addresses are home addresses, routed to mobile nodes one by one).
+     */
+    private static void checkMobileRouters(List<MobileRouterAuthorization> routers, List<HomePrefix> homePrefixes) {
+        for (int i = 0; i < routers.size(); i++) {
+            MobileRouterAuthorization r = routers.get(i);
+            for (HomePrefix p : r.prefixes()) {
+                for (HomePrefix home : homePrefixes) {
+                    if (MobileRouterAuthorization.overlap(p, home)) {
+                        throw new IllegalArgumentException("mobile router " + r.identity() + ": prefix " + p
+                                + " overlaps the home prefix " + home + "; a mobile network prefix must lie outside "
+                                + "the home prefixes");
+                    }
+                }
+                for (int j = 0; j < i; j++) {
+                    MobileRouterAuthorization other = routers.get(j);
+                    if (other.identity().equals(r.identity())) {
+                        throw new IllegalArgumentException("mobile router " + r.identity() + " is listed twice");
+                    }
+                    for (HomePrefix q : other.prefixes()) {
+                        if (MobileRouterAuthorization.overlap(p, q)) {
+                            throw new IllegalArgumentException("mobile router " + r.identity() + ": prefix " + p
+                                    + " overlaps " + q + " of mobile router " + other.identity());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -138,6 +178,7 @@ public final class HomeAgentSettings {
         b.failureLogLinesPerSecond = failureLogLinesPerSecond;
         b.stateLogLinesPerSecond = stateLogLinesPerSecond;
         b.shutdownTimeout = shutdownTimeout;
+        b.mobileRouters = mobileRouters;
         return b;
     }
 
@@ -244,6 +285,25 @@ public final class HomeAgentSettings {
         return shutdownTimeout;
     }
 
+    /**
+     * The identities allowed to act as mobile routers and their prefixes (RFC 3963 §6.1.2);
+     * unmodifiable, empty by default (every R=1 Binding Update gets 140). See
+     * {@link Builder#mobileRouters(List)}.
+     */
+    public List<MobileRouterAuthorization> mobileRouters() {
+        return mobileRouters;
+    }
+
+    /** The prefix table row for {@code who}, if it may act as a mobile router. */
+    public Optional<MobileRouterAuthorization> mobileRouter(Identity who) {
+        for (MobileRouterAuthorization r : mobileRouters) {
+            if (r.matches(who)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
     public HomeAgentSettings withMaxLifetime(Duration d) {
         return toBuilder().maxLifetime(d).build();
     }
@@ -283,7 +343,8 @@ public final class HomeAgentSettings {
                 && maxHomeAddressesPerIdentity == s.maxHomeAddressesPerIdentity
                 && Double.compare(failureLogLinesPerSecond, s.failureLogLinesPerSecond) == 0
                 && Double.compare(stateLogLinesPerSecond, s.stateLogLinesPerSecond) == 0
-                && shutdownTimeout.equals(s.shutdownTimeout);
+                && shutdownTimeout.equals(s.shutdownTimeout)
+                && mobileRouters.equals(s.mobileRouters);
     }
 
     @Override
@@ -291,7 +352,7 @@ public final class HomeAgentSettings {
         return Objects.hash(homeAgentAddress, homePrefixes, maxLifetime, refreshAdviceRatio, beforeAckTimeout,
                 replayHold, sequenceNumberHold, maxBindings, sweepInterval, natKeepalive, failureRepliesPerSecond,
                 failureRepliesPerSourcePerSecond, failureRepliesPerIdentityPerSecond, maxHomeAddressesPerIdentity,
-                failureLogLinesPerSecond, stateLogLinesPerSecond, shutdownTimeout);
+                failureLogLinesPerSecond, stateLogLinesPerSecond, shutdownTimeout, mobileRouters);
     }
 
     @Override
@@ -312,7 +373,8 @@ public final class HomeAgentSettings {
                 + ", maxHomeAddressesPerIdentity=" + maxHomeAddressesPerIdentity
                 + ", failureLogLinesPerSecond=" + failureLogLinesPerSecond
                 + ", stateLogLinesPerSecond=" + stateLogLinesPerSecond
-                + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", shutdownTimeout=" + shutdownTimeout
+                + ", mobileRouters=" + mobileRouters + "]";
     }
 
     /**
@@ -338,6 +400,7 @@ public final class HomeAgentSettings {
         private double failureLogLinesPerSecond = 10;
         private double stateLogLinesPerSecond = EngineEvents.DEFAULT_STATE_LINES_PER_SECOND;
         private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private List<MobileRouterAuthorization> mobileRouters = List.of();
 
         private Builder() {
         }
@@ -509,6 +572,17 @@ public final class HomeAgentSettings {
         /** How long {@code close()} waits for in-flight Binding Updates. Default 5 s. */
         public Builder shutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /**
+         * The identities that may act as mobile routers (RFC 3963 NEMO basic support) and their
+         * authorised mobile network prefixes: the home agent's prefix table (§6.1.2). A Binding
+         * Update with R from any other identity gets 140; an explicit prefix outside the sender's
+         * row gets 142. No prefix may overlap another router's or a home prefix. Default: none.
+         */
+        public Builder mobileRouters(List<MobileRouterAuthorization> mobileRouters) {
+            this.mobileRouters = mobileRouters == null ? null : List.copyOf(mobileRouters);
             return this;
         }
 

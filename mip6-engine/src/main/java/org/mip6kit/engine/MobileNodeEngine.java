@@ -376,6 +376,11 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
     }
 
+    /** The settings this engine was built with (among them its mobile router mode, if any). */
+    public MobileNodeSettings settings() {
+        return settings;
+    }
+
     /** The provider this engine was built with. */
     public ProviderDescriptor provider() {
         return descriptor;
@@ -708,7 +713,15 @@ public final class MobileNodeEngine implements AutoCloseable {
         if (ipv4) {
             flags.add(BindingUpdate.Flag.FORCE_UDP_ENCAPSULATION);
         }
+        Optional<MobileRouterSettings> router = settings.mobileRouter();
+        if (router.isPresent()) {
+            // RFC 3963 §5.1: R in every Binding Update to the home agent, deregistrations included.
+            flags.add(BindingUpdate.Flag.MOBILE_ROUTER);
+        }
         List<MobilityOption> options = new ArrayList<>();
+        if (router.isPresent() && !a.deregistration) {
+            options.addAll(router.get().options());
+        }
         if (settings.ipv4HomeAddress() && !a.deregistration) {
             options.add(new Ipv4HomeAddressRequest(32, false, ipv4HomeAddress != null ? ipv4HomeAddress : Ipv4Address.ANY));
         }
@@ -949,6 +962,15 @@ public final class MobileNodeEngine implements AutoCloseable {
             deregistered(a, ba.status(), "seq=" + ba.sequence());
             return;
         }
+        if (settings.mobileRouter().isPresent() && !ba.has(BindingAcknowledgement.Flag.MOBILE_ROUTER)) {
+            // RFC 3963 §5.3: an acceptance without R comes from a home agent that does not
+            // support mobile routers; the registration failed (the binding it made as a mobile
+            // host lapses with its lifetime).
+            giveUp(a, ba.status(), "seq=" + ba.sequence() + "; the home agent accepted the Binding Update "
+                    + "without the R flag: it does not support mobile routers (RFC 3963 §5.3), so the mobile "
+                    + "router is not registered");
+            return;
+        }
         Lifetime granted = ba.lifetime().min(a.lifetime);
         if (granted.isZero()) {
             emit(Kind.MESSAGE_IGNORED, a.careOf, ba.status(), "Binding Acknowledgement seq=" + ba.sequence()
@@ -1029,6 +1051,11 @@ public final class MobileNodeEngine implements AutoCloseable {
             deregistered(a, status, "seq=" + ba.sequence() + ": the home agent holds no binding (nothing to delete)");
             return;
         }
+        String nemo = mobileRouterRefusal(status);
+        if (nemo != null) {
+            giveUp(a, status, "seq=" + ba.sequence() + "; " + nemo);
+            return;
+        }
         RejectAction action;
         try {
             action = security.onRejected(status, in);
@@ -1059,6 +1086,39 @@ public final class MobileNodeEngine implements AutoCloseable {
             failAll(a.waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.REJECTED,
                     status, "home agent " + homeAgent + " refused the Binding Update with " + status + ": " + reason));
         }
+    }
+
+    /**
+     * RFC 3963 §5.3: what 140–143 tell a mobile router, or null for any other status. They are
+     * about the home agent's prefix table and forwarding, not security, so the provider is not
+     * asked; retrying the same Binding Update would get the same answer.
+     */
+    private String mobileRouterRefusal(BindingAckStatus status) {
+        if (settings.mobileRouter().isEmpty()) {
+            return null;
+        }
+        return switch (status.code()) {
+            case 140 -> "the home agent does not allow this node to act as a mobile router (140); "
+                    + "its operator must list it under home-agent.mobile-routers";
+            case 141 -> "the home agent found a Mobile Network Prefix option invalid (141); check "
+                    + "mobile-node.mobile-router.prefixes";
+            case 142 -> "the home agent does not authorise a registered prefix for this mobile router, or "
+                    + "another binding holds it (142); check mobile-node.mobile-router.prefixes against the "
+                    + "home agent's mobile-routers entry";
+            case 143 -> "the home agent could not set up forwarding for the mobile network prefixes (143)"
+                    + (settings.mobileRouter().get().mode() == MobileRouterSettings.Mode.IMPLICIT
+                    ? "; in implicit mode it may hold no prefixes for this router: try explicit mode" : "");
+            default -> null;
+        };
+    }
+
+    /** Ends the attempt as refused, without asking the provider (the branch {@code rejected} takes on give-up). */
+    private void giveUp(Attempt a, BindingAckStatus status, String detail) {
+        emit(Kind.REGISTRATION_REJECTED, a.careOf, status, detail);
+        finishAttempt(a);
+        tellProvider(RegistrationChange.Kind.LOST, a.careOf, Lifetime.ZERO, false);
+        failAll(a.waiters, new MobileNodeRegistrationException(MobileNodeRegistrationException.Reason.REJECTED,
+                status, "home agent " + homeAgent + ": " + detail));
     }
 
     private void onRefreshRequest(Inbound in) {

@@ -43,6 +43,7 @@ public final class MobileNodeSettings {
     private final double refreshMargin;
     private final Duration shutdownTimeout;
     private final Optional<SequenceNumber> initialSequence;
+    private final Optional<MobileRouterSettings> mobileRouter;
 
     private MobileNodeSettings(Builder b) {
         require(b.homeAgentEndpoints, "homeAgentEndpoints (use List.of())");
@@ -96,6 +97,7 @@ public final class MobileNodeSettings {
         this.refreshMargin = b.refreshMargin;
         this.shutdownTimeout = b.shutdownTimeout;
         this.initialSequence = Optional.ofNullable(b.initialSequence);
+        this.mobileRouter = Optional.ofNullable(b.mobileRouter);
     }
 
     private static List<InetSocketAddress> checkedEndpoints(List<InetSocketAddress> endpoints) {
@@ -158,6 +160,7 @@ public final class MobileNodeSettings {
         b.refreshMargin = refreshMargin;
         b.shutdownTimeout = shutdownTimeout;
         b.initialSequence = initialSequence.orElse(null);
+        b.mobileRouter = mobileRouter.orElse(null);
         return b;
     }
 
@@ -250,6 +253,14 @@ public final class MobileNodeSettings {
     }
 
     /** The first sequence number to send; empty picks a random one. */
+    /**
+     * Whether and how the node registers as a mobile router (RFC 3963); empty, the default, for
+     * a mobile host. See {@link Builder#mobileRouter(MobileRouterSettings)}.
+     */
+    public Optional<MobileRouterSettings> mobileRouter() {
+        return mobileRouter;
+    }
+
     public Optional<SequenceNumber> initialSequence() {
         return initialSequence;
     }
@@ -337,14 +348,15 @@ public final class MobileNodeSettings {
                 && giveUpAfterRetransmissions == s.giveUpAfterRetransmissions
                 && Double.compare(refreshMargin, s.refreshMargin) == 0
                 && shutdownTimeout.equals(s.shutdownTimeout)
-                && initialSequence.equals(s.initialSequence);
+                && initialSequence.equals(s.initialSequence)
+                && mobileRouter.equals(s.mobileRouter);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(homeAgent, homeAgentEndpoints, homeAddress, want, ipv4HomeAddress, requestedLifetime,
                 initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout, maxUpdatesPerSecond,
-                giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence);
+                giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence, mobileRouter);
     }
 
     @Override
@@ -362,7 +374,8 @@ public final class MobileNodeSettings {
                 + ", giveUpAfterRetransmissions=" + giveUpAfterRetransmissions
                 + ", refreshMargin=" + refreshMargin
                 + ", shutdownTimeout=" + shutdownTimeout
-                + ", initialSequence=" + initialSequence + "]";
+                + ", initialSequence=" + initialSequence
+                + ", mobileRouter=" + mobileRouter + "]";
     }
 
     private static void require(Object value, String name) {
@@ -398,6 +411,7 @@ public final class MobileNodeSettings {
         private double refreshMargin = 0.2;
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private SequenceNumber initialSequence;
+        private MobileRouterSettings mobileRouter;
 
         private Builder() {
         }
@@ -552,6 +566,15 @@ public final class MobileNodeSettings {
         /** The first sequence number to send; {@code null}, the default, picks a random one. */
         public Builder initialSequence(SequenceNumber initialSequence) {
             this.initialSequence = initialSequence;
+            return this;
+        }
+
+        /**
+         * Registers as a mobile router (RFC 3963): R in every Binding Update, Mobile Network
+         * Prefix options in explicit mode; {@code null}, the default, for a mobile host.
+         */
+        public Builder mobileRouter(MobileRouterSettings mobileRouter) {
+            this.mobileRouter = mobileRouter;
             return this;
         }
 

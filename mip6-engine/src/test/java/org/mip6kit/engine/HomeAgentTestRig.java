@@ -42,8 +42,14 @@ final class HomeAgentTestRig implements AutoCloseable {
     final HomeAgentEngine engine;
 
     private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings) throws Exception {
+        this(provider, settings, MobileNetworkForwarding.NONE);
+    }
+
+    private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings, MobileNetworkForwarding forwarding)
+            throws Exception {
         this.provider = provider;
         this.engine = HomeAgentEngine.builder()
+                .mobileNetworkForwarding(forwarding)
                 .provider(provider, null)
                 .settings(settings)
                 .transports(() -> {
@@ -63,6 +69,14 @@ final class HomeAgentTestRig implements AutoCloseable {
 
     static HomeAgentTestRig started(HomeAgentSettings settings, ScriptedProvider provider) throws Exception {
         HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings);
+        rig.engine.start();
+        return rig;
+    }
+
+    /** A started home agent whose mobile network prefixes go to {@code forwarding}. */
+    static HomeAgentTestRig started(HomeAgentSettings settings, ScriptedProvider provider,
+                                    MobileNetworkForwarding forwarding) throws Exception {
+        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings, forwarding);
         rig.engine.start();
         return rig;
     }

@@ -18,6 +18,7 @@ import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.engine.BindingRecord;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
+import org.mip6kit.wire.MobileNetworkPrefix;
 
 /**
  * The binding cache as the admin socket's {@code bindings} command answers it: one JSON object
@@ -26,8 +27,11 @@ import org.mip6kit.wire.Ipv6Address;
  * {"homeAddress":"2001:db8:1::100", "careOfAddress":"2001:db8:2::100",
  *  "identity":"nai:mn1@example.org", "lifetimeLeftSeconds":598, "lifetimeSeconds":600,
  *  "sequence":4711, "provider":"auth-option-4285", "expiresAt":"2025-01-01T12:10:00Z",
- *  "outerPeer":"[::1]:40001", "mobileRouter":false, "keyManagementMobility":false}
+ *  "outerPeer":"[::1]:40001", "mobileRouter":false, "keyManagementMobility":false,
+ *  "mobileNetworkPrefixes":[]}
  * </pre>
+ * {@code mobileNetworkPrefixes} lists a mobile router's registered prefixes (RFC 3963) as
+ * {@code "2001:db8:100::/48"}, in the order registered; it is empty for a mobile host.
  * An IPv4 care-of address (RFC 5555) is shown IPv4-mapped ({@code ::ffff:192.0.2.7}), as the
  * binding cache keeps it; {@code outerPeer} is {@code null} for a provider that owns its channel.
  *
@@ -50,6 +54,8 @@ public final class BindingListing {
     public static final String PROVIDER = "provider";
     public static final String EXPIRES_AT = "expiresAt";
     public static final String OUTER_PEER = "outerPeer";
+    public static final String MOBILE_ROUTER = "mobileRouter";
+    public static final String MOBILE_NETWORK_PREFIXES = "mobileNetworkPrefixes";
 
     /** The most bindings read from the cache at a time while an answer is written. */
     public static final int PAGE = 256;
@@ -190,8 +196,10 @@ public final class BindingListing {
                     } else {
                         o.putNull(OUTER_PEER);
                     }
-                    o.put("mobileRouter", b.mobileRouter());
+                    o.put(MOBILE_ROUTER, b.mobileRouter());
                     o.put("keyManagementMobility", b.keyManagementMobility());
+                    ArrayNode prefixes = o.putArray(MOBILE_NETWORK_PREFIXES);
+                    b.mobileNetworkPrefixes().forEach(p -> prefixes.add(text(p)));
                 });
     }
 
@@ -261,8 +269,18 @@ public final class BindingListing {
         } else {
             out.writeNullField(OUTER_PEER);
         }
-        out.writeBooleanField("mobileRouter", b.mobileRouter());
+        out.writeBooleanField(MOBILE_ROUTER, b.mobileRouter());
         out.writeBooleanField("keyManagementMobility", b.keyManagementMobility());
+        out.writeArrayFieldStart(MOBILE_NETWORK_PREFIXES);
+        for (MobileNetworkPrefix p : b.mobileNetworkPrefixes()) {
+            out.writeString(text(p));
+        }
+        out.writeEndArray();
         out.writeEndObject();
+    }
+
+    /** {@code 2001:db8:100::/48}. */
+    public static String text(MobileNetworkPrefix p) {
+        return p.prefix() + "/" + p.prefixLength();
     }
 }

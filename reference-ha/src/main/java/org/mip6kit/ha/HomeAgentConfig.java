@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -12,6 +13,7 @@ import org.mip6kit.daemon.ConfigFile;
 import org.mip6kit.daemon.ConfigValues;
 import org.mip6kit.daemon.DaemonSettings;
 import org.mip6kit.engine.HomeAgentSettings;
+import org.mip6kit.engine.MobileRouterAuthorization;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.ProviderConfigException;
@@ -42,6 +44,9 @@ import org.mip6kit.wire.Lifetime;
  *   failure-log-lines-per-second: 10
  *   state-log-lines-per-second: 50
  *   shutdown-timeout: 5s
+ *   mobile-routers:                     # RFC 3963 prefix table; none by default (R=1 gets 140)
+ *     - identity: nai:mr1@example.org   # kind:value as ha bindings prints it, or the value
+ *       prefixes: [2001:db8:100::/48]   # outside the home prefixes, no overlap between routers
  * transport: { udp: { bind: "::", port: 4191, receive-buffer: 1048576 } }
  * admin: { socket: ha.sock }
  * logging: { level: info, loggers: { org.mip6kit.ha: info } }
@@ -68,7 +73,9 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
             "before-ack-timeout", "sweep-interval", "nat-keepalive", "failure-replies-per-second",
             "failure-replies-per-source-per-second", "failure-replies-per-identity-per-second",
-            "failure-log-lines-per-second", "state-log-lines-per-second", "shutdown-timeout");
+            "failure-log-lines-per-second", "state-log-lines-per-second", "shutdown-timeout", "mobile-routers");
+    /** The keys of one {@code home-agent.mobile-routers} entry. */
+    public static final Set<String> MOBILE_ROUTER_KEYS = Set.of("identity", "prefixes");
     /** The admin socket's name next to the file when {@code admin.socket} is absent. */
     public static final String DEFAULT_SOCKET_NAME = "ha.sock";
 
@@ -148,10 +155,73 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
                             1_000_000, true, d.stateLogLinesPerSecond()))
                     .shutdownTimeout(ha.duration("shutdown-timeout", Duration.ofMillis(1), Duration.ofMinutes(10),
                             d.shutdownTimeout()))
+                    .mobileRouters(mobileRouters(ha, prefixes))
                     .build();
         } catch (IllegalArgumentException e) {
             // The ranges above keep the engine's own checks from failing; if one still does, say where.
             throw new ProviderConfigException(ha.path(), ha.file().orElse(null), e.getMessage());
         }
+    }
+
+    /**
+     * {@code home-agent.mobile-routers}: the prefix table of RFC 3963 §6.1.2. Each entry names an
+     * identity and its prefixes; a prefix must be a global unicast prefix outside the home
+     * prefixes, and no two entries may share an identity or overlap in a prefix (one mobile
+     * router must not be able to claim another's network).
+     */
+    private static List<MobileRouterAuthorization> mobileRouters(ConfigSection ha, List<HomePrefix> homePrefixes)
+            throws ProviderConfigException {
+        if (!ha.has("mobile-routers")) {
+            return List.of();
+        }
+        List<ConfigSection> entries = ha.sections("mobile-routers");
+        List<MobileRouterAuthorization> routers = new ArrayList<>();
+        for (ConfigSection entry : entries) {
+            entry.allowOnly(MOBILE_ROUTER_KEYS);
+            if (!entry.has("identity")) {
+                throw entry.error("identity", "is required: the identity the security provider authenticates for "
+                        + "this mobile router, such as nai:mr1@example.org (see docs/operator-guide.md#mobile-routers)");
+            }
+            String identity = entry.string("identity").strip();
+            if (identity.isEmpty() || identity.length() > 255 || identity.chars().anyMatch(Character::isISOControl)) {
+                throw entry.error("identity", "must be an identity of 1..255 characters such as nai:mr1@example.org");
+            }
+            for (MobileRouterAuthorization earlier : routers) {
+                if (earlier.identity().equals(identity)) {
+                    throw entry.error("identity", "'" + identity + "' is listed twice; give each mobile router one "
+                            + "entry with all its prefixes");
+                }
+            }
+            List<HomePrefix> prefixes = ConfigValues.prefixes(entry, "prefixes");
+            for (int i = 0; i < prefixes.size(); i++) {
+                HomePrefix p = prefixes.get(i);
+                String key = "prefixes[" + i + "]";
+                if (!MobileRouterAuthorization.isValidMobileNetworkPrefix(p.prefix(), p.length())) {
+                    throw entry.error(key, p + " is not a global unicast prefix (not link-local, multicast, "
+                            + "loopback or IPv4-mapped)");
+                }
+                for (HomePrefix home : homePrefixes) {
+                    if (MobileRouterAuthorization.overlap(p, home)) {
+                        throw entry.error(key, p + " overlaps the home prefix " + home + "; a mobile network "
+                                + "prefix must lie outside home-agent.home-prefixes");
+                    }
+                }
+                for (int j = 0; j < i; j++) {
+                    if (MobileRouterAuthorization.overlap(p, prefixes.get(j))) {
+                        throw entry.error(key, p + " overlaps " + prefixes.get(j) + " of the same entry");
+                    }
+                }
+                for (MobileRouterAuthorization earlier : routers) {
+                    for (HomePrefix q : earlier.prefixes()) {
+                        if (MobileRouterAuthorization.overlap(p, q)) {
+                            throw entry.error(key, p + " overlaps " + q + " of mobile router " + earlier.identity()
+                                    + "; a prefix belongs to one mobile router only (RFC 3963 §6.1.2)");
+                        }
+                    }
+                }
+            }
+            routers.add(new MobileRouterAuthorization(identity, prefixes));
+        }
+        return List.copyOf(routers);
     }
 }

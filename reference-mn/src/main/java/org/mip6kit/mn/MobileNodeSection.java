@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.mip6kit.daemon.ConfigValues;
 import org.mip6kit.engine.MobileNodeSettings;
+import org.mip6kit.engine.MobileRouterAuthorization;
+import org.mip6kit.engine.MobileRouterSettings;
 import org.mip6kit.spi.BootstrapRequest;
+import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.ConfigSection;
 import org.mip6kit.spi.ProviderConfigException;
 import org.mip6kit.transport.UdpTransport;
@@ -39,7 +43,8 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
 
     private static final Set<String> KEYS = Set.of("home-address", "home-agent", "home-agent-endpoint", "bootstrap",
             "care-of", "lifetime", "refresh-margin", "retransmission", "max-updates-per-second", "shutdown-timeout",
-            "initial-sequence");
+            "initial-sequence", "mobile-router");
+    private static final Set<String> MOBILE_ROUTER_KEYS = Set.of("enabled", "mode", "prefixes");
     private static final Set<String> BOOTSTRAP_KEYS = Set.of("want", "ipv4-home-address");
     private static final Set<String> CARE_OF_KEYS = Set.of("address", "interface", "poll-interval");
     private static final Set<String> RETRANSMISSION_KEYS = Set.of("first-registration-timeout", "initial-timeout",
@@ -127,8 +132,53 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
             throw new ProviderConfigException(section.path(), section.file().orElse(null), e.getMessage());
         }
 
+        s = s.toBuilder().mobileRouter(mobileRouter(section.section("mobile-router")).orElse(null)).build();
+
         CareOfSource careOf = careOf(section, homeAddress);
         return new MobileNodeSection(s, careOf);
+    }
+
+    /**
+     * {@code mobile-router}: {@code enabled} (default false), {@code mode} explicit (default) or
+     * implicit, {@code prefixes} (required in explicit mode; in implicit mode only shown by
+     * {@code mn status}). RFC 3963 §5.
+     */
+    private static Optional<MobileRouterSettings> mobileRouter(ConfigSection r) throws ProviderConfigException {
+        r.allowOnly(MOBILE_ROUTER_KEYS);
+        if (!r.bool("enabled", false)) {
+            if (r.has("mode") || r.has("prefixes")) {
+                throw r.error("enabled", "is false (the default) but mode or prefixes are set: set enabled: true to "
+                        + "register as a mobile router, or remove the section");
+            }
+            return Optional.empty();
+        }
+        String mode = r.optionalString("mode").orElse("explicit").strip();
+        MobileRouterSettings.Mode m = switch (mode) {
+            case "explicit" -> MobileRouterSettings.Mode.EXPLICIT;
+            case "implicit" -> MobileRouterSettings.Mode.IMPLICIT;
+            default -> throw r.error("mode", "must be explicit (prefixes in every Binding Update) or implicit (the "
+                    + "home agent uses its own list), got '" + mode + "'");
+        };
+        List<HomePrefix> prefixes = List.of();
+        if (m == MobileRouterSettings.Mode.EXPLICIT && !r.has("prefixes")) {
+            throw r.error("prefixes", "is required in explicit mode: the mobile network prefixes to register, "
+                    + "such as [2001:db8:100::/48]");
+        }
+        if (r.has("prefixes")) {
+            prefixes = ConfigValues.prefixes(r, "prefixes");
+            for (int i = 0; i < prefixes.size(); i++) {
+                HomePrefix p = prefixes.get(i);
+                if (!MobileRouterAuthorization.isValidMobileNetworkPrefix(p.prefix(), p.length())) {
+                    throw r.error("prefixes[" + i + "]", p + " is not a global unicast prefix");
+                }
+                for (int j = 0; j < i; j++) {
+                    if (MobileRouterAuthorization.overlap(p, prefixes.get(j))) {
+                        throw r.error("prefixes[" + i + "]", p + " overlaps " + prefixes.get(j));
+                    }
+                }
+            }
+        }
+        return Optional.of(new MobileRouterSettings(m, prefixes));
     }
 
     private static CareOfSource careOf(ConfigSection parent, Optional<Ipv6Address> homeAddress)

@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.mip6kit.engine.MobileNodeEngine;
+import org.mip6kit.engine.MobileRouterSettings;
+import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.wire.Ipv6Address;
 
 /**
@@ -25,6 +29,9 @@ import org.mip6kit.wire.Ipv6Address;
  * While a Binding Update is outstanding it adds how long the node has waited for its home agent:
  * {@code "awaitingAnswerSeconds":14,"unansweredBindingUpdates":4} (a home agent that does not
  * answer shows a growing wait; see {@code docs/errors.md#home-agent-silent}).
+ * A mobile router (RFC 3963) adds {@code "mobileRouter":"explicit"} (or {@code "implicit"}) and
+ * {@code "mobileNetworkPrefixes":["2001:db8:100::/48"]}, the prefixes it registers (explicit) or
+ * expects its home agent to hold (implicit).
  *
  * @param registered whether a registration is in force
  * @param identity the node's identity once bootstrap established it
@@ -40,32 +47,42 @@ import org.mip6kit.wire.Ipv6Address;
  * @param awaitingAnswerSeconds while a Binding Update is outstanding: seconds since the first
  *        Binding Update that nothing from the home agent has answered
  * @param unansweredBindingUpdates while a Binding Update is outstanding: how many left since then
+ * @param mobileRouterMode {@code explicit} or {@code implicit} for a mobile router; empty for a host
+ * @param mobileNetworkPrefixes a mobile router's configured prefixes ({@code 2001:db8:100::/48});
+ *        empty for a host
  */
 public record MobileNodeStatus(boolean registered, Optional<String> identity, Optional<Ipv6Address> homeAddress,
                                Ipv6Address careOfAddress, Optional<Ipv6Address> homeAgent, Optional<Integer> sequence,
                                Optional<Long> lifetimeSeconds, Optional<Long> expiresInSeconds, String provider,
                                Optional<String> interfaceName, Optional<String> udp,
-                               Optional<Long> awaitingAnswerSeconds, Optional<Integer> unansweredBindingUpdates) {
+                               Optional<Long> awaitingAnswerSeconds, Optional<Integer> unansweredBindingUpdates,
+                               Optional<String> mobileRouterMode, List<String> mobileNetworkPrefixes) {
+
+    public MobileNodeStatus {
+        mobileNetworkPrefixes = List.copyOf(mobileNetworkPrefixes);
+    }
 
     /** The snapshot of {@code engine} now. */
     static MobileNodeStatus of(MobileNodeEngine engine, Instant now, Optional<String> interfaceName,
                                Optional<String> udp) {
         Optional<MobileNodeEngine.Registration> r = engine.registration();
         return of(r, engine.awaitingAnswer(), engine.careOfAddress(), now, engine.provider().name(), interfaceName,
-                udp);
+                udp, engine.settings().mobileRouter());
     }
 
     /** A snapshot of registration {@code r} (or none) and of the wait for an answer (or none) at {@code now}. */
     static MobileNodeStatus of(Optional<MobileNodeEngine.Registration> r, Optional<MobileNodeEngine.AwaitingAnswer> waiting,
                                Ipv6Address careOf, Instant now, String provider, Optional<String> interfaceName,
-                               Optional<String> udp) {
+                               Optional<String> udp, Optional<MobileRouterSettings> router) {
         return new MobileNodeStatus(r.isPresent(), r.map(x -> x.identity().toString()),
                 r.map(MobileNodeEngine.Registration::homeAddress), r.map(MobileNodeEngine.Registration::careOfAddress)
                         .orElse(careOf), r.map(MobileNodeEngine.Registration::homeAgent),
                 r.map(x -> x.sequence().value()), r.map(x -> (long) x.grantedLifetime().seconds()),
                 r.map(x -> Math.max(0, Duration.between(now, x.expiresAt()).toSeconds())), provider,
                 interfaceName, udp, waiting.map(w -> w.waitedAt(now).toSeconds()),
-                waiting.map(MobileNodeEngine.AwaitingAnswer::bindingUpdates));
+                waiting.map(MobileNodeEngine.AwaitingAnswer::bindingUpdates),
+                router.map(m -> m.mode().name().toLowerCase(Locale.ROOT)),
+                router.map(m -> m.prefixes().stream().map(HomePrefix::toString).toList()).orElse(List.of()));
     }
 
     /** Writes the fields into {@code json}. */
@@ -84,6 +101,11 @@ public record MobileNodeStatus(boolean registered, Optional<String> identity, Op
         udp.ifPresent(v -> json.put("udp", v));
         awaitingAnswerSeconds.ifPresent(v -> json.put("awaitingAnswerSeconds", v));
         unansweredBindingUpdates.ifPresent(v -> json.put("unansweredBindingUpdates", v));
+        if (mobileRouterMode.isPresent()) {
+            json.put("mobileRouter", mobileRouterMode.get());
+            ArrayNode prefixes = json.putArray("mobileNetworkPrefixes");
+            mobileNetworkPrefixes.forEach(prefixes::add);
+        }
     }
 
     /**
@@ -106,7 +128,8 @@ public record MobileNodeStatus(boolean registered, Optional<String> identity, Op
                 Optional.ofNullable(json.get("sequence")).filter(JsonNode::isInt).map(JsonNode::intValue),
                 number(json, "lifetimeSeconds"), number(json, "expiresInSeconds"), provider.textValue(),
                 text(json, "interface"), text(json, "udp"), number(json, "awaitingAnswerSeconds"),
-                Optional.ofNullable(json.get("unansweredBindingUpdates")).filter(JsonNode::isInt).map(JsonNode::intValue));
+                Optional.ofNullable(json.get("unansweredBindingUpdates")).filter(JsonNode::isInt).map(JsonNode::intValue),
+                text(json, "mobileRouter"), strings(json, "mobileNetworkPrefixes"));
     }
 
     /** {@code ipv6} or {@code ipv4-udp} (RFC 5555: the IPv4 Care-of Address option). */
@@ -134,7 +157,22 @@ public record MobileNodeStatus(boolean registered, Optional<String> identity, Op
         awaitingAnswerSeconds.ifPresent(v -> lines.add("waiting:         " + v + " s for the home agent's answer"
                 + unansweredBindingUpdates.map(n -> " (" + n + (n == 1 ? " Binding Update" : " Binding Updates")
                         + " unanswered)").orElse("")));
+        mobileRouterMode.ifPresent(m -> lines.add("mobile router:   " + m + " mode, prefixes "
+                + (mobileNetworkPrefixes.isEmpty() ? "(the home agent's)" : String.join(", ", mobileNetworkPrefixes))));
         return lines;
+    }
+
+    private static List<String> strings(JsonNode json, String field) {
+        List<String> out = new ArrayList<>();
+        JsonNode a = json.get(field);
+        if (a != null && a.isArray()) {
+            a.forEach(x -> {
+                if (x.isTextual()) {
+                    out.add(x.textValue());
+                }
+            });
+        }
+        return out;
     }
 
     private static Optional<String> text(JsonNode json, String field) {

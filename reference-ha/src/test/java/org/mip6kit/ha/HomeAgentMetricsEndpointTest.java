@@ -135,7 +135,14 @@ class HomeAgentMetricsEndpointTest {
 
         register(daemon.udpAddress().orElseThrow());
 
+        // The latency is recorded when the Binding Update's processing completes, which may be just
+        // after the Binding Acknowledgement left: scrape until it shows (or the deadline passes).
         String after = get(endpoint, "/metrics", "GET").body();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sample(after, "mip6_ha_binding_update_latency_seconds_count", "") < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            after = get(endpoint, "/metrics", "GET").body();
+        }
         assertThat(sample(after, "mip6_ha_binding_updates_accepted_total", "")).isEqualTo(1);
         assertThat(sample(after, "mip6_ha_messages_received_total", "")).isEqualTo(1);
         assertThat(sample(after, "mip6_ha_bindings", "")).isEqualTo(1);

@@ -34,7 +34,7 @@ final class HomeAgentTestRig implements AutoCloseable {
     static final Identity OWNER = Identity.nai("mn@example.com");
     static final Identity OTHER = Identity.nai("mallory@example.com");
 
-    final VirtualTime time = new VirtualTime();
+    final VirtualTime time;
     final List<EngineEvent> events = new ArrayList<>();
     /** What the engine's {@link ProcessingTimeListener} was told, in order. */
     final List<java.time.Duration> processingTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -42,8 +42,16 @@ final class HomeAgentTestRig implements AutoCloseable {
     final HomeAgentEngine engine;
 
     private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings) throws Exception {
+        this(provider, settings, new VirtualTime(), b -> { });
+    }
+
+    private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings, VirtualTime time,
+                             java.util.function.Consumer<HomeAgentEngine.Builder> more) throws Exception {
         this.provider = provider;
-        this.engine = HomeAgentEngine.builder()
+        this.time = time;
+        HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
+        more.accept(builder);
+        this.engine = builder
                 .provider(provider, null)
                 .settings(settings)
                 .transports(() -> {
@@ -63,6 +71,17 @@ final class HomeAgentTestRig implements AutoCloseable {
 
     static HomeAgentTestRig started(HomeAgentSettings settings, ScriptedProvider provider) throws Exception {
         HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings);
+        rig.engine.start();
+        return rig;
+    }
+
+    /**
+     * A started home agent with default settings on virtual time starting at {@code start}, built
+     * with {@code more} (a store, entries to restore).
+     */
+    static HomeAgentTestRig started(java.time.Instant start, ScriptedProvider provider,
+                                    java.util.function.Consumer<HomeAgentEngine.Builder> more) throws Exception {
+        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings(), new VirtualTime(start), more);
         rig.engine.start();
         return rig;
     }

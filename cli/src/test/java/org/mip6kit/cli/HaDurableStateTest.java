@@ -53,7 +53,7 @@ import org.mip6kit.wire.SequenceNumber;
 @Tag("large")
 class HaDurableStateTest {
 
-    private static final int NODES = Integer.getInteger("mip6kit.durable.nodes", 2000);
+    private static final int NODES = Integer.getInteger("mip6kit.durable.nodes", 10_000);
     private static final int WINDOW = 200;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Ipv6Address HA = HaTestRig.HA;

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.mip6kit.wire.Ipv6Address;
+
 /**
  * A provider's home-agent side, created by {@link SecurityProviderFactory#homeAgent}.
  *
@@ -88,6 +90,55 @@ public interface HomeAgentSecurity extends AutoCloseable {
      * ended, RFC 6275 §9.5.1). Non-blocking; never throws. Default: nothing to do.
      */
     default void afterChange(BindingChange change) {
+    }
+
+    /**
+     * The most octets a {@link #bindingRecord} may hold. The engine does not store a longer
+     * record (it reports it as a provider event and stores none).
+     */
+    int MAX_BINDING_RECORD_OCTETS = 1024;
+
+    /**
+     * A small opaque record the home agent's durable store keeps with the binding after
+     * {@code change}, handed back to {@link #restoreBinding} when a restarted home agent restores
+     * that binding (or the replay hold after it). For state that must survive a restart with
+     * the binding: what refuses a Binding Update captured before the restart and replayed after
+     * it (RFC 4285: the newest accepted timestamps of the node's security association). Never a
+     * key or any other secret: the store is a plain file an operator backs up.
+     *
+     * <p>Called for every change the engine stores: CREATED, MOVED and REFRESHED after
+     * {@link #beforeAck} succeeded (so the record reflects the Binding Update being
+     * acknowledged), DELETED before its acknowledgement, EXPIRED and REVOKED as they happen; in
+     * the per-home-address order, never concurrently for one home address. Only when the home
+     * agent runs with a durable store. Must not block or throw (a throw is reported and the
+     * binding is stored without a record).
+     *
+     * <p>Version the format: start the record with a version octet of the provider's own, and
+     * let {@link #restoreBinding} ignore a version it does not know (a record written by a newer
+     * release, after a downgrade), which costs only what the record protected.
+     *
+     * @param change the change being stored
+     * @return at most {@link #MAX_BINDING_RECORD_OCTETS} octets, or {@code null} (the default)
+     *         for nothing to keep
+     */
+    default byte[] bindingRecord(BindingChange change) {
+        return null;
+    }
+
+    /**
+     * A restarted home agent restores a binding, or the replay hold after one, for which
+     * {@link #bindingRecord} returned {@code record}: take back what it holds. Called while the
+     * engine is built, before {@link #attach}, {@link #path} and the first Binding Update, on
+     * the building thread, once per stored home address that has a record (also for bindings
+     * that ran out while the home agent was down: their replay state may still matter). A record
+     * the provider cannot read (unknown version, damaged, an association no longer configured) is
+     * ignored. Must not throw. Default: nothing to restore.
+     *
+     * @param identity the binding's owner, as this provider named it before the restart
+     * @param homeAddress the binding's home address
+     * @param record the octets {@link #bindingRecord} returned, never empty
+     */
+    default void restoreBinding(Identity identity, Ipv6Address homeAddress, byte[] record) {
     }
 
     /**

@@ -133,13 +133,16 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final Counters counters = new Counters();
     private final ProcessingTimeListener processingTime;
     private final MobileNetworkForwarding forwarding;
+    /** Where accepted changes are made durable; null: in memory only. */
+    private final BindingStore store;
+    private final RestoredBindings restored;
     private volatile SignallingPath path;
     private volatile boolean accepting;
     private volatile boolean closed;
     private volatile Cancellable sweepTask;
 
     private HomeAgentEngine(Builder b, MobilityHeaderCodec codec, EngineEvents events, BindingCache cache,
-                            HomeAddressRegistry registry, HomeAgentSecurity security) {
+                            HomeAddressRegistry registry, HomeAgentSecurity security, RestoredBindings restored) {
         this.settings = b.settings;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
@@ -153,6 +156,8 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.transports = b.transports;
         this.processingTime = b.processingTime;
         this.forwarding = b.forwarding;
+        this.store = b.store;
+        this.restored = restored;
         this.strangerReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
                 burstOf(settings.failureRepliesPerSecond()));
         this.strangerRepliesPerSource = new TokenBucketTable(clock, settings.failureRepliesPerSourcePerSecond(),
@@ -178,8 +183,33 @@ public final class HomeAgentEngine implements AutoCloseable {
         private final List<EngineEventListener> listeners = new ArrayList<>();
         private ProcessingTimeListener processingTime;
         private MobileNetworkForwarding forwarding = MobileNetworkForwarding.NONE;
+        private BindingStore store;
+        private Iterable<StoredBinding> restore = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * Makes every accepted change durable in {@code store} before it is acknowledged (see
+         * {@link BindingStore}); none by default (bindings live in memory only).
+         */
+        public Builder store(BindingStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Entries a {@link BindingStore} kept before a restart, restored while the engine is
+         * built, before its first Binding Update: bindings with lifetime left keep their absolute
+         * expiry (so their remaining lifetime), care-of address, outer endpoint, flags and
+         * sequence number; bindings that ran out meanwhile and replay holds restore as replay
+         * holds until their hold lapses; the provider gets its records back
+         * ({@link HomeAgentSecurity#restoreBinding}). One entry per home address. What was
+         * restored: {@link HomeAgentEngine#restored()}.
+         */
+        public Builder restore(Iterable<StoredBinding> stored) {
+            this.restore = Objects.requireNonNull(stored, "stored");
+            return this;
         }
 
         /** The selected provider and its configuration section ({@code security.<name>}). */
@@ -268,7 +298,9 @@ public final class HomeAgentEngine implements AutoCloseable {
                     : ConfigSection.of("security." + factory.descriptor().name(), null, java.util.Map.of());
             HomeAgentSecurity security = factory.homeAgent(ctx, cfg);
             try {
-                return new HomeAgentEngine(this, codec, events, cache, registry, security);
+                RestoredBindings restored = BindingRestore.apply(restore, cache, registry, security, clock,
+                        settings.replayHold());
+                return new HomeAgentEngine(this, codec, events, cache, registry, security, restored);
             } catch (RuntimeException e) {
                 // Refused (its capabilities): nobody else holds the instance to close it.
                 try {
@@ -537,7 +569,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         CompletionStage<Void> prepared = deregistration ? done() : callBeforeAck(change);
         if (succeeded(prepared)) {
             // The usual case: the provider was ready at once, so no timer and no continuation.
-            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+            return persist(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
         }
         if (KeyedSerializer.isComplete(prepared)) {
             return onPrepared(prepared, prepared, bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
@@ -669,7 +701,7 @@ public final class HomeAgentEngine implements AutoCloseable {
                 original.whenComplete((v, e) -> safeAbandoned(change, reason));
                 return done();
             }
-            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+            return persist(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
         }
     }
 
@@ -687,6 +719,146 @@ public final class HomeAgentEngine implements AutoCloseable {
     /** Already completed normally (see {@link KeyedSerializer#isComplete}). */
     private static boolean succeeded(CompletionStage<?> stage) {
         return KeyedSerializer.isComplete(stage) && !((CompletableFuture<?>) stage).isCompletedExceptionally();
+    }
+
+    // ------------------------------------------------------------------ durable state
+
+    /**
+     * Hands the change to the {@link BindingStore} (if any), then commits. The acknowledgement
+     * waits until the change is durable, except for a refresh that only extends the lifetime
+     * (a crash that loses it leaves the older, earlier expiry; docs/operator-guide.md, "Durable
+     * state"). A store that fails or does not answer within the before-ack bound turns the
+     * answer into 130 and changes nothing; a write that lands after its timeout is undone, with
+     * the home address held until then so no later change of it is overwritten.
+     */
+    private CompletionStage<Void> persist(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who,
+                                          Ipv6Address coa, Lifetime granted, boolean k, BindingChange change,
+                                          ReplyContext replyCtx, BindingRecord existing) {
+        if (store == null) {
+            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        }
+        Instant now = clock.instant();
+        BindingRecord next = change.kind() == BindingChange.Kind.DELETED
+                ? new BindingRecord(BindingRecord.State.REPLAY_HOLD, hoa, existing.careOfAddress(), bu.sequence(),
+                        Lifetime.ZERO, existing.mobileRouter(), false, who, now.plus(settings.replayHold()),
+                        addr.outerPeer())
+                : new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
+                        bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, now.plusSeconds(granted.seconds()),
+                        addr.outerPeer(), change.mobileNetworkPrefixes());
+        byte[] providerRecord = providerRecord(change);
+        boolean onlyExtends = change.kind() == BindingChange.Kind.REFRESHED && existing != null && existing.isBound()
+                && existing.outerPeer().equals(next.outerPeer())
+                && existing.keyManagementMobility() == next.keyManagementMobility()
+                && existing.mobileNetworkPrefixes().equals(next.mobileNetworkPrefixes())
+                && !next.expiresAt().isBefore(existing.expiresAt());
+        CompletionStage<Void> durable = write(new StoredBinding(change.kind(), next, providerRecord),
+                onlyExtends ? BindingStore.Durability.LATER : BindingStore.Durability.BEFORE_ACK);
+        if (onlyExtends) {
+            reportLateFailure(durable, change);
+            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        }
+        if (succeeded(durable)) {
+            return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        }
+        if (KeyedSerializer.isComplete(durable)) {
+            storeFailed(bu, addr, hoa, who, change, replyCtx, failureOf(durable));
+            return done();
+        }
+        return bounded(durable).handle((v, e) -> unwrap(e)).thenCompose(failure -> {
+            if (failure == null) {
+                return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+            }
+            storeFailed(bu, addr, hoa, who, change, replyCtx, failure);
+            if (!(failure instanceof TimeoutException)) {
+                return done();
+            }
+            // The write may still land: put the home address's entry back as it was once it has.
+            return durable.handle((v, e) -> e == null).thenCompose(landed -> {
+                if (!landed) {
+                    return done();
+                }
+                CompletionStage<Void> undo = existing == null ? store.remove(hoa)
+                        : write(new StoredBinding(existing.isBound() ? BindingChange.Kind.REFRESHED
+                                : BindingChange.Kind.DELETED, existing, providerRecord),
+                        BindingStore.Durability.LATER);
+                return undo.handle((v, e) -> null);
+            });
+        });
+    }
+
+    private void storeFailed(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, BindingChange change,
+                             ReplyContext replyCtx, Throwable failure) {
+        counters.refused.incrementAndGet();
+        String reason = failure instanceof TimeoutException
+                ? "the binding store did not make the change durable within " + settings.beforeAckTimeout()
+                : "the binding store could not make the change durable: " + rootMessage(failure);
+        emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, change.careOf(),
+                BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), reason);
+        sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
+        if (change.kind() == BindingChange.Kind.DELETED) {
+            // No beforeAck was asked for a deregistration, so there is nothing to abandon.
+            safeRefused(new Refusal(who, hoa, bu.sequence(), BindingAckStatus.INSUFFICIENT_RESOURCES, replyCtx,
+                    reason));
+        } else {
+            safeAbandoned(change, reason);
+        }
+    }
+
+    /** An expiry or revocation: stored without waiting (no acknowledgement confirms it). */
+    private void storeLater(BindingChange change, BindingRecord held) {
+        if (store == null || held == null) {
+            return;
+        }
+        reportLateFailure(write(new StoredBinding(change.kind(), held, providerRecord(change)),
+                BindingStore.Durability.LATER), change);
+    }
+
+    private CompletionStage<Void> write(StoredBinding binding, BindingStore.Durability durability) {
+        try {
+            CompletionStage<Void> s = store.write(binding, durability);
+            return s != null ? s : CompletableFuture.failedFuture(new IllegalStateException("the store returned null"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void reportLateFailure(CompletionStage<Void> durable, BindingChange change) {
+        if (succeeded(durable)) {
+            return;
+        }
+        durable.whenComplete((v, e) -> {
+            if (e != null) {
+                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), change.careOf(), null,
+                        "the binding store could not make a " + change.kind() + " durable: " + rootMessage(e));
+            }
+        });
+    }
+
+    /** The provider's record for {@code change}, empty when it keeps none, fails or returns too much. */
+    private byte[] providerRecord(BindingChange change) {
+        byte[] r;
+        try {
+            r = security.bindingRecord(change);
+        } catch (RuntimeException e) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                    "bindingRecord failed: " + e);
+            return new byte[0];
+        }
+        if (r == null) {
+            return new byte[0];
+        }
+        if (r.length > HomeAgentSecurity.MAX_BINDING_RECORD_OCTETS) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                    "bindingRecord returned " + r.length + " octets, more than "
+                            + HomeAgentSecurity.MAX_BINDING_RECORD_OCTETS + "; stored without it");
+            return new byte[0];
+        }
+        return r;
+    }
+
+    /** What was restored from the stored entries when the engine was built. */
+    public RestoredBindings restored() {
+        return restored;
     }
 
     private CompletionStage<Void> commit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who, Ipv6Address coa,
@@ -709,6 +881,9 @@ public final class HomeAgentEngine implements AutoCloseable {
                         "the binding cache is full");
                 sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
                 safeForwardingAbandoned(change);
+                if (store != null) {
+                    store.remove(hoa); // written as durable just before; the cache never held it
+                }
                 safeAbandoned(change, "the binding cache is full");
                 return done();
             }
@@ -923,7 +1098,8 @@ public final class HomeAgentEngine implements AutoCloseable {
             serializer.submit(r.homeAddress(), () -> {
                 BindingRecord current = cache.get(r.homeAddress());
                 if (current != null && current.isBound() && !current.expiresAt().isAfter(clock.instant())) {
-                    cache.hold(r.homeAddress(), clock.instant().plus(settings.replayHold()).toEpochMilli());
+                    BindingRecord held = cache.hold(r.homeAddress(),
+                            clock.instant().plus(settings.replayHold()).toEpochMilli());
                     counters.expired.incrementAndGet();
                     emit(EngineEvent.Kind.BINDING_EXPIRED, current.identity(), current.homeAddress(),
                             current.careOfAddress(), null, "lifetime " + current.lifetime() + " ran out");
@@ -931,6 +1107,7 @@ public final class HomeAgentEngine implements AutoCloseable {
                             current.homeAddress(), Optional.of(current.careOfAddress()), current.careOfAddress(),
                             Lifetime.ZERO, current.outerPeer(), false, current.mobileNetworkPrefixes());
                     safeForwardingRemoved(expiry);
+                    storeLater(expiry, held);
                     safeAfterChange(expiry);
                 }
                 return done();
@@ -960,7 +1137,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             Instant now = clock.instant();
             cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, current.careOfAddress(), current.sequence(),
                     Lifetime.ZERO, current.mobileRouter(), false, owner, now, current.outerPeer()));
-            cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
+            BindingRecord held = cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
             counters.revoked.incrementAndGet();
             emit(EngineEvent.Kind.BINDING_REVOKED, owner, hoa, current.careOfAddress(), null,
                     "revoked by the provider: " + (reason == null ? "" : reason));
@@ -968,6 +1145,7 @@ public final class HomeAgentEngine implements AutoCloseable {
                     Optional.of(current.careOfAddress()), current.careOfAddress(), Lifetime.ZERO,
                     current.outerPeer(), false, current.mobileNetworkPrefixes());
             safeForwardingRemoved(revocation);
+            storeLater(revocation, held);
             safeAfterChange(revocation);
             result.complete(true);
             return done();

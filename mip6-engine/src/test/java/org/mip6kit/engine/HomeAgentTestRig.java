@@ -34,7 +34,7 @@ final class HomeAgentTestRig implements AutoCloseable {
     static final Identity OWNER = Identity.nai("mn@example.com");
     static final Identity OTHER = Identity.nai("mallory@example.com");
 
-    final VirtualTime time = new VirtualTime();
+    final VirtualTime time;
     final List<EngineEvent> events = new ArrayList<>();
     /** What the engine's {@link ProcessingTimeListener} was told, in order. */
     final List<java.time.Duration> processingTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -42,14 +42,16 @@ final class HomeAgentTestRig implements AutoCloseable {
     final HomeAgentEngine engine;
 
     private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings) throws Exception {
-        this(provider, settings, MobileNetworkForwarding.NONE);
+        this(provider, settings, new VirtualTime(), b -> { });
     }
 
-    private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings, MobileNetworkForwarding forwarding)
-            throws Exception {
+    private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings, VirtualTime time,
+                             java.util.function.Consumer<HomeAgentEngine.Builder> more) throws Exception {
         this.provider = provider;
-        this.engine = HomeAgentEngine.builder()
-                .mobileNetworkForwarding(forwarding)
+        this.time = time;
+        HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
+        more.accept(builder);
+        this.engine = builder
                 .provider(provider, null)
                 .settings(settings)
                 .transports(() -> {
@@ -76,7 +78,19 @@ final class HomeAgentTestRig implements AutoCloseable {
     /** A started home agent whose mobile network prefixes go to {@code forwarding}. */
     static HomeAgentTestRig started(HomeAgentSettings settings, ScriptedProvider provider,
                                     MobileNetworkForwarding forwarding) throws Exception {
-        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings, forwarding);
+        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings, new VirtualTime(),
+                b -> b.mobileNetworkForwarding(forwarding));
+        rig.engine.start();
+        return rig;
+    }
+
+    /**
+     * A started home agent with default settings on virtual time starting at {@code start}, built
+     * with {@code more} (a store, entries to restore).
+     */
+    static HomeAgentTestRig started(java.time.Instant start, ScriptedProvider provider,
+                                    java.util.function.Consumer<HomeAgentEngine.Builder> more) throws Exception {
+        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings(), new VirtualTime(start), more);
         rig.engine.start();
         return rig;
     }

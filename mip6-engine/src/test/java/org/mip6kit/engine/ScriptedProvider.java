@@ -127,6 +127,21 @@ final class ScriptedProvider implements SecurityProviderFactory, HomeAgentSecuri
         return beforeAck.apply(change);
     }
 
+    /** Every {@link #restoreBinding} call: {@code "<identity> <home address> <record as text>"}. */
+    final List<String> restoredRecords = new ArrayList<>();
+
+    /** The record of a change: its kind and care-of address, as text. */
+    @Override
+    public byte[] bindingRecord(BindingChange change) {
+        return (change.kind() + " " + change.careOf()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void restoreBinding(Identity identity, org.mip6kit.wire.Ipv6Address homeAddress, byte[] record) {
+        restoredRecords.add(identity + " " + homeAddress + " "
+                + new String(record, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     @Override
     public void afterChange(BindingChange change) {
         after.add(change);

@@ -51,6 +51,7 @@ import org.mip6kit.wire.Lifetime;
  * admin: { socket: ha.sock }
  * logging: { level: info, loggers: { org.mip6kit.ha: info } }
  * metrics: { prometheus: { enabled: false, bind: "::1", port: 9464 }, jmx: { enabled: false } }
+ * state: { enabled: true, directory: ha-state, sync-delay: 2ms }
  * security: { provider: NAME, NAME: { ... } }
  * </pre>
  * The {@code security} section is checked when the daemon starts, once the provider is known
@@ -61,13 +62,14 @@ import org.mip6kit.wire.Lifetime;
  * @param daemon the shared sections ({@code transport}, {@code admin}, {@code logging})
  * @param root the whole file, for the {@code security} section
  * @param metrics where the meters are published ({@code metrics}, see {@link MetricsSettings})
+ * @param state where bindings are kept across restarts ({@code state}, see {@link StateSettings})
  */
 public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root,
-                              MetricsSettings metrics) {
+                              MetricsSettings metrics, StateSettings state) {
 
     /** The top-level keys of a home agent's file. */
     public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging",
-            "metrics");
+            "metrics", "state");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
@@ -85,6 +87,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         Objects.requireNonNull(daemon, "daemon");
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(state, "state");
     }
 
     /** Where the home agent listens when {@code transport.udp} says nothing: every address, port 4191. */
@@ -117,7 +120,8 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         HomeAgentSettings settings = readHomeAgent(root.section("home-agent"));
         DaemonSettings daemon = DaemonSettings.read(root,
                 new DaemonSettings.Defaults(defaultUdp(), DEFAULT_SOCKET_NAME));
-        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root));
+        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root),
+                StateSettings.read(root, file));
     }
 
     private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {

@@ -34,6 +34,8 @@ import org.mip6kit.daemon.TerminationSignals;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.HomeAgentEngine;
 import org.mip6kit.engine.HomeAgentSettings;
+import org.mip6kit.engine.RestoredBindings;
+import org.mip6kit.ha.state.BindingJournal;
 import org.mip6kit.inject.DiscoveryReport;
 import org.mip6kit.inject.ProviderSelectionException;
 import org.mip6kit.inject.SecurityProviders;
@@ -99,6 +101,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private volatile AdminServer admin;
     /** The meters' registries and endpoint; null when {@code metrics} enables none. */
     private volatile HomeAgentMetrics metrics;
+    /** The durable binding store; null with {@code state.enabled: false}. */
+    private volatile BindingJournal journal;
     private volatile boolean closing;
     private volatile boolean started;
     private volatile SystemdNotifier notifier = SystemdNotifier.disabled();
@@ -175,6 +179,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         SocketProviderNetwork network = null;
         HomeAgentDaemon daemon = null;
         HomeAgentMetrics metrics = null;
+        BindingJournal journal = null;
         try {
             if (options.pcap().isPresent()) {
                 try {
@@ -200,6 +205,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
             network = new SocketProviderNetwork();
             metrics = HomeAgentMetrics.create(config.metrics(), provider.name()).orElse(null);
             HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
+            if (config.state().enabled()) {
+                journal = openJournal(config, options.clock());
+                builder.store(journal).restore(journal.recovery().entries());
+            }
             if (metrics != null) {
                 HomeAgentMeters meters = metrics.meters();
                 builder.listener(meters::onEvent).processingTime(meters::onProcessed);
@@ -216,6 +225,11 @@ public final class HomeAgentDaemon implements AutoCloseable {
             daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock(),
                     options.providers());
             self.set(daemon);
+            if (journal != null) {
+                daemon.journal = journal;
+                journal = null;   // the daemon closes it from now on
+                daemon.logRestored();
+            }
             if (metrics != null) {
                 metrics.meters().bind(HomeAgentMeters.Readings.of(engine));
                 daemon.metrics = metrics;
@@ -250,8 +264,34 @@ public final class HomeAgentDaemon implements AutoCloseable {
             if (metrics != null) {
                 metrics.close();
             }
+            if (journal != null) {
+                journal.close();
+            }
             throw e;
         }
+    }
+
+    private static BindingJournal openJournal(HomeAgentConfig config, Clock clock) throws DaemonStartException {
+        StateSettings state = config.state();
+        try {
+            return BindingJournal.open(state.directory(),
+                    BindingJournal.Settings.of(state.syncDelay(), config.homeAgent().replayHold()), clock);
+        } catch (IOException e) {
+            // A corrupt store's message names the file, the offset and docs/errors.md#corrupt-state-store.
+            throw new DaemonStartException(e instanceof org.mip6kit.ha.state.StateStoreCorruptException ? e.getMessage()
+                    : "cannot use the state directory " + state.directory() + " (state.directory in "
+                    + config.file() + "): " + e.getMessage() + " (see docs/operator-guide.md#durable-state)", e);
+        }
+    }
+
+    private void logRestored() {
+        BindingJournal j = journal;
+        RestoredBindings r = engine.restored();
+        BindingJournal.Recovery rec = j.recovery();
+        LOG.info("home agent {} restored {} bindings and {} replay holds from {}; {} had expired while it was down"
+                        + "{}{}", config.homeAgent().homeAgentAddress(), r.bindings(), r.replayHolds(), j.directory(),
+                r.expired(), r.dropped() == 0 ? "" : ", " + r.dropped() + " not restored (lapsed or over max-bindings)",
+                rec.tornBytes() == 0 ? "" : "; cut off a last write torn by a crash (" + rec.tornBytes() + " octets)");
     }
 
     private static TransportFactory transports(UdpTransport.Config config, Path configFile, PacketCapture capture,
@@ -580,6 +620,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
             }
             if (capture != null) {
                 capture.close();
+            }
+            BindingJournal j = journal;
+            if (j != null) {
+                j.close();     // after the engine: the changes of in-flight Binding Updates are written first
             }
             scheduler.shutdown(Duration.ofMillis(200));
             if (!started) {

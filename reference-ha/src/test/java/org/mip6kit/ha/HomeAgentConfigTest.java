@@ -120,7 +120,7 @@ class HomeAgentConfigTest {
     @Test
     void unknownTopLevelKeyIsNamedWithTheFile() throws Exception {
         assertThat(errorOf(MINIMAL + "home-agnet: {}\n")).isEqualTo(prefix()
-                + "home-agnet: unknown key; allowed here: admin, home-agent, logging, metrics, security, transport");
+                + "home-agnet: unknown key; allowed here: admin, home-agent, logging, metrics, security, state, transport");
     }
 
     @Test
@@ -256,6 +256,31 @@ class HomeAgentConfigTest {
         HomeAgentConfig c = load(MINIMAL + "security:\n  provider: anything\n  anything: { whatever: 1 }\n");
 
         assertThat(c.root().section("security").string("provider")).isEqualTo("anything");
+    }
+
+    @Test
+    void stateIsDurableByDefaultInADirectoryNextToTheFile() throws Exception {
+        StateSettings st = load(MINIMAL).state();
+
+        assertThat(st.enabled()).isTrue();
+        assertThat(st.directory()).isEqualTo(dir.resolve("ha-state"));
+        assertThat(st.syncDelay()).isEqualTo(Duration.ofMillis(2));
+    }
+
+    @Test
+    void stateSectionIsReadInFullAndARelativeDirectoryIsResolvedAgainstTheFile() throws Exception {
+        StateSettings st = load(MINIMAL + "state:\n  enabled: false\n  directory: ../var/ha\n  sync-delay: 0ms\n")
+                .state();
+
+        assertThat(st.enabled()).isFalse();
+        assertThat(st.directory()).isEqualTo(dir.getParent().resolve("var/ha"));
+        assertThat(st.syncDelay()).isZero();
+    }
+
+    @Test
+    void stateSectionRefusesUnknownKeysAndASyncDelayOverOneSecond() throws Exception {
+        assertThat(errorOf(MINIMAL + "state:\n  sync-delay: 2s\n")).startsWith(prefix() + "state.sync-delay");
+        assertThat(errorOf(MINIMAL + "state:\n  fsync: always\n")).startsWith(prefix() + "state.fsync: unknown key");
     }
 
     @Test

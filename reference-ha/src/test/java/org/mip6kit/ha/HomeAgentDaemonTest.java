@@ -306,7 +306,8 @@ class HomeAgentDaemonTest {
     void secondDaemonOnTheSameAdminSocketIsRefusedAndTheFirstKeepsServing() throws Exception {
         HomeAgentDaemon first = start(config("ha", SECURITY), HomeAgentDaemon.Options.defaults());
         Path second = Files.writeString(dir.resolve("second.yaml"),
-                Files.readString(dir.resolve("ha.yaml")).replace("socket: ha.sock", "socket: ha.sock"));
+                Files.readString(dir.resolve("ha.yaml")).replace("socket: ha.sock", "socket: ha.sock")
+                        + "\nstate:\n  directory: second-state\n");   // its own: the first holds ha-state
 
         assertThatThrownBy(() -> start(second, HomeAgentDaemon.Options.defaults()))
                 .isInstanceOf(DaemonStartException.class)
@@ -321,7 +322,8 @@ class HomeAgentDaemonTest {
         HomeAgentDaemon first = start(config("ha", SECURITY), HomeAgentDaemon.Options.defaults());
         int port = first.udpAddress().orElseThrow().getPort();
         Path clash = Files.writeString(dir.resolve("clash.yaml"), Files.readString(dir.resolve("ha.yaml"))
-                .replace("port: 0", "port: " + port).replace("socket: ha.sock", "socket: clash.sock"));
+                .replace("port: 0", "port: " + port).replace("socket: ha.sock", "socket: clash.sock")
+                + "\nstate:\n  directory: clash-state\n");
 
         assertThatThrownBy(() -> start(clash, HomeAgentDaemon.Options.defaults()))
                 .isInstanceOf(DaemonStartException.class)

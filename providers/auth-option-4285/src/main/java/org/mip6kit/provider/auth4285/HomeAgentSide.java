@@ -145,6 +145,73 @@ final class HomeAgentSide implements HomeAgentSecurity {
     public void afterChange(BindingChange change) {
     }
 
+    /** The format of {@link #bindingRecord}: version 1 (see {@link #bindingRecord}). */
+    static final byte RECORD_VERSION = 1;
+    /** Associations of one NAI a record holds at most (28 octets each, within the engine's 1024). */
+    static final int RECORD_MAX_ASSOCIATIONS = 32;
+
+    /**
+     * The replay memory of the binding owner's associations in the key table, so a Binding
+     * Update captured before a restart is still refused after it. Format, big-endian: version
+     * (1 octet, {@value #RECORD_VERSION}), count (1), then per association its SPI (4), its
+     * floor (8) and its {@value ReplayMemory#REMEMBERED} newest accepted NTP timestamps (8 each).
+     * Timestamps, not keys. Associations learned from an AAA server are not recorded (after a
+     * restart the node's next Binding Update asks the AAA server again).
+     */
+    @Override
+    public byte[] bindingRecord(BindingChange change) {
+        if (change.identity().kind() != Identity.Kind.NAI) {
+            return null;
+        }
+        Keys keys = current;
+        int[] rows = keys.table().rowsOf(change.identity().value());
+        ByteBuffer b = ByteBuffer.allocate(2 + RECORD_MAX_ASSOCIATIONS * (4 + 8 * ReplayMemory.STRIDE));
+        b.put(RECORD_VERSION).put((byte) 0);
+        int n = 0;
+        for (int row : rows) {
+            long[] values = keys.replay().copyOf(row);
+            if (values == null || n == RECORD_MAX_ASSOCIATIONS) {
+                continue;
+            }
+            b.putInt((int) keys.table().spi(row));
+            for (long v : values) {
+                b.putLong(v);
+            }
+            n++;
+        }
+        if (n == 0) {
+            return null;
+        }
+        b.put(1, (byte) n);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    /**
+     * Merges a record of {@link #bindingRecord} into the replay memory of the associations the
+     * key table still gives the same owner; ignores an unknown version, a damaged record and
+     * associations removed or reassigned since.
+     */
+    @Override
+    public void restoreBinding(Identity identity, org.mip6kit.wire.Ipv6Address homeAddress, byte[] record) {
+        int each = 4 + 8 * ReplayMemory.STRIDE;
+        if (record.length < 2 || record[0] != RECORD_VERSION || record.length != 2 + (record[1] & 0xFF) * each) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(record, 2, record.length - 2);
+        Keys keys = current;
+        while (b.hasRemaining()) {
+            long spi = b.getInt() & 0xFFFF_FFFFL;
+            long[] values = new long[ReplayMemory.STRIDE];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = b.getLong();
+            }
+            int row = keys.table().row(spi);
+            if (row != KeyTable.NONE && keys.table().owner(row).value().equals(identity.value())) {
+                keys.replay().restore(row, values);
+            }
+        }
+    }
+
     @Override
     public int perNodeStateCount() {
         return current.replay().size(context.clock().instant()) + learned.size() + aaaAnswers.size() + aaaPending.size();

@@ -63,6 +63,8 @@ final class KeyTable {
     private final byte[] keys;
     /** Open addressing, linear probing: row + 1, or 0 for an empty slot. */
     private final int[] index;
+    /** The rows of each NAI, built on first use ({@link #rowsOf}); only a durable home agent asks. */
+    private volatile Map<String, int[]> rowsByNai;
 
     private KeyTable(Builder b) {
         this.size = b.size;
@@ -125,6 +127,23 @@ final class KeyTable {
 
     int size() {
         return size;
+    }
+
+    /** The rows whose owner is {@code nai}, in table order; empty for none. */
+    int[] rowsOf(String nai) {
+        Map<String, int[]> byNai = rowsByNai;
+        if (byNai == null) {
+            Map<String, int[]> built = new HashMap<>();
+            for (int r = 0; r < size; r++) {
+                int[] had = built.get(owners[r].value());
+                int[] rows = had == null ? new int[1] : Arrays.copyOf(had, had.length + 1);
+                rows[rows.length - 1] = r;
+                built.put(owners[r].value(), rows);
+            }
+            rowsByNai = byNai = built;
+        }
+        int[] rows = byNai.get(nai);
+        return rows == null ? new int[0] : rows.clone();
     }
 
     long spi(int row) {

@@ -44,7 +44,7 @@ final class ReplayMemory {
     /** Rows per page. */
     static final int PAGE_ROWS = 1024;
 
-    private static final int STRIDE = 1 + REMEMBERED;
+    static final int STRIDE = 1 + REMEMBERED;
     private static final long EMPTY = Long.MIN_VALUE;
 
     /** What {@link #record} found. */
@@ -191,6 +191,32 @@ final class ReplayMemory {
             }
             page[floor] = newFloor;
         }
+    }
+
+    /**
+     * Row {@code row}'s floor and remembered timestamps ({@value #STRIDE} values), for a durable
+     * store; null when the row holds nothing.
+     */
+    long[] copyOf(int row) {
+        if (row < 0 || row >= rows || pages.get(row / PAGE_ROWS) == null) {
+            return null;
+        }
+        long[] page = page(row);
+        int floor = (row % PAGE_ROWS) * STRIDE;
+        synchronized (page) {
+            return hasAny(page, floor) ? Arrays.copyOfRange(page, floor, floor + STRIDE) : null;
+        }
+    }
+
+    /**
+     * Takes back what {@link #copyOf} gave for row {@code row} before a restart, merged with what
+     * the row holds (the higher floor, the newest timestamps; failing closed as {@link #record}).
+     */
+    void restore(int row, long[] values) {
+        if (values.length != STRIDE) {
+            throw new IllegalArgumentException("a row is " + STRIDE + " values, got " + values.length);
+        }
+        merge(row, values, 0);
     }
 
     /** Associations remembering a timestamp still inside the window at {@code now} (a scan). */

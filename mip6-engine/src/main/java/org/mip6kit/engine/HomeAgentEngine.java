@@ -126,6 +126,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final Lifetime maxLifetime;
     private final Counters counters = new Counters();
     private final ProcessingTimeListener processingTime;
+    private final BindingForwarding forwarding;
     private volatile SignallingPath path;
     private volatile boolean accepting;
     private volatile boolean closed;
@@ -145,6 +146,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         this.capabilities = instanceCapabilities(descriptor, security.capabilities());
         this.transports = b.transports;
         this.processingTime = b.processingTime;
+        this.forwarding = b.forwarding;
         this.strangerReplies = new RateLimiter(clock, settings.failureRepliesPerSecond(),
                 burstOf(settings.failureRepliesPerSecond()));
         this.strangerRepliesPerSource = new TokenBucketTable(clock, settings.failureRepliesPerSourcePerSecond(),
@@ -169,6 +171,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         private Scheduler scheduler;
         private final List<EngineEventListener> listeners = new ArrayList<>();
         private ProcessingTimeListener processingTime;
+        private BindingForwarding forwarding = BindingForwarding.NONE;
 
         private Builder() {
         }
@@ -218,6 +221,16 @@ public final class HomeAgentEngine implements AutoCloseable {
         /** Told each Binding Update's processing time (see {@link ProcessingTimeListener}); none by default. */
         public Builder processingTime(ProcessingTimeListener listener) {
             this.processingTime = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The data plane told of each binding change ({@link BindingForwarding}): prepared after
+         * the provider's {@code beforeAck} and before the Binding Acknowledgement, removed after
+         * a deletion, expiry or revocation. Default {@link BindingForwarding#NONE}.
+         */
+        public Builder forwarding(BindingForwarding forwarding) {
+            this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
             return this;
         }
 
@@ -494,7 +507,7 @@ public final class HomeAgentEngine implements AutoCloseable {
                 bound ? Optional.of(existing.careOfAddress()) : Optional.empty(),
                 deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer(), k && !deregistration);
 
-        CompletionStage<Void> prepared = deregistration ? done() : callBeforeAck(change);
+        CompletionStage<Void> prepared = deregistration ? done() : prepareForwarding(callBeforeAck(change), change);
         if (succeeded(prepared)) {
             // The usual case: the provider was ready at once, so no timer and no continuation.
             return commit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
@@ -531,10 +544,14 @@ public final class HomeAgentEngine implements AutoCloseable {
             if (failure != null) {
                 counters.refused.incrementAndGet();
                 boolean timedOut = failure instanceof TimeoutException;
+                boolean forwardingFailed = failure instanceof ForwardingFailure;
                 String reason = timedOut
-                        ? "the provider did not prepare within " + settings.beforeAckTimeout()
+                        ? "the provider or the data plane did not prepare within " + settings.beforeAckTimeout()
+                        : forwardingFailed ? "the data plane could not prepare: " + rootMessage(failure.getCause())
                         : "the provider could not prepare: " + rootMessage(failure);
-                BindingAckStatus status = timedOut ? BindingAckStatus.INSUFFICIENT_RESOURCES
+                // TODO(NEMO): for a mobile router (R set) a forwarding failure is 143 (RFC 3963 §6.6,
+                // forwarding setup failed) instead of 130, once mobile routers are accepted.
+                BindingAckStatus status = timedOut || forwardingFailed ? BindingAckStatus.INSUFFICIENT_RESOURCES
                         : BindingAckStatus.REASON_UNSPECIFIED;
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, status, reason);
                 sendFailureAck(bu, addr, hoa, status, bu.sequence(), replyCtx, who);
@@ -735,6 +752,46 @@ public final class HomeAgentEngine implements AutoCloseable {
             emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
                     "abandoned failed: " + e);
         }
+        try {
+            forwarding.abandoned(change);
+        } catch (RuntimeException e) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                    "forwarding abandoned failed: " + e);
+        }
+    }
+
+    /**
+     * The data plane prepares once the provider has: a failure of its own is marked as a
+     * {@link ForwardingFailure} so the answer says 130 (resources) rather than the provider's 128.
+     */
+    private CompletionStage<Void> prepareForwarding(CompletionStage<Void> providerReady, BindingChange change) {
+        if (forwarding == BindingForwarding.NONE) {
+            return providerReady;
+        }
+        return providerReady.thenCompose(v -> {
+            CompletionStage<Void> s;
+            try {
+                s = forwarding.prepare(change);
+            } catch (RuntimeException e) {
+                s = CompletableFuture.failedFuture(e);
+            }
+            if (s == null) {
+                s = CompletableFuture.failedFuture(new IllegalStateException("prepare returned null"));
+            }
+            return s.handle((ok, e) -> {
+                if (e != null) {
+                    throw new ForwardingFailure(unwrap(e));
+                }
+                return (Void) null;
+            });
+        });
+    }
+
+    /** A data-plane failure while preparing a binding change (its cause says which). */
+    private static final class ForwardingFailure extends RuntimeException {
+        ForwardingFailure(Throwable cause) {
+            super(cause == null ? "data plane failure" : cause.getMessage(), cause, false, false);
+        }
     }
 
     private void safeRefused(Refusal refusal) {
@@ -747,6 +804,14 @@ public final class HomeAgentEngine implements AutoCloseable {
     }
 
     private void safeAfterChange(BindingChange change) {
+        if (!change.kind().keepsBinding()) {
+            try {
+                forwarding.removed(change);
+            } catch (RuntimeException e) {
+                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                        "forwarding removal failed: " + e);
+            }
+        }
         try {
             security.afterChange(change);
         } catch (RuntimeException e) {

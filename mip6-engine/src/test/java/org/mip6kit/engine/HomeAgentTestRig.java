@@ -42,8 +42,14 @@ final class HomeAgentTestRig implements AutoCloseable {
     final HomeAgentEngine engine;
 
     private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings) throws Exception {
+        this(provider, settings, BindingForwarding.NONE);
+    }
+
+    private HomeAgentTestRig(ScriptedProvider provider, HomeAgentSettings settings, BindingForwarding forwarding)
+            throws Exception {
         this.provider = provider;
         this.engine = HomeAgentEngine.builder()
+                .forwarding(forwarding)
                 .provider(provider, null)
                 .settings(settings)
                 .transports(() -> {
@@ -63,6 +69,13 @@ final class HomeAgentTestRig implements AutoCloseable {
 
     static HomeAgentTestRig started(HomeAgentSettings settings, ScriptedProvider provider) throws Exception {
         HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings);
+        rig.engine.start();
+        return rig;
+    }
+
+    /** A started home agent with default settings whose data plane is {@code forwarding}. */
+    static HomeAgentTestRig startedWith(ScriptedProvider provider, BindingForwarding forwarding) throws Exception {
+        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings(), forwarding);
         rig.engine.start();
         return rig;
     }

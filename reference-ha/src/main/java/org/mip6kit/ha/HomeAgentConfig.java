@@ -46,6 +46,7 @@ import org.mip6kit.wire.Lifetime;
  * admin: { socket: ha.sock }
  * logging: { level: info, loggers: { org.mip6kit.ha: info } }
  * metrics: { prometheus: { enabled: false, bind: "::1", port: 9464 }, jmx: { enabled: false } }
+ * data-plane: { enabled: false, tun-name: mip6ha0, mtu: 1500, prefixes: [2001:db8:1::/64] }
  * security: { provider: NAME, NAME: { ... } }
  * </pre>
  * The {@code security} section is checked when the daemon starts, once the provider is known
@@ -56,13 +57,15 @@ import org.mip6kit.wire.Lifetime;
  * @param daemon the shared sections ({@code transport}, {@code admin}, {@code logging})
  * @param root the whole file, for the {@code security} section
  * @param metrics where the meters are published ({@code metrics}, see {@link MetricsSettings})
+ * @param dataPlane whether and how packets are tunnelled ({@code data-plane}, see
+ *        {@link HomeAgentDataPlaneConfig})
  */
 public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root,
-                              MetricsSettings metrics) {
+                              MetricsSettings metrics, HomeAgentDataPlaneConfig dataPlane) {
 
     /** The top-level keys of a home agent's file. */
     public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging",
-            "metrics");
+            "metrics", "data-plane");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
@@ -78,6 +81,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         Objects.requireNonNull(daemon, "daemon");
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(dataPlane, "dataPlane");
     }
 
     /** Where the home agent listens when {@code transport.udp} says nothing: every address, port 4191. */
@@ -110,7 +114,8 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         HomeAgentSettings settings = readHomeAgent(root.section("home-agent"));
         DaemonSettings daemon = DaemonSettings.read(root,
                 new DaemonSettings.Defaults(defaultUdp(), DEFAULT_SOCKET_NAME));
-        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root));
+        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root),
+                HomeAgentDataPlaneConfig.read(root, settings.homePrefixes()));
     }
 
     private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {

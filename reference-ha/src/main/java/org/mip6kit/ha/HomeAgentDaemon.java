@@ -90,6 +90,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean started;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    /** The data plane's hook and state; null when {@code data-plane.enabled} is false. */
+    private volatile HomeAgentDataPlane dataPlane;
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
@@ -187,6 +189,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
             network = new SocketProviderNetwork();
             metrics = HomeAgentMetrics.create(config.metrics(), provider.name()).orElse(null);
             HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
+            HomeAgentDataPlane plane = config.dataPlane().enabled() ? new HomeAgentDataPlane(config.dataPlane()) : null;
+            if (plane != null) {
+                builder.forwarding(plane);
+            }
             if (metrics != null) {
                 HomeAgentMeters meters = metrics.meters();
                 builder.listener(meters::onEvent).processingTime(meters::onProcessed);
@@ -203,6 +209,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
             daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock(),
                     options.providers());
             self.set(daemon);
+            if (plane != null) {
+                daemon.dataPlane = plane;
+                plane.open(engine.capabilities(), provider.name(), config.homeAgent().homeAgentAddress());
+            }
             if (metrics != null) {
                 metrics.meters().bind(HomeAgentMeters.Readings.of(engine));
                 daemon.metrics = metrics;
@@ -289,8 +299,9 @@ public final class HomeAgentDaemon implements AutoCloseable {
     AdminStreamingCommand.Answer bindings(ObjectNode request) throws AdminException {
         BindingListing.Query query = BindingListing.Query.of(request);
         Predicate<Identity> identity = query.identity() == null ? null : query::accepts;
+        HomeAgentDataPlane plane = dataPlane;
         return out -> BindingListing.write(out, (after, limit) -> engine.bindings(after, limit, identity), query,
-                provider.name(), clock.instant());
+                provider.name(), clock.instant(), plane == null ? null : plane::traffic);
     }
 
     /** The {@code status} answer: addresses, provider, counts and counters. */
@@ -326,6 +337,17 @@ public final class HomeAgentDaemon implements AutoCloseable {
         reply.put("pcap", capture != null ? capture.file().toString() : null);
         reply.put("prometheus", prometheusAddress().map(m -> "http://" + DaemonSettings.describe(m)
                 + PrometheusEndpoint.PATH).orElse(null));
+        HomeAgentDataPlane plane = dataPlane;
+        ObjectNode dp = reply.putObject("dataPlane");
+        dp.put("enabled", plane != null && plane.running());
+        if (plane != null) {
+            dp.put("tun", plane.config().tunName());
+            dp.put("mtu", plane.config().mtu());
+            ArrayNode attracted = dp.putArray("prefixes");
+            plane.config().prefixes().forEach(x -> attracted.add(x.toString()));
+            ObjectNode dc = dp.putObject("counters");
+            plane.counters().forEach(dc::put);
+        }
     }
 
     // ------------------------------------------------------------------ reload
@@ -504,6 +526,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 m.close();     // first: no scrape reads an engine that is closing
             }
             engine.close();
+            HomeAgentDataPlane plane = dataPlane;
+            if (plane != null) {
+                plane.close();   // after the engine: no binding change reaches a closed data plane
+            }
             network.close();   // after the engine: the provider's sockets are closed by then
             AdminServer a = admin;
             if (a != null) {

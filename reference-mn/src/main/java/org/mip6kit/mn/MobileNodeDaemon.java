@@ -149,6 +149,8 @@ public final class MobileNodeDaemon implements AutoCloseable {
     private MobileNodeEngine engine;
     private AdminServer admin;
     private CareOfInterfaceWatcher watcher;
+    /** The data plane; null when {@code data-plane.enabled} is false. */
+    private volatile MobileNodeDataPlane dataPlane;
     private boolean closed;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
@@ -253,9 +255,17 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 .scheduler(scheduler)
                 .careOfAddress(initialCareOf);
         options.listeners().forEach(b::listener);
+        MobileNodeDataPlane plane = config.dataPlane().enabled() ? new MobileNodeDataPlane(config.dataPlane()) : null;
+        if (plane != null) {
+            b.tunnel(plane);
+        }
         MobileNodeEngine e = b.build();
         synchronized (lifecycle) {
             engine = e;
+            dataPlane = plane;
+        }
+        if (plane != null) {
+            plane.open(e.capabilities(), provider.name(), config.mobileNode().settings().homeAddress().orElseThrow());
         }
         LOG.info("mobile node starting: provider {}; care-of {}{}; home agent {} via udp {}; config {}",
                 provider.describe(), CareOfAddresses.display(initialCareOf),
@@ -265,7 +275,10 @@ public final class MobileNodeDaemon implements AutoCloseable {
         try {
             AdminServer server = AdminServer.builder(config.daemon().adminSocket())
                     .daemon(NAME)
-                    .command(STATUS, (request, reply) -> status().writeTo(reply))
+                    .command(STATUS, (request, reply) -> {
+                        status().writeTo(reply);
+                        writeDataPlane(reply);
+                    })
                     .command(MOVE, this::move)
                     .command(HOME, this::home)
                     .start();
@@ -323,6 +336,20 @@ public final class MobileNodeDaemon implements AutoCloseable {
         }
         return MobileNodeStatus.of(e, clock.instant(), config.mobileNode().careOf().interfaceName(),
                 Optional.ofNullable(localUdp.get()).map(MobileNodeDaemon::describe));
+    }
+
+    /** The {@code dataPlane} object of the status answer: whether it runs, its device and counters. */
+    private void writeDataPlane(ObjectNode reply) {
+        MobileNodeDataPlane plane = dataPlane;
+        ObjectNode dp = reply.putObject("dataPlane");
+        dp.put("enabled", plane != null && plane.running());
+        if (plane != null) {
+            dp.put("tun", plane.config().tunName());
+            dp.put("mtu", plane.config().mtu());
+            dp.put("routingTable", plane.config().routingTable());
+            ObjectNode counters = dp.putObject("counters");
+            plane.counters().forEach(counters::put);
+        }
     }
 
     private void move(ObjectNode request, ObjectNode reply) throws AdminException {
@@ -567,6 +594,10 @@ public final class MobileNodeDaemon implements AutoCloseable {
             if (e != null) {
                 LOG.info("mobile node stopping: {}", stoppingWhat(e));
                 e.close();
+            }
+            MobileNodeDataPlane plane = dataPlane;
+            if (plane != null) {
+                plane.close();   // after the engine: the deregistration has left through the old paths
             }
             network.close();
             if (a != null) {

@@ -31,17 +31,20 @@ import org.mip6kit.testing.HostRequirements;
  * a network namespace of its own ({@code ip netns exec}), with {@code data-plane.enabled} and the
  * RFC 4285 provider (a throwaway key table), on this topology (documentation addresses only):
  * <pre>
- *  cn 2001:db8:5::5 ── rt ── 2001:db8:10::1 ha (home agent 2001:db8:1::1, home prefix 2001:db8:1::/64)
+ *  cn 2001:db8:5::5 ── rt ── 2001:db8:10::1, 198.51.100.1 ha (home agent 2001:db8:1::1, home prefix 2001:db8:1::/64)
  *                      ├── link 1 2001:db8:2::/64 ── mn (care-of 2001:db8:2::100)
- *                      └── link 2 2001:db8:3::/64 ── mn (care-of 2001:db8:3::100 after the move)
+ *                      ├── link 2 2001:db8:3::/64 ── mn (care-of 2001:db8:3::100 after the first move)
+ *                      └── link 3 192.0.2.0/24, behind an nftables NAT ── mn (care-of 192.0.2.100 after the second)
  * </pre>
  * The correspondent pings the home address 2001:db8:1::100 every 100 ms and holds a TCP
- * connection to it (python3 programs); the mobile node moves from link 1 to link 2; the lost
- * echoes are counted and bounded, the connection must survive. Then a reverse-tunnelled packet
+ * connection to it (python3 programs); the mobile node moves from link 1 to link 2 (IPv6-in-IPv6)
+ * and then to link 3 (RFC 5555 UDP through the NAT); the lost echoes of each move are counted
+ * and bounded, the connection must survive both. Between the moves a reverse-tunnelled packet
  * with a spoofed inner source and a tunnelled packet from an address that is no care-of address
- * (scapy) are dropped and counted by the home agent, exactly those. SIGTERM removes the TUN
- * devices and the mobile node's rule; after a SIGKILL, the next start removes the rule left
- * behind. Every namespace is deleted and every process killed by its PID in {@code finally}.
+ * (inner packets built by scapy) are dropped and counted by the home agent, exactly those.
+ * SIGTERM removes the TUN devices and the mobile node's rule; after a SIGKILL, the next start
+ * removes the rule left behind. Every namespace is deleted and every process killed by its PID
+ * in {@code finally}.
  */
 @Tag("large")
 class DataPlaneEndToEndTest {
@@ -59,6 +62,8 @@ class DataPlaneEndToEndTest {
     private static final String COA1 = "2001:db8:2::100";
     private static final String COA2 = "2001:db8:3::100";
     private static final String SPOOFED = "2001:db8:1::666";
+    private static final String V4_CARE_OF = "192.0.2.100";
+    private static final String HA_V4 = "198.51.100.1";
     private static final int TCP_PORT = 5001;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -80,6 +85,7 @@ class DataPlaneEndToEndTest {
         HostRequirements.root("network namespaces, TUN devices and raw sockets");
         HostRequirements.command("ip", "iproute2");
         HostRequirements.command("ping", "iputils-ping");
+        HostRequirements.command("nft", "nftables");
         Path python = Path.of("/usr/bin/python3");
         HostRequirements.pythonModule(python, "scapy", "python3-scapy");
         processes = new DaemonsEndToEndProcesses(work);
@@ -110,15 +116,29 @@ class DataPlaneEndToEndTest {
         sh("veth-ha", "ip", "link", "add", "h0", "netns", ha, "type", "veth", "peer", "name", "r1", "netns", rt);
         sh("veth-mn1", "ip", "link", "add", "m1", "netns", mn, "type", "veth", "peer", "name", "r2", "netns", rt);
         sh("veth-mn2", "ip", "link", "add", "m2", "netns", mn, "type", "veth", "peer", "name", "r3", "netns", rt);
+        sh("veth-mn3", "ip", "link", "add", "m3", "netns", mn, "type", "veth", "peer", "name", "r4", "netns", rt);
         for (String[] a : new String[][] {{cn, "c0", CN + "/64"}, {rt, "r0", "2001:db8:5::1/64"},
                 {ha, "h0", HA_LINK + "/64"}, {ha, "h0", HA + "/128"}, {rt, "r1", "2001:db8:10::2/64"},
                 {mn, "m1", COA1 + "/64"}, {rt, "r2", "2001:db8:2::1/64"}, {rt, "r3", "2001:db8:3::1/64"}}) {
             in(a[0], "ip", "-6", "addr", "add", a[2], "dev", a[1], "nodad");
         }
         for (String[] l : new String[][] {{cn, "c0"}, {rt, "r0"}, {rt, "r1"}, {rt, "r2"}, {rt, "r3"}, {ha, "h0"},
-                {mn, "m1"}, {mn, "m2"}}) {
+                {mn, "m1"}, {mn, "m2"}, {rt, "r4"}, {mn, "m3"}}) {
             in(l[0], "ip", "link", "set", l[1], "up");
         }
+        // IPv4: the home agent's side is public, link 3 is private behind the router's NAT.
+        in(ha, "ip", "-4", "addr", "add", HA_V4 + "/24", "dev", "h0");
+        in(rt, "ip", "-4", "addr", "add", "198.51.100.2/24", "dev", "r1");
+        in(rt, "ip", "-4", "addr", "add", "192.0.2.1/24", "dev", "r4");
+        in(rt, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Files.writeString(work.resolve("nat.nft"), String.join("\n",
+                "table ip dpnat {",
+                "  chain postrouting {",
+                "    type nat hook postrouting priority srcnat; policy accept;",
+                "    oifname \"r1\" ip saddr 192.0.2.0/24 masquerade",
+                "  }",
+                "}", ""));
+        in(rt, "nft", "-f", work.resolve("nat.nft").toString());
         in(rt, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
         in(ha, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
         in(rt, "ip", "-6", "route", "add", "2001:db8:1::/64", "via", HA_LINK);
@@ -181,22 +201,15 @@ class DataPlaneEndToEndTest {
                 .filter(b -> b.path("careOfAddress").asText().equals(COA2)), haProcess, mnProcess);
         Thread.sleep(3000);
         long echoesAfter = progress().orElse(0L);
-        ping.destroy();
-        ping.waitFor();
-
-        String pingOut = DaemonsEndToEndProcesses.read(work.resolve("ping.stdout"));
-        TreeSet<Integer> answered = new TreeSet<>();
-        Matcher m = Pattern.compile("icmp_seq=(\\d+)").matcher(pingOut);
-        while (m.find()) {
-            answered.add(Integer.parseInt(m.group(1)));
-        }
-        assertThat(answered).as("echo replies: %s", pingOut).isNotEmpty();
-        int lost = answered.last() - answered.first() + 1 - answered.size();
-        measurements.add("ping -i 0.1 across the move: " + answered.size() + " answered, " + lost
-                + " lost between icmp_seq " + answered.first() + " and " + answered.last());
-        measurements.add("TCP echoes: " + echoesBefore + " before the move, " + echoesAfter + " 3 s after it");
-        assertThat(answered.last()).as("echoes are answered for 3 s after the move").isGreaterThanOrEqualTo(40);
-        assertThat(lost).as("echoes lost across the move (%s)", pingOut).isLessThanOrEqualTo(MAX_LOST_ECHOES);
+        TreeSet<Integer> answered = answeredEchoes();
+        assertThat(answered).as("echo replies").isNotEmpty();
+        int lost = lostEchoes(answered, 0, answered.last());
+        int firstMoveEnd = answered.last();
+        measurements.add("move 1 (IPv6 link 1 -> link 2): " + lost + " echoes of ping -i 0.1 lost (icmp_seq "
+                + answered.first() + ".." + firstMoveEnd + ", " + answered.size() + " answered)");
+        measurements.add("TCP echoes: " + echoesBefore + " before move 1, " + echoesAfter + " 3 s after it");
+        assertThat(firstMoveEnd).as("echoes are answered for 3 s after the move").isGreaterThanOrEqualTo(40);
+        assertThat(lost).as("echoes lost across move 1").isLessThanOrEqualTo(MAX_LOST_ECHOES);
         assertThat(echoesAfter).as("the TCP connection carries echoes after the move").isGreaterThan(echoesBefore + 10);
 
         JsonNode traffic = binding.path("traffic");
@@ -221,6 +234,42 @@ class DataPlaneEndToEndTest {
         measurements.add("home agent data-plane counters: " + admin(haSocket, "status").orElseThrow()
                 .path("dataPlane").path("counters"));
 
+        // Move 2: to the IPv4 link behind the NAT; data and signalling share the UDP socket (RFC 5555).
+        long echoesBefore2 = progress().orElse(0L);
+        long tMove2 = System.nanoTime();
+        in(mn, "ip", "-4", "addr", "add", V4_CARE_OF + "/24", "dev", "m3");
+        in(mn, "ip", "-4", "route", "add", "default", "via", "192.0.2.1");
+        in(mn, "ip", "-6", "route", "del", "default");
+        in(mn, "ip", "-6", "addr", "del", COA2 + "/64", "dev", "m2");
+        ObjectNode move2 = AdminClient.request("move");
+        move2.put("careOf", V4_CARE_OF);
+        ObjectNode moved2 = AdminClient.send(mnSocket, move2, STEP);
+        long move2Ms = Duration.ofNanos(System.nanoTime() - tMove2).toMillis();
+        assertThat(moved2.path("acknowledged").asBoolean()).as("%s", moved2).isTrue();
+        measurements.add("link 2 address removed -> IPv4 move acknowledged: " + move2Ms + " ms");
+        JsonNode natted = await("the home agent binds " + HOA + " to ::ffff:" + V4_CARE_OF + " behind the NAT",
+                () -> bindingOf(HOA).filter(b -> b.path("careOfAddress").asText().equals("::ffff:" + V4_CARE_OF)),
+                haProcess, mnProcess);
+        assertThat(natted.path("outerPeer").asText()).as("the NAT's mapping, not the private address")
+                .startsWith("198.51.100.2:");
+        long toNodeBefore = natted.path("traffic").path("packetsToNode").asLong();
+        Thread.sleep(3000);
+        long echoesAfter2 = progress().orElse(0L);
+        ping.destroy();
+        ping.waitFor();
+        TreeSet<Integer> all = answeredEchoes();
+        int lost2 = lostEchoes(all, firstMoveEnd, all.last());
+        measurements.add("move 2 (IPv6 link 2 -> IPv4 behind NAT, UDP): " + lost2 + " echoes lost (icmp_seq "
+                + firstMoveEnd + ".." + all.last() + ")");
+        measurements.add("TCP echoes: " + echoesBefore2 + " before move 2, " + echoesAfter2 + " 3 s after it");
+        assertThat(all.last()).as("echoes are answered after move 2").isGreaterThan(firstMoveEnd + 25);
+        assertThat(lost2).as("echoes lost across move 2").isLessThanOrEqualTo(MAX_LOST_ECHOES);
+        assertThat(echoesAfter2).as("the TCP connection carries echoes after move 2").isGreaterThan(echoesBefore2 + 10);
+        JsonNode overUdp = bindingOf(HOA).orElseThrow().path("traffic");
+        measurements.add("binding traffic after move 2: " + overUdp);
+        assertThat(overUdp.path("packetsToNode").asLong()).as("packets tunnelled over UDP")
+                .isGreaterThan(toNodeBefore + 20);
+
         Files.writeString(work.resolve("stop"), "");
         assertThat(client.waitFor() == 0 && client.exitValue() == 0).as("the TCP client ends without a reset: %s",
                 DaemonsEndToEndProcesses.read(work.resolve("tcp-client.stdout"))).isTrue();
@@ -232,7 +281,7 @@ class DataPlaneEndToEndTest {
         assertThat(in(mn, "ip", "link", "show", "mip6mn0").exitCode()).as("the TUN device is gone").isNotZero();
 
         // SIGKILL leaves the rule behind; the next start removes it.
-        in(mn, "ip", "-6", "addr", "flush", "dev", "m2");
+        in(mn, "ip", "-4", "route", "del", "default");
         in(mn, "ip", "-6", "addr", "add", COA1 + "/64", "dev", "m1", "nodad");
         in(mn, "ip", "-6", "route", "replace", "default", "via", "2001:db8:2::1", "dev", "m1");
         Process killed = startMobileNode("mn-killed");
@@ -255,6 +304,28 @@ class DataPlaneEndToEndTest {
         assertThat(in(ha, "ip", "link", "show", "mip6ha0").exitCode()).as("the TUN device is gone").isNotZero();
         assertThat(in(ha, "ip", "-6", "route", "show", "2001:db8:1::/64").out()).doesNotContain("mip6ha0");
         System.out.println("DataPlaneEndToEndTest: " + String.join("\n  ", measurements) + "\n" + processes.timeline());
+    }
+
+    /** The icmp_seq of every echo reply the correspondent's ping printed so far. */
+    private TreeSet<Integer> answeredEchoes() {
+        String out = DaemonsEndToEndProcesses.read(work.resolve("ping.stdout"));
+        TreeSet<Integer> answered = new TreeSet<>();
+        Matcher m = Pattern.compile("icmp_seq=(\\d+)").matcher(out);
+        while (m.find()) {
+            answered.add(Integer.parseInt(m.group(1)));
+        }
+        return answered;
+    }
+
+    /** Echoes with a sequence number in (after, upTo] that were never answered. */
+    private static int lostEchoes(TreeSet<Integer> answered, int after, int upTo) {
+        int lost = 0;
+        for (int seq = Math.max(after + 1, answered.first()); seq <= upTo; seq++) {
+            if (!answered.contains(seq)) {
+                lost++;
+            }
+        }
+        return lost;
     }
 
     private Process startMobileNode(String name) throws Exception {
@@ -291,7 +362,7 @@ class DataPlaneEndToEndTest {
                 mobile-node:
                   home-address: %s
                   home-agent: %s
-                  home-agent-endpoint: "[%s]:4191"
+                  home-agent-endpoint: ["[%s]:4191", "%s:4191"]
                   care-of:
                     address: %s
                   lifetime: 600s
@@ -306,7 +377,7 @@ class DataPlaneEndToEndTest {
                     key-table: keys.txt
                 data-plane:
                   enabled: true
-                """.formatted(HOA, HA, HA, COA1));
+                """.formatted(HOA, HA, HA, HA_V4, COA1));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.mip6kit.dataplane;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,19 @@ public interface HomeAgentForwarding extends BindingForwarding, AutoCloseable {
 
     /** Starts moving packets. Called once, before the engine starts. */
     void start();
+
+    /**
+     * The UDP signalling socket, for bindings with an IPv4 care-of address (RFC 5555 §4). Until
+     * it is attached their packets are dropped ({@code dropped-send-failed}).
+     */
+    void attachUdp(UdpDataPath path);
+
+    /**
+     * A data packet the UDP signalling socket received from {@code from} (the observed endpoint,
+     * after any NAT): forwarded when it passes {@link ReverseTunnelCheck#checkUdp}. Called on the
+     * socket's receive thread; never blocks, never throws.
+     */
+    void fromUdp(InetSocketAddress from, byte[] packet);
 
     /** The traffic of one bound home address, if bound. */
     Optional<TrafficCounters> counters(Ipv6Address homeAddress);

@@ -1,5 +1,6 @@
 package org.mip6kit.dataplane;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 
 import org.mip6kit.engine.TunnelEndpointListener;
@@ -28,6 +29,16 @@ public interface MobileNodeTunnel extends TunnelEndpointListener, AutoCloseable 
 
     /** No tunnel until the next {@link #switchTo}: the registration ended. */
     void stop();
+
+    /**
+     * The UDP signalling socket and the home agent's IPv4 endpoint on it, for an IPv4 care-of
+     * address (RFC 5555 §4): packets then go to {@code homeAgentEndpoint} through it, and data
+     * packets it receives come to {@link #fromUdp}.
+     */
+    void attachUdp(UdpDataPath path, InetSocketAddress homeAgentEndpoint);
+
+    /** A data packet the UDP signalling socket received from {@code from}. Never blocks, never throws. */
+    void fromUdp(InetSocketAddress from, byte[] packet);
 
     /** Maps the engine's registration changes to {@link #switchTo} and {@link #stop}. */
     @Override

@@ -1,6 +1,7 @@
 package org.mip6kit.dataplane;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class UserSpaceHomeAgentForwarding implements HomeAgentForwarding {
     private final LongAdder tooBigAnswered = new LongAdder();
     private final Map<Ipv6Address, Pending> prepared = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private volatile UdpDataPath udp;
     private Thread homeLinkThread;
     private Thread tunnelThread;
 
@@ -194,8 +196,11 @@ public final class UserSpaceHomeAgentForwarding implements HomeAgentForwarding {
             if (endpoint instanceof TunnelEndpoint.Ipv6InIpv6 v6) {
                 socket.send(v6.careOf(), packet, 0, length);
             } else {
-                // RFC 5555 UDP encapsulation of data is not implemented yet (docs/data-plane.md#what-is-missing).
-                return drop(DropReason.SEND_FAILED);
+                UdpDataPath path = udp;
+                if (path == null) {
+                    return drop(DropReason.SEND_FAILED);
+                }
+                path.send(((TunnelEndpoint.UdpEncapsulated) endpoint).peer(), packet, 0, length);
             }
         } catch (IOException e) {
             LOG.debug("tunnel send to {} failed: {}", endpoint, e.getMessage());
@@ -220,6 +225,47 @@ public final class UserSpaceHomeAgentForwarding implements HomeAgentForwarding {
             return drop(DropReason.MALFORMED);
         }
         DropReason verdict = ReverseTunnelCheck.checkIpv6InIpv6(routes, Ipv6Address.fromBytes(outerSource, 0), h);
+        if (verdict != null) {
+            return drop(verdict);
+        }
+        if (h.destination().isMulticast() || h.destination().isLinkLocal()) {
+            return drop(DropReason.NOT_TUNNELLED_SCOPE);
+        }
+        try {
+            device.write(packet, 0, length);
+        } catch (IOException e) {
+            LOG.debug("write to {} failed: {}", device.name(), e.getMessage());
+            return drop(DropReason.SEND_FAILED);
+        }
+        routes.route(h.source()).countFromNode(length);
+        return null;
+    }
+
+    @Override
+    public void attachUdp(UdpDataPath path) {
+        this.udp = path;
+    }
+
+    @Override
+    public void fromUdp(InetSocketAddress from, byte[] packet) {
+        fromUdpPeer(from, packet, packet.length);
+    }
+
+    /**
+     * One data packet from the UDP signalling socket (RFC 5555 §4): forward it into the host when
+     * it passes {@link ReverseTunnelCheck#checkUdp}, or drop and count it. An IPv4 inner packet
+     * (an IPv4 home address) is not forwarded: it counts as malformed.
+     *
+     * @return null when forwarded, otherwise why it was dropped
+     */
+    DropReason fromUdpPeer(InetSocketAddress from, byte[] packet, int length) {
+        Ipv6Header h;
+        try {
+            h = Ipv6Header.parse(packet, length);
+        } catch (PacketFormatException e) {
+            return drop(DropReason.MALFORMED);
+        }
+        DropReason verdict = ReverseTunnelCheck.checkUdp(routes, from, h);
         if (verdict != null) {
             return drop(verdict);
         }

@@ -2,6 +2,7 @@ package org.mip6kit.dataplane;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,12 +51,27 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder switches = new LongAdder();
     private volatile Endpoint endpoint;
+    private volatile UdpDataPath udp;
+    private volatile InetSocketAddress homeAgentUdp;
     private volatile boolean running;
     private Thread tunThread;
     private Thread tunnelThread;
 
-    /** The tunnel as it stands: from {@code careOf} (through {@code sender}) to {@code homeAgent}. */
-    private record Endpoint(Ipv6Address careOf, Ipv6Address homeAgent, TunnelSocket sender) {
+    /**
+     * The tunnel as it stands: from {@code careOf} to {@code homeAgent}, through {@code sender}
+     * (IPv6-in-IPv6) or, for an IPv4 care-of address, through the UDP path to {@code udpPeer}.
+     */
+    private record Endpoint(Ipv6Address careOf, Ipv6Address homeAgent, TunnelSocket sender,
+                            InetSocketAddress udpPeer) {
+        int overhead() {
+            return udpPeer != null ? TunnelEndpoint.UdpEncapsulated.OVERHEAD : TunnelEndpoint.Ipv6InIpv6.OVERHEAD;
+        }
+
+        void close() {
+            if (sender != null) {
+                sender.close();
+            }
+        }
     }
 
     /**
@@ -136,9 +152,19 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
             return;
         }
         if (careOf.isIpv4Mapped()) {
-            // RFC 5555 UDP encapsulation of data is not implemented yet (docs/data-plane.md#what-is-missing).
-            LOG.warn("care-of address {} is IPv4: the data plane does not tunnel over UDP yet", careOf);
-            stop();
+            InetSocketAddress peer = homeAgentUdp;
+            if (udp == null || peer == null) {
+                LOG.warn("care-of address {} is IPv4 but the home agent has no IPv4 UDP endpoint for data "
+                        + "(mobile-node.home-agent-endpoint): nothing is tunnelled", careOf);
+                stop();
+                return;
+            }
+            endpoint = new Endpoint(careOf, homeAgent, null, peer);
+            switches.increment();
+            LOG.info("reverse tunnel now from {} over UDP to {}", careOf, peer);
+            if (old != null) {
+                old.close();
+            }
             return;
         }
         TunnelSocket sender;
@@ -147,11 +173,11 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot send tunnel packets from " + careOf + ": " + e.getMessage(), e);
         }
-        endpoint = new Endpoint(careOf, homeAgent, sender);
+        endpoint = new Endpoint(careOf, homeAgent, sender, null);
         switches.increment();
         LOG.info("reverse tunnel now from {} to {}", careOf, homeAgent);
         if (old != null) {
-            old.sender.close();
+            old.close();
         }
     }
 
@@ -161,7 +187,7 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
         endpoint = null;
         if (old != null) {
             LOG.info("reverse tunnel from {} closed", old.careOf);
-            old.sender.close();
+            old.close();
         }
     }
 
@@ -193,7 +219,7 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
         if (e == null) {
             return drop(DropReason.NOT_REGISTERED);
         }
-        int room = settings.linkMtu() - TunnelEndpoint.Ipv6InIpv6.OVERHEAD;
+        int room = settings.linkMtu() - e.overhead();
         if (length > room) {
             if (PacketTooBig.mayAnswer(packet, h)) {
                 byte[] ptb = PacketTooBig.build(e.careOf, packet, length, h, room);
@@ -206,7 +232,11 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
             return drop(DropReason.TOO_BIG);
         }
         try {
-            e.sender.send(e.homeAgent, packet, 0, length);
+            if (e.udpPeer != null) {
+                udp.send(e.udpPeer, packet, 0, length);
+            } else {
+                e.sender.send(e.homeAgent, packet, 0, length);
+            }
         } catch (IOException x) {
             LOG.debug("tunnel send to {} failed: {}", e.homeAgent, x.getMessage());
             return drop(DropReason.SEND_FAILED);
@@ -233,9 +263,47 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
         if (e == null) {
             return drop(DropReason.NOT_REGISTERED);
         }
-        if (!e.homeAgent.equals(Ipv6Address.fromBytes(outerSource, 0))) {
+        if (e.udpPeer != null || !e.homeAgent.equals(Ipv6Address.fromBytes(outerSource, 0))) {
             return drop(DropReason.UNKNOWN_TUNNEL_SOURCE);
         }
+        return deliver(h, packet, length);
+    }
+
+    @Override
+    public void attachUdp(UdpDataPath path, InetSocketAddress homeAgentEndpoint) {
+        this.udp = path;
+        this.homeAgentUdp = homeAgentEndpoint;
+    }
+
+    @Override
+    public void fromUdp(InetSocketAddress from, byte[] packet) {
+        fromUdpPeer(from, packet, packet.length);
+    }
+
+    /**
+     * One data packet from the UDP signalling socket: deliver it when it came from the home
+     * agent's endpoint of the UDP tunnel in force and is for the home address.
+     *
+     * @return null when delivered, otherwise why it was dropped
+     */
+    DropReason fromUdpPeer(InetSocketAddress from, byte[] packet, int length) {
+        Ipv6Header h;
+        try {
+            h = Ipv6Header.parse(packet, length);
+        } catch (PacketFormatException x) {
+            return drop(DropReason.MALFORMED);
+        }
+        Endpoint e = endpoint;
+        if (e == null) {
+            return drop(DropReason.NOT_REGISTERED);
+        }
+        if (e.udpPeer == null || !TunnelRoutes.normalise(e.udpPeer).equals(TunnelRoutes.normalise(from))) {
+            return drop(DropReason.UNKNOWN_TUNNEL_SOURCE);
+        }
+        return deliver(h, packet, length);
+    }
+
+    private DropReason deliver(Ipv6Header h, byte[] packet, int length) {
         if (!h.destination().equals(settings.homeAddress())) {
             return drop(DropReason.NOT_FOR_HOME_ADDRESS);
         }

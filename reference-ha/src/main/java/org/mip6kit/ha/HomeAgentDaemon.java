@@ -200,7 +200,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
             HomeAgentEngine engine = builder
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
-                    .transports(transports(config.daemon().udp(), config.file(), capture, udp, onFatal))
+                    .transports(transports(config.daemon().udp(), config.file(), capture, udp, onFatal, plane))
                     // --pcap records the provider's own UDP channel too (RFC 6618, DTLS), not only the engine's socket.
                     .network(capture == null ? network : new CapturingProviderNetwork(network, capture))
                     .clock(options.clock())
@@ -252,10 +252,14 @@ public final class HomeAgentDaemon implements AutoCloseable {
     }
 
     private static TransportFactory transports(UdpTransport.Config config, Path configFile, PacketCapture capture,
-                                               AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal) {
+                                               AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal,
+                                               HomeAgentDataPlane plane) {
         return () -> {
             UdpTransport u = DaemonSettings.openUdp(config, configFile);
             u.onFatalError(onFatal);
+            if (plane != null) {
+                plane.attachUdp(u);   // RFC 5555 §4: data shares the signalling socket
+            }
             opened.set(u);
             SignallingTransport t = u;
             if (capture != null) {

@@ -103,6 +103,18 @@ final class HomeAgentDataPlane implements BindingForwarding, AutoCloseable {
         return f == null ? Map.of() : f.counters();
     }
 
+    /**
+     * The UDP signalling socket, opened when the engine starts: data packets for bindings with an
+     * IPv4 care-of address go out through it, and those it receives come here (RFC 5555 §4).
+     */
+    void attachUdp(org.mip6kit.transport.UdpTransport transport) {
+        HomeAgentForwarding f = forwarding;
+        if (f != null) {
+            f.attachUdp(transport::sendData);
+            transport.onDataPacket(f::fromUdp);
+        }
+    }
+
     @Override
     public CompletionStage<Void> prepare(BindingChange change) {
         HomeAgentForwarding f = forwarding;

@@ -319,6 +319,11 @@ public final class MobileNodeDaemon implements AutoCloseable {
         return () -> {
             UdpTransport t = DaemonSettings.openUdp(udp, config.file());
             t.onFatalError(this::fatalError);
+            MobileNodeDataPlane plane = dataPlane;
+            if (plane != null) {
+                // RFC 5555 §4: with an IPv4 care-of address the data shares the signalling socket.
+                plane.attachUdp(t, config.mobileNode().settings().homeAgentEndpoints());
+            }
             localUdp.set(t.localAddress());
             LOG.info("mobile node signalling on udp {}", describe(t.localAddress()));
             SignallingTransport s = capture == null ? t : new CapturingTransport(t, t.localAddress(), capture);

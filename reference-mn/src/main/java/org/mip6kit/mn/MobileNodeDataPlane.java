@@ -61,6 +61,21 @@ final class MobileNodeDataPlane implements TunnelEndpointListener, AutoCloseable
         tunnel.start();
     }
 
+    /**
+     * The UDP signalling socket, opened when the engine starts: with an IPv4 care-of address the
+     * tunnel runs through it to the home agent's IPv4 endpoint (RFC 5555 §4), if one is configured.
+     */
+    void attachUdp(org.mip6kit.transport.UdpTransport transport, java.util.List<java.net.InetSocketAddress> endpoints) {
+        MobileNodeTunnel t = tunnel;
+        if (t == null) {
+            return;
+        }
+        java.net.InetSocketAddress v4 = endpoints.stream()
+                .filter(e -> e.getAddress() instanceof java.net.Inet4Address).findFirst().orElse(null);
+        t.attachUdp(transport::sendData, v4);
+        transport.onDataPacket(t::fromUdp);
+    }
+
     @Override
     public void registrationChanged(RegistrationChange change, Ipv6Address homeAgent) {
         MobileNodeTunnel t = tunnel;

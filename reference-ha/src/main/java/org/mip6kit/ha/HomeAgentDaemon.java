@@ -53,12 +53,14 @@ import org.slf4j.LoggerFactory;
  * {@code status} and {@code reload} (also on SIGHUP, see {@link #reload}), and optionally a pcap of all signalling.
  *
  * <p>Start-up order, each step undone if a later one fails: select the provider (fail closed)
- * → open the pcap file → build the engine (the provider validates its section) → open the
+ * → open the pcap file → build the engine (the provider validates its section) → with
+ * {@code data-plane.enabled}, refuse a provider that carries the traffic itself and open the data
+ * plane (TUN device, routes, raw socket; docs/data-plane.md) → open the
  * Prometheus endpoint if {@code metrics} enables it → bind the admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
- * then the provider and transport close, then the admin socket closes and its file is removed,
+ * then the provider and transport close, then the data plane (its TUN device and routes go), then the admin socket closes and its file is removed,
  * then the pcap file is closed. Every signalling event is one log line on the logger
  * {@value #LOGGER} (the engine's events: binding created, refreshed, moved, deleted, expired,
  * refused, dropped), with identity and home address.

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Life</h2>
  * <ol>
  * <li>{@link #start}: applies the logging levels, selects the provider (failing closed), opens
- *     the pcap file if asked, builds the engine (the provider validates its section), binds the
+ *     the pcap file if asked, builds the engine (the provider validates its section), with
+ *     {@code data-plane.enabled} opens the data plane (TUN device with the home address, policy
+ *     rule, raw sockets; docs/data-plane.md) unless the provider carries the traffic itself, binds the
  *     admin socket, then starts the engine: bootstrap, then the home registration. The UDP
  *     socket is bound when the provider opens its path (right after bootstrap).</li>
  * <li>While running: {@code move} over the admin socket and changes of the followed interface
@@ -62,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *     {@code home} calls {@link MobileNodeEngine#returnHome}: the node deregisters and keeps
  *     running; a later {@code move} registers again.</li>
  * <li>{@link #close}: stops following the interface, deregisters (lifetime 0, bounded by
- *     {@code mobile-node.shutdown-timeout}), closes the admin socket and the pcap file.
+ *     {@code mobile-node.shutdown-timeout}), removes the data plane (TUN device, rule, table),
+ *     closes the admin socket and the pcap file.
  *     {@link org.mip6kit.daemon.TerminationSignals} calls it on SIGTERM and SIGINT.</li>
  * </ol>
  * If the first registration fails (bootstrap failed, the home agent refused, no answer after

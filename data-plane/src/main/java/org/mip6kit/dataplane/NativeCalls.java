@@ -25,6 +25,8 @@ import jnr.ffi.types.ssize_t;
 final class NativeCalls {
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
+    static final int O_NONBLOCK = 0x800;
+    static final int MSG_DONTWAIT = 0x40;
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
@@ -75,7 +77,7 @@ final class NativeCalls {
 
     /** Opens {@code /dev/net/tun} and attaches it to a new TUN interface (IFF_TUN | IFF_NO_PI). */
     int openTun(String name) throws IOException {
-        int fd = libc.open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+        int fd = libc.open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             throw failure("open(/dev/net/tun)");
         }
@@ -134,9 +136,10 @@ final class NativeCalls {
         return libc.write(fd, buffer, length);
     }
 
+    /** One datagram without waiting ({@code MSG_DONTWAIT}): -1 with {@code EAGAIN} when none is queued. */
     long recvfrom(int fd, Pointer buffer, int capacity, Pointer address, Pointer addressLength) {
         addressLength.putInt(0, SOCKADDR_IN6_SIZE);
-        return libc.recvfrom(fd, buffer, capacity, 0, address, addressLength);
+        return libc.recvfrom(fd, buffer, capacity, MSG_DONTWAIT, address, addressLength);
     }
 
     long sendto(int fd, Pointer buffer, int length, Pointer address) {

@@ -14,8 +14,11 @@ import org.mip6kit.wire.Ipv6Address;
  * module: the kernel gives every protocol-41 packet addressed to the host to matching raw
  * sockets, and sends no "unrecognised Next Header" error for it while one is open.
  *
- * <p>A socket bound to an address receives only tunnel packets addressed to it. Receives wait in
- * {@code poll} with a timeout so {@link #close} ends a receiver within it; sends are serialised.
+ * <p>A socket bound to an address receives only tunnel packets addressed to it. A receive tries
+ * {@code recvfrom} without waiting first and waits in {@code poll} (with a timeout, so
+ * {@link #close} ends a receiver within it) only when nothing is queued: one system call per
+ * packet under load. Sends block while the socket's send buffer is full (back-pressure on the
+ * reading thread) and are serialised.
  */
 public final class RawTunnelSocket implements TunnelSocket {
 
@@ -59,10 +62,13 @@ public final class RawTunnelSocket implements TunnelSocket {
         if (closed.get()) {
             return -1;
         }
-        if (!calls.awaitReadable(fd, pollfd, timeoutMillis)) {
-            return closed.get() ? -1 : 0;
-        }
         long n = calls.recvfrom(fd, receiveBuffer, TunDevice.MAX_PACKET, sourceAddress, sourceLength);
+        if (n < 0 && calls.errno() == NativeCalls.EAGAIN) {
+            if (!calls.awaitReadable(fd, pollfd, timeoutMillis)) {
+                return closed.get() ? -1 : 0;
+            }
+            n = calls.recvfrom(fd, receiveBuffer, TunDevice.MAX_PACKET, sourceAddress, sourceLength);
+        }
         if (n < 0) {
             int e = calls.errno();
             if (e == NativeCalls.EAGAIN || e == NativeCalls.EINTR) {

@@ -13,9 +13,11 @@ import jnr.ffi.Pointer;
  * the last open descriptor, so nothing stays behind when the process ends, even by SIGKILL.
  * Addresses, MTU and routes are set by {@link LinkCommands}.
  *
- * <p>Reads wait in {@code poll} with a timeout so that {@link #close} from another thread ends a
- * reader within that timeout (closing a descriptor does not wake a blocked {@code read}). Writes
- * are serialised.
+ * <p>The descriptor is non-blocking: a read tries {@code read} first and waits in {@code poll}
+ * (with a timeout, so that {@link #close} from another thread ends a reader within it) only when
+ * nothing is queued — one system call per packet under load. Writes are serialised; a write
+ * the device cannot take at once ({@code EAGAIN}: its queue is full) drops the packet, as a
+ * full interface queue would.
  */
 public final class TunDevice implements PacketDevice {
 
@@ -69,10 +71,13 @@ public final class TunDevice implements PacketDevice {
         if (closed.get()) {
             return -1;
         }
-        if (!calls.awaitReadable(fd, pollfd, timeoutMillis)) {
-            return closed.get() ? -1 : 0;
-        }
         long n = calls.read(fd, readBuffer, MAX_PACKET);
+        if (n < 0 && calls.errno() == NativeCalls.EAGAIN) {
+            if (!calls.awaitReadable(fd, pollfd, timeoutMillis)) {
+                return closed.get() ? -1 : 0;
+            }
+            n = calls.read(fd, readBuffer, MAX_PACKET);
+        }
         if (n < 0) {
             int e = calls.errno();
             if (e == NativeCalls.EAGAIN || e == NativeCalls.EINTR) {

@@ -46,6 +46,11 @@ import picocli.CommandLine.Spec;
  * demo is {@link DemoIpsecScenario}: two network namespaces with a charon each and the reference
  * daemons as child processes, on a host with root and strongSwan. On a host without them it exits
  * 2 naming what is missing.
+ *
+ * <p>{@code --data-plane} shows the user-space data plane instead ({@link DemoDataPlaneScenario}):
+ * four network namespaces, the reference daemons as child processes with
+ * {@code data-plane.enabled}, a ping to the home address across a move and the echoes lost; it
+ * needs root and runs auth-option-4285 only.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a home agent and a mobile node in one JVM over UDP on loopback and show the signalling.",
@@ -83,6 +88,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Also show the engines' own log lines.")
     boolean verbose;
 
+    @Option(names = "--data-plane",
+            description = "Show the data plane instead (root): namespaces, the daemons with data-plane.enabled, a "
+                    + "ping to the home address every 100 ms across a move and the echoes lost, then cleanup "
+                    + "(docs/data-plane.md). Provider auth-option-4285 only.")
+    boolean dataPlane;
+
     /** What the ipsec-ikev2 demo needs and this host lacks (empty: all there); tests stand in for the host. */
     Supplier<List<String>> ipsecRequirements = CharonLab::requirements;
 
@@ -102,6 +113,9 @@ public final class DemoCommand implements Callable<Integer> {
                         "--provider"));
                 err.flush();
                 return Mip6kitCommand.EXIT_BAD_INPUT;
+            }
+            if (dataPlane) {
+                return dataPlaneDemo(selection.descriptor().name(), out, err);
             }
             if (DemoIpsecScenario.PROVIDER.equals(selection.descriptor().name())) {
                 return ipsecDemo(out, err);
@@ -161,6 +175,35 @@ public final class DemoCommand implements Callable<Integer> {
         try (DemoPrivateDirectory directory = privateDirectory()) {
             DemoConsole console = new DemoConsole(out, MobilityOptionRegistry.standard(), false);
             new DemoIpsecScenario(directory, console, pcap).run();
+            return Mip6kitCommand.EXIT_OK;
+        }
+    }
+
+    /**
+     * The data-plane demo: refused (2) for another provider, provider options, or what the host
+     * lacks; otherwise {@link DemoDataPlaneScenario} in a private directory.
+     */
+    private int dataPlaneDemo(String provider, PrintWriter out, PrintWriter err) throws DemoFailure {
+        String refusal = null;
+        if (!DemoDataPlaneScenario.PROVIDER.equals(provider)) {
+            refusal = "the data-plane demo runs provider " + DemoDataPlaneScenario.PROVIDER + " only, not " + provider;
+        } else if (!providerOptions.isEmpty()) {
+            refusal = "the data-plane demo takes no provider options (got "
+                    + String.join(", ", providerOptions.keySet()) + ")";
+        } else {
+            List<String> missing = DemoDataPlaneScenario.requirements();
+            if (!missing.isEmpty()) {
+                refusal = "the data-plane demo needs " + String.join(", ", missing);
+            }
+        }
+        if (refusal != null) {
+            err.println("mip6kit demo --data-plane: " + refusal);
+            err.flush();
+            return Mip6kitCommand.EXIT_BAD_INPUT;
+        }
+        try (DemoPrivateDirectory directory = privateDirectory()) {
+            DemoConsole console = new DemoConsole(out, MobilityOptionRegistry.standard(), false);
+            new DemoDataPlaneScenario(directory, console).run();
             return Mip6kitCommand.EXIT_OK;
         }
     }

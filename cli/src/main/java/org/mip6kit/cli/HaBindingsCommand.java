@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
         footer = {
                 "{\"bindings\": [{homeAddress, careOfAddress, identity, lifetimeLeftSeconds, lifetimeSeconds, "
                         + "sequence, provider, expiresAt, outerPeer, mobileRouter, keyManagementMobility, "
-                        + "mobileNetworkPrefixes}], "
+                        + "mobileNetworkPrefixes, traffic: {packetsToNode, bytesToNode, packetsFromNode, bytesFromNode} "
+                        + "or null}], "
                         + "\"count\": N, \"next\": home address to pass to --after, or null}",
                 "An IPv4 care-of address (RFC 5555) appears IPv4-mapped (::ffff:192.0.2.7); identity is "
                         + "kind:value (nai:mn1@example.org)."
@@ -186,10 +187,14 @@ public final class HaBindingsCommand implements Callable<Integer> {
         if (bindings.isEmpty()) {
             return "no bindings" + System.lineSeparator();
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(HEADINGS);
+        boolean traffic = false;
         for (JsonNode b : bindings) {
-            rows.add(new String[] {
+            traffic |= b.path(BindingListing.TRAFFIC).isObject();
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(traffic ? withTraffic(HEADINGS, "TO NODE", "FROM NODE") : HEADINGS);
+        for (JsonNode b : bindings) {
+            String[] row = new String[] {
                     b.path(BindingListing.HOME_ADDRESS).asText(),
                     b.path(BindingListing.CARE_OF_ADDRESS).asText(),
                     // A peer chose its identity: no terminal escape or line break reaches the operator's screen.
@@ -197,9 +202,14 @@ public final class HaBindingsCommand implements Callable<Integer> {
                     duration(b.path(BindingListing.LIFETIME_LEFT_SECONDS).asLong()),
                     b.path(BindingListing.SEQUENCE).asText(),
                     b.path(BindingListing.PROVIDER).asText(),
-                    prefixes(b)});
+                    prefixes(b)};
+            JsonNode t = b.path(BindingListing.TRAFFIC);
+            rows.add(!traffic ? row : withTraffic(row,
+                    t.isObject() ? t.path("packetsToNode").asLong() + " pkts/" + t.path("bytesToNode").asLong() + " B" : "-",
+                    t.isObject() ? t.path("packetsFromNode").asLong() + " pkts/" + t.path("bytesFromNode").asLong() + " B"
+                            : "-"));
         }
-        int[] widths = new int[HEADINGS.length];
+        int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());
@@ -229,6 +239,13 @@ public final class HaBindingsCommand implements Callable<Integer> {
         List<String> p = new ArrayList<>();
         binding.path(BindingListing.MOBILE_NETWORK_PREFIXES).forEach(x -> p.add(LogText.escape(x.asText())));
         return p.isEmpty() ? "-" : String.join(",", p);
+    }
+
+    private static String[] withTraffic(String[] row, String toNode, String fromNode) {
+        String[] r = java.util.Arrays.copyOf(row, row.length + 2);
+        r[row.length] = toNode;
+        r[row.length + 1] = fromNode;
+        return r;
     }
 
     /** {@code 1h02m05s}, {@code 9m58s}, {@code 42s}. */

@@ -31,5 +31,13 @@ public enum Capability {
      */
     NEEDS_ALTERNATE_COA,
     /** The provider needs root privileges (netlink, raw sockets). */
-    NEEDS_ROOT
+    NEEDS_ROOT,
+    /**
+     * The provider carries the mobile node's data traffic itself, in a tunnel of its own between
+     * the care-of address and the home agent (e.g. IPsec tunnel mode through an IKE daemon's TUN
+     * device). A data plane must stay out of its way: the reference daemons refuse
+     * {@code data-plane.enabled} with such a provider (docs/data-plane.md). Declared by the
+     * instance only in the modes that do.
+     */
+    CARRIES_TRAFFIC
 }

@@ -91,7 +91,8 @@ import org.mip6kit.wire.SequenceNumber;
  * {@link HomeAgentSettings#mobileRouters()}, 141 for an invalid Mobile Network Prefix option,
  * 142 for a prefix outside its authorised ones or held by another binding), 129 (a new home
  * address beyond {@link HomeAgentSettings#maxHomeAddressesPerIdentity()}), 130 and 174; then,
- * for a mobile router, {@link MobileNetworkForwarding#prepare} (143 when it fails).
+ * the provider's {@code beforeAck} and the data plane's {@link BindingForwarding#prepare} (130
+ * when it fails or times out; 143, Forwarding Setup failed, for a mobile router's prefixes).
  *
  * <p>Failure replies draw on two budgets: those to an identity the provider authenticated (the
  * refusals above) on a budget per identity, those to senders it did not (Binding Errors, the
@@ -132,7 +133,7 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final Lifetime maxLifetime;
     private final Counters counters = new Counters();
     private final ProcessingTimeListener processingTime;
-    private final MobileNetworkForwarding forwarding;
+    private final BindingForwarding forwarding;
     /** Where accepted changes are made durable; null: in memory only. */
     private final BindingStore store;
     private final RestoredBindings restored;
@@ -182,7 +183,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         private Scheduler scheduler;
         private final List<EngineEventListener> listeners = new ArrayList<>();
         private ProcessingTimeListener processingTime;
-        private MobileNetworkForwarding forwarding = MobileNetworkForwarding.NONE;
+        private BindingForwarding forwarding = BindingForwarding.NONE;
         private BindingStore store;
         private Iterable<StoredBinding> restore = List.of();
 
@@ -261,11 +262,11 @@ public final class HomeAgentEngine implements AutoCloseable {
         }
 
         /**
-         * Installs and removes forwarding for mobile routers' prefixes (RFC 3963); default
-         * {@link MobileNetworkForwarding#NONE}, signalling only. A failing
-         * {@link MobileNetworkForwarding#prepare} answers 143.
+         * The data plane told of each binding change ({@link BindingForwarding}): prepared after
+         * the provider's {@code beforeAck} and before the Binding Acknowledgement, removed after
+         * a deletion, expiry or revocation. Default {@link BindingForwarding#NONE}.
          */
-        public Builder mobileNetworkForwarding(MobileNetworkForwarding forwarding) {
+        public Builder forwarding(BindingForwarding forwarding) {
             this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
             return this;
         }
@@ -319,10 +320,36 @@ public final class HomeAgentEngine implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         security.attach(handle);
+        forwardRestoredBindings();
         path = security.path(transports);
         path.start(this::receive);
         accepting = true;
         scheduleSweep();
+    }
+
+    /**
+     * Bindings restored from a {@link BindingStore} are live: the data plane hears of each one as
+     * a creation before the first Binding Update is processed, so packets follow them at once.
+     */
+    private void forwardRestoredBindings() {
+        if (forwarding == BindingForwarding.NONE) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (BindingRecord r : cache.liveBindings()) {
+            if (!r.isBound() || r.lifetime().isZero() || !r.expiresAt().isAfter(now)) {
+                continue;
+            }
+            BindingChange change = new BindingChange(BindingChange.Kind.CREATED, r.identity(), r.homeAddress(),
+                    Optional.empty(), r.careOfAddress(), r.lifetime(), r.outerPeer(), r.keyManagementMobility(),
+                    r.mobileNetworkPrefixes());
+            try {
+                forwarding.prepare(change).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                emit(EngineEvent.Kind.PROVIDER_EVENT, r.identity(), r.homeAddress(), r.careOfAddress(), null,
+                        "the data plane could not take over the restored binding: " + rootMessage(e));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ receiving
@@ -553,20 +580,7 @@ public final class HomeAgentEngine implements AutoCloseable {
                 deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer(), k && !deregistration,
                 prefixes);
 
-        if (!deregistration && !prefixes.isEmpty()) {
-            String failed = prepareForwarding(change);
-            if (failed != null) {
-                counters.refused.incrementAndGet();
-                emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.FORWARDING_SETUP_FAILED,
-                        bu.sequence(), failed);
-                sendFailureAck(bu, addr, hoa, BindingAckStatus.FORWARDING_SETUP_FAILED, bu.sequence(), replyCtx, who);
-                safeRefused(new Refusal(who, hoa, bu.sequence(), BindingAckStatus.FORWARDING_SETUP_FAILED, replyCtx,
-                        failed));
-                return done();
-            }
-        }
-
-        CompletionStage<Void> prepared = deregistration ? done() : callBeforeAck(change);
+        CompletionStage<Void> prepared = deregistration ? done() : prepareForwarding(callBeforeAck(change), change);
         if (succeeded(prepared)) {
             // The usual case: the provider was ready at once, so no timer and no continuation.
             return persist(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
@@ -633,39 +647,6 @@ public final class HomeAgentEngine implements AutoCloseable {
         return new NetworkPrefixes(prefixes, null, null);
     }
 
-    /** {@link MobileNetworkForwarding#prepare}: null when it worked, else why not. */
-    private String prepareForwarding(BindingChange change) {
-        try {
-            forwarding.prepare(change);
-            return null;
-        } catch (MobileNetworkForwarding.ForwardingSetupException | RuntimeException e) {
-            return "forwarding for " + change.mobileNetworkPrefixes().stream()
-                    .map(p -> p.prefix() + "/" + p.prefixLength()).toList() + " could not be set up: " + e.getMessage();
-        }
-    }
-
-    private void safeForwardingAbandoned(BindingChange change) {
-        if (change.kind().keepsBinding() && !change.mobileNetworkPrefixes().isEmpty()) {
-            try {
-                forwarding.abandoned(change);
-            } catch (RuntimeException e) {
-                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
-                        "mobile network forwarding: abandoned failed: " + e);
-            }
-        }
-    }
-
-    private void safeForwardingRemoved(BindingChange change) {
-        if (!change.mobileNetworkPrefixes().isEmpty()) {
-            try {
-                forwarding.removed(change);
-            } catch (RuntimeException e) {
-                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
-                        "mobile network forwarding: removed failed: " + e);
-            }
-        }
-    }
-
     /**
      * A silent discard (RFC 6275 §9.5.1) of a Binding Update the provider had accepted: no
      * Binding Acknowledgement, no change; the provider hears of it through {@code refused} with
@@ -689,14 +670,18 @@ public final class HomeAgentEngine implements AutoCloseable {
             if (failure != null) {
                 counters.refused.incrementAndGet();
                 boolean timedOut = failure instanceof TimeoutException;
+                boolean forwardingFailed = failure instanceof ForwardingFailure;
                 String reason = timedOut
-                        ? "the provider did not prepare within " + settings.beforeAckTimeout()
+                        ? "the provider or the data plane did not prepare within " + settings.beforeAckTimeout()
+                        : forwardingFailed ? "the data plane could not prepare: " + rootMessage(failure.getCause())
                         : "the provider could not prepare: " + rootMessage(failure);
-                BindingAckStatus status = timedOut ? BindingAckStatus.INSUFFICIENT_RESOURCES
+                // A mobile router whose prefixes cannot be forwarded gets 143, Forwarding Setup failed (RFC 3963).
+                BindingAckStatus status = forwardingFailed && !change.mobileNetworkPrefixes().isEmpty()
+                        ? BindingAckStatus.FORWARDING_SETUP_FAILED
+                        : timedOut || forwardingFailed ? BindingAckStatus.INSUFFICIENT_RESOURCES
                         : BindingAckStatus.REASON_UNSPECIFIED;
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, status, reason);
                 sendFailureAck(bu, addr, hoa, status, bu.sequence(), replyCtx, who);
-                safeForwardingAbandoned(change);
                 // A late stage may still install something: undo only once it has settled.
                 original.whenComplete((v, e) -> safeAbandoned(change, reason));
                 return done();
@@ -869,7 +854,6 @@ public final class HomeAgentEngine implements AutoCloseable {
             cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, existing.careOfAddress(), bu.sequence(),
                     Lifetime.ZERO, existing.mobileRouter(), false, who, now, addr.outerPeer()));
             cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
-            safeForwardingRemoved(change);
         } else {
             Instant expires = Instant.ofEpochMilli(clock.millis() + granted.seconds() * 1000);
             boolean stored = cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
@@ -880,7 +864,6 @@ public final class HomeAgentEngine implements AutoCloseable {
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
                         "the binding cache is full");
                 sendFailureAck(bu, addr, hoa, BindingAckStatus.INSUFFICIENT_RESOURCES, bu.sequence(), replyCtx, who);
-                safeForwardingAbandoned(change);
                 if (store != null) {
                     store.remove(hoa); // written as durable just before; the cache never held it
                 }
@@ -1049,6 +1032,46 @@ public final class HomeAgentEngine implements AutoCloseable {
             emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
                     "abandoned failed: " + e);
         }
+        try {
+            forwarding.abandoned(change);
+        } catch (RuntimeException e) {
+            emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                    "forwarding abandoned failed: " + e);
+        }
+    }
+
+    /**
+     * The data plane prepares once the provider has: a failure of its own is marked as a
+     * {@link ForwardingFailure} so the answer says 130 (resources) rather than the provider's 128.
+     */
+    private CompletionStage<Void> prepareForwarding(CompletionStage<Void> providerReady, BindingChange change) {
+        if (forwarding == BindingForwarding.NONE) {
+            return providerReady;
+        }
+        return providerReady.thenCompose(v -> {
+            CompletionStage<Void> s;
+            try {
+                s = forwarding.prepare(change);
+            } catch (RuntimeException e) {
+                s = CompletableFuture.failedFuture(e);
+            }
+            if (s == null) {
+                s = CompletableFuture.failedFuture(new IllegalStateException("prepare returned null"));
+            }
+            return s.handle((ok, e) -> {
+                if (e != null) {
+                    throw new ForwardingFailure(unwrap(e));
+                }
+                return (Void) null;
+            });
+        });
+    }
+
+    /** A data-plane failure while preparing a binding change (its cause says which). */
+    private static final class ForwardingFailure extends RuntimeException {
+        ForwardingFailure(Throwable cause) {
+            super(cause == null ? "data plane failure" : cause.getMessage(), cause, false, false);
+        }
     }
 
     private void safeRefused(Refusal refusal) {
@@ -1061,6 +1084,14 @@ public final class HomeAgentEngine implements AutoCloseable {
     }
 
     private void safeAfterChange(BindingChange change) {
+        if (!change.kind().keepsBinding()) {
+            try {
+                forwarding.removed(change);
+            } catch (RuntimeException e) {
+                emit(EngineEvent.Kind.PROVIDER_EVENT, change.identity(), change.homeAddress(), null, null,
+                        "forwarding removal failed: " + e);
+            }
+        }
         try {
             security.afterChange(change);
         } catch (RuntimeException e) {
@@ -1106,7 +1137,6 @@ public final class HomeAgentEngine implements AutoCloseable {
                     BindingChange expiry = new BindingChange(BindingChange.Kind.EXPIRED, current.identity(),
                             current.homeAddress(), Optional.of(current.careOfAddress()), current.careOfAddress(),
                             Lifetime.ZERO, current.outerPeer(), false, current.mobileNetworkPrefixes());
-                    safeForwardingRemoved(expiry);
                     storeLater(expiry, held);
                     safeAfterChange(expiry);
                 }
@@ -1144,7 +1174,6 @@ public final class HomeAgentEngine implements AutoCloseable {
             BindingChange revocation = new BindingChange(BindingChange.Kind.REVOKED, owner, hoa,
                     Optional.of(current.careOfAddress()), current.careOfAddress(), Lifetime.ZERO,
                     current.outerPeer(), false, current.mobileNetworkPrefixes());
-            safeForwardingRemoved(revocation);
             storeLater(revocation, held);
             safeAfterChange(revocation);
             result.complete(true);

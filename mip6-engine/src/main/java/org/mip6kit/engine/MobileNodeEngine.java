@@ -207,6 +207,7 @@ public final class MobileNodeEngine implements AutoCloseable {
     private Identity identity;
     private Ipv6Address homeAddress;
     private Ipv6Address homeAgent;
+    private final TunnelEndpointListener tunnel;
     private List<InetSocketAddress> homeAgentEndpoints = List.of();
     private Ipv4Address ipv4HomeAddress;
     private volatile SignallingPath path;
@@ -247,6 +248,7 @@ public final class MobileNodeEngine implements AutoCloseable {
         this.codec = codec;
         this.careOf = b.careOf;
         this.providerCareOf = b.careOf;
+        this.tunnel = b.tunnel;
         SequenceNumber configured = settings.initialSequence().orElse(null);
         this.bul = new BindingUpdateList(clock, settings.maxUpdatesPerSecond(),
                 () -> configured != null ? configured : SequenceNumber.of(RANDOM.nextInt(0x10000)));
@@ -1331,6 +1333,15 @@ public final class MobileNodeEngine implements AutoCloseable {
             return;
         }
         RegistrationChange change = new RegistrationChange(kind, identity, homeAddress, coa, lifetime, k);
+        if (tunnel != null && homeAgent != null) {
+            // At once, on this thread: the reverse tunnel must leave from the new care-of address
+            // before anyone waiting for the acknowledgement sends a packet.
+            try {
+                tunnel.registrationChanged(change, homeAgent);
+            } catch (RuntimeException e) {
+                LOG.warn("the data plane failed taking registration change {} (ignored): {}", kind, e.toString());
+            }
+        }
         executor.execute(() -> {
             try {
                 security.registrationChanged(change);
@@ -1531,8 +1542,18 @@ public final class MobileNodeEngine implements AutoCloseable {
         private final List<EngineEventListener> listeners = new ArrayList<>();
         private Ipv6Address careOf;
         private ProviderNetwork network = ProviderNetwork.NONE;
+        private TunnelEndpointListener tunnel;
 
         private Builder() {
+        }
+
+        /**
+         * The data plane told when a Binding Acknowledgement accepts a registration and when the
+         * registration ends ({@link TunnelEndpointListener}); none by default.
+         */
+        public Builder tunnel(TunnelEndpointListener listener) {
+            this.tunnel = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /**

@@ -68,6 +68,14 @@ import org.slf4j.LoggerFactory;
  * raw Mobility Header socket is not allowed; RFC 5555 defines IPv4 only and other
  * implementations will not understand it.
  *
+ * <p><b>Data packets.</b> RFC 5555 §4 carries the mobile node's data packets through the same
+ * UDP port: a datagram whose payload is an IPv4 packet, or an IPv6 packet whose Next Header
+ * chain (hop-by-hop, routing and destination options headers) ends in anything but a Mobility
+ * Header, is data. With a {@link #onDataPacket data receiver} set it goes there, with the
+ * observed peer, and never to the signalling receiver; without one it is dropped as malformed,
+ * as before. {@link #sendData} sends a data packet to a peer through the same socket (so a NAT
+ * keeps one mapping for signalling and data).
+ *
  * <p>Thread-safe. {@code send} may be called from any thread. The socket is in blocking mode, so
  * the receive thread sleeps in one {@code recvfrom} per datagram (a selector costs two more
  * system calls per datagram when traffic is light); a send therefore waits while the socket's
@@ -104,6 +112,21 @@ public final class UdpTransport implements SignallingTransport {
     private Thread receiveThread;
     private volatile Consumer<Inbound> receiver;
     private volatile Consumer<? super Throwable> fatalErrorHandler = error -> { };
+    private volatile DataPacketReceiver dataReceiver;
+    private final LongAdder dataReceived = new LongAdder();
+    private final LongAdder dataSent = new LongAdder();
+
+    /** Where data packets (RFC 5555 §4) received on the signalling socket go. */
+    @FunctionalInterface
+    public interface DataPacketReceiver {
+        /**
+         * One data packet, called on the receive thread: must not block.
+         *
+         * @param from the peer as observed (after any NAT; an IPv4 peer as {@link java.net.Inet4Address})
+         * @param packet the UDP payload, an IPv6 or IPv4 packet, owned by the receiver
+         */
+        void accept(InetSocketAddress from, byte[] packet);
+    }
 
     /** What this socket observes of every arrival: its own bound address (no IP_PKTINFO in the JDK). */
     private final Observed observed;
@@ -228,6 +251,62 @@ public final class UdpTransport implements SignallingTransport {
         }
     }
 
+    /**
+     * Hands data packets received on this socket to {@code receiver} from now on (null: drop
+     * them as malformed again).
+     */
+    public void onDataPacket(DataPacketReceiver receiver) {
+        this.dataReceiver = receiver;
+    }
+
+    /**
+     * Sends one data packet (an IPv6 or IPv4 packet, RFC 5555 §4) to {@code peer} through this
+     * socket. Called from any thread; waits only while the send buffer is full.
+     *
+     * @throws IOException if the operating system refuses the datagram or the socket is closed
+     */
+    public void sendData(InetSocketAddress peer, byte[] packet, int offset, int length) throws IOException {
+        if (closed.get()) {
+            throw new IOException(this + " is closed");
+        }
+        channel.send(ByteBuffer.wrap(packet, offset, length), peer);
+        dataSent.increment();
+    }
+
+    /** Data packets received and handed to the data receiver, and data packets sent. */
+    public long[] dataCounters() {
+        return new long[] {dataReceived.sum(), dataSent.sum()};
+    }
+
+    /**
+     * Whether a UDP payload is a data packet rather than signalling: IPv4, or IPv6 whose chain of
+     * hop-by-hop (0), routing (43) and destination options (60) headers ends in anything but a
+     * Mobility Header (135). A chain that runs past the packet is not judged data (the
+     * signalling parser then rejects it).
+     */
+    static boolean isDataPacket(byte[] packet, int length) {
+        if (length < 1) {
+            return false;
+        }
+        int version = (packet[0] & 0xFF) >>> 4;
+        if (version == 4) {
+            return true;
+        }
+        if (version != 6 || length < 40) {
+            return false;
+        }
+        int next = packet[6] & 0xFF;
+        int offset = 40;
+        for (int i = 0; i < 8 && (next == 0 || next == 43 || next == 60); i++) {
+            if (offset + 2 > length) {
+                return false;
+            }
+            next = packet[offset] & 0xFF;
+            offset += ((packet[offset + 1] & 0xFF) + 1) * 8;
+        }
+        return next != 135 && next != 0 && next != 43 && next != 60;
+    }
+
     /** A snapshot of the totals. */
     public Counters counters() {
         return new Counters(received.sum(), delivered.sum(), malformed.sum(), sent.sum(), sendFailures.sum(),
@@ -335,6 +414,22 @@ public final class UdpTransport implements SignallingTransport {
         try {
             peer = OuterEndpoint.normalised(from);
             int length = datagram.remaining();
+            DataPacketReceiver data = dataReceiver;
+            if (data != null && length > 0) {
+                byte[] packet = new byte[length];
+                datagram.get(packet);
+                if (isDataPacket(packet, length)) {
+                    dataReceived.increment();
+                    try {
+                        data.accept(peer, packet);
+                    } catch (RuntimeException e) {
+                        receiverFailures.increment();
+                        LOG.error("{}: data receiver failed on a packet from {}", this, from, e);
+                    }
+                    return;
+                }
+                datagram.rewind();
+            }
             if (length == 0 || length > MAX_INNER_PACKET) {
                 dropMalformed(from, "a datagram of " + length + " octets; an inner packet has 1.."
                         + MAX_INNER_PACKET);

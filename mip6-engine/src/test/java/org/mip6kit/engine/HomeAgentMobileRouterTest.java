@@ -11,6 +11,8 @@ import static org.mip6kit.engine.HomeAgentTestRig.PREFIX;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -64,13 +66,14 @@ class HomeAgentMobileRouterTest {
     }
 
     private void start(HomeAgentSettings settings) throws Exception {
-        rig = HomeAgentTestRig.started(settings, new ScriptedProvider(), new MobileNetworkForwarding() {
+        rig = HomeAgentTestRig.started(settings, new ScriptedProvider(), new BindingForwarding() {
             @Override
-            public void prepare(BindingChange change) throws ForwardingSetupException {
+            public CompletionStage<Void> prepare(BindingChange change) {
                 if (failForwarding != null) {
-                    throw new ForwardingSetupException(failForwarding);
+                    return CompletableFuture.failedFuture(new IllegalStateException(failForwarding));
                 }
                 forwarding.add("prepare " + change.kind() + " " + change.mobileNetworkPrefixes());
+                return CompletableFuture.completedFuture(null);
             }
 
             @Override
@@ -289,20 +292,33 @@ class HomeAgentMobileRouterTest {
 
         assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.FORWARDING_SETUP_FAILED);
         assertThat(rig.engine.binding(HOA)).isEmpty();
-        assertThat(rig.provider.before).as("the provider is not asked to prepare").isEmpty();
-        assertThat(rig.provider.refusals).singleElement()
-                .satisfies(r -> assertThat(r.reason()).contains("no route to the tunnel device"));
+        assertThat(rig.provider.before).as("the provider prepares first").hasSize(1);
+        assertThat(rig.provider.abandoned).singleElement()
+                .satisfies(a -> assertThat(a.reason()).contains("no route to the tunnel device"));
+        assertThat(forwarding).containsExactly("abandoned CREATED");
     }
 
     @Test
-    void providerFailingAfterForwardingWasPreparedAbandonsTheForwarding() throws Exception {
+    void forwardingFailureForAMobileHostIsAnswered130Not143() throws Exception {
+        startWithOwnerAsRouter();
+        failForwarding = "no route to the tunnel device";
+        rig.deliver(HomeAgentTestRig.bu(1, 150), COA, HOA);
+
+        assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.INSUFFICIENT_RESOURCES);
+        assertThat(rig.engine.binding(HOA)).isEmpty();
+    }
+
+    @Test
+    void providerFailingBeforeForwardingMeansNothingIsForwarded() throws Exception {
         startWithOwnerAsRouter();
         rig.provider.beforeAck = c -> java.util.concurrent.CompletableFuture.failedFuture(
                 new IllegalStateException("no SA"));
         registerRouter(1, COA, NET_A);
 
         assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.REASON_UNSPECIFIED);
-        assertThat(forwarding).containsExactly("prepare CREATED " + List.of(NET_A), "abandoned CREATED");
+        assertThat(forwarding).as("the data plane never prepared; abandoning is a no-op for it")
+                .containsExactly("abandoned CREATED");
+        assertThat(rig.engine.binding(HOA)).isEmpty();
     }
 
     @Test
@@ -313,7 +329,8 @@ class HomeAgentMobileRouterTest {
         assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         assertThat(rig.lastAck().has(BindingAcknowledgement.Flag.MOBILE_ROUTER)).isFalse();
         assertThat(rig.engine.binding(HOA).orElseThrow().mobileNetworkPrefixes()).isEmpty();
-        assertThat(forwarding).isEmpty();
+        assertThat(forwarding).as("a host's binding is forwarded too, without prefixes")
+                .containsExactly("prepare CREATED []");
     }
 
     @Test

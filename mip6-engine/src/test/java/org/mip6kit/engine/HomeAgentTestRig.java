@@ -75,13 +75,17 @@ final class HomeAgentTestRig implements AutoCloseable {
         return rig;
     }
 
-    /** A started home agent whose mobile network prefixes go to {@code forwarding}. */
+    /** A started home agent whose data plane is {@code forwarding}. */
     static HomeAgentTestRig started(HomeAgentSettings settings, ScriptedProvider provider,
-                                    MobileNetworkForwarding forwarding) throws Exception {
-        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings, new VirtualTime(),
-                b -> b.mobileNetworkForwarding(forwarding));
+                                    BindingForwarding forwarding) throws Exception {
+        HomeAgentTestRig rig = new HomeAgentTestRig(provider, settings, new VirtualTime(), b -> b.forwarding(forwarding));
         rig.engine.start();
         return rig;
+    }
+
+    /** A started home agent with default settings whose data plane is {@code forwarding}. */
+    static HomeAgentTestRig startedWith(ScriptedProvider provider, BindingForwarding forwarding) throws Exception {
+        return started(settings(), provider, forwarding);
     }
 
     /**

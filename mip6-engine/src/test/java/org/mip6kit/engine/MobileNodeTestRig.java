@@ -74,6 +74,8 @@ final class MobileNodeTestRig {
 
     final VirtualTime time = new VirtualTime();
     final List<EngineEvent> events = new CopyOnWriteArrayList<>();
+    /** What the engine told its {@link TunnelEndpointListener}: "KIND careOf -> homeAgent", in order. */
+    final List<String> tunnelChanges = new CopyOnWriteArrayList<>();
     final FakeFactory factory;
     final MobileNodeEngine engine;
 
@@ -104,6 +106,8 @@ final class MobileNodeTestRig {
                 .clock(time.clock())
                 .scheduler(time)
                 .listener(events::add)
+                .tunnel((change, homeAgent) -> tunnelChanges.add(change.kind() + " " + change.careOf() + " -> "
+                        + homeAgent))
                 .careOfAddress(careOf)
                 .build();
     }

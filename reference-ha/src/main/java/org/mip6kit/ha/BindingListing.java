@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.DaemonSettings;
+import org.mip6kit.dataplane.TrafficCounters;
 import org.mip6kit.engine.BindingRecord;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.wire.Ipv6Address;
@@ -56,6 +59,8 @@ public final class BindingListing {
     public static final String OUTER_PEER = "outerPeer";
     public static final String MOBILE_ROUTER = "mobileRouter";
     public static final String MOBILE_NETWORK_PREFIXES = "mobileNetworkPrefixes";
+    /** The data plane's per-binding counters, or null without a data plane. */
+    public static final String TRAFFIC = "traffic";
 
     /** The most bindings read from the cache at a time while an answer is written. */
     public static final int PAGE = 256;
@@ -213,6 +218,17 @@ public final class BindingListing {
      */
     public static void write(JsonGenerator out, BindingSource source, Query query, String provider, Instant now)
             throws IOException {
+        write(out, source, query, provider, now, null);
+    }
+
+    /**
+     * As {@link #write(JsonGenerator, BindingSource, Query, String, Instant)}, each binding with
+     * the data plane's {@value #TRAFFIC} counters ({@code packetsToNode}, {@code bytesToNode},
+     * {@code packetsFromNode}, {@code bytesFromNode}) when {@code traffic} is not null; without a
+     * data plane the field is null.
+     */
+    public static void write(JsonGenerator out, BindingSource source, Query query, String provider, Instant now,
+                             Function<Ipv6Address, Optional<TrafficCounters>> traffic) throws IOException {
         Objects.requireNonNull(query, "query");
         BindingSource filtered = query.homeAddress() == null ? source : onlyHomeAddress(source, query.homeAddress());
         out.writeArrayFieldStart("bindings");
@@ -222,7 +238,7 @@ public final class BindingListing {
             int want = (int) Math.min(PAGE, query.limit() - written);
             List<BindingRecord> page = filtered.page(cursor, want);
             for (BindingRecord b : page) {
-                writeOne(out, b, provider, now);
+                writeOne(out, b, provider, now, traffic);
                 cursor = b.homeAddress();
             }
             written += page.size();
@@ -254,7 +270,8 @@ public final class BindingListing {
         };
     }
 
-    private static void writeOne(JsonGenerator out, BindingRecord b, String provider, Instant now) throws IOException {
+    private static void writeOne(JsonGenerator out, BindingRecord b, String provider, Instant now,
+                                 Function<Ipv6Address, Optional<TrafficCounters>> traffic) throws IOException {
         out.writeStartObject();
         out.writeStringField(HOME_ADDRESS, b.homeAddress().toString());
         out.writeStringField(CARE_OF_ADDRESS, b.careOfAddress().toString());
@@ -276,6 +293,17 @@ public final class BindingListing {
             out.writeString(text(p));
         }
         out.writeEndArray();
+        Optional<TrafficCounters> t = traffic == null ? Optional.empty() : traffic.apply(b.homeAddress());
+        if (t.isPresent()) {
+            out.writeObjectFieldStart(TRAFFIC);
+            out.writeNumberField("packetsToNode", t.get().packetsToNode());
+            out.writeNumberField("bytesToNode", t.get().bytesToNode());
+            out.writeNumberField("packetsFromNode", t.get().packetsFromNode());
+            out.writeNumberField("bytesFromNode", t.get().bytesFromNode());
+            out.writeEndObject();
+        } else {
+            out.writeNullField(TRAFFIC);
+        }
         out.writeEndObject();
     }
 

@@ -52,6 +52,7 @@ import org.mip6kit.wire.Lifetime;
  * logging: { level: info, loggers: { org.mip6kit.ha: info } }
  * metrics: { prometheus: { enabled: false, bind: "::1", port: 9464 }, jmx: { enabled: false } }
  * state: { enabled: true, directory: ha-state, sync-delay: 2ms }
+ * data-plane: { enabled: false, tun-name: mip6ha0, mtu: 1500, prefixes: [2001:db8:1::/64] }
  * security: { provider: NAME, NAME: { ... } }
  * </pre>
  * The {@code security} section is checked when the daemon starts, once the provider is known
@@ -63,13 +64,15 @@ import org.mip6kit.wire.Lifetime;
  * @param root the whole file, for the {@code security} section
  * @param metrics where the meters are published ({@code metrics}, see {@link MetricsSettings})
  * @param state where bindings are kept across restarts ({@code state}, see {@link StateSettings})
+ * @param dataPlane whether and how packets are tunnelled ({@code data-plane}, see
+ *        {@link HomeAgentDataPlaneConfig})
  */
 public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root,
-                              MetricsSettings metrics, StateSettings state) {
+                              MetricsSettings metrics, StateSettings state, HomeAgentDataPlaneConfig dataPlane) {
 
     /** The top-level keys of a home agent's file. */
     public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging",
-            "metrics", "state");
+            "metrics", "state", "data-plane");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
@@ -88,6 +91,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(dataPlane, "dataPlane");
     }
 
     /** Where the home agent listens when {@code transport.udp} says nothing: every address, port 4191. */
@@ -121,7 +125,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         DaemonSettings daemon = DaemonSettings.read(root,
                 new DaemonSettings.Defaults(defaultUdp(), DEFAULT_SOCKET_NAME));
         return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root),
-                StateSettings.read(root, file));
+                StateSettings.read(root, file), HomeAgentDataPlaneConfig.read(root, attracted(settings)));
     }
 
     private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {
@@ -227,5 +231,16 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
             routers.add(new MobileRouterAuthorization(identity, prefixes));
         }
         return List.copyOf(routers);
+    }
+
+    /**
+     * What the data plane's TUN device attracts by default: the home prefixes and every mobile
+     * router's authorised prefixes (RFC 3963: packets for a registered prefix are tunnelled to its
+     * mobile router; those for an unregistered one are dropped and counted).
+     */
+    private static List<HomePrefix> attracted(HomeAgentSettings settings) {
+        List<HomePrefix> all = new ArrayList<>(settings.homePrefixes());
+        settings.mobileRouters().forEach(r -> all.addAll(r.prefixes()));
+        return List.copyOf(all);
     }
 }

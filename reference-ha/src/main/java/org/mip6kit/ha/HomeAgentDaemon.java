@@ -56,12 +56,14 @@ import org.slf4j.LoggerFactory;
  * {@code status} and {@code reload} (also on SIGHUP, see {@link #reload}), and optionally a pcap of all signalling.
  *
  * <p>Start-up order, each step undone if a later one fails: select the provider (fail closed)
- * → open the pcap file → build the engine (the provider validates its section) → open the
+ * → open the pcap file → build the engine (the provider validates its section) → with
+ * {@code data-plane.enabled}, refuse a provider that carries the traffic itself and open the data
+ * plane (TUN device, routes, raw socket; docs/data-plane.md) → open the
  * Prometheus endpoint if {@code metrics} enables it → bind the admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
- * then the provider and transport close, then the admin socket closes and its file is removed,
+ * then the provider and transport close, then the data plane (its TUN device and routes go), then the admin socket closes and its file is removed,
  * then the pcap file is closed. Every signalling event is one log line on the logger
  * {@value #LOGGER} (the engine's events: binding created, refreshed, moved, deleted, expired,
  * refused, dropped), with identity and home address.
@@ -107,6 +109,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private volatile boolean started;
     private volatile SystemdNotifier notifier = SystemdNotifier.disabled();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    /** The data plane's hook and state; null when {@code data-plane.enabled} is false. */
+    private volatile HomeAgentDataPlane dataPlane;
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
@@ -209,6 +213,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 journal = openJournal(config, options.clock());
                 builder.store(journal).restore(journal.recovery().entries());
             }
+            HomeAgentDataPlane plane = config.dataPlane().enabled() ? new HomeAgentDataPlane(config.dataPlane()) : null;
+            if (plane != null) {
+                builder.forwarding(plane);
+            }
             if (metrics != null) {
                 HomeAgentMeters meters = metrics.meters();
                 builder.listener(meters::onEvent).processingTime(meters::onProcessed);
@@ -216,7 +224,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
             HomeAgentEngine engine = builder
                     .provider(provider.factory(), provider.section())
                     .settings(config.homeAgent())
-                    .transports(transports(config.daemon().udp(), config.file(), capture, udp, onFatal))
+                    .transports(transports(config.daemon().udp(), config.file(), capture, udp, onFatal, plane))
                     // --pcap records the provider's own UDP channel too (RFC 6618, DTLS), not only the engine's socket.
                     .network(capture == null ? network : new CapturingProviderNetwork(network, capture))
                     .clock(options.clock())
@@ -229,6 +237,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 daemon.journal = journal;
                 journal = null;   // the daemon closes it from now on
                 daemon.logRestored();
+            }
+            if (plane != null) {
+                daemon.dataPlane = plane;
+                plane.open(engine.capabilities(), provider.name(), config.homeAgent().homeAgentAddress());
             }
             if (metrics != null) {
                 metrics.meters().bind(HomeAgentMeters.Readings.of(engine));
@@ -295,10 +307,14 @@ public final class HomeAgentDaemon implements AutoCloseable {
     }
 
     private static TransportFactory transports(UdpTransport.Config config, Path configFile, PacketCapture capture,
-                                               AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal) {
+                                               AtomicReference<UdpTransport> opened, Consumer<Throwable> onFatal,
+                                               HomeAgentDataPlane plane) {
         return () -> {
             UdpTransport u = DaemonSettings.openUdp(config, configFile);
             u.onFatalError(onFatal);
+            if (plane != null) {
+                plane.attachUdp(u);   // RFC 5555 §4: data shares the signalling socket
+            }
             opened.set(u);
             SignallingTransport t = u;
             if (capture != null) {
@@ -342,8 +358,9 @@ public final class HomeAgentDaemon implements AutoCloseable {
     AdminStreamingCommand.Answer bindings(ObjectNode request) throws AdminException {
         BindingListing.Query query = BindingListing.Query.of(request);
         Predicate<Identity> identity = query.identity() == null ? null : query::accepts;
+        HomeAgentDataPlane plane = dataPlane;
         return out -> BindingListing.write(out, (after, limit) -> engine.bindings(after, limit, identity), query,
-                provider.name(), clock.instant());
+                provider.name(), clock.instant(), plane == null ? null : plane::traffic);
     }
 
     /** The {@code status} answer: addresses, provider, counts and counters. */
@@ -379,6 +396,17 @@ public final class HomeAgentDaemon implements AutoCloseable {
         reply.put("pcap", capture != null ? capture.file().toString() : null);
         reply.put("prometheus", prometheusAddress().map(m -> "http://" + DaemonSettings.describe(m)
                 + PrometheusEndpoint.PATH).orElse(null));
+        HomeAgentDataPlane plane = dataPlane;
+        ObjectNode dp = reply.putObject("dataPlane");
+        dp.put("enabled", plane != null && plane.running());
+        if (plane != null) {
+            dp.put("tun", plane.config().tunName());
+            dp.put("mtu", plane.config().mtu());
+            ArrayNode attracted = dp.putArray("prefixes");
+            plane.config().prefixes().forEach(x -> attracted.add(x.toString()));
+            ObjectNode dc = dp.putObject("counters");
+            plane.counters().forEach(dc::put);
+        }
     }
 
     // ------------------------------------------------------------------ reload
@@ -613,6 +641,10 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 m.close();     // first: no scrape reads an engine that is closing
             }
             engine.close();
+            HomeAgentDataPlane plane = dataPlane;
+            if (plane != null) {
+                plane.close();   // after the engine: no binding change reaches a closed data plane
+            }
             network.close();   // after the engine: the provider's sockets are closed by then
             AdminServer a = admin;
             if (a != null) {

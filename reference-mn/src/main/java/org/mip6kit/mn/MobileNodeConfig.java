@@ -38,6 +38,7 @@ import org.mip6kit.transport.UdpTransport;
  * admin: { socket: mn.sock }
  * logging: { level: info }
  * security: { provider: NAME, NAME: { ... } }
+ * data-plane: { enabled: false, tun-name: mip6mn0, mtu: 1500, routing-table: 191, rule-priority: 1000 }
  * </pre>
  * The {@code security} section is checked when the daemon starts, once the provider is known
  * ({@link org.mip6kit.daemon.SelectedProvider}), and the provider validates its own section.
@@ -46,12 +47,15 @@ import org.mip6kit.transport.UdpTransport;
  * @param mobileNode the {@code mobile-node} section
  * @param daemon the shared sections ({@code transport}, {@code admin}, {@code logging})
  * @param root the whole file, for the {@code security} section
+ * @param dataPlane whether and how the home address's traffic is tunnelled ({@code data-plane},
+ *        see {@link MobileNodeDataPlaneConfig})
  */
-public record MobileNodeConfig(Path file, MobileNodeSection mobileNode, DaemonSettings daemon, ConfigSection root) {
+public record MobileNodeConfig(Path file, MobileNodeSection mobileNode, DaemonSettings daemon, ConfigSection root,
+                               MobileNodeDataPlaneConfig dataPlane) {
 
     /** The top-level keys of a mobile node's file. */
     public static final Set<String> TOP_LEVEL = Set.of(MobileNodeSection.NAME, "transport", "admin", "security",
-            "logging");
+            "logging", "data-plane");
     /** The admin socket's name next to the file when {@code admin.socket} is absent. */
     public static final String DEFAULT_SOCKET_NAME = "mn.sock";
 
@@ -60,6 +64,7 @@ public record MobileNodeConfig(Path file, MobileNodeSection mobileNode, DaemonSe
         Objects.requireNonNull(mobileNode, "mobileNode");
         Objects.requireNonNull(daemon, "daemon");
         Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(dataPlane, "dataPlane");
     }
 
     /**
@@ -95,7 +100,12 @@ public record MobileNodeConfig(Path file, MobileNodeSection mobileNode, DaemonSe
         MobileNodeSection mobileNode = MobileNodeSection.read(root.section(MobileNodeSection.NAME));
         DaemonSettings daemon = DaemonSettings.read(root, new DaemonSettings.Defaults(defaultUdp(),
                 DEFAULT_SOCKET_NAME));
-        return new MobileNodeConfig(file, mobileNode, daemon, root);
+        MobileNodeDataPlaneConfig dataPlane = MobileNodeDataPlaneConfig.read(root);
+        if (dataPlane.enabled() && mobileNode.settings().homeAddress().isEmpty()) {
+            throw root.error("data-plane.enabled", "needs mobile-node.home-address: the data plane puts the home "
+                    + "address on its TUN device at start, before any bootstrap (see docs/data-plane.md)");
+        }
+        return new MobileNodeConfig(file, mobileNode, daemon, root, dataPlane);
     }
 
     /**

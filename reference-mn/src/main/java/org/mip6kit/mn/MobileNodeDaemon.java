@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Life</h2>
  * <ol>
  * <li>{@link #start}: applies the logging levels, selects the provider (failing closed), opens
- *     the pcap file if asked, builds the engine (the provider validates its section), binds the
+ *     the pcap file if asked, builds the engine (the provider validates its section), with
+ *     {@code data-plane.enabled} opens the data plane (TUN device with the home address, policy
+ *     rule, raw sockets; docs/data-plane.md) unless the provider carries the traffic itself, binds the
  *     admin socket, then starts the engine: bootstrap, then the home registration. The UDP
  *     socket is bound when the provider opens its path (right after bootstrap).</li>
  * <li>While running: {@code move} over the admin socket and changes of the followed interface
@@ -63,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *     {@code home} calls {@link MobileNodeEngine#returnHome}: the node deregisters and keeps
  *     running; a later {@code move} registers again.</li>
  * <li>{@link #close}: stops following the interface, deregisters (lifetime 0, bounded by
- *     {@code mobile-node.shutdown-timeout}), closes the admin socket and the pcap file.
+ *     {@code mobile-node.shutdown-timeout}), removes the data plane (TUN device, rule, table),
+ *     closes the admin socket and the pcap file.
  *     {@link org.mip6kit.daemon.TerminationSignals} calls it on SIGTERM and SIGINT.</li>
  * </ol>
  * If the first registration fails (bootstrap failed, the home agent refused, no answer after
@@ -159,6 +162,8 @@ public final class MobileNodeDaemon implements AutoCloseable {
     private MobileNodeEngine engine;
     private AdminServer admin;
     private CareOfInterfaceWatcher watcher;
+    /** The data plane; null when {@code data-plane.enabled} is false. */
+    private volatile MobileNodeDataPlane dataPlane;
     private boolean closed;
     private volatile SystemdNotifier notifier = SystemdNotifier.disabled();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
@@ -264,9 +269,17 @@ public final class MobileNodeDaemon implements AutoCloseable {
                 .scheduler(scheduler)
                 .careOfAddress(initialCareOf);
         options.listeners().forEach(b::listener);
+        MobileNodeDataPlane plane = config.dataPlane().enabled() ? new MobileNodeDataPlane(config.dataPlane()) : null;
+        if (plane != null) {
+            b.tunnel(plane);
+        }
         MobileNodeEngine e = b.build();
         synchronized (lifecycle) {
             engine = e;
+            dataPlane = plane;
+        }
+        if (plane != null) {
+            plane.open(e.capabilities(), provider.name(), config.mobileNode().settings().homeAddress().orElseThrow());
         }
         LOG.info("mobile node starting: provider {}; care-of {}{}; home agent {} via udp {}; config {}",
                 provider.describe(), CareOfAddresses.display(initialCareOf),
@@ -276,7 +289,10 @@ public final class MobileNodeDaemon implements AutoCloseable {
         try {
             AdminServer server = AdminServer.builder(config.daemon().adminSocket())
                     .daemon(NAME)
-                    .command(STATUS, (request, reply) -> status().writeTo(reply))
+                    .command(STATUS, (request, reply) -> {
+                        status().writeTo(reply);
+                        writeDataPlane(reply);
+                    })
                     .command(MOVE, this::move)
                     .command(HOME, this::home)
                     .start();
@@ -317,6 +333,11 @@ public final class MobileNodeDaemon implements AutoCloseable {
         return () -> {
             UdpTransport t = DaemonSettings.openUdp(udp, config.file());
             t.onFatalError(this::fatalError);
+            MobileNodeDataPlane plane = dataPlane;
+            if (plane != null) {
+                // RFC 5555 §4: with an IPv4 care-of address the data shares the signalling socket.
+                plane.attachUdp(t, config.mobileNode().settings().homeAgentEndpoints());
+            }
             localUdp.set(t.localAddress());
             LOG.info("mobile node signalling on udp {}", describe(t.localAddress()));
             SignallingTransport s = capture == null ? t : new CapturingTransport(t, t.localAddress(), capture);
@@ -334,6 +355,20 @@ public final class MobileNodeDaemon implements AutoCloseable {
         }
         return MobileNodeStatus.of(e, clock.instant(), config.mobileNode().careOf().interfaceName(),
                 Optional.ofNullable(localUdp.get()).map(MobileNodeDaemon::describe));
+    }
+
+    /** The {@code dataPlane} object of the status answer: whether it runs, its device and counters. */
+    private void writeDataPlane(ObjectNode reply) {
+        MobileNodeDataPlane plane = dataPlane;
+        ObjectNode dp = reply.putObject("dataPlane");
+        dp.put("enabled", plane != null && plane.running());
+        if (plane != null) {
+            dp.put("tun", plane.config().tunName());
+            dp.put("mtu", plane.config().mtu());
+            dp.put("routingTable", plane.config().routingTable());
+            ObjectNode counters = dp.putObject("counters");
+            plane.counters().forEach(counters::put);
+        }
     }
 
     private void move(ObjectNode request, ObjectNode reply) throws AdminException {
@@ -610,6 +645,10 @@ public final class MobileNodeDaemon implements AutoCloseable {
             if (e != null) {
                 LOG.info("mobile node stopping: {}", stoppingWhat(e));
                 e.close();
+            }
+            MobileNodeDataPlane plane = dataPlane;
+            if (plane != null) {
+                plane.close();   // after the engine: the deregistration has left through the old paths
             }
             network.close();
             if (a != null) {

@@ -37,7 +37,8 @@ public final class IpsecIkev2Provider implements SecurityProviderFactory {
     private static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, "0.1.0", SpiVersion.MAJOR,
             Placement.BELOW_STACK, EnumSet.of(Capability.INTEGRITY, Capability.CONFIDENTIALITY,
             Capability.PROTECTS_DATA, Capability.IKE_SURVIVES_MOVE, Capability.ASSIGNS_HOME_ADDRESS,
-            Capability.NEEDS_ALTERNATE_COA, Capability.CHANNEL_SURVIVES_COA_CHANGE, Capability.NEEDS_ROOT));
+            Capability.NEEDS_ALTERNATE_COA, Capability.CHANNEL_SURVIVES_COA_CHANGE, Capability.NEEDS_ROOT,
+            Capability.CARRIES_TRAFFIC));
 
     private final ViciConnector connector;
     private final KernelAccess kernel;

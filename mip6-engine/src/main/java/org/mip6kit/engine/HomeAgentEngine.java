@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -134,6 +136,8 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final Counters counters = new Counters();
     private final ProcessingTimeListener processingTime;
     private final BindingForwarding forwarding;
+    /** New home addresses per identity accepted by the checks but not yet committed or refused. */
+    private final Map<Identity, Integer> claims = new HashMap<>();
     /** Where accepted changes are made durable; null: in memory only. */
     private final BindingStore store;
     private final RestoredBindings restored;
@@ -545,7 +549,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             refusal = nemo.refusal();
             why = nemo.why();
         } else if (!deregistration && existing == null
-                && cache.entriesOf(who) >= settings.maxHomeAddressesPerIdentity()) {
+                && cache.entriesOf(who) + claimsInFlight(who) >= settings.maxHomeAddressesPerIdentity()) {
             // One key must not claim the home prefix: the cache would fill, and every other node get 130.
             refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
             why = "the identity already holds " + settings.maxHomeAddressesPerIdentity() + " home address(es), "
@@ -580,6 +584,21 @@ public final class HomeAgentEngine implements AutoCloseable {
                 deregistration ? existing.careOfAddress() : coa, granted, addr.outerPeer(), k && !deregistration,
                 prefixes);
 
+        if (deregistration || existing != null) {
+            return prepareAndCommit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        }
+        // A new home address counts against the identity's limit from here on, not only once
+        // committed: the provider, the data plane and the store may take a while, and other claims
+        // of the same identity (other home addresses, other serializer keys) are checked meanwhile.
+        claim(who, 1);
+        CompletionStage<Void> done = prepareAndCommit(bu, addr, hoa, who, coa, granted, k, change, replyCtx, existing);
+        return done.whenComplete((v, e) -> claim(who, -1));
+    }
+
+    private CompletionStage<Void> prepareAndCommit(BindingUpdate bu, Addressing addr, Ipv6Address hoa, Identity who,
+                                                   Ipv6Address coa, Lifetime granted, boolean k, BindingChange change,
+                                                   ReplyContext replyCtx, BindingRecord existing) {
+        boolean deregistration = change.kind() == BindingChange.Kind.DELETED;
         CompletionStage<Void> prepared = deregistration ? done() : prepareForwarding(callBeforeAck(change), change);
         if (succeeded(prepared)) {
             // The usual case: the provider was ready at once, so no timer and no continuation.
@@ -592,6 +611,19 @@ public final class HomeAgentEngine implements AutoCloseable {
                 .thenCompose(failure -> onPrepared(prepared, failure == null ? done()
                                 : CompletableFuture.failedFuture(failure), bu, addr, hoa, who, coa, granted, k, change,
                         replyCtx, existing));
+    }
+
+    private int claimsInFlight(Identity who) {
+        synchronized (claims) {
+            Integer n = claims.get(who);
+            return n == null ? 0 : n;
+        }
+    }
+
+    private void claim(Identity who, int delta) {
+        synchronized (claims) {
+            claims.merge(who, delta, (a, b) -> a + b == 0 ? null : a + b);
+        }
     }
 
     /** The prefixes a mobile router's registration would get, or why it is refused. */

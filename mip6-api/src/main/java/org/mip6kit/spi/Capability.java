@@ -31,5 +31,13 @@ public enum Capability {
      */
     NEEDS_ALTERNATE_COA,
     /** The provider needs root privileges (netlink, raw sockets). */
-    NEEDS_ROOT
+    NEEDS_ROOT,
+    /**
+     * The home-agent path can protect a Home Agent Switch (RFC 5142 §5.1: as a Binding
+     * Acknowledgement is protected) that answers no message: {@link SignallingPath#send} accepts
+     * a {@code HomeAgentSwitch} with no {@link ReplyContext}, addressed to a bound node's care-of
+     * address, and the mobile-node path verifies it. Without it the home agent refuses to drain
+     * (docs/operator-guide.md#drain). No provider shipped with mip6kit declares it yet.
+     */
+    PROTECTS_HOME_AGENT_SWITCH
 }

@@ -39,5 +39,13 @@ public enum Capability {
      * {@code data-plane.enabled} with such a provider (docs/data-plane.md). Declared by the
      * instance only in the modes that do.
      */
-    CARRIES_TRAFFIC
+    CARRIES_TRAFFIC,
+    /**
+     * The home-agent path can protect a Home Agent Switch (RFC 5142 §5.1: as a Binding
+     * Acknowledgement is protected) that answers no message: {@link SignallingPath#send} accepts
+     * a {@code HomeAgentSwitch} with no {@link ReplyContext}, addressed to a bound node's care-of
+     * address, and the mobile-node path verifies it. Without it the home agent refuses to drain
+     * (docs/operator-guide.md#drain). No provider shipped with mip6kit declares it yet.
+     */
+    PROTECTS_HOME_AGENT_SWITCH
 }

@@ -38,6 +38,7 @@ public final class MobilityHeaderCodec {
 
     private static final int[] FIXED_LENGTH = {2, 10, 10, 18, 18, 6, 6, 18};
     private static final int[] MIN_HEADER_LEN = {0, 1, 1, 2, 2, 1, 1, 2};
+    private static final int HOME_AGENT_SWITCH = 12;
     private static final MobilityHeaderCodec STANDARD = new MobilityHeaderCodec(MobilityOptionRegistry.standard());
 
     private final MobilityOptionRegistry registry;
@@ -58,9 +59,15 @@ public final class MobilityHeaderCodec {
         return registry;
     }
 
-    /** The minimum Header Len for a known MH Type (RFC 6275 §6.1.2–§6.1.9). */
+    /**
+     * The minimum Header Len for a known MH Type (RFC 6275 §6.1.2–§6.1.9; RFC 5142 §4 for a Home
+     * Agent Switch with no address).
+     */
     public static int minimumHeaderLen(MobilityHeaderType type) {
         int code = type.code();
+        if (code == HOME_AGENT_SWITCH) {
+            return 0;
+        }
         if (code >= MIN_HEADER_LEN.length) {
             throw new IllegalArgumentException(type + " is not an RFC 6275 message type");
         }
@@ -69,7 +76,8 @@ public final class MobilityHeaderCodec {
 
     /**
      * Octets of a known type's fixed part after the 6-octet common header (RFC 6275 §6.1.2–§6.1.9):
-     * its options start at {@code 6 + fixedPartLength(type)}.
+     * its options start at {@code 6 + fixedPartLength(type)}. Not for a Home Agent Switch, whose
+     * fixed part grows with its address count: use {@link #optionsOffset}.
      */
     public static int fixedPartLength(MobilityHeaderType type) {
         int code = type.code();
@@ -77,6 +85,22 @@ public final class MobilityHeaderCodec {
             throw new IllegalArgumentException(type + " is not an RFC 6275 message type");
         }
         return FIXED_LENGTH[code];
+    }
+
+    /**
+     * Where the options of an encoded Mobility Header start, for every type this codec decodes
+     * (for a Home Agent Switch, after its {@code # of Addresses} addresses), or -1 for a type it
+     * does not decode or octets too short to tell.
+     */
+    public static int optionsOffset(byte[] mh) {
+        if (mh == null || mh.length < 8) {
+            return -1;
+        }
+        int code = NetworkOrder.u8(mh, 2);
+        if (code == HOME_AGENT_SWITCH) {
+            return 8 + 16 * NetworkOrder.u8(mh, 6);
+        }
+        return code < FIXED_LENGTH.length ? 6 + FIXED_LENGTH[code] : -1;
     }
 
     // ---------------------------------------------------------------- encoding
@@ -96,7 +120,12 @@ public final class MobilityHeaderCodec {
     /** Encodes {@code message} leaving the Checksum field 0 (for callers that fill it later). */
     public byte[] encodeWithoutChecksum(MobilityMessage message) {
         int typeCode = message.type().code();
-        if (typeCode >= FIXED_LENGTH.length) {
+        int fixedEnd;
+        if (message instanceof HomeAgentSwitch has) {
+            fixedEnd = 8 + 16 * has.homeAgents().size();
+        } else if (typeCode < FIXED_LENGTH.length) {
+            fixedEnd = 6 + FIXED_LENGTH[typeCode];
+        } else {
             throw new IllegalArgumentException("cannot encode MH type " + message.type());
         }
         List<MobilityOption> options = message.options();
@@ -104,7 +133,7 @@ public final class MobilityHeaderCodec {
         MobilityOptionCodec<?>[] codecs = new MobilityOptionCodec<?>[n];
         int[] dataLengths = new int[n];
         int[] starts = new int[n];
-        int offset = 6 + FIXED_LENGTH[typeCode];
+        int offset = fixedEnd;
         for (int i = 0; i < n; i++) {
             MobilityOption o = options.get(i);
             Alignment alignment;
@@ -138,7 +167,7 @@ public final class MobilityHeaderCodec {
         out[1] = (byte) (length / 8 - 1);
         out[2] = (byte) typeCode;
         writeFixedPart(message, out);
-        int cursor = 6 + FIXED_LENGTH[typeCode];
+        int cursor = fixedEnd;
         for (int i = 0; i < n; i++) {
             writePadding(out, cursor, starts[i] - cursor);
             MobilityOption o = options.get(i);
@@ -218,6 +247,12 @@ public final class MobilityHeaderCodec {
         } else if (m instanceof BindingError be) {
             out[6] = (byte) be.status().code();
             be.homeAddress().writeTo(out, 8);
+        } else if (m instanceof HomeAgentSwitch has) {
+            List<Ipv6Address> agents = has.homeAgents();
+            out[6] = (byte) agents.size();
+            for (int i = 0; i < agents.size(); i++) {
+                agents.get(i).writeTo(out, 8 + 16 * i);
+            }
         } else {
             throw new IllegalArgumentException("cannot encode " + m.getClass().getName() + " as " + m.type());
         }
@@ -272,6 +307,9 @@ public final class MobilityHeaderCodec {
                     "is " + payloadProto + ", must be 59");
         }
         int typeCode = NetworkOrder.u8(mh, 2);
+        if (typeCode == HOME_AGENT_SWITCH) {
+            return decodeHomeAgentSwitch(mh);
+        }
         if (typeCode >= FIXED_LENGTH.length) {
             throw new MobilityHeaderFormatException("MH Type", 2, FormatReaction.BINDING_ERROR_UNRECOGNIZED_TYPE,
                     MobilityHeaderType.of(typeCode) + " is not recognised");
@@ -305,6 +343,29 @@ public final class MobilityHeaderCodec {
             default:
                 return new BindingError(BindingErrorStatus.of(NetworkOrder.u8(mh, 6)), Ipv6Address.fromBytes(mh, 8),
                         options);
+        }
+    }
+
+    /** RFC 5142 §4: the address count decides where the options start; it must fit Header Len. */
+    private MobilityMessage decodeHomeAgentSwitch(byte[] mh) throws MobilityHeaderFormatException {
+        int count = NetworkOrder.u8(mh, 6);
+        int optionsStart = 8 + 16 * count;
+        if (optionsStart > mh.length) {
+            throw new MobilityHeaderFormatException("Header Len", 1, FormatReaction.ICMP_PARAMETER_PROBLEM,
+                    "is " + NetworkOrder.u8(mh, 1) + ": " + mh.length + " octets cannot hold the " + count
+                            + " home agent addresses that # of Addresses (offset 6) declares; "
+                            + optionsStart + " are needed");
+        }
+        Ipv6Address[] agents = new Ipv6Address[count];
+        for (int i = 0; i < count; i++) {
+            agents[i] = Ipv6Address.fromBytes(mh, 8 + 16 * i);
+        }
+        List<MobilityOption> options = decodeOptions(mh, optionsStart);
+        try {
+            return new HomeAgentSwitch(List.of(agents), options);
+        } catch (IllegalArgumentException e) {
+            throw new MobilityHeaderFormatException("Home Agent Addresses", 8, FormatReaction.SILENT_DISCARD,
+                    e.getMessage());
         }
     }
 

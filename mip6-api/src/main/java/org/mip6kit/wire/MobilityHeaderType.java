@@ -37,6 +37,8 @@ public final class MobilityHeaderType extends CodePoint {
     public static final MobilityHeaderType BINDING_UPDATE = of(5);
     public static final MobilityHeaderType BINDING_ACKNOWLEDGEMENT = of(6);
     public static final MobilityHeaderType BINDING_ERROR = of(7);
+    /** RFC 5142. */
+    public static final MobilityHeaderType HOME_AGENT_SWITCH = of(12);
 
     private MobilityHeaderType(int code, String name) {
         super(code, name);

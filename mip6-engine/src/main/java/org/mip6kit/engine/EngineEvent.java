@@ -39,6 +39,10 @@ public record EngineEvent(Kind kind, Optional<Identity> identity, Optional<Ipv6A
         // home agent
         BINDING_CREATED, BINDING_MOVED, BINDING_REFRESHED, BINDING_DELETED, BINDING_EXPIRED, BINDING_REVOKED,
         BINDING_UPDATE_REJECTED,
+        /** A Home Agent Switch (RFC 5142) went out to a bound node during a drain. */
+        HOME_AGENT_SWITCH_SENT,
+        /** The mobile node acted on a verified Home Agent Switch: it registers with the next home agent. */
+        HOME_AGENT_SWITCHED,
         // either side
         VERDICT_ACCEPTED, VERDICT_REJECTED, VERDICT_DROPPED, MESSAGE_MALFORMED, MESSAGE_IGNORED,
         BINDING_ERROR_SENT, BINDING_ERROR_RECEIVED, SEND_FAILED, PROVIDER_EVENT;

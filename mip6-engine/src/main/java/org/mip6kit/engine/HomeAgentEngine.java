@@ -57,6 +57,7 @@ import org.mip6kit.wire.Ipv4AddressAckStatus;
 import org.mip6kit.wire.Ipv4AddressAcknowledgement;
 import org.mip6kit.wire.Ipv4CareOfAddress;
 import org.mip6kit.wire.Ipv4HomeAddressRequest;
+import org.mip6kit.wire.HomeAgentSwitch;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.Lifetime;
 import org.mip6kit.wire.MobileNetworkPrefix;
@@ -143,6 +144,8 @@ public final class HomeAgentEngine implements AutoCloseable {
     private final RestoredBindings restored;
     private volatile SignallingPath path;
     private volatile boolean accepting;
+    /** Where a drain sends nodes (RFC 5142), or null when not draining. */
+    private volatile List<Ipv6Address> drainTargets;
     private volatile boolean closed;
     private volatile Cancellable sweepTask;
 
@@ -554,6 +557,12 @@ public final class HomeAgentEngine implements AutoCloseable {
             refusal = BindingAckStatus.ADMINISTRATIVELY_PROHIBITED;
             why = "the identity already holds " + settings.maxHomeAddressesPerIdentity() + " home address(es), "
                     + "its maximum (max-home-addresses-per-identity, docs/operator-guide.md#how-the-home-agent-answers)";
+        } else if (!deregistration && !bound && drainTargets != null) {
+            // Draining (docs/operator-guide.md#drain): nodes already bound may refresh until they
+            // switch; a new registration is refused with 130 so the node tries again later or
+            // elsewhere, instead of being bound here only to be moved at once.
+            refusal = BindingAckStatus.INSUFFICIENT_RESOURCES;
+            why = "this home agent is draining (RFC 5142): it takes no new registrations";
         } else if (!deregistration && existing == null && !cache.hasRoomFor(hoa)) {
             refusal = BindingAckStatus.INSUFFICIENT_RESOURCES;
             why = "the binding cache is full (" + settings.maxBindings() + ")";
@@ -1232,6 +1241,53 @@ public final class HomeAgentEngine implements AutoCloseable {
     }
 
     /** What this provider instance, as configured, declared it can do. */
+    /**
+     * Starts a planned drain (RFC 5142): from now on a new registration is refused with 130
+     * (insufficient resources) while bound nodes may still refresh, and every bound node is sent
+     * a Home Agent Switch naming {@code targets}, most preferred first. Calling it again sends
+     * the message again to the nodes still bound (RFC 5142 §5.2 lets the home agent retransmit
+     * to a node that has not moved).
+     *
+     * @param targets the home agents the nodes should move to (at most
+     *        {@link HomeAgentSwitch#MAX_ADDRESSES}); empty lets the nodes discover one
+     * @return how many Home Agent Switch messages were handed to the provider's path
+     * @throws IllegalStateException if the provider does not declare
+     *         {@link Capability#PROTECTS_HOME_AGENT_SWITCH} (nothing changes), or the engine is not running
+     */
+    public int drain(List<Ipv6Address> targets) {
+        HomeAgentSwitch message = HomeAgentSwitch.to(targets);
+        if (!capabilities.contains(Capability.PROTECTS_HOME_AGENT_SWITCH)) {
+            throw new IllegalStateException("provider " + descriptor.name() + " cannot protect a Home Agent Switch "
+                    + "(it lacks the capability " + Capability.PROTECTS_HOME_AGENT_SWITCH + "), and a mobile node "
+                    + "acts only on a protected one: not draining (docs/operator-guide.md#drain)");
+        }
+        SignallingPath p = path;
+        if (p == null || closed) {
+            throw new IllegalStateException("the home agent is not running");
+        }
+        drainTargets = message.homeAgents();
+        Ipv6Address self = settings.homeAgentAddress();
+        int sent = 0;
+        for (BindingRecord r : bindings()) {
+            if (!r.isBound()) {
+                continue;
+            }
+            Ipv6Address hoa = r.homeAddress();
+            boolean away = !r.careOfAddress().equals(hoa);
+            Addressing to = new Addressing(self, away ? r.careOfAddress() : hoa, Optional.empty(),
+                    away ? Optional.of(hoa) : Optional.empty(), r.outerPeer());
+            send(message, to, Optional.empty(), r.identity(), hoa, EngineEvent.Kind.HOME_AGENT_SWITCH_SENT,
+                    "Home Agent Switch to " + message.homeAgents());
+            sent++;
+        }
+        return sent;
+    }
+
+    /** The home agents a drain sends nodes to, or empty when the home agent is not draining. */
+    public Optional<List<Ipv6Address>> draining() {
+        return Optional.ofNullable(drainTargets);
+    }
+
     public Set<Capability> capabilities() {
         return capabilities;
     }

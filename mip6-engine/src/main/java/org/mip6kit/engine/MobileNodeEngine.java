@@ -52,6 +52,7 @@ import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingError;
 import org.mip6kit.wire.BindingRefreshAdvice;
 import org.mip6kit.wire.BindingRefreshRequest;
+import org.mip6kit.wire.HomeAgentSwitch;
 import org.mip6kit.wire.BindingUpdate;
 import org.mip6kit.wire.Ipv4Address;
 import org.mip6kit.wire.Ipv4AddressAcknowledgement;
@@ -912,6 +913,8 @@ public final class MobileNodeEngine implements AutoCloseable {
                     onRefreshRequest(in);
                 } else if (m instanceof BindingError be) {
                     onBindingError(be, in);
+                } else if (m instanceof HomeAgentSwitch has) {
+                    onHomeAgentSwitch(has, in);
                 } else {
                     emit(Kind.MESSAGE_IGNORED, null, null, m.type() + " from " + in.addressing().source()
                             + ": not a message a mobile node acts on from its home agent");
@@ -1134,6 +1137,40 @@ public final class MobileNodeEngine implements AutoCloseable {
             return;
         }
         emit(Kind.REFRESH_REQUESTED, careOf, null, "Binding Refresh Request from " + in.addressing().source());
+        beginAttempt(false, careOf, List.of());
+    }
+
+    /**
+     * RFC 5142 §6.1: a verified Home Agent Switch from the home agent this node is registered
+     * with moves the registration to the first listed home agent that is not the current one.
+     * The node registers there at once (a new Binding Update List entry, sequence numbers of
+     * its own); the old home agent's binding is left to lapse, or to the old home agent, which
+     * is draining. A message from another address, one the provider cannot vouch for, or an
+     * empty list (this node does no home agent discovery) changes nothing.
+     */
+    private void onHomeAgentSwitch(HomeAgentSwitch has, Inbound in) {
+        Ipv6Address from = in.addressing().source();
+        if (!capabilities.contains(Capability.PROTECTS_HOME_AGENT_SWITCH)) {
+            emit(Kind.MESSAGE_IGNORED, careOf, null, "Home Agent Switch from " + from + ": the provider cannot "
+                    + "protect one (docs/operator-guide.md#drain)");
+            return;
+        }
+        if (closing || !from.equals(homeAgent)) {
+            emit(Kind.MESSAGE_IGNORED, careOf, null, "Home Agent Switch from " + from + ": not from the home agent "
+                    + homeAgent);
+            return;
+        }
+        Optional<Ipv6Address> next = has.homeAgents().stream().filter(a -> !a.equals(homeAgent)).findFirst();
+        if (next.isEmpty()) {
+            emit(Kind.MESSAGE_IGNORED, careOf, null, "Home Agent Switch from " + from + " names no other home agent; "
+                    + "the registration stays");
+            return;
+        }
+        Ipv6Address old = homeAgent;
+        homeAgent = next.get();
+        emit(Kind.HOME_AGENT_SWITCHED, careOf, null, "Home Agent Switch from " + old + ": registering with "
+                + homeAgent);
+        cancelRefresh();
         beginAttempt(false, careOf, List.of());
     }
 

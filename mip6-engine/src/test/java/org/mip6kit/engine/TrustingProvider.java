@@ -45,16 +45,22 @@ final class TrustingProvider implements SecurityProviderFactory {
 
     private final Identity mobileNode;
     private final Identity homeAgent;
+    private final EnumSet<Capability> capabilities;
 
     TrustingProvider(Identity mobileNode, Ipv6Address homeAgent) {
+        this(mobileNode, homeAgent, EnumSet.of(Capability.INTEGRITY));
+    }
+
+    /** With {@code capabilities} declared (e.g. {@link Capability#PROTECTS_HOME_AGENT_SWITCH}: it sends anything). */
+    TrustingProvider(Identity mobileNode, Ipv6Address homeAgent, EnumSet<Capability> capabilities) {
         this.mobileNode = mobileNode;
         this.homeAgent = new Identity(Identity.Kind.HOME_AGENT, homeAgent.toString());
+        this.capabilities = EnumSet.copyOf(capabilities);
     }
 
     @Override
     public ProviderDescriptor descriptor() {
-        return new ProviderDescriptor("trusting", "test", SpiVersion.MAJOR, Placement.IN_MESSAGE,
-                EnumSet.of(Capability.INTEGRITY));
+        return new ProviderDescriptor("trusting", "test", SpiVersion.MAJOR, Placement.IN_MESSAGE, capabilities);
     }
 
     @Override

@@ -130,7 +130,8 @@ public record MessageReport(MobilityHeaderType type, int length, int headerLen, 
         List<PaddingReport> padding = new ArrayList<>();
         List<MobilityOption> values = message.options();
         int next = 0;
-        int i = typeCode <= 7 ? 6 + MobilityHeaderCodec.fixedPartLength(MobilityHeaderType.of(typeCode)) : mh.length;
+        int start = MobilityHeaderCodec.optionsOffset(mh);
+        int i = start >= 0 ? start : mh.length;
         while (i < mh.length) {
             int optionType = mh[i] & 0xFF;
             if (optionType == Pad1.TYPE) {
@@ -194,6 +195,11 @@ public record MessageReport(MobilityHeaderType type, int length, int headerLen, 
         }
         if (message instanceof BindingRefreshRequest) {
             return List.of();
+        }
+        if (message instanceof org.mip6kit.wire.HomeAgentSwitch has) {
+            List<String> agents = has.homeAgents().stream().map(Object::toString).toList();
+            return List.of(new Field("homeAgents", "home agents", agents,
+                    agents.isEmpty() ? "none (discover one)" : String.join(", ", agents)));
         }
         return List.of(Field.of("value", "value", message.toString()));
     }

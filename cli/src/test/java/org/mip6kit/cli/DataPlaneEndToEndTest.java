@@ -1,7 +1,6 @@
 package org.mip6kit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,8 +47,6 @@ import org.mip6kit.testing.HostRequirements;
 class DataPlaneEndToEndTest {
 
     private static final Duration STEP = Duration.ofSeconds(25);
-    private static final Duration COMMAND = Duration.ofSeconds(20);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
     /** The bound on echoes lost across one move (100 ms interval). */
     private static final int MAX_LOST_ECHOES = 3;
 
@@ -74,9 +69,9 @@ class DataPlaneEndToEndTest {
     private final String rt = "dprt" + suffix;
     private final String ha = "dpha" + suffix;
     private final String mn = "dpmn" + suffix;
-    private final List<String> namespaces = new ArrayList<>();
     private final List<String> measurements = new ArrayList<>();
     private DaemonsEndToEndProcesses processes;
+    private NamespaceRig rig;
     private Path haSocket;
     private Path mnSocket;
 
@@ -89,6 +84,7 @@ class DataPlaneEndToEndTest {
         Path python = Path.of("/usr/bin/python3");
         HostRequirements.pythonModule(python, "scapy", "python3-scapy");
         processes = new DaemonsEndToEndProcesses(work);
+        rig = new NamespaceRig(processes, work, STEP);
         try {
             topology();
             scenario(python);
@@ -99,18 +95,14 @@ class DataPlaneEndToEndTest {
             try {
                 processes.close();
             } finally {
-                for (String ns : namespaces) {
-                    new ProcessBuilder("ip", "netns", "del", ns).inheritIO().start().waitFor();
-                }
+                rig.deleteNamespaces();
             }
         }
     }
 
     private void topology() throws Exception {
         for (String ns : List.of(cn, rt, ha, mn)) {
-            sh("netns-add", "ip", "netns", "add", ns);
-            namespaces.add(ns);
-            in(ns, "ip", "link", "set", "lo", "up");
+            rig.addNamespace(ns);
         }
         sh("veth-cn", "ip", "link", "add", "c0", "netns", cn, "type", "veth", "peer", "name", "r0", "netns", rt);
         sh("veth-ha", "ip", "link", "add", "h0", "netns", ha, "type", "veth", "peer", "name", "r1", "netns", rt);
@@ -150,15 +142,9 @@ class DataPlaneEndToEndTest {
     }
 
     private void scenario(Path python) throws Exception {
-        Path root = Mip6kitLauncherTest.repositoryRoot();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path jar = root.resolve("cli/target/mip6kit-cli.jar");
-        assertThat(jar).as("built by the package phase").isRegularFile();
-        String classPath = jar + ":" + root.resolve("cli/target/lib") + "/*";
         writeConfigs();
 
-        Process haProcess = processes.startDaemon("ha", List.of("ip", "netns", "exec", ha, java, "-cp", classPath,
-                "org.mip6kit.cli.Mip6kitCommand", "ha", "run", "--config", "ha.yaml"));
+        Process haProcess = rig.startMip6kit("ha", ha, "ha", "run", "--config", "ha.yaml");
         JsonNode haStatus = await("the home agent answers status", () -> admin(haSocket, "status"), haProcess);
         assertThat(haStatus.path("dataPlane").path("enabled").asBoolean()).as("%s", haStatus).isTrue();
         assertThat(in(ha, "ip", "-6", "route", "show", "2001:db8:1::/64").out()).contains("dev mip6ha0");
@@ -306,34 +292,36 @@ class DataPlaneEndToEndTest {
         System.out.println("DataPlaneEndToEndTest: " + String.join("\n  ", measurements) + "\n" + processes.timeline());
     }
 
-    /** The icmp_seq of every echo reply the correspondent's ping printed so far. */
-    private TreeSet<Integer> answeredEchoes() {
-        String out = DaemonsEndToEndProcesses.read(work.resolve("ping.stdout"));
-        TreeSet<Integer> answered = new TreeSet<>();
-        Matcher m = Pattern.compile("icmp_seq=(\\d+)").matcher(out);
-        while (m.find()) {
-            answered.add(Integer.parseInt(m.group(1)));
-        }
-        return answered;
-    }
-
-    /** Echoes with a sequence number in (after, upTo] that were never answered. */
-    private static int lostEchoes(TreeSet<Integer> answered, int after, int upTo) {
-        int lost = 0;
-        for (int seq = Math.max(after + 1, answered.first()); seq <= upTo; seq++) {
-            if (!answered.contains(seq)) {
-                lost++;
-            }
-        }
-        return lost;
-    }
-
     private Process startMobileNode(String name) throws Exception {
-        Path root = Mip6kitLauncherTest.repositoryRoot();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = root.resolve("cli/target/mip6kit-cli.jar") + ":" + root.resolve("cli/target/lib") + "/*";
-        return processes.startDaemon(name, List.of("ip", "netns", "exec", mn, java, "-cp", classPath,
-                "org.mip6kit.cli.Mip6kitCommand", "mn", "run", "--config", "mn.yaml"));
+        return rig.startMip6kit(name, mn, "mn", "run", "--config", "mn.yaml");
+    }
+
+    private Optional<JsonNode> bindingOf(String hoa) {
+        return rig.bindingOf(haSocket, hoa);
+    }
+
+    private Optional<ObjectNode> admin(Path socket, String command) {
+        return rig.admin(socket, command);
+    }
+
+    private TreeSet<Integer> answeredEchoes() {
+        return rig.answeredEchoes("ping");
+    }
+
+    private static int lostEchoes(TreeSet<Integer> answered, int after, int upTo) {
+        return NamespaceRig.lostEchoes(answered, after, upTo);
+    }
+
+    private Result sh(String label, String... command) throws Exception {
+        return rig.sh(label, command);
+    }
+
+    private Result in(String ns, String... command) throws Exception {
+        return rig.in(ns, command);
+    }
+
+    private <T> T await(String what, NamespaceRig.Probe<T> probe, Process... alive) throws Exception {
+        return rig.await(what, probe, alive);
     }
 
     private void writeConfigs() throws Exception {
@@ -408,66 +396,6 @@ class DataPlaneEndToEndTest {
         } catch (Exception e) {
             return Optional.empty();
         }
-    }
-
-    private Optional<JsonNode> bindingOf(String hoa) {
-        for (JsonNode b : admin(haSocket, "bindings").orElseThrow().path("bindings")) {
-            if (b.path("homeAddress").asText().equals(hoa)) {
-                return Optional.of(b);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private Optional<ObjectNode> admin(Path socket, String command) {
-        if (!Files.exists(socket)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(AdminClient.send(socket, command, ADMIN_TIMEOUT));
-        } catch (Exception e) {
-            return Optional.empty();
-        }
-    }
-
-    private Result sh(String label, String... command) throws Exception {
-        Result r = processes.run(label, COMMAND, List.of(command));
-        assertThat(r.exitCode()).as("%s", r).isZero();
-        return r;
-    }
-
-    /** Runs a command in a namespace; the caller checks the exit code when it matters. */
-    private Result in(String ns, String... command) throws Exception {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        c.addAll(List.of(command));
-        Result r = processes.run(ns.substring(0, 4) + "-" + Path.of(command[0]).getFileName(), COMMAND, c);
-        if (r.exitCode() != 0 && (command[0].equals("sysctl") || command[0].equals("ip")
-                && !(List.of(command).contains("show")))) {
-            throw new AssertionError("setting up the topology failed: " + r);
-        }
-        return r;
-    }
-
-    interface Probe<T> {
-        Optional<T> get() throws Exception;
-    }
-
-    private <T> T await(String what, Probe<T> probe, Process... alive) throws Exception {
-        long start = System.nanoTime();
-        while (Duration.ofNanos(System.nanoTime() - start).compareTo(STEP) < 0) {
-            for (Process p : alive) {
-                if (!p.isAlive()) {
-                    fail("waiting until " + what + ": process " + p.pid() + " exited with " + p.exitValue());
-                }
-            }
-            Optional<T> v = probe.get();
-            if (v.isPresent()) {
-                processes.note(what + " (" + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms)");
-                return v.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + STEP + ": " + what);
     }
 
     private static final String ECHO_SERVER = """

@@ -19,9 +19,15 @@ public enum DropReason {
      * not the home agent (mobile node).
      */
     UNKNOWN_TUNNEL_SOURCE("unknown-tunnel-source"),
-    /** Mobile node: a packet from the TUN whose source is not the home address. */
+    /**
+     * Mobile node: a packet from the TUN whose source is neither the home address nor in a mobile
+     * router's mobile network prefixes.
+     */
     NOT_FROM_HOME_ADDRESS("not-from-home-address"),
-    /** Mobile node: a decapsulated packet whose destination is not the home address. */
+    /**
+     * Mobile node: a decapsulated packet whose destination is neither the home address nor in a
+     * mobile router's mobile network prefixes.
+     */
     NOT_FOR_HOME_ADDRESS("not-for-home-address"),
     /** Mobile node: no registration is in force, so there is no tunnel. */
     NOT_REGISTERED("not-registered"),

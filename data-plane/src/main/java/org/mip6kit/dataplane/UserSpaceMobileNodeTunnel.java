@@ -3,7 +3,9 @@ package org.mip6kit.dataplane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,6 +24,13 @@ import org.slf4j.LoggerFactory;
  *  application (source = home address) ──▶ rule ──▶ TUN ──▶ [TUN thread] ──▶ raw socket at care-of ──▶ home agent
  *  home agent ──▶ raw socket ──▶ [tunnel thread: outer source = home agent, inner destination = home address] ──▶ TUN
  * </pre>
+ *
+ * <p>For a mobile router (RFC 3963 §5.5) each mobile network prefix gets the same kind of rule,
+ * {@code from <prefix> lookup <table>}: packets from the mobile network behind the router, which
+ * the host forwards (it needs {@code net.ipv6.conf.all.forwarding=1}), enter the tunnel too, and
+ * packets the home agent tunnels to a prefix are written to the TUN device, from where the host
+ * forwards them onto the mobile network. A decapsulated packet for any other destination is
+ * dropped and counted.
  *
  * <p>{@link #switchTo} opens the socket for the new care-of address and swaps it in before it
  * returns (the engine calls it when the Binding Acknowledgement arrives), so the next packet
@@ -98,28 +107,41 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
      */
     public static UserSpaceMobileNodeTunnel open(MobileNodeDataPlaneSettings settings, LinkCommands ip)
             throws IOException {
-        String from = settings.homeAddress() + "/128";
-        int leftRules = ip.deleteRules(from, settings.routingTable());
+        List<String> sources = new ArrayList<>();
+        sources.add(settings.homeAddress() + "/128");
+        settings.mobileNetworkPrefixes().forEach(p -> sources.add(p.toString()));
+        int leftRules = 0;
+        for (String from : sources) {
+            leftRules += ip.deleteRules(from, settings.routingTable());
+        }
         boolean leftLink = ip.deleteLinkIfPresent(settings.tunName());
         if (leftRules > 0 || leftLink) {
-            LOG.warn("removed what an earlier run left: {} rule(s) from {}{}", leftRules, from,
+            LOG.warn("removed what an earlier run left: {} rule(s) from {}{}", leftRules, String.join(", ", sources),
                     leftLink ? ", interface " + settings.tunName() : "");
         }
         ip.flushTable(settings.routingTable());
         Runnable undo = () -> {
+            for (String from : sources) {
+                try {
+                    ip.deleteRules(from, settings.routingTable());
+                } catch (IOException e) {
+                    LOG.warn("removing the rule from {} failed: {}", from, e.getMessage());
+                }
+            }
             try {
-                ip.deleteRules(from, settings.routingTable());
                 ip.flushTable(settings.routingTable());
             } catch (IOException e) {
-                LOG.warn("removing the rule from {} failed: {}", from, e.getMessage());
+                LOG.warn("flushing table {} failed: {}", settings.routingTable(), e.getMessage());
             }
         };
         TunDevice tun = TunDevice.open(settings.tunName());
         try {
             ip.bringUp(settings.tunName(), settings.tunMtu());
-            ip.addAddress(settings.tunName(), from);
+            ip.addAddress(settings.tunName(), sources.get(0));
             ip.addRoute("default", settings.tunName(), Integer.toString(settings.routingTable()));
-            ip.addRule(from, settings.routingTable(), settings.rulePriority());
+            for (String from : sources) {
+                ip.addRule(from, settings.routingTable(), settings.rulePriority());
+            }
             RawTunnelSocket rx = RawTunnelSocket.open(null);
             return new UserSpaceMobileNodeTunnel(settings, tun, rx, RawTunnelSocket::open, undo);
         } catch (IOException | RuntimeException e) {
@@ -141,8 +163,10 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
         tunnelThread.setDaemon(true);
         tunThread.start();
         tunnelThread.start();
-        LOG.info("data plane up: {} (MTU {}) carries {}; rule from {} lookup {}", device.name(), settings.tunMtu(),
-                settings.homeAddress(), settings.homeAddress(), settings.routingTable());
+        LOG.info("data plane up: {} (MTU {}) carries {}; rule from {} lookup {}{}", device.name(), settings.tunMtu(),
+                settings.homeAddress(), settings.homeAddress(), settings.routingTable(),
+                settings.mobileNetworkPrefixes().isEmpty() ? ""
+                        : "; mobile network prefixes " + settings.mobileNetworkPrefixes() + " (a rule each)");
     }
 
     @Override
@@ -198,7 +222,8 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
     }
 
     /**
-     * One packet the host routed into the TUN device: reverse-tunnel it to the home agent.
+     * One packet the host routed into the TUN device: reverse-tunnel it to the home agent when its
+     * source is the home address or in a mobile network prefix.
      *
      * @return null when sent, otherwise why it was dropped
      */
@@ -212,7 +237,7 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
         if (h.destination().isMulticast() || h.destination().isLinkLocal()) {
             return drop(DropReason.NOT_TUNNELLED_SCOPE);
         }
-        if (!h.source().equals(settings.homeAddress())) {
+        if (!settings.isOwnAddress(h.source())) {
             return drop(DropReason.NOT_FROM_HOME_ADDRESS);
         }
         Endpoint e = endpoint;
@@ -248,7 +273,8 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
 
     /**
      * One packet decapsulated from the receiving socket: deliver it to the host when the home
-     * agent sent it and it is for the home address.
+     * agent sent it and it is for the home address or a mobile network prefix (the host forwards
+     * the latter onto the mobile network).
      *
      * @return null when delivered, otherwise why it was dropped
      */
@@ -304,7 +330,7 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
     }
 
     private DropReason deliver(Ipv6Header h, byte[] packet, int length) {
-        if (!h.destination().equals(settings.homeAddress())) {
+        if (!settings.isOwnAddress(h.destination())) {
             return drop(DropReason.NOT_FOR_HOME_ADDRESS);
         }
         try {

@@ -279,7 +279,8 @@ public final class MobileNodeDaemon implements AutoCloseable {
             dataPlane = plane;
         }
         if (plane != null) {
-            plane.open(e.capabilities(), provider.name(), config.mobileNode().settings().homeAddress().orElseThrow());
+            plane.open(e.capabilities(), provider.name(), config.mobileNode().settings().homeAddress().orElseThrow(),
+                    config.mobileNode().settings().mobileRouter());
         }
         LOG.info("mobile node starting: provider {}; care-of {}{}; home agent {} via udp {}; config {}",
                 provider.describe(), CareOfAddresses.display(initialCareOf),

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ha", mixinStandardHelpOptions = true,
         versionProvider = Mip6kitCommand.Version.class,
         description = "The reference home agent: run it, or query a running one through its admin socket.",
-        subcommands = {HaRunCommand.class, HaStatusCommand.class, HaBindingsCommand.class, HaReloadCommand.class},
+        subcommands = {HaRunCommand.class, HaStatusCommand.class, HaBindingsCommand.class, HaReloadCommand.class,
+                HaDrainCommand.class},
         footer = {"", "Configuration reference: docs/operator-guide.md; a commented example: docs/examples/ha.yaml (conf/ha.yaml in the distribution)."})
 public final class HaCommand implements Callable<Integer> {
 

@@ -85,6 +85,13 @@ public final class HaStatusCommand implements Callable<Integer> {
                 + " (" + p.path("placement").asText("-") + "), per-node state: " + p.path("perNodeState").asLong());
         lines.add("bindings:       " + status.path("bindings").asLong() + " (replay holds: "
                 + status.path("replayHolds").asLong() + ", in flight: " + status.path("inFlight").asLong() + ")");
+        JsonNode drain = status.path("drain");
+        if (drain.path("draining").asBoolean(false)) {
+            List<String> to = new ArrayList<>();
+            drain.path("to").forEach(a -> to.add(a.asText()));
+            lines.add("draining:       to " + (to.isEmpty() ? "(no home agent named)" : String.join(", ", to))
+                    + ", nodes left: " + drain.path("nodesLeft").asLong());
+        }
         lines.add("started:        " + status.path("startedAt").asText("-"));
         if (!status.path("prometheus").isMissingNode() && !status.path("prometheus").isNull()) {
             lines.add("prometheus:     " + status.path("prometheus").asText());

@@ -58,7 +58,7 @@ class UsageErrorsTest {
 
         assertThat(run.exitCode()).as("%s", run).isEqualTo(Mip6kitCommand.EXIT_BAD_INPUT);
         assertThat(run.err()).contains("'frobnicate' is not a command.")
-                .contains("Commands: run, status, bindings, reload.")
+                .contains("Commands: run, status, bindings, reload, drain.")
                 .doesNotContain("Did you mean");
     }
 

@@ -45,7 +45,7 @@ public enum Capability {
      * Acknowledgement is protected) that answers no message: {@link SignallingPath#send} accepts
      * a {@code HomeAgentSwitch} with no {@link ReplyContext}, addressed to a bound node's care-of
      * address, and the mobile-node path verifies it. Without it the home agent refuses to drain
-     * (docs/operator-guide.md#drain). No provider shipped with mip6kit declares it yet.
+     * (docs/operator-guide.md#drain). Declared by auth-option-4285.
      */
     PROTECTS_HOME_AGENT_SWITCH
 }

@@ -1168,10 +1168,30 @@ public final class MobileNodeEngine implements AutoCloseable {
         }
         Ipv6Address old = homeAgent;
         homeAgent = next.get();
+        homeAgentEndpoints = endpointsAfterSwitch(old, homeAgent);
         emit(Kind.HOME_AGENT_SWITCHED, careOf, null, "Home Agent Switch from " + old + ": registering with "
-                + homeAgent);
+                + homeAgent + (homeAgentEndpoints.isEmpty() ? "" : " via udp " + String.join(" or ",
+                homeAgentEndpoints.stream().map(MobileNodeEngine::endpointText).toList())));
         cancelRefresh();
         beginAttempt(false, careOf, List.of());
+    }
+
+    /**
+     * Where the node reaches {@code next} after a switch from {@code old}: the endpoints configured
+     * for it ({@link MobileNodeSettings#otherHomeAgentEndpoints}), else the current ones, an
+     * endpoint at the old home agent's own address moved to the new one's (same port).
+     */
+    private List<InetSocketAddress> endpointsAfterSwitch(Ipv6Address old, Ipv6Address next) {
+        List<InetSocketAddress> configured = settings.otherHomeAgentEndpoints().get(next);
+        if (configured != null) {
+            return configured;
+        }
+        List<InetSocketAddress> moved = new ArrayList<>(homeAgentEndpoints.size());
+        for (InetSocketAddress e : homeAgentEndpoints) {
+            boolean atOld = e.getAddress() != null && java.util.Arrays.equals(e.getAddress().getAddress(), old.toBytes());
+            moved.add(atOld ? new InetSocketAddress(next.toInetAddress(), e.getPort()) : e);
+        }
+        return List.copyOf(moved);
     }
 
     private void onBindingError(BindingError be, Inbound in) {

@@ -4,7 +4,9 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,6 +33,7 @@ public final class MobileNodeSettings {
 
     private final Optional<Ipv6Address> homeAgent;
     private final List<InetSocketAddress> homeAgentEndpoints;
+    private final Map<Ipv6Address, List<InetSocketAddress>> otherHomeAgentEndpoints;
     private final Optional<Ipv6Address> homeAddress;
     private final BootstrapRequest.Want want;
     private final boolean ipv4HomeAddress;
@@ -84,6 +87,16 @@ public final class MobileNodeSettings {
             throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + b.shutdownTimeout);
         }
         this.homeAgentEndpoints = checkedEndpoints(b.homeAgentEndpoints);
+        require(b.otherHomeAgentEndpoints, "otherHomeAgentEndpoints (use Map.of())");
+        Map<Ipv6Address, List<InetSocketAddress>> others = new LinkedHashMap<>();
+        b.otherHomeAgentEndpoints.forEach((address, endpoints) -> {
+            if (address == null || endpoints == null || endpoints.isEmpty()) {
+                throw new IllegalArgumentException("otherHomeAgentEndpoints maps a home agent address to one or two "
+                        + "endpoints, got " + address + " -> " + endpoints);
+            }
+            others.put(address, checkedEndpoints(endpoints));
+        });
+        this.otherHomeAgentEndpoints = Map.copyOf(others);
         this.homeAgent = Optional.ofNullable(b.homeAgent);
         this.homeAddress = Optional.ofNullable(b.homeAddress);
         this.want = b.want;
@@ -148,6 +161,7 @@ public final class MobileNodeSettings {
         Builder b = new Builder();
         b.homeAgent = homeAgent.orElse(null);
         b.homeAgentEndpoints = new ArrayList<>(homeAgentEndpoints);
+        b.otherHomeAgentEndpoints = new LinkedHashMap<>(otherHomeAgentEndpoints);
         b.homeAddress = homeAddress.orElse(null);
         b.want = want;
         b.ipv4HomeAddress = ipv4HomeAddress;
@@ -186,6 +200,14 @@ public final class MobileNodeSettings {
      */
     public List<InetSocketAddress> homeAgentEndpoints() {
         return homeAgentEndpoints;
+    }
+
+    /**
+     * Where other home agents a Home Agent Switch may name are reached over UDP, by home agent
+     * address (unmodifiable; empty by default); see {@link Builder#otherHomeAgentEndpoints(Map)}.
+     */
+    public Map<Ipv6Address, List<InetSocketAddress>> otherHomeAgentEndpoints() {
+        return otherHomeAgentEndpoints;
     }
 
     /** A configured home address; see {@link Builder#homeAddress(Ipv6Address)}. */
@@ -284,6 +306,11 @@ public final class MobileNodeSettings {
         return toBuilder().homeAgentEndpoints(v).build();
     }
 
+    /** These settings with exactly {@code v} as the other home agents' endpoints ({@code Map.of()} for none). */
+    public MobileNodeSettings withOtherHomeAgentEndpoints(Map<Ipv6Address, List<InetSocketAddress>> v) {
+        return toBuilder().otherHomeAgentEndpoints(v).build();
+    }
+
     public MobileNodeSettings withHomeAddress(Ipv6Address v) {
         return toBuilder().homeAddress(v).build();
     }
@@ -337,6 +364,7 @@ public final class MobileNodeSettings {
         return o == this || o instanceof MobileNodeSettings s
                 && homeAgent.equals(s.homeAgent)
                 && homeAgentEndpoints.equals(s.homeAgentEndpoints)
+                && otherHomeAgentEndpoints.equals(s.otherHomeAgentEndpoints)
                 && homeAddress.equals(s.homeAddress)
                 && want == s.want
                 && ipv4HomeAddress == s.ipv4HomeAddress
@@ -354,7 +382,7 @@ public final class MobileNodeSettings {
 
     @Override
     public int hashCode() {
-        return Objects.hash(homeAgent, homeAgentEndpoints, homeAddress, want, ipv4HomeAddress, requestedLifetime,
+        return Objects.hash(homeAgent, homeAgentEndpoints, otherHomeAgentEndpoints, homeAddress, want, ipv4HomeAddress, requestedLifetime,
                 initialBindAckTimeoutFirstReg, initialBindAckTimeout, maxBindAckTimeout, maxUpdatesPerSecond,
                 giveUpAfterRetransmissions, refreshMargin, shutdownTimeout, initialSequence, mobileRouter);
     }
@@ -363,6 +391,7 @@ public final class MobileNodeSettings {
     public String toString() {
         return "MobileNodeSettings[homeAgent=" + homeAgent
                 + ", homeAgentEndpoints=" + homeAgentEndpoints
+                + ", otherHomeAgentEndpoints=" + otherHomeAgentEndpoints
                 + ", homeAddress=" + homeAddress
                 + ", want=" + want
                 + ", ipv4HomeAddress=" + ipv4HomeAddress
@@ -399,6 +428,7 @@ public final class MobileNodeSettings {
 
         private Ipv6Address homeAgent;
         private List<InetSocketAddress> homeAgentEndpoints = new ArrayList<>();
+        private Map<Ipv6Address, List<InetSocketAddress>> otherHomeAgentEndpoints = new LinkedHashMap<>();
         private Ipv6Address homeAddress;
         private BootstrapRequest.Want want = BootstrapRequest.Want.HOME_ADDRESS;
         private boolean ipv4HomeAddress;
@@ -434,6 +464,19 @@ public final class MobileNodeSettings {
          */
         public Builder homeAgentEndpoints(List<InetSocketAddress> homeAgentEndpoints) {
             this.homeAgentEndpoints = homeAgentEndpoints == null ? null : new ArrayList<>(homeAgentEndpoints);
+            return this;
+        }
+
+        /**
+         * Where other home agents are reached over UDP, by home agent address (each at most one
+         * endpoint per address family): after a verified Home Agent Switch (RFC 5142) the node
+         * sends to the endpoints listed for the home agent it moves to. A home agent not listed is
+         * reached by the current endpoints, with an endpoint whose address is the old home
+         * agent's own moved to the new home agent's address (same port). Replaces any set before;
+         * default none.
+         */
+        public Builder otherHomeAgentEndpoints(Map<Ipv6Address, List<InetSocketAddress>> endpoints) {
+            this.otherHomeAgentEndpoints = endpoints == null ? null : new LinkedHashMap<>(endpoints);
             return this;
         }
 

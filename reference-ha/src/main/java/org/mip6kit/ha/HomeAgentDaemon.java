@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mip6kit.daemon.AdminException;
@@ -39,6 +42,7 @@ import org.mip6kit.ha.state.BindingJournal;
 import org.mip6kit.inject.DiscoveryReport;
 import org.mip6kit.inject.ProviderSelectionException;
 import org.mip6kit.inject.SecurityProviders;
+import org.mip6kit.spi.Capability;
 import org.mip6kit.spi.HomePrefix;
 import org.mip6kit.spi.Identity;
 import org.mip6kit.spi.ProviderConfigException;
@@ -47,6 +51,7 @@ import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
 import org.mip6kit.transport.SocketProviderNetwork;
 import org.mip6kit.transport.UdpTransport;
+import org.mip6kit.wire.Ipv6Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -331,6 +336,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
                     .streamingCommand("bindings", this::bindings)
                     .command("status", (request, reply) -> status(reply))
                     .command("reload", (request, reply) -> reloadCommand(reply))
+                    .command("drain", this::drainCommand)
                     .start();
         } catch (AdminException e) {
             throw new DaemonStartException(e.getMessage(), e);
@@ -380,6 +386,13 @@ public final class HomeAgentDaemon implements AutoCloseable {
         engine.providerCounters().forEach(providerCounters::put);
         reply.put("bindings", engine.bindingCount());
         reply.put("replayHolds", engine.replayHoldCount());
+        ObjectNode drain = reply.putObject("drain");
+        Optional<List<Ipv6Address>> draining = engine.draining();
+        drain.put("draining", draining.isPresent());
+        ArrayNode drainTargets = drain.putArray("to");
+        draining.ifPresent(list -> list.forEach(a -> drainTargets.add(a.toString())));
+        drain.put("nodesLeft", draining.isPresent() ? engine.bindingCount() : 0);
+        drain.put("supported", engine.capabilities().contains(Capability.PROTECTS_HOME_AGENT_SWITCH));
         reply.put("inFlight", engine.inFlight());
         HomeAgentEngine.Counters c = engine.counters();
         ObjectNode counters = reply.putObject("counters");
@@ -407,6 +420,52 @@ public final class HomeAgentDaemon implements AutoCloseable {
             ObjectNode dc = dp.putObject("counters");
             plane.counters().forEach(dc::put);
         }
+    }
+
+    // ------------------------------------------------------------------ drain
+
+    /** Where drain refusals are explained. */
+    public static final String DRAIN_DOCS = "docs/operator-guide.md#drain";
+
+    /**
+     * The {@code drain} admin command, {@code {"command":"drain","to":["2001:db8:1::2"]}}: starts
+     * (or repeats) a planned drain with {@link HomeAgentEngine#drain}; answers how many Home Agent
+     * Switch messages were sent and where the nodes are sent. A wrong address, or a provider that
+     * cannot protect the message, is an error that changes nothing.
+     */
+    void drainCommand(ObjectNode request, ObjectNode reply) throws AdminException {
+        List<Ipv6Address> targets = new ArrayList<>();
+        JsonNode to = request.path("to");
+        if (!to.isMissingNode() && !to.isNull()) {
+            if (!to.isArray()) {
+                throw new AdminException("'to' must be a list of home agent addresses");
+            }
+            for (JsonNode n : to) {
+                Ipv6Address a;
+                try {
+                    a = Ipv6Address.parse(n.asText().trim());
+                } catch (IllegalArgumentException e) {
+                    throw new AdminException("'" + n.asText() + "' is not an IPv6 address (" + DRAIN_DOCS + ")");
+                }
+                if (a.equals(config.homeAgent().homeAgentAddress())) {
+                    throw new AdminException(a + " is this home agent's own address: name the home agents the nodes "
+                            + "should move to (" + DRAIN_DOCS + ")");
+                }
+                targets.add(a);
+            }
+        }
+        int sent;
+        try {
+            sent = engine.drain(targets);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AdminException(e.getMessage());
+        }
+        LOG.warn("draining (admin socket): sent {} Home Agent Switch message(s) naming {}; new registrations are "
+                + "refused with 130", sent, targets);
+        reply.put("sent", sent);
+        ArrayNode where = reply.putArray("to");
+        targets.forEach(a -> where.add(a.toString()));
+        reply.put("bindings", engine.bindingCount());
     }
 
     // ------------------------------------------------------------------ reload

@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,7 +45,7 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
 
     private static final Set<String> KEYS = Set.of("home-address", "home-agent", "home-agent-endpoint", "bootstrap",
             "care-of", "lifetime", "refresh-margin", "retransmission", "max-updates-per-second", "shutdown-timeout",
-            "initial-sequence", "mobile-router");
+            "initial-sequence", "mobile-router", "other-home-agents");
     private static final Set<String> MOBILE_ROUTER_KEYS = Set.of("enabled", "mode", "prefixes");
     private static final Set<String> BOOTSTRAP_KEYS = Set.of("want", "ipv4-home-address");
     private static final Set<String> CARE_OF_KEYS = Set.of("address", "interface", "poll-interval");
@@ -79,6 +81,7 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
         Optional<Ipv6Address> homeAgent = optionalIpv6(section, "home-agent");
         s = s.withHomeAddress(homeAddress.orElse(null)).withHomeAgent(homeAgent.orElse(null));
         s = s.withHomeAgentEndpoints(endpoints(section, "home-agent-endpoint"));
+        s = s.withOtherHomeAgentEndpoints(otherHomeAgents(section));
 
         ConfigSection bootstrap = section.section("bootstrap");
         bootstrap.allowOnly(BOOTSTRAP_KEYS);
@@ -237,6 +240,32 @@ public record MobileNodeSection(MobileNodeSettings settings, CareOfSource careOf
      * One endpoint ({@code "[2001:db8::1]:4191"}), or a list of up to two, one IPv4 and one IPv6
      * ({@code ["[2001:db8::1]:4191", "192.0.2.1:4191"]}); empty when the key is absent.
      */
+    /**
+     * {@code other-home-agents}: where home agents a Home Agent Switch may name are reached, as
+     * {@code "<home agent address>": <endpoint or list of endpoints>} (docs/operator-guide.md#drain).
+     */
+    private static Map<Ipv6Address, List<InetSocketAddress>> otherHomeAgents(ConfigSection section)
+            throws ProviderConfigException {
+        if (!section.has("other-home-agents")) {
+            return Map.of();
+        }
+        ConfigSection others = section.section("other-home-agents");
+        Map<Ipv6Address, List<InetSocketAddress>> result = new LinkedHashMap<>();
+        for (String key : new java.util.TreeSet<>(others.keys())) {
+            Ipv6Address address;
+            try {
+                address = Ipv6Address.parse(key.trim());
+            } catch (IllegalArgumentException e) {
+                throw others.error(key, "must be a home agent's IPv6 address, such as \"2001:db8:1::2\" (quoted)");
+            }
+            if (address.isUnspecified() || address.isMulticast()) {
+                throw others.error(key, "cannot be a home agent address");
+            }
+            result.put(address, endpoints(others, key));
+        }
+        return result;
+    }
+
     static List<InetSocketAddress> endpoints(ConfigSection section, String key) throws ProviderConfigException {
         Optional<String> single;
         try {

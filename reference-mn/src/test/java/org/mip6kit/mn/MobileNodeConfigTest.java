@@ -233,6 +233,27 @@ class MobileNodeConfigTest {
     }
 
     @Test
+    void otherHomeAgentsMapAHomeAgentAddressToItsEndpoints() throws Exception {
+        MobileNodeConfig c = read(MINIMAL.replace("  care-of:", "  other-home-agents:\n"
+                + "    \"2001:db8:1::2\": \"[::1]:4192\"\n"
+                + "    \"2001:db8:1::3\": [\"[::1]:4193\", \"127.0.0.1:4193\"]\n"
+                + "  care-of:"));
+        assertThat(c.mobileNode().settings().otherHomeAgentEndpoints()).containsOnly(
+                java.util.Map.entry(Ipv6Address.parse("2001:db8:1::2"),
+                        java.util.List.of(new InetSocketAddress(Ipv6Address.parse("::1").toInetAddress(), 4192))),
+                java.util.Map.entry(Ipv6Address.parse("2001:db8:1::3"),
+                        java.util.List.of(new InetSocketAddress(Ipv6Address.parse("::1").toInetAddress(), 4193),
+                                new InetSocketAddress("127.0.0.1", 4193))));
+        assertThat(read(MINIMAL).mobileNode().settings().otherHomeAgentEndpoints()).isEmpty();
+    }
+
+    @Test
+    void anOtherHomeAgentThatIsNoIpv6AddressIsNamed() {
+        assertError(MINIMAL.replace("  care-of:", "  other-home-agents:\n    ha2.example.org: \"[::1]:4192\"\n"
+                + "  care-of:"), "mobile-node.other-home-agents.ha2.example.org", "home agent's IPv6 address");
+    }
+
+    @Test
     void twoEndpointsOfOneAddressFamilyAreRefused() {
         assertError(MINIMAL.replace("\"[::1]:4191\"", "[\"[::1]:4191\", \"[2001:db8:1::1]:4191\"]"),
                 "mobile-node.home-agent-endpoint", "lists two IPv6 endpoints");

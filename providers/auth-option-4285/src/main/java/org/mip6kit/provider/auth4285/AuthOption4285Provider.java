@@ -77,7 +77,8 @@ public final class AuthOption4285Provider implements SecurityProviderFactory {
             "home-agent", "home-agent-endpoint");
 
     static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(NAME, VERSION, SpiVersion.MAJOR,
-            Placement.IN_MESSAGE, EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC));
+            Placement.IN_MESSAGE, EnumSet.of(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC,
+            Capability.PROTECTS_HOME_AGENT_SWITCH));
     private static final List<MobilityOptionCodec<?>> CODECS = List.of(MobilityMessageAuthentication.CODEC,
             MobilityMessageReplayProtection.CODEC);
     /** The demo's mobile node ({@link #demoConfiguration}), in a documentation realm. */

@@ -1,7 +1,6 @@
 package org.mip6kit.provider.auth4285;
 
 import org.mip6kit.wire.MobilityHeaderCodec;
-import org.mip6kit.wire.MobilityHeaderType;
 
 /**
  * Finds the Mobility Message Authentication option in Mobility Header octets, which the
@@ -26,11 +25,10 @@ final class AuthenticatorLocation {
         if (mh == null || mh.length < 8) {
             return NONE;
         }
-        int typeCode = mh[2] & 0xFF;
-        int start;
-        try {
-            start = 6 + MobilityHeaderCodec.fixedPartLength(MobilityHeaderType.of(typeCode));
-        } catch (IllegalArgumentException e) {
+        // Options start after the fixed part, which for a Home Agent Switch (RFC 5142 §4) grows
+        // with its address count.
+        int start = MobilityHeaderCodec.optionsOffset(mh);
+        if (start < 0) {
             return NONE;
         }
         int found = NONE;

@@ -67,6 +67,15 @@ import org.mip6kit.wire.MobilityOption;
  * the replay option echoed. The engine checks home-address ownership (129) and the sequence
  * number itself.
  *
+ * <p><b>Home Agent Switch (RFC 5142, a mip6kit extension of RFC 4285).</b> A draining home agent
+ * sends each bound node a Home Agent Switch protected as a Binding Acknowledgement would be: a
+ * Replay Protection option with the home agent's own time (strictly increasing across the
+ * messages it sends) and the MN-HA authentication option, last, computed with the security
+ * association of the node's latest accepted Binding Update over the binding's care-of and home
+ * address. Which node owns a home address is learnt from {@link #beforeAck} (the engine's
+ * committed bindings), never from a message alone; a binding restored after a restart is known
+ * again from its next refresh. See docs/providers/auth-option-4285.md#home-agent-switch.
+ *
  * <p><b>MN-AAA.</b> {@link SignallingPath#verify} must not block, and an AAA round trip does. So
  * the path holds a Binding Update carrying the MN-AAA option until its {@link AaaClient} has
  * answered, and only then hands it to the engine, whose {@code verify} then finds the answer.
@@ -98,6 +107,12 @@ final class HomeAgentSide implements HomeAgentSecurity {
     private final Map<Long, Learned> learned = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, AaaOutcome> aaaAnswers = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Boolean> aaaPending = new ConcurrentHashMap<>();
+    /** The owner (NAI) of each bound home address, from the engine's committed changes. */
+    private final Map<org.mip6kit.wire.Ipv6Address, String> owners = new ConcurrentHashMap<>();
+    /** The SPI of each NAI's latest accepted Binding Update: the association a Home Agent Switch uses. */
+    private final Map<String, Long> latestSpi = new ConcurrentHashMap<>();
+    /** The newest replay timestamp a Home Agent Switch carried, so none repeats. */
+    private long lastSwitchTimestamp;
     private volatile boolean closed;
 
     /**
@@ -132,17 +147,39 @@ final class HomeAgentSide implements HomeAgentSecurity {
         return new Path(engineTransports);
     }
 
+    /** Notes who owns the home address, for a later Home Agent Switch; nothing to prepare. */
     @Override
     public CompletionStage<Void> beforeAck(BindingChange change) {
+        if (change.identity().kind() == Identity.Kind.NAI) {
+            owners.put(change.homeAddress(), change.identity().value());
+        }
         return CompletableFuture.completedFuture(null);
     }
 
     /**
-     * Nothing to do: replay memory expires by time (when its timestamps leave the window), not by
-     * binding changes, so it outlives a deregistration exactly as long as it must.
+     * Forgets the owner of a home address whose binding ended. Replay memory is not touched: it
+     * expires by time (when its timestamps leave the window), not by binding changes, so it
+     * outlives a deregistration exactly as long as it must.
      */
     @Override
     public void afterChange(BindingChange change) {
+        switch (change.kind()) {
+            case DELETED, EXPIRED, REVOKED -> {
+                String owner = owners.remove(change.homeAddress());
+                if (owner != null && !owners.containsValue(owner)) {
+                    latestSpi.remove(owner);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void abandoned(BindingChange change, String reason) {
+        if (change.kind() == BindingChange.Kind.CREATED) {
+            owners.remove(change.homeAddress(), change.identity().value());
+        }
     }
 
     /** The format of {@link #bindingRecord}: version 1 (see {@link #bindingRecord}). */
@@ -214,6 +251,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
 
     @Override
     public int perNodeStateCount() {
+        // The owners of bound home addresses are not counted: each lives exactly as long as its
+        // binding (afterChange removes it), so it is bounded by the binding cache, not per peer.
         return current.replay().size(context.clock().instant()) + learned.size() + aaaAnswers.size() + aaaPending.size();
     }
 
@@ -224,6 +263,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
         learned.clear();
         aaaAnswers.clear();
         aaaPending.clear();
+        owners.clear();
+        latestSpi.clear();
     }
 
     // ------------------------------------------------------------------ verification
@@ -313,7 +354,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
                 return Verdict.reject(BindingAckStatus.MIPV6_MESG_ID_REQD, reply, "no Mobility Message Replay "
                         + "Protection option, and this home agent requires one (require-replay-protection)");
             }
-            return Verdict.accept(who, reply);
+            return accepted(who, spi, reply);
         }
         long ts = stamp.timestamp();
         Instant now = context.clock().instant();
@@ -327,13 +368,71 @@ final class HomeAgentSide implements HomeAgentSecurity {
             outcome = recordAfterReload(spi, ts, now);
         }
         return switch (outcome) {
-            case FIRST_SEEN, MOVED -> Verdict.accept(who, reply);
+            case FIRST_SEEN, MOVED -> accepted(who, spi, reply);
             case SEEN_BEFORE -> Verdict.drop("replay: a Binding Update of " + who.value() + " with timestamp "
                     + NtpTimestamp.hex(ts) + " was accepted before");
             case AT_OR_BELOW_FLOOR -> Verdict.drop("possible replay: timestamp " + NtpTimestamp.hex(ts) + " of "
                     + who.value() + " is not newer than one this home agent had to forget after accepting "
                     + ReplayMemory.REMEMBERED + " newer ones inside the window (see " + REPLAY_DOCS + ")");
         };
+    }
+
+    /** An accepted Binding Update: its association is the one a Home Agent Switch to the node will use. */
+    private Verdict accepted(Identity who, long spi, Exchange reply) {
+        latestSpi.put(who.value(), spi);
+        return Verdict.accept(who, reply);
+    }
+
+    // ------------------------------------------------------------------ Home Agent Switch
+
+    /**
+     * The protected octets of a Home Agent Switch to the node bound at {@code to}'s home address
+     * (the routing header's, or the destination when the node is at home), authenticated over
+     * the binding's care-of address ({@code to}'s destination) and home address.
+     *
+     * @throws SecurityProviderException when no bound node with a known association owns the home
+     *         address (nothing is sent)
+     */
+    private byte[] protectSwitch(org.mip6kit.wire.HomeAgentSwitch message, Addressing to) {
+        org.mip6kit.wire.Ipv6Address hoa = to.routingHeader().orElse(to.destination());
+        String owner = owners.get(hoa);
+        SecurityAssociation sa = owner == null ? null : signingAssociation(owner);
+        if (sa == null) {
+            throw new SecurityProviderException("cannot protect a Home Agent Switch to " + hoa + ": "
+                    + (owner == null ? "no binding of this home agent's provider names its owner (a binding restored "
+                    + "after a restart is known again from its next refresh)"
+                    : "no MN-HA security association of " + owner + " is configured any more")
+                    + "; nothing is sent (see docs/providers/auth-option-4285.md#home-agent-switch)");
+        }
+        return Protection.protect(context.codec(), message, null, nextSwitchTimestamp(), sa,
+                new AuthenticatedAddresses(to.destination(), hoa), to);
+    }
+
+    /** The association of {@code nai}'s latest accepted Binding Update, else its last one in the key table. */
+    private SecurityAssociation signingAssociation(String nai) {
+        Long spi = latestSpi.get(nai);
+        Keys keys = current;
+        if (spi != null) {
+            int row = keys.table().row(spi);
+            if (row != KeyTable.NONE && keys.table().association(row).nai().equals(nai)) {
+                return keys.table().association(row);
+            }
+            Learned l = learned(spi);
+            if (l != null && l.association().nai().equals(nai)) {
+                return l.association();
+            }
+        }
+        int[] rows = keys.table().rowsOf(nai);
+        return rows.length == 0 ? null : keys.table().association(rows[rows.length - 1]);
+    }
+
+    private synchronized long nextSwitchTimestamp() {
+        long t = NtpTimestamp.of(context.clock().instant());
+        if (Long.compareUnsigned(t, lastSwitchTimestamp) <= 0) {
+            t = lastSwitchTimestamp + 1;
+        }
+        lastSwitchTimestamp = t;
+        return t;
     }
 
     /**
@@ -602,9 +701,12 @@ final class HomeAgentSide implements HomeAgentSecurity {
                     return t.send(context.codec().encode(message, to.pseudoHeaderSource(),
                             to.pseudoHeaderDestination()), to);
                 }
+                if (message instanceof org.mip6kit.wire.HomeAgentSwitch has && reply.isEmpty()) {
+                    return t.send(protectSwitch(has, to), to);
+                }
                 if (!(message instanceof BindingAcknowledgement)) {
                     throw new SecurityProviderException("auth-option-4285 on a home agent sends Binding "
-                            + "Acknowledgements and Binding Errors, not " + message.type());
+                            + "Acknowledgements, Binding Errors and Home Agent Switch messages, not " + message.type());
                 }
                 if (reply.isEmpty() || !(reply.get() instanceof Exchange ex)) {
                     throw new SecurityProviderException("cannot authenticate a Binding Acknowledgement without the "

@@ -30,6 +30,7 @@ import org.mip6kit.spi.Verdict;
 import org.mip6kit.wire.BindingAckStatus;
 import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingUpdate;
+import org.mip6kit.wire.HomeAgentSwitch;
 import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.MobileNodeIdentifier;
 import org.mip6kit.wire.MobilityHeaderFormatException;
@@ -50,9 +51,17 @@ import org.mip6kit.wire.SequenceNumber;
  * it answers (over that Binding Update's care-of and home address), and answers a Binding
  * Update this node sent: its replay option echoes that Binding Update's timestamp, or — status
  * 144 — it carries the home agent's time in the high-order 32 bits, the Binding Update's
- * low-order 32 bits and its sequence number. Anything
- * else RFC 4285 does not authenticate (Binding Refresh Requests, Binding Errors) is not acted
- * on.
+ * low-order 32 bits and its sequence number. The home agent is the one this node last sent a
+ * Binding Update to (bootstrap's, or the one a Home Agent Switch moved it to).
+ *
+ * <p><b>Home Agent Switch</b> (RFC 5142; protecting it with RFC 4285 options is a mip6kit
+ * extension, docs/providers/auth-option-4285.md#home-agent-switch). Acted on only when it comes
+ * from the home agent, carries exactly one MN-HA authentication option, last, with the SPI of one
+ * of this node's associations, verifying over the care-of and home address of this node's latest
+ * accepted registration; and a replay option whose timestamp is within
+ * {@link AuthOption4285Provider#DEFAULT_REPLAY_WINDOW} of this node's (corrected) clock and newer
+ * than that of any Home Agent Switch accepted before. Anything else RFC 4285 does not
+ * authenticate (Binding Refresh Requests, Binding Errors) is not acted on.
  *
  * <p><b>Status 146 (MIPV6-AUTH-FAIL).</b> An acknowledgement with 146 that this node can verify
  * proves the home agent holds this node's key, so the Binding Update it answers was altered on
@@ -86,6 +95,10 @@ final class MobileNodeSide implements MobileNodeSecurity {
     private long lastTimestamp;
     private volatile Duration clockOffset = Duration.ZERO;
     private volatile Ipv6Address boundHomeAgent;
+    /** The addresses of the latest Binding Update the home agent accepted, or null. */
+    private volatile AuthenticatedAddresses registered;
+    /** The newest Home Agent Switch timestamp accepted; guarded by {@code this}. */
+    private long lastSwitchTimestamp;
     private volatile boolean closed;
 
     /** One Binding Update as sent: what its acknowledgement must match and is authenticated over. */
@@ -204,6 +217,9 @@ final class MobileNodeSide implements MobileNodeSecurity {
         long timestamp = nextTimestamp();
         // The care-of address comes from the message as it will be sent (its own options).
         AuthenticatedAddresses addresses = AuthenticatedAddresses.forBindingUpdate(bu, to);
+        // The node chooses its home agent (bootstrap, or a verified Home Agent Switch); answers are
+        // expected from where its Binding Updates go.
+        boundHomeAgent = to.destination();
         byte[] mh = Protection.protect(context.codec(), bu, MobileNodeIdentifier.nai(nai), timestamp, sa, addresses,
                 to);
         synchronized (sent) {
@@ -223,9 +239,12 @@ final class MobileNodeSide implements MobileNodeSecurity {
         if (ha == null || !ha.equals(from)) {
             return Verdict.drop(from + " is not this node's home agent");
         }
+        if (decoded instanceof HomeAgentSwitch has) {
+            return judgeSwitch(in, has);
+        }
         if (!(decoded instanceof BindingAcknowledgement ba)) {
-            return Verdict.drop("RFC 4285 authenticates Binding Updates and Acknowledgements only; a "
-                    + decoded.type() + " cannot be verified and is not acted on");
+            return Verdict.drop("RFC 4285 authenticates Binding Updates and Acknowledgements (and mip6kit a Home "
+                    + "Agent Switch) only; a " + decoded.type() + " cannot be verified and is not acted on");
         }
         List<MobilityMessageAuthentication> auths = ba.options(MobilityMessageAuthentication.class);
         List<MobilityOption> options = ba.options();
@@ -260,7 +279,57 @@ final class MobileNodeSide implements MobileNodeSecurity {
                     + "addresses were rewritten; not acted on, retransmission continues"));
             return Verdict.drop("status 146 noted but not acted on (see docs/providers/auth-option-4285.md#status-146)");
         }
+        if (ba.status().isAccepted()) {
+            registered = answered.addresses();
+        }
         return Verdict.accept(new Identity(Identity.Kind.HOME_AGENT, from.toString()), ReplyContext.NONE);
+    }
+
+    /** The Home Agent Switch rules of the class comment; the sender was checked already. */
+    private Verdict judgeSwitch(Inbound in, HomeAgentSwitch has) {
+        AuthenticatedAddresses addresses = registered;
+        if (addresses == null) {
+            return Verdict.drop("a Home Agent Switch before any accepted registration cannot be verified");
+        }
+        List<MobilityMessageAuthentication> auths = has.options(MobilityMessageAuthentication.class);
+        List<MobilityOption> options = has.options();
+        byte[] mh = in.octets();
+        int at = AuthenticatorLocation.find(mh);
+        if (auths.size() != 1 || options.get(options.size() - 1) != auths.get(0) || at < 0) {
+            return Verdict.drop("a Home Agent Switch without exactly one Mobility Message Authentication option as "
+                    + "the last option is not acted on (docs/providers/auth-option-4285.md#home-agent-switch)");
+        }
+        MobilityMessageAuthentication auth = auths.get(0);
+        if (!auth.isMnHa()) {
+            return Verdict.drop("a Home Agent Switch must be authenticated with MN-HA, not subtype " + auth.subtype());
+        }
+        SecurityAssociation sa = associations.stream().filter(a -> a.spi() == auth.spi()).findFirst().orElse(null);
+        if (sa == null) {
+            return Verdict.drop("a Home Agent Switch authenticated with SPI " + auth.spi() + ", which is not one of "
+                    + "this node's");
+        }
+        if (!sa.verifies(addresses, mh, at)) {
+            return Verdict.drop("the home agent's authenticator on the Home Agent Switch does not verify");
+        }
+        Optional<MobilityMessageReplayProtection> stamp = has.option(MobilityMessageReplayProtection.class);
+        if (stamp.isEmpty()) {
+            return Verdict.drop("a Home Agent Switch without a replay protection option is not acted on");
+        }
+        long ts = stamp.get().timestamp();
+        Instant now = context.clock().instant().plus(clockOffset);
+        if (!NtpTimestamp.within(ts, now, AuthOption4285Provider.DEFAULT_REPLAY_WINDOW)) {
+            return Verdict.drop("replay: the Home Agent Switch's timestamp " + NtpTimestamp.toInstant(ts)
+                    + " is more than " + AuthOption4285Provider.DEFAULT_REPLAY_WINDOW.toSeconds() + " s from " + now);
+        }
+        synchronized (this) {
+            if (Long.compareUnsigned(ts, lastSwitchTimestamp) <= 0) {
+                return Verdict.drop("replay: a Home Agent Switch with timestamp " + NtpTimestamp.hex(ts)
+                        + " is not newer than one accepted before");
+            }
+            lastSwitchTimestamp = ts;
+        }
+        return Verdict.accept(new Identity(Identity.Kind.HOME_AGENT, in.addressing().source().toString()),
+                ReplyContext.NONE);
     }
 
     /**

@@ -7,6 +7,7 @@ import org.mip6kit.spi.Addressing;
 import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingUpdate;
+import org.mip6kit.wire.HomeAgentSwitch;
 import org.mip6kit.wire.MobileNodeIdentifier;
 import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityMessage;
@@ -56,7 +57,7 @@ final class Protection {
         return mh;
     }
 
-    /** {@code message} with {@code options} in place of its own (Binding Updates and Acknowledgements only). */
+    /** {@code message} with {@code options} in place of its own (Binding Updates, Acknowledgements, Home Agent Switch). */
     static MobilityMessage withOptions(MobilityMessage message, List<MobilityOption> options) {
         if (message instanceof BindingUpdate bu) {
             return new BindingUpdate(bu.sequence(), bu.flags(), bu.lifetime(), options);
@@ -64,7 +65,10 @@ final class Protection {
         if (message instanceof BindingAcknowledgement ba) {
             return new BindingAcknowledgement(ba.status(), ba.flags(), ba.sequence(), ba.lifetime(), options);
         }
-        throw new SecurityProviderException("RFC 4285 authenticates Binding Updates and Acknowledgements only, not "
-                + message.type());
+        if (message instanceof HomeAgentSwitch has) {
+            return new HomeAgentSwitch(has.homeAgents(), options);
+        }
+        throw new SecurityProviderException("auth-option-4285 authenticates Binding Updates, Acknowledgements and "
+                + "Home Agent Switch messages only, not " + message.type());
     }
 }

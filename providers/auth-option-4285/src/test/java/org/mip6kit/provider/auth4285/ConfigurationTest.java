@@ -35,11 +35,11 @@ class ConfigurationTest {
     }
 
     @Test
-    void descriptorSaysInMessageIntegrityAndClockSyncAndRegistersOptions9And10() {
+    void descriptorSaysInMessageIntegrityClockSyncAndHomeAgentSwitchAndRegistersOptions9And10() {
         AuthOption4285Provider p = new AuthOption4285Provider();
         assertThat(p.descriptor().placement()).isEqualTo(Placement.IN_MESSAGE);
         assertThat(p.descriptor().capabilities()).containsExactlyInAnyOrder(Capability.INTEGRITY,
-                Capability.NEEDS_CLOCK_SYNC);
+                Capability.NEEDS_CLOCK_SYNC, Capability.PROTECTS_HOME_AGENT_SWITCH);
         MobilityOptionRegistry r = MobilityOptionRegistry.standard();
         for (var c : p.optionCodecs()) {
             r = r.with(c);
@@ -80,7 +80,8 @@ class ConfigurationTest {
         // with a client the same switch is accepted, and then the key table may even be empty
         try (HomeAgentSecurity ha = new AuthOption4285Provider(client).homeAgent(context(),
                 ConfigSection.of(SECTION, null, Map.of("mn-aaa", true)))) {
-            assertThat(ha.capabilities()).containsExactlyInAnyOrder(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC);
+            assertThat(ha.capabilities()).containsExactlyInAnyOrder(Capability.INTEGRITY, Capability.NEEDS_CLOCK_SYNC,
+                    Capability.PROTECTS_HOME_AGENT_SWITCH);
             assertThat(ha.perNodeStateCount()).isZero();
         }
     }

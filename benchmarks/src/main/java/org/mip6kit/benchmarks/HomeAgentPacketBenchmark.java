@@ -104,6 +104,7 @@ public class HomeAgentPacketBenchmark {
     private static final Set<BindingUpdate.Flag> FLAGS =
             Set.copyOf(EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION));
     private static final Lifetime LIFETIME = Lifetime.ofSeconds(3600);
+    private static final Duration AHEAD = Duration.ofSeconds(4);
 
     /** Bindings registered before refreshes are measured. */
     @Param("1000000")
@@ -217,12 +218,20 @@ public class HomeAgentPacketBenchmark {
         return transport.last;
     }
 
-    /** Signs {@code n} Binding Updates for the next nodes round-robin into {@link #packets}. */
+    /**
+     * Signs {@code n} Binding Updates for the next nodes round-robin into {@link #packets}. Their
+     * timestamps are the signing time plus {@link #AHEAD}, so that a packet signed at the start of a
+     * long batch is still inside the home agent's window (7 s either way) when the last is used.
+     */
     private void sign(int n) throws GeneralSecurityException, MobilityHeaderFormatException {
-        long now = NtpTimestamp.of(Instant.now());
-        // Strictly increasing across batches too, whatever the clock's resolution.
-        long ts = lastTimestamp == 0 || Long.compareUnsigned(now, lastTimestamp) > 0 ? now : lastTimestamp + 1;
+        long ts = lastTimestamp;
         for (int k = 0; k < n; k++) {
+            if ((k & 1023) == 0) {
+                long now = NtpTimestamp.of(Instant.now().plus(AHEAD));
+                // Strictly increasing, whatever the clock's resolution (NTP timestamps compare unsigned).
+                ts = ts == 0 || Long.compareUnsigned(now, ts) > 0 ? now : ts;
+            }
+            ts++;
             int i = nextNode;
             nextNode = i + 1 == bindings ? 0 : i + 1;
             int seq = (sequence[i] + 1) & 0xFFFF;
@@ -230,7 +239,7 @@ public class HomeAgentPacketBenchmark {
             Ipv6Address hoa = Ipv6Address.of(HOME_PREFIX.prefix().high(), HOME_LOW_BASE + i);
             Ipv6Address coa = Ipv6Address.of(CARE_OF_HIGH, i + 1L);
             BindingUpdate bu = new BindingUpdate(SequenceNumber.of(seq), FLAGS, LIFETIME, List.of(
-                    MobileNodeIdentifier.nai(nai(i)), new MobilityMessageReplayProtection(ts + k),
+                    MobileNodeIdentifier.nai(nai(i)), new MobilityMessageReplayProtection(ts),
                     MobilityMessageAuthentication.placeholder(MobilityMessageAuthentication.SUBTYPE_MN_HA,
                             FIRST_SPI + i, MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH)));
             byte[] mh = codec.encodeWithoutChecksum(bu);
@@ -247,7 +256,7 @@ public class HomeAgentPacketBenchmark {
             MobilityHeaderCodec.fillChecksum(mh, hoa, HOME_AGENT);
             packets[k] = MobilityPacket.of(coa, HOME_AGENT, mh).withHomeAddressOption(hoa).toBytes();
         }
-        lastTimestamp = ts + n;
+        lastTimestamp = ts;
         signed = n;
         used = 0;
     }

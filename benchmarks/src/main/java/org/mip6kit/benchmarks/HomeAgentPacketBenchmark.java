@@ -104,14 +104,14 @@ public class HomeAgentPacketBenchmark {
     private static final Set<BindingUpdate.Flag> FLAGS =
             Set.copyOf(EnumSet.of(BindingUpdate.Flag.ACKNOWLEDGE, BindingUpdate.Flag.HOME_REGISTRATION));
     private static final Lifetime LIFETIME = Lifetime.ofSeconds(3600);
-    private static final Duration AHEAD = Duration.ofSeconds(4);
+    private static final Duration AHEAD = Duration.ofSeconds(5);
 
     /** Bindings registered before refreshes are measured. */
     @Param("1000000")
     public int bindings;
 
     /** Binding Updates signed before each iteration; more than one iteration can use. */
-    @Param("400000")
+    @Param("600000")
     public int batch;
 
     private ExecutorScheduler scheduler;

@@ -335,7 +335,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         Addressing addr = in.addressing();
         MobilityMessage message;
         try {
-            message = codec.decode(in.octets(), addr.pseudoHeaderSource(), addr.pseudoHeaderDestination());
+            message = in.decode(codec);
         } catch (MobilityHeaderFormatException e) {
             onMalformed(in, e);
             return;

@@ -360,7 +360,7 @@ public final class UdpTransport implements SignallingTransport {
             }
             Addressing addressing = new Addressing(parsed.source(), parsed.destination(),
                     parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
-            inbound = new Inbound(parsed.mobilityHeader(), addressing, observed);
+            inbound = Inbound.wrapping(parsed.mobilityHeader(), addressing, observed); // a fresh copy: no second one
         } catch (MobilityHeaderFormatException e) {
             dropMalformed(from, e.getMessage());
             return;

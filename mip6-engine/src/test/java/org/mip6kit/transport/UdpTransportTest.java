@@ -352,6 +352,44 @@ class UdpTransportTest {
     }
 
     @Test
+    void withTwoReceiveThreadsADatagramIsHandledWhileTheOtherThreadsReceiverCallWaits() throws Exception {
+        UdpTransport ha = UdpTransport.open(UdpTransport.Config.ephemeral(loopback4()).withReceiveThreads(2));
+        toClose.add(ha);
+        java.util.concurrent.CountDownLatch mayFinish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ha.start(in -> {
+            threads.add(Thread.currentThread().getName());
+            atHa.add(in);
+            if (calls.incrementAndGet() == 1) {
+                try {
+                    mayFinish.await(TIMEOUT_SECONDS, TimeUnit.SECONDS); // holds the first thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        DatagramSocket mn = mobileNodeSocket();
+        for (int sequence = 1; sequence <= 2; sequence++) {
+            byte[] mh = CODEC.encode(ipv4CareOfBu(sequence, Ipv4Address.parse("127.0.0.1")), HOA, HA);
+            sendRaw(mn, MobilityPacket.of(HOA, HA, mh).toBytes(), ha.localAddress());
+        }
+        awaitAtHa();
+        awaitAtHa(); // with one thread the second would wait for mayFinish, after the timeout
+        mayFinish.countDown();
+        String first = "mip6-udp-" + ha.localAddress();
+        assertThat(threads).containsExactlyInAnyOrder(first, first + "-2");
+
+        ha.close();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(first)) {
+                t.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+                assertThat(t.isAlive()).as(t.getName() + " ended with close()").isFalse();
+            }
+        }
+    }
+
+    @Test
     void startTwiceIsRefused() throws Exception {
         UdpTransport t = open(loopback4());
         t.start(in -> { });

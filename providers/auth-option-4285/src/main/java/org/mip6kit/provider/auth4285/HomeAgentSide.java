@@ -302,7 +302,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
             return Verdict.reject(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, reply, "no NAI Mobile Node "
                     + "Identifier option (RFC 4283) naming the owner of SPI " + sa.spi());
         }
-        if (!id.nai().equals(sa.nai())) {
+        if (!id.namesNai(sa.nai())) {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "SPI " + sa.spi() + " belongs to "
                     + sa.nai() + ", not to " + id.nai());
         }

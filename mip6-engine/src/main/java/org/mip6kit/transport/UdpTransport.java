@@ -266,8 +266,11 @@ public final class UdpTransport implements SignallingTransport {
         try {
             // Once the lock is ours every receive thread is asleep in recvfrom, waiting for it, or
             // about to see `closed`; closing the channel then wakes them without cutting a
-            // receiver call short.
-            locked = handling.writeLock().tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            // receiver call short. A receiver that closes its own transport holds the read lock
+            // and cannot wait for itself: it closes at once.
+            if (handling.getReadHoldCount() == 0) {
+                locked = handling.writeLock().tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

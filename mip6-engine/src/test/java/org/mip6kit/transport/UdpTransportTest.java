@@ -390,6 +390,23 @@ class UdpTransportTest {
     }
 
     @Test
+    void aReceiverThatClosesItsOwnTransportDoesNotWaitForItself() throws Exception {
+        UdpTransport ha = open(loopback4());
+        java.util.concurrent.atomic.AtomicLong closeMillis = new java.util.concurrent.atomic.AtomicLong(-1);
+        ha.start(in -> {
+            long t0 = System.nanoTime();
+            ha.close();
+            closeMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            atHa.add(in);
+        });
+        DatagramSocket mn = mobileNodeSocket();
+        byte[] mh = CODEC.encode(ipv4CareOfBu(4, Ipv4Address.parse("127.0.0.1")), HOA, HA);
+        sendRaw(mn, MobilityPacket.of(HOA, HA, mh).toBytes(), ha.localAddress());
+        awaitAtHa();
+        assertThat(closeMillis.get()).as("close() from the receiver, in ms").isBetween(0L, 1000L);
+    }
+
+    @Test
     void startTwiceIsRefused() throws Exception {
         UdpTransport t = open(loopback4());
         t.start(in -> { });

@@ -22,6 +22,7 @@ import org.mip6kit.wire.Ipv6Address;
  *     bind: "::1"              # IP literal; "::" is every address, IPv4 too (dual-stack)
  *     port: 4191               # 0 picks a free port
  *     receive-buffer: 1048576  # SO_RCVBUF in octets; 0 keeps the system's default
+ *     receive-threads: 1       # threads reading the socket, 1..64
  * admin:
  *   socket: ha.sock            # unix socket, owner-only; relative to the file's directory
  * logging:
@@ -91,11 +92,13 @@ public record DaemonSettings(UdpTransport.Config udp, Path adminSocket, LogLevel
             throws ProviderConfigException {
         transport.allowOnly(Set.of("udp"));
         ConfigSection udp = transport.section("udp");
-        udp.allowOnly(Set.of("bind", "port", "receive-buffer"));
+        udp.allowOnly(Set.of("bind", "port", "receive-buffer", "receive-threads"));
         InetAddress bind = ConfigValues.ipAddress(udp, "bind", defaults.bindAddress());
         int port = (int) udp.integer("port", 0, 65535, defaults.port());
         int buffer = (int) udp.integer("receive-buffer", 0, 64L * 1024 * 1024, defaults.receiveBufferBytes());
-        return new UdpTransport.Config(bind, port, buffer);
+        int threads = (int) udp.integer("receive-threads", 1, UdpTransport.Config.MAX_RECEIVE_THREADS,
+                defaults.receiveThreads());
+        return new UdpTransport.Config(bind, port, buffer, threads);
     }
 
     /** A UDP endpoint as {@code [2001:db8::1]:4191} (RFC 5952 text) or {@code 192.0.2.1:4191}. */

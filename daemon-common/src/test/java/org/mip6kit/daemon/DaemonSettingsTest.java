@@ -47,7 +47,7 @@ class DaemonSettingsTest {
     void everyKeyIsRead() throws Exception {
         DaemonSettings s = read("""
                 transport:
-                  udp: { bind: "127.0.0.1", port: 5000, receive-buffer: 65536 }
+                  udp: { bind: "127.0.0.1", port: 5000, receive-buffer: 65536, receive-threads: 2 }
                 admin:
                   socket: run/ha.sock
                 logging:
@@ -56,7 +56,7 @@ class DaemonSettingsTest {
                     org.mip6kit.ha: debug
                 """);
 
-        assertThat(s.udp()).isEqualTo(new UdpTransport.Config(InetAddress.getByName("127.0.0.1"), 5000, 65536));
+        assertThat(s.udp()).isEqualTo(new UdpTransport.Config(InetAddress.getByName("127.0.0.1"), 5000, 65536, 2));
         assertThat(s.adminSocket()).as("relative to the file's directory").isEqualTo(Path.of("/etc/mip6kit/run/ha.sock"));
         assertThat(s.logging().root()).contains("warn");
         assertThat(s.logging().loggers()).isEqualTo(Map.of("org.mip6kit.ha", "debug"));
@@ -79,6 +79,12 @@ class DaemonSettingsTest {
     void portOutsideTheUdpRangeIsRefused() {
         assertThatThrownBy(() -> read("transport: { udp: { port: 70000 } }\n"))
                 .hasMessage(FILE + ": transport.udp.port: must be between 0 and 65535, got 70000");
+    }
+
+    @Test
+    void receiveThreadsOutsideOneToSixtyFourAreRefused() {
+        assertThatThrownBy(() -> read("transport: { udp: { receive-threads: 0 } }\n"))
+                .hasMessage(FILE + ": transport.udp.receive-threads: must be between 1 and 64, got 0");
     }
 
     @Test

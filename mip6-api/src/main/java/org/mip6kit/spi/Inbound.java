@@ -1,7 +1,12 @@
 package org.mip6kit.spi;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
+
+import org.mip6kit.wire.MobilityHeaderCodec;
+import org.mip6kit.wire.MobilityHeaderFormatException;
+import org.mip6kit.wire.MobilityMessage;
 
 /**
  * One received Mobility Header message before the engine has judged it: the octets exactly as
@@ -12,6 +17,15 @@ import java.util.Optional;
  * {@link SignallingPath} (from the engine's transport or the provider's own channel) and
  * handed to the receiver given to {@link SignallingPath#start}. Immutable; the engine never
  * looks inside the attachment.
+ *
+ * <p><b>Reading the octets without copies.</b> The home agent reads every received message
+ * several times (decoding, then the provider's own check of its options and authenticator), so
+ * besides {@link #octets()}, which returns a fresh copy, an {@code Inbound} offers reads that copy
+ * nothing or copy into the caller's own buffer: {@link #length()}, {@link #octet(int)},
+ * {@link #copyTo(int, byte[], int, int)} and {@link #decode(MobilityHeaderCodec)}. None of them
+ * lets anyone write to the octets, so an {@code Inbound} stays immutable whoever holds it. A
+ * transport that made a fresh array for a datagram can hand it over with
+ * {@link #wrapping(byte[], Addressing, Observed)} instead of having the constructor copy it.
  */
 public final class Inbound {
 
@@ -20,8 +34,20 @@ public final class Inbound {
     private final Observed observed;
     private final Object attachment;
 
+    /** A message with a copy of {@code octets}. */
     public Inbound(byte[] octets, Addressing addressing, Observed observed) {
         this(octets.clone(), addressing, observed, null);
+    }
+
+    /**
+     * A message that keeps {@code octets} itself instead of a copy: the caller hands the array
+     * over and must never write to it again (a transport passing the fresh array it parsed a
+     * datagram into). Saves one copy per received message; otherwise the same as the constructor.
+     *
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static Inbound wrapping(byte[] octets, Addressing addressing, Observed observed) {
+        return new Inbound(octets, addressing, observed, null);
     }
 
     private Inbound(byte[] owned, Addressing addressing, Observed observed, Object attachment) {
@@ -42,9 +68,34 @@ public final class Inbound {
         return new Inbound(octets, addressing, observed, attachment);
     }
 
-    /** A copy of the Mobility Header octets. */
+    /** A copy of the Mobility Header octets (a new array each call; see the class comment for reads that copy less). */
     public byte[] octets() {
         return octets.clone();
+    }
+
+    /**
+     * Copies {@code length} octets starting at {@code from} into {@code destination} at
+     * {@code at}: for a provider that keeps a buffer of its own per thread (to compute a MAC over
+     * the message, for instance) and so allocates nothing per message.
+     *
+     * @throws IndexOutOfBoundsException if either range is outside its array
+     */
+    public void copyTo(int from, byte[] destination, int at, int length) {
+        Objects.checkFromIndexSize(from, length, octets.length);
+        Objects.checkFromIndexSize(at, length, destination.length);
+        System.arraycopy(octets, from, destination, at, length);
+    }
+
+    /**
+     * Decodes the octets with {@code codec}, the checksum verified over
+     * {@link Addressing#pseudoHeaderSource()} and {@link Addressing#pseudoHeaderDestination()}
+     * (as {@link MobilityHeaderCodec#decode}), without copying them first. The codec and its
+     * option codecs only read the octets; the message returned holds copies of what it keeps.
+     *
+     * @throws MobilityHeaderFormatException as {@link MobilityHeaderCodec#decode}
+     */
+    public MobilityMessage decode(MobilityHeaderCodec codec) throws MobilityHeaderFormatException {
+        return codec.decode(octets, addressing.pseudoHeaderSource(), addressing.pseudoHeaderDestination());
     }
 
     /** The number of Mobility Header octets. */

@@ -51,6 +51,34 @@ public final class MobileNodeIdentifier implements MobilityOption {
         return new MobileNodeIdentifier(SUBTYPE_NAI, nai.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Whether this is a NAI identifier (subtype 1) holding exactly the UTF-8 octets of
+     * {@code nai}: the same answer as {@code isNai() && nai().equals(nai)}, without decoding a
+     * String when {@code nai} is ASCII (a check a home agent makes for every Binding Update).
+     */
+    public boolean namesNai(String nai) {
+        if (subtype != SUBTYPE_NAI || nai == null) {
+            return false;
+        }
+        int n = nai.length();
+        if (n == identifier.length) {
+            int i = 0;
+            for (; i < n; i++) {
+                char c = nai.charAt(i);
+                if (c >= 0x80) {
+                    break; // a multi-octet character: compare the decoded text below
+                }
+                if (identifier[i] != (byte) c) {
+                    return false; // the octets before were all ASCII, so they line up
+                }
+            }
+            if (i == n) {
+                return true;
+            }
+        }
+        return nai().equals(nai);
+    }
+
     public int subtype() {
         return subtype;
     }

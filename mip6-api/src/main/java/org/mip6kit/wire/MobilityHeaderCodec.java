@@ -119,6 +119,18 @@ public final class MobilityHeaderCodec {
 
     /** Encodes {@code message} leaving the Checksum field 0 (for callers that fill it later). */
     public byte[] encodeWithoutChecksum(MobilityMessage message) {
+        return encodeWithoutChecksum(message, List.of());
+    }
+
+    /**
+     * Encodes {@code message} with {@code appended} laid out after its own options, as if the
+     * message listed them last, leaving the Checksum field 0. For a sender that adds options of
+     * its own to a message it was handed (a security provider adding its authentication option
+     * last) without building a second message to encode.
+     *
+     * @throws IllegalArgumentException as {@link #encode}, and if {@code appended} holds padding
+     */
+    public byte[] encodeWithoutChecksum(MobilityMessage message, List<MobilityOption> appended) {
         int typeCode = message.type().code();
         int fixedEnd;
         if (message instanceof HomeAgentSwitch has) {
@@ -128,35 +140,16 @@ public final class MobilityHeaderCodec {
         } else {
             throw new IllegalArgumentException("cannot encode MH type " + message.type());
         }
-        List<MobilityOption> options = message.options();
-        int n = options.size();
-        MobilityOptionCodec<?>[] codecs = new MobilityOptionCodec<?>[n];
-        int[] dataLengths = new int[n];
-        int[] starts = new int[n];
+        List<MobilityOption> own = message.options();
+        int ownCount = own.size();
+        int n = ownCount + appended.size();
+        // Two passes over the options, the same layout rule in each: the first finds the length,
+        // the second writes. Recomputing is cheaper than arrays of offsets per message.
         int offset = fixedEnd;
         for (int i = 0; i < n; i++) {
-            MobilityOption o = options.get(i);
-            Alignment alignment;
-            if (o instanceof UnknownOption u) {
-                alignment = Alignment.NONE;
-                dataLengths[i] = u.dataLength();
-            } else {
-                MobilityOptionCodec<?> codec = registry.codecOrNull(o.type());
-                if (codec == null || !codec.optionClass().isInstance(o)) {
-                    throw new IllegalArgumentException("no codec registered for option " + o.getClass().getName()
-                            + " of type " + o.type());
-                }
-                codecs[i] = codec;
-                alignment = codec.alignment();
-                dataLengths[i] = dataLength(codec, o);
-                if (dataLengths[i] < 0 || dataLengths[i] > 255) {
-                    throw new IllegalArgumentException(codec.name() + " option data is " + dataLengths[i]
-                            + " octets; at most 255 fit");
-                }
-            }
-            offset += alignment.paddingBefore(offset);
-            starts[i] = offset;
-            offset += 2 + dataLengths[i];
+            MobilityOption o = i < ownCount ? own.get(i) : appended(appended, i - ownCount);
+            MobilityOptionCodec<?> codec = codecFor(o);
+            offset += alignmentOf(codec).paddingBefore(offset) + 2 + dataLengthOf(codec, o);
         }
         int length = (offset + 7) & ~7;
         if (length > MAX_LENGTH) {
@@ -169,19 +162,60 @@ public final class MobilityHeaderCodec {
         writeFixedPart(message, out);
         int cursor = fixedEnd;
         for (int i = 0; i < n; i++) {
-            writePadding(out, cursor, starts[i] - cursor);
-            MobilityOption o = options.get(i);
-            out[starts[i]] = (byte) o.type();
-            out[starts[i] + 1] = (byte) dataLengths[i];
-            if (codecs[i] == null) {
-                ((UnknownOption) o).writeData(out, starts[i] + 2);
+            MobilityOption o = i < ownCount ? own.get(i) : appended.get(i - ownCount);
+            MobilityOptionCodec<?> codec = codecFor(o);
+            int dataLength = dataLengthOf(codec, o);
+            int start = cursor + alignmentOf(codec).paddingBefore(cursor);
+            writePadding(out, cursor, start - cursor);
+            out[start] = (byte) o.type();
+            out[start + 1] = (byte) dataLength;
+            if (codec == null) {
+                ((UnknownOption) o).writeData(out, start + 2);
             } else {
-                write(codecs[i], o, out, starts[i] + 2);
+                write(codec, o, out, start + 2);
             }
-            cursor = starts[i] + 2 + dataLengths[i];
+            cursor = start + 2 + dataLength;
         }
         writePadding(out, cursor, length - cursor);
         return out;
+    }
+
+    private static MobilityOption appended(List<MobilityOption> appended, int i) {
+        MobilityOption o = appended.get(i);
+        if (o instanceof Pad1 || o instanceof PadN) {
+            throw new IllegalArgumentException("padding is laid out by the encoder; do not append "
+                    + o.getClass().getSimpleName());
+        }
+        return o;
+    }
+
+    /** The option's codec, or null for an {@link UnknownOption}, which writes itself. */
+    private MobilityOptionCodec<?> codecFor(MobilityOption o) {
+        if (o instanceof UnknownOption) {
+            return null;
+        }
+        MobilityOptionCodec<?> codec = registry.codecOrNull(o.type());
+        if (codec == null || !codec.optionClass().isInstance(o)) {
+            throw new IllegalArgumentException("no codec registered for option " + o.getClass().getName()
+                    + " of type " + o.type());
+        }
+        return codec;
+    }
+
+    private static Alignment alignmentOf(MobilityOptionCodec<?> codec) {
+        return codec == null ? Alignment.NONE : codec.alignment();
+    }
+
+    private static int dataLengthOf(MobilityOptionCodec<?> codec, MobilityOption o) {
+        if (codec == null) {
+            return ((UnknownOption) o).dataLength();
+        }
+        int length = dataLength(codec, o);
+        if (length < 0 || length > 255) {
+            throw new IllegalArgumentException(codec.name() + " option data is " + length
+                    + " octets; at most 255 fit");
+        }
+        return length;
     }
 
     /**
@@ -390,7 +424,12 @@ public final class MobilityHeaderCodec {
             }
             i += 2 + length;
         }
-        return List.of(found);
+        // List.of(array) copies the array; a list of one or two holds its options in fields.
+        return switch (count) {
+            case 1 -> List.of(found[0]);
+            case 2 -> List.of(found[0], found[1]);
+            default -> List.of(found);
+        };
     }
 
     /** Checks every option's bounds and counts the options that are not padding. */

@@ -34,7 +34,8 @@ public interface MobilityOptionCodec<T extends MobilityOption> {
     /**
      * Reads option data of {@code length} octets at {@code offset} of the Mobility Header
      * {@code mh}. Offsets are from the start of the Mobility Header, so the exception can
-     * name where the problem is.
+     * name where the problem is. {@code mh} may be the received message's own octets (see
+     * {@code Inbound#decode}): read it, never write to it, and copy what the option keeps.
      *
      * @throws MobilityHeaderFormatException if the data is malformed (normally with
      *         {@link FormatReaction#SILENT_DISCARD})

@@ -430,4 +430,30 @@ class MobilityHeaderCodecTest {
         copy[5] = 0;
         return copy;
     }
+
+    @Test
+    void appendedOptionsEncodeAsIfTheMessageListedThemLast() {
+        BindingAcknowledgement bare = new BindingAcknowledgement(BindingAckStatus.ACCEPTED, Set.of(),
+                SequenceNumber.of(7), Lifetime.ofUnits(100), List.of(new BindingRefreshAdvice(Lifetime.ofUnits(50))));
+        List<MobilityOption> appended = List.of(new AlternateCareOfAddress(COA), new NatDetection(false, 20));
+        BindingAcknowledgement listed = new BindingAcknowledgement(BindingAckStatus.ACCEPTED, Set.of(),
+                SequenceNumber.of(7), Lifetime.ofUnits(100), List.of(new BindingRefreshAdvice(Lifetime.ofUnits(50)),
+                new AlternateCareOfAddress(COA), new NatDetection(false, 20)));
+        assertThat(codec.encodeWithoutChecksum(bare, appended)).isEqualTo(codec.encodeWithoutChecksum(listed));
+    }
+
+    @Test
+    void encodesTv1AlikeWhenItsOnlyOptionIsAppended() {
+        BindingUpdate withoutOption = new BindingUpdate(SequenceNumber.of(1), tv1Message().flags(),
+                Lifetime.ofUnits(150), List.of());
+        byte[] mh = codec.encodeWithoutChecksum(withoutOption, List.of(new AlternateCareOfAddress(COA)));
+        MobilityHeaderCodec.fillChecksum(mh, HOA, HA);
+        assertThat(mh).isEqualTo(TV1);
+    }
+
+    @Test
+    void rejectsAppendedPadding() {
+        BindingUpdate bu = tv1Message();
+        assertThrows(IllegalArgumentException.class, () -> codec.encodeWithoutChecksum(bu, List.of(new PadN(4))));
+    }
 }

@@ -369,7 +369,7 @@ public final class HomeAgentEngine implements AutoCloseable {
         Addressing addr = in.addressing();
         MobilityMessage message;
         try {
-            message = codec.decode(in.octets(), addr.pseudoHeaderSource(), addr.pseudoHeaderDestination());
+            message = in.decode(codec);
         } catch (MobilityHeaderFormatException e) {
             onMalformed(in, e);
             return;
@@ -928,26 +928,15 @@ public final class HomeAgentEngine implements AutoCloseable {
                             .toList()));
         }
 
-        List<MobilityOption> options = new ArrayList<>(3);
-        if (!granted.isZero() && settings.refreshAdviceRatio() > 0) {
-            int units = (int) Math.floor(granted.units() * settings.refreshAdviceRatio());
-            if (units > 0 && units < granted.units()) {
-                options.add(new BindingRefreshAdvice(Lifetime.ofUnits(units)));
-            }
-        }
-        bu.option(Ipv4HomeAddressRequest.class).ifPresent(req -> options.add(new Ipv4AddressAcknowledgement(
-                Ipv4AddressAckStatus.DYNAMIC_ASSIGNMENT_NOT_AVAILABLE, 0, req.address())));
-        natDetection(bu, addr).ifPresent(options::add);
-        Set<BindingAcknowledgement.Flag> flags = EnumSet.noneOf(BindingAcknowledgement.Flag.class);
-        if (k) {
-            flags.add(BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY);
-        }
+        List<MobilityOption> options = acceptedAckOptions(bu, addr, granted);
+        int flagBits = k ? BindingAcknowledgement.Flag.KEY_MANAGEMENT_MOBILITY.mask() : 0;
         if (bu.has(BindingUpdate.Flag.MOBILE_ROUTER)) {
             // RFC 3963 §4.2: this home agent supports mobile routers and accepted one.
-            flags.add(BindingAcknowledgement.Flag.MOBILE_ROUTER);
+            flagBits |= BindingAcknowledgement.Flag.MOBILE_ROUTER.mask();
         }
-        BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.ACCEPTED, flags, bu.sequence(),
-                granted, options);
+        // The flag sets of a flags octet are shared constants: no set is built per acknowledgement.
+        BindingAcknowledgement ba = new BindingAcknowledgement(BindingAckStatus.ACCEPTED,
+                BindingAcknowledgement.flagsFromBits(flagBits), bu.sequence(), granted, options);
         CompletionStage<Void> sent = send(ba, replyAddressing(addr, hoa), Optional.of(replyCtx), who, hoa, null, null);
         if (KeyedSerializer.isComplete(sent)) {
             safeAfterChange(change);
@@ -960,6 +949,34 @@ public final class HomeAgentEngine implements AutoCloseable {
             safeAfterChange(change);
             return null;
         });
+    }
+
+    /**
+     * The options of an accepting acknowledgement: Binding Refresh Advice (RFC 6275 §6.2.4) when
+     * configured, an IPv4 Address Acknowledgement for an IPv4 Home Address Request, NAT Detection
+     * (RFC 5555). The usual answer, one option or none, is built without a growable list.
+     */
+    private List<MobilityOption> acceptedAckOptions(BindingUpdate bu, Addressing addr, Lifetime granted) {
+        MobilityOption advice = null;
+        if (!granted.isZero() && settings.refreshAdviceRatio() > 0) {
+            int units = (int) Math.floor(granted.units() * settings.refreshAdviceRatio());
+            if (units > 0 && units < granted.units()) {
+                advice = new BindingRefreshAdvice(Lifetime.ofUnits(units));
+            }
+        }
+        Optional<Ipv4HomeAddressRequest> v4Request = bu.option(Ipv4HomeAddressRequest.class);
+        Optional<NatDetection> nat = natDetection(bu, addr);
+        if (v4Request.isEmpty() && nat.isEmpty()) {
+            return advice == null ? List.of() : List.of(advice);
+        }
+        List<MobilityOption> options = new ArrayList<>(3);
+        if (advice != null) {
+            options.add(advice);
+        }
+        v4Request.ifPresent(req -> options.add(new Ipv4AddressAcknowledgement(
+                Ipv4AddressAckStatus.DYNAMIC_ASSIGNMENT_NOT_AVAILABLE, 0, req.address())));
+        nat.ifPresent(options::add);
+        return options;
     }
 
     /** RFC 5555 §4.1: a NAT lies between when the IPv4 care-of address differs from the outer source. */

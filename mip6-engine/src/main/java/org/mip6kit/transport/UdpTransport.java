@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 import org.mip6kit.spi.Addressing;
@@ -77,10 +79,18 @@ import org.slf4j.LoggerFactory;
  * keeps one mapping for signalling and data).
  *
  * <p>Thread-safe. {@code send} may be called from any thread. The socket is in blocking mode, so
- * the receive thread sleeps in one {@code recvfrom} per datagram (a selector costs two more
+ * a receive thread sleeps in one {@code recvfrom} per datagram (a selector costs two more
  * system calls per datagram when traffic is light); a send therefore waits while the socket's
- * send buffer is full, which for UDP needs a congested interface. The receiver is called on the
- * receive thread, one datagram at a time.
+ * send buffer is full, which for UDP needs a congested interface.
+ *
+ * <p><b>Receive threads.</b> {@link Config#receiveThreads()} threads (default 1) read the one
+ * socket. The JDK lets one of them at a time wait in {@code recvfrom}; the others meanwhile
+ * handle the datagram each last received, so with two threads the next datagram is read while
+ * the previous one is parsed, verified and answered. The receiver is called on the receive
+ * threads, concurrently when there are several, each thread one datagram at a time. Arrival
+ * order is kept per thread only: two datagrams read by different threads may reach the receiver
+ * in either order (the engine serialises its work per home address, and RFC 6275's sequence
+ * numbers settle which of two Binding Updates of one node counts).
  */
 public final class UdpTransport implements SignallingTransport {
 
@@ -99,8 +109,12 @@ public final class UdpTransport implements SignallingTransport {
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
     private final DatagramChannel channel;
-    /** Held by the receive thread while it handles a datagram, so close() never cuts a receiver call short. */
-    private final ReentrantLock handling = new ReentrantLock();
+    /**
+     * Read-held by each receive thread while it handles a datagram, write-held by close(), so
+     * close() never cuts a receiver call short and the receive threads never wait for each other.
+     */
+    private final ReentrantReadWriteLock handling = new ReentrantReadWriteLock();
+    private final int receiveThreadCount;
     private final InetSocketAddress localAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder received = new LongAdder();
@@ -109,7 +123,7 @@ public final class UdpTransport implements SignallingTransport {
     private final LongAdder sent = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder receiverFailures = new LongAdder();
-    private Thread receiveThread;
+    private final List<Thread> receiveThreads = new ArrayList<>();
     private volatile Consumer<Inbound> receiver;
     private volatile Consumer<? super Throwable> fatalErrorHandler = error -> { };
     private volatile DataPacketReceiver dataReceiver;
@@ -131,7 +145,8 @@ public final class UdpTransport implements SignallingTransport {
     /** What this socket observes of every arrival: its own bound address (no IP_PKTINFO in the JDK). */
     private final Observed observed;
 
-    private UdpTransport(DatagramChannel channel, InetSocketAddress localAddress) {
+    private UdpTransport(DatagramChannel channel, InetSocketAddress localAddress, int receiveThreadCount) {
+        this.receiveThreadCount = receiveThreadCount;
         this.observed = new Observed(ingressInterfaceOf(localAddress), Optional.of(localAddress));
         this.channel = channel;
         this.localAddress = localAddress;
@@ -155,7 +170,7 @@ public final class UdpTransport implements SignallingTransport {
             }
             channel.bind(endpoint);
             InetSocketAddress bound = OuterEndpoint.normalised((InetSocketAddress) channel.getLocalAddress());
-            return new UdpTransport(channel, bound);
+            return new UdpTransport(channel, bound, config.receiveThreads());
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on "
@@ -190,7 +205,8 @@ public final class UdpTransport implements SignallingTransport {
     }
 
     /**
-     * Starts the receive thread (a daemon named after the local address).
+     * Starts the receive threads (daemons named after the local address: {@code mip6-udp-ADDRESS},
+     * then {@code mip6-udp-ADDRESS-2} and so on).
      *
      * @throws IllegalStateException if already started or closed
      */
@@ -200,13 +216,16 @@ public final class UdpTransport implements SignallingTransport {
         if (closed.get()) {
             throw new IllegalStateException(this + " is closed");
         }
-        if (receiveThread != null) {
+        if (!receiveThreads.isEmpty()) {
             throw new IllegalStateException(this + " is already started");
         }
         this.receiver = receiver;
-        receiveThread = new Thread(this::receiveLoop, "mip6-udp-" + localAddress);
-        receiveThread.setDaemon(true);
-        receiveThread.start();
+        for (int i = 1; i <= receiveThreadCount; i++) {
+            Thread t = new Thread(this::receiveLoop, "mip6-udp-" + localAddress + (i == 1 ? "" : "-" + i));
+            t.setDaemon(true);
+            receiveThreads.add(t);
+        }
+        receiveThreads.forEach(Thread::start);
     }
 
     /**
@@ -314,7 +333,7 @@ public final class UdpTransport implements SignallingTransport {
     }
 
     /**
-     * Stops the receive thread (waiting up to two seconds for a receiver call in progress) and
+     * Stops the receive threads (waiting up to two seconds for receiver calls in progress) and
      * closes the socket. Idempotent; never throws.
      */
     @Override
@@ -324,9 +343,13 @@ public final class UdpTransport implements SignallingTransport {
         }
         boolean locked = false;
         try {
-            // Once the lock is ours the receive thread is asleep in recvfrom or about to see
-            // `closed`; closing the channel then wakes it without cutting a receiver call short.
-            locked = handling.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            // Once the lock is ours every receive thread is asleep in recvfrom, waiting for it, or
+            // about to see `closed`; closing the channel then wakes them without cutting a
+            // receiver call short. A receiver that closes its own transport holds the read lock
+            // and cannot wait for itself: it closes at once.
+            if (handling.getReadHoldCount() == 0) {
+                locked = handling.writeLock().tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -334,18 +357,21 @@ public final class UdpTransport implements SignallingTransport {
             closeQuietly(channel);
         } finally {
             if (locked) {
-                handling.unlock();
+                handling.writeLock().unlock();
             }
         }
-        Thread thread;
+        List<Thread> threads;
         synchronized (this) {
-            thread = receiveThread;
+            threads = List.copyOf(receiveThreads);
         }
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(CLOSE_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread thread : threads) {
+            if (thread != Thread.currentThread()) {
+                try {
+                    thread.join(CLOSE_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -386,7 +412,7 @@ public final class UdpTransport implements SignallingTransport {
                 reportFatal(e);
                 return;
             }
-            handling.lock();
+            handling.readLock().lock(); // shared: receive threads never wait for each other here
             try {
                 if (closed.get()) {
                     return;
@@ -394,7 +420,7 @@ public final class UdpTransport implements SignallingTransport {
                 buffer.flip();
                 handle((InetSocketAddress) from, buffer);
             } finally {
-                handling.unlock();
+                handling.readLock().unlock();
             }
         }
     }
@@ -455,7 +481,7 @@ public final class UdpTransport implements SignallingTransport {
             }
             Addressing addressing = new Addressing(parsed.source(), parsed.destination(),
                     parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
-            inbound = new Inbound(parsed.mobilityHeader(), addressing, observed);
+            inbound = Inbound.wrapping(parsed.mobilityHeader(), addressing, observed); // a fresh copy: no second one
         } catch (MobilityHeaderFormatException e) {
             dropMalformed(from, e.getMessage());
             return;
@@ -498,15 +524,25 @@ public final class UdpTransport implements SignallingTransport {
      * @param port               the local port, 0..65535; 0 picks an ephemeral port (a mobile node)
      * @param receiveBufferBytes the socket receive buffer (SO_RCVBUF) to ask for; 0 keeps the
      *                           operating system's default
+     * @param receiveThreads     the threads that read the socket, 1..{@value #MAX_RECEIVE_THREADS}
+     *                           (see the class comment, "Receive threads")
      */
-    public record Config(InetAddress bindAddress, int port, int receiveBufferBytes) {
+    public record Config(InetAddress bindAddress, int port, int receiveBufferBytes, int receiveThreads) {
 
         /** The receive buffer a home agent asks for: bursts of BUs from many mobile nodes. */
         public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
+        /**
+         * One receive thread unless configured: a second one only pays where a core is free for it
+         * (docs/performance.md#receive-threads), and one keeps arrival order.
+         */
+        public static final int DEFAULT_RECEIVE_THREADS = 1;
+        /** The most receive threads a transport starts. */
+        public static final int MAX_RECEIVE_THREADS = 64;
 
         /**
          * @throws NullPointerException if {@code bindAddress} is null
-         * @throws IllegalArgumentException if the port is outside 0..65535 or the buffer size negative
+         * @throws IllegalArgumentException if the port is outside 0..65535, the buffer size negative
+         *         or the thread count outside 1..{@value #MAX_RECEIVE_THREADS}
          */
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
@@ -517,6 +553,14 @@ public final class UdpTransport implements SignallingTransport {
                 throw new IllegalArgumentException("receive buffer of " + receiveBufferBytes
                         + " octets; give a positive size, or 0 for the operating system's default");
             }
+            if (receiveThreads < 1 || receiveThreads > MAX_RECEIVE_THREADS) {
+                throw new IllegalArgumentException(receiveThreads + " receive threads; give 1.." + MAX_RECEIVE_THREADS);
+            }
+        }
+
+        /** A config with {@value #DEFAULT_RECEIVE_THREADS} receive thread. */
+        public Config(InetAddress bindAddress, int port, int receiveBufferBytes) {
+            this(bindAddress, port, receiveBufferBytes, DEFAULT_RECEIVE_THREADS);
         }
 
         /** A home agent on every address, dual-stack, port {@value UdpTransport#DEFAULT_PORT}. */
@@ -539,11 +583,15 @@ public final class UdpTransport implements SignallingTransport {
         }
 
         public Config withPort(int newPort) {
-            return new Config(bindAddress, newPort, receiveBufferBytes);
+            return new Config(bindAddress, newPort, receiveBufferBytes, receiveThreads);
         }
 
         public Config withReceiveBufferBytes(int bytes) {
-            return new Config(bindAddress, port, bytes);
+            return new Config(bindAddress, port, bytes, receiveThreads);
+        }
+
+        public Config withReceiveThreads(int threads) {
+            return new Config(bindAddress, port, receiveBufferBytes, threads);
         }
 
         /** The socket address to bind. */

@@ -43,6 +43,17 @@ class UdpTransportConfigTest {
     }
 
     @Test
+    void oneReceiveThreadByDefaultAndOneToSixtyFourAccepted() throws Exception {
+        InetAddress any = InetAddress.getByName("::");
+        assertThat(UdpTransport.Config.homeAgent().receiveThreads()).isEqualTo(1);
+        assertThat(UdpTransport.Config.homeAgent().withReceiveThreads(64).receiveThreads()).isEqualTo(64);
+        assertThatThrownBy(() -> new UdpTransport.Config(any, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 receive threads");
+        assertThatThrownBy(() -> new UdpTransport.Config(any, 0, 0, 65)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65 receive threads");
+    }
+
+    @Test
     void innerPacketBoundCoversTheLargestMobilityHeaderWithBothExtensionHeaders() {
         assertThat(UdpTransport.MAX_INNER_PACKET).isEqualTo(40 + 24 + 24 + 2048);
     }

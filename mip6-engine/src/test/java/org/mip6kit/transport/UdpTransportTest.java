@@ -352,6 +352,61 @@ class UdpTransportTest {
     }
 
     @Test
+    void withTwoReceiveThreadsADatagramIsHandledWhileTheOtherThreadsReceiverCallWaits() throws Exception {
+        UdpTransport ha = UdpTransport.open(UdpTransport.Config.ephemeral(loopback4()).withReceiveThreads(2));
+        toClose.add(ha);
+        java.util.concurrent.CountDownLatch mayFinish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ha.start(in -> {
+            threads.add(Thread.currentThread().getName());
+            atHa.add(in);
+            if (calls.incrementAndGet() == 1) {
+                try {
+                    mayFinish.await(TIMEOUT_SECONDS, TimeUnit.SECONDS); // holds the first thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        DatagramSocket mn = mobileNodeSocket();
+        for (int sequence = 1; sequence <= 2; sequence++) {
+            byte[] mh = CODEC.encode(ipv4CareOfBu(sequence, Ipv4Address.parse("127.0.0.1")), HOA, HA);
+            sendRaw(mn, MobilityPacket.of(HOA, HA, mh).toBytes(), ha.localAddress());
+        }
+        awaitAtHa();
+        awaitAtHa(); // with one thread the second would wait for mayFinish, after the timeout
+        mayFinish.countDown();
+        String first = "mip6-udp-" + ha.localAddress();
+        assertThat(threads).containsExactlyInAnyOrder(first, first + "-2");
+
+        ha.close();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(first)) {
+                t.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+                assertThat(t.isAlive()).as(t.getName() + " ended with close()").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aReceiverThatClosesItsOwnTransportDoesNotWaitForItself() throws Exception {
+        UdpTransport ha = open(loopback4());
+        java.util.concurrent.atomic.AtomicLong closeMillis = new java.util.concurrent.atomic.AtomicLong(-1);
+        ha.start(in -> {
+            long t0 = System.nanoTime();
+            ha.close();
+            closeMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            atHa.add(in);
+        });
+        DatagramSocket mn = mobileNodeSocket();
+        byte[] mh = CODEC.encode(ipv4CareOfBu(4, Ipv4Address.parse("127.0.0.1")), HOA, HA);
+        sendRaw(mn, MobilityPacket.of(HOA, HA, mh).toBytes(), ha.localAddress());
+        awaitAtHa();
+        assertThat(closeMillis.get()).as("close() from the receiver, in ms").isBetween(0L, 1000L);
+    }
+
+    @Test
     void startTwiceIsRefused() throws Exception {
         UdpTransport t = open(loopback4());
         t.start(in -> { });

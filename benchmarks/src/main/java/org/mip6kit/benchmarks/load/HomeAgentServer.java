@@ -182,7 +182,10 @@ public final class HomeAgentServer {
         }
         scheduler = new ExecutorScheduler("bench-ha", 1);
         InetAddress loopback = InetAddress.getByName("::1");
-        UdpTransport.Config udp = new UdpTransport.Config(loopback, port, 4 << 20);
+        // -Dmip6kit.bench.receive-threads=N (through the generator's --server-jvm-option): the
+        // transport's receive threads, as transport.udp.receive-threads in a daemon.
+        UdpTransport.Config udp = new UdpTransport.Config(loopback, port, 4 << 20,
+                Integer.getInteger("mip6kit.bench.receive-threads", UdpTransport.Config.DEFAULT_RECEIVE_THREADS));
         AtomicReference<UdpTransport> opened = new AtomicReference<>();
         TransportFactory transports = () -> {
             UdpTransport u = UdpTransport.open(udp);

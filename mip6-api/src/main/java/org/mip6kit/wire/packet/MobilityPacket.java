@@ -66,12 +66,20 @@ public final class MobilityPacket {
     public MobilityPacket(Ipv6Address source, Ipv6Address destination, Optional<Ipv6Address> homeAddressOption,
                           Optional<Ipv6Address> type2RoutingHeader, Optional<UdpEncapsulation> udpEncapsulation,
                           byte[] mobilityHeader) {
+        this(source, destination, homeAddressOption, type2RoutingHeader, udpEncapsulation,
+                Objects.requireNonNull(mobilityHeader, "mobilityHeader").clone(), true);
+    }
+
+    /** As the public constructor, keeping {@code ownedMobilityHeader}: the parser's fresh array, written by nobody else. */
+    MobilityPacket(Ipv6Address source, Ipv6Address destination, Optional<Ipv6Address> homeAddressOption,
+                   Optional<Ipv6Address> type2RoutingHeader, Optional<UdpEncapsulation> udpEncapsulation,
+                   byte[] ownedMobilityHeader, boolean owned) {
         this.source = Objects.requireNonNull(source, "source");
         this.destination = Objects.requireNonNull(destination, "destination");
         this.homeAddressOption = Objects.requireNonNull(homeAddressOption, "homeAddressOption");
         this.type2RoutingHeader = Objects.requireNonNull(type2RoutingHeader, "type2RoutingHeader");
         this.udpEncapsulation = Objects.requireNonNull(udpEncapsulation, "udpEncapsulation");
-        this.mobilityHeader = Objects.requireNonNull(mobilityHeader, "mobilityHeader").clone();
+        this.mobilityHeader = ownedMobilityHeader;
         if (this.mobilityHeader.length == 0) {
             throw new IllegalArgumentException("a Mobility Header has at least one octet");
         }

@@ -178,7 +178,7 @@ public final class MobilityPacketParser {
                     byte[] mobilityHeader = new byte[left];
                     System.arraycopy(p, cursor, mobilityHeader, 0, left);
                     return new MobilityPacket(source, destination, Optional.ofNullable(homeAddress),
-                            Optional.ofNullable(routedHomeAddress), encapsulation, mobilityHeader);
+                            Optional.ofNullable(routedHomeAddress), encapsulation, mobilityHeader, true);
                 }
                 case HOP_BY_HOP -> {
                     if (cursor != start + IPV6_HEADER) {

@@ -22,7 +22,12 @@ final class AuthenticatorLocation {
      * {@link #NONE}. Bounds are checked on every step, so any octets are safe.
      */
     static int find(byte[] mh) {
-        if (mh == null || mh.length < 8) {
+        return mh == null ? NONE : find(mh, mh.length);
+    }
+
+    /** {@link #find(byte[])} for a message in the first {@code length} octets of {@code mh}. */
+    static int find(byte[] mh, int length) {
+        if (mh == null || length < 8 || length > mh.length) {
             return NONE;
         }
         // Options start after the fixed part, which for a Home Agent Switch (RFC 5142 §4) grows
@@ -35,27 +40,27 @@ final class AuthenticatorLocation {
         int count = 0;
         boolean lastIsAuth = false;
         int i = start;
-        while (i < mh.length) {
+        while (i < length) {
             int type = mh[i] & 0xFF;
             if (type == 0) {
                 i++;
                 continue;
             }
-            if (i + 1 >= mh.length) {
+            if (i + 1 >= length) {
                 return NONE;
             }
-            int length = mh[i + 1] & 0xFF;
-            if (i + 2 + length > mh.length) {
+            int optionLength = mh[i + 1] & 0xFF;
+            if (i + 2 + optionLength > length) {
                 return NONE;
             }
             if (type != 1) {
                 lastIsAuth = type == MobilityMessageAuthentication.TYPE;
                 if (lastIsAuth) {
                     count++;
-                    found = length >= 5 ? i : NONE;
+                    found = optionLength >= 5 ? i : NONE;
                 }
             }
-            i += 2 + length;
+            i += 2 + optionLength;
         }
         return count == 1 && lastIsAuth ? found : NONE;
     }

@@ -33,6 +33,7 @@ import org.mip6kit.wire.BindingAcknowledgement;
 import org.mip6kit.wire.BindingError;
 import org.mip6kit.wire.BindingUpdate;
 import org.mip6kit.wire.MobileNodeIdentifier;
+import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityHeaderFormatException;
 import org.mip6kit.wire.MobilityMessage;
 import org.mip6kit.wire.MobilityOption;
@@ -88,6 +89,11 @@ final class HomeAgentSide implements HomeAgentSecurity {
         return AuthOption4285Provider.DESCRIPTOR.capabilities();
     }
 
+
+    private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
+    /** One buffer per thread for the octets a verification reads (see {@link #received}). */
+    private static final ThreadLocal<byte[]> RECEIVED =
+            ThreadLocal.withInitial(() -> new byte[MobilityHeaderCodec.MAX_LENGTH]);
 
     /** Where the replay rules are explained. */
     static final String REPLAY_DOCS = "docs/providers/auth-option-4285.md#replay";
@@ -147,13 +153,16 @@ final class HomeAgentSide implements HomeAgentSecurity {
         return new Path(engineTransports);
     }
 
-    /** Notes who owns the home address, for a later Home Agent Switch; nothing to prepare. */
+    /**
+     * Notes who owns the home address, for a later Home Agent Switch; nothing to prepare (the
+     * same completed stage every time: the engine only reads it).
+     */
     @Override
     public CompletionStage<Void> beforeAck(BindingChange change) {
         if (change.identity().kind() == Identity.Kind.NAI) {
             owners.put(change.homeAddress(), change.identity().value());
         }
-        return CompletableFuture.completedFuture(null);
+        return READY;
     }
 
     /**
@@ -295,8 +304,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
         if (auths > 1) {
             return Verdict.drop(auths + " Mobility Message Authentication options; exactly one is allowed");
         }
-        byte[] mh = in.octets();
-        int at = AuthenticatorLocation.find(mh);
+        byte[] mh = received(in);
+        int at = AuthenticatorLocation.find(mh, in.length());
         if (options.get(options.size() - 1) != auth || at < 0) {
             return Verdict.drop("the Mobility Message Authentication option is not the last option (RFC 4285 §5)");
         }
@@ -336,11 +345,25 @@ final class HomeAgentSide implements HomeAgentSecurity {
             return Verdict.reject(BindingAckStatus.ADMINISTRATIVELY_PROHIBITED, reply, "no NAI Mobile Node "
                     + "Identifier option (RFC 4283) naming the owner of SPI " + sa.spi());
         }
-        if (!id.nai().equals(sa.nai())) {
+        if (!id.namesNai(sa.nai())) {
             return Verdict.reject(BindingAckStatus.MIPV6_AUTH_FAIL, reply, "SPI " + sa.spi() + " belongs to "
                     + sa.nai() + ", not to " + id.nai());
         }
         return checkReplay(sa.identity(), memory, row, sa.spi(), stamp, reply);
+    }
+
+    /**
+     * The received octets in this thread's buffer (the message fills its first
+     * {@link Inbound#length()} octets): no array per Binding Update. Only {@link #judge} reads it,
+     * and nothing it passes on keeps it.
+     */
+    private static byte[] received(Inbound in) {
+        byte[] buffer = RECEIVED.get();
+        if (in.length() > buffer.length) {
+            return in.octets(); // the engine decodes a message before it asks, so never longer than this
+        }
+        in.copyTo(0, buffer, 0, in.length());
+        return buffer;
     }
 
     /**
@@ -712,12 +735,13 @@ final class HomeAgentSide implements HomeAgentSecurity {
                     throw new SecurityProviderException("cannot authenticate a Binding Acknowledgement without the "
                             + "security association of the Binding Update it answers; nothing is sent");
                 }
-                Instant now = context.clock().instant();
-                Long timestamp = ex.sendOwnTime()
-                        ? Long.valueOf(ex.echoed() != null ? NtpTimestamp.resynchronisation(now, ex.echoed().timestamp())
-                                : NtpTimestamp.of(now))
-                        : ex.echoed() != null ? Long.valueOf(ex.echoed().timestamp()) : null;
-                byte[] mh = Protection.protect(context.codec(), message, null, timestamp, ex.association(),
+                MobilityMessageReplayProtection stamp = ex.echoed();
+                if (ex.sendOwnTime()) {
+                    Instant now = context.clock().instant();
+                    stamp = new MobilityMessageReplayProtection(ex.echoed() != null
+                            ? NtpTimestamp.resynchronisation(now, ex.echoed().timestamp()) : NtpTimestamp.of(now));
+                }
+                byte[] mh = Protection.protectStamped(context.codec(), message, null, stamp, ex.association(),
                         ex.addresses(), to);
                 return t.send(mh, to);
             } catch (RuntimeException e) {

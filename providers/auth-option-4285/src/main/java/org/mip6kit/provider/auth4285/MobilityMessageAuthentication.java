@@ -51,6 +51,7 @@ public final class MobilityMessageAuthentication implements MobilityOption {
     public static final int OFFSET_AFTER_SPI = 7;
 
     static final Alignment ALIGNMENT = Alignment.of(8, 5);
+    private static final byte[] ZERO_MN_HA_AUTHENTICATOR = new byte[MN_HA_AUTHENTICATOR_LENGTH];
 
     private final int subtype;
     private final long spi;
@@ -83,7 +84,9 @@ public final class MobilityMessageAuthentication implements MobilityOption {
 
     /** An option whose authenticator (all zero) the sender fills in after encoding. */
     public static MobilityMessageAuthentication placeholder(int subtype, long spi, int authenticatorLength) {
-        return new MobilityMessageAuthentication(subtype, spi, new byte[authenticatorLength], true);
+        // The array is never written (the accessor copies it), so placeholders of the MN-HA length share one.
+        return new MobilityMessageAuthentication(subtype, spi, authenticatorLength == MN_HA_AUTHENTICATOR_LENGTH
+                ? ZERO_MN_HA_AUTHENTICATOR : new byte[authenticatorLength], true);
     }
 
     public int subtype() {

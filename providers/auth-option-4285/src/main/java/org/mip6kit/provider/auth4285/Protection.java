@@ -31,6 +31,57 @@ final class Protection {
      */
     static byte[] protect(MobilityHeaderCodec codec, MobilityMessage message, MobileNodeIdentifier identifier,
                           Long timestamp, SecurityAssociation sa, AuthenticatedAddresses addresses, Addressing to) {
+        return protectStamped(codec, message, identifier, timestamp == null ? null
+                : new MobilityMessageReplayProtection(timestamp), sa, addresses, to);
+    }
+
+    /** As above, with the replay option itself ({@code stamp}, or none when null), such as the one a reply echoes. */
+    static byte[] protectStamped(MobilityHeaderCodec codec, MobilityMessage message, MobileNodeIdentifier identifier,
+                                 MobilityMessageReplayProtection stamp, SecurityAssociation sa,
+                                 AuthenticatedAddresses addresses, Addressing to) {
+        if (!(message instanceof BindingUpdate) && !(message instanceof BindingAcknowledgement)) {
+            throw new SecurityProviderException("RFC 4285 authenticates Binding Updates and Acknowledgements only, not "
+                    + message.type());
+        }
+        MobilityMessageAuthentication auth = MobilityMessageAuthentication.placeholder(
+                MobilityMessageAuthentication.SUBTYPE_MN_HA, sa.spi(),
+                MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH);
+        byte[] mh;
+        if (carriesOwnOptions(message, identifier)) {
+            mh = codec.encodeWithoutChecksum(withOptions(message, replaced(message, identifier, stamp, auth)));
+        } else {
+            // The usual case (the engine's messages carry none of these options): encoded once,
+            // with this provider's options appended, and no second message built.
+            mh = codec.encodeWithoutChecksum(message, identifier != null
+                    ? stamp != null ? List.of(identifier, stamp, auth) : List.of(identifier, auth)
+                    : stamp != null ? List.of(stamp, auth) : List.of(auth));
+        }
+        int at = AuthenticatorLocation.find(mh);
+        if (at < 0) {
+            throw new IllegalStateException("the authentication option is not the last option of " + message.type());
+        }
+        sa.sign(addresses, mh, at);
+        MobilityHeaderCodec.fillChecksum(mh, to.pseudoHeaderSource(), to.pseudoHeaderDestination());
+        return mh;
+    }
+
+    /** Whether {@code message} already holds an option of a type {@link #protect} sets. */
+    private static boolean carriesOwnOptions(MobilityMessage message, MobileNodeIdentifier identifier) {
+        List<MobilityOption> own = message.options();
+        for (int i = 0; i < own.size(); i++) {
+            MobilityOption o = own.get(i);
+            if (o instanceof MobilityMessageAuthentication || o instanceof MobilityMessageReplayProtection
+                    || identifier != null && o instanceof MobileNodeIdentifier) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message's options without those {@link #protect} replaces, then its own, in RFC 4285 §4's order. */
+    private static List<MobilityOption> replaced(MobilityMessage message, MobileNodeIdentifier identifier,
+                                                 MobilityMessageReplayProtection stamp,
+                                                 MobilityMessageAuthentication auth) {
         List<MobilityOption> own = message.options();
         List<MobilityOption> options = new ArrayList<>(own.size() + 3);
         for (MobilityOption o : own) {
@@ -42,19 +93,11 @@ final class Protection {
         if (identifier != null) {
             options.add(identifier);
         }
-        if (timestamp != null) {
-            options.add(new MobilityMessageReplayProtection(timestamp));
+        if (stamp != null) {
+            options.add(stamp);
         }
-        options.add(MobilityMessageAuthentication.placeholder(MobilityMessageAuthentication.SUBTYPE_MN_HA, sa.spi(),
-                MobilityMessageAuthentication.MN_HA_AUTHENTICATOR_LENGTH));
-        byte[] mh = codec.encodeWithoutChecksum(withOptions(message, options));
-        int at = AuthenticatorLocation.find(mh);
-        if (at < 0) {
-            throw new IllegalStateException("the authentication option is not the last option of " + message.type());
-        }
-        sa.sign(addresses, mh, at);
-        MobilityHeaderCodec.fillChecksum(mh, to.pseudoHeaderSource(), to.pseudoHeaderDestination());
-        return mh;
+        options.add(auth);
+        return options;
     }
 
     /** {@code message} with {@code options} in place of its own (Binding Updates, Acknowledgements, Home Agent Switch). */

@@ -39,9 +39,10 @@ final class Protection {
     static byte[] protectStamped(MobilityHeaderCodec codec, MobilityMessage message, MobileNodeIdentifier identifier,
                                  MobilityMessageReplayProtection stamp, SecurityAssociation sa,
                                  AuthenticatedAddresses addresses, Addressing to) {
-        if (!(message instanceof BindingUpdate) && !(message instanceof BindingAcknowledgement)) {
-            throw new SecurityProviderException("RFC 4285 authenticates Binding Updates and Acknowledgements only, not "
-                    + message.type());
+        if (!(message instanceof BindingUpdate) && !(message instanceof BindingAcknowledgement)
+                && !(message instanceof HomeAgentSwitch)) {
+            throw new SecurityProviderException("auth-option-4285 authenticates Binding Updates, Acknowledgements and "
+                    + "Home Agent Switch messages only, not " + message.type());
         }
         MobilityMessageAuthentication auth = MobilityMessageAuthentication.placeholder(
                 MobilityMessageAuthentication.SUBTYPE_MN_HA, sa.spi(),

@@ -285,7 +285,11 @@ class HaDurableStateTest {
             }
             if (Files.exists(socket)) {
                 try {
-                    return AdminClient.send(socket, "status", Duration.ofSeconds(5));
+                    // The admin socket answers while the engine is still starting: ready once the UDP port is bound.
+                    ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
+                    if (status.path("udp").isTextual()) {
+                        return status;
+                    }
                 } catch (AdminException e) {
                     last = e;
                 }

@@ -226,7 +226,17 @@ public final class UserSpaceHomeAgentForwarding implements HomeAgentForwarding {
         } catch (PacketFormatException e) {
             return drop(DropReason.MALFORMED);
         }
-        DropReason verdict = ReverseTunnelCheck.checkIpv6InIpv6(routes, Ipv6Address.fromBytes(outerSource, 0), h);
+        return intoHost(packet, length, h,
+                ReverseTunnelCheck.checkIpv6InIpv6(routes, Ipv6Address.fromBytes(outerSource, 0), h));
+    }
+
+    /**
+     * A reverse-tunnelled packet that passed ({@code verdict} null) or failed its check: written
+     * into the host, which forwards it, and counted on its binding; or dropped and counted.
+     *
+     * @return null when forwarded, otherwise why it was dropped
+     */
+    private DropReason intoHost(byte[] packet, int length, Ipv6Header h, DropReason verdict) {
         if (verdict != null) {
             return drop(verdict);
         }
@@ -267,21 +277,7 @@ public final class UserSpaceHomeAgentForwarding implements HomeAgentForwarding {
         } catch (PacketFormatException e) {
             return drop(DropReason.MALFORMED);
         }
-        DropReason verdict = ReverseTunnelCheck.checkUdp(routes, from, h);
-        if (verdict != null) {
-            return drop(verdict);
-        }
-        if (h.destination().isMulticast() || h.destination().isLinkLocal()) {
-            return drop(DropReason.NOT_TUNNELLED_SCOPE);
-        }
-        try {
-            device.write(packet, 0, length);
-        } catch (IOException e) {
-            LOG.debug("write to {} failed: {}", device.name(), e.getMessage());
-            return drop(DropReason.SEND_FAILED);
-        }
-        routes.route(h.source()).countFromNode(length);
-        return null;
+        return intoHost(packet, length, h, ReverseTunnelCheck.checkUdp(routes, from, h));
     }
 
     private void answerTooBig(byte[] packet, int length, Ipv6Header h, int room) {
@@ -304,42 +300,11 @@ public final class UserSpaceHomeAgentForwarding implements HomeAgentForwarding {
     }
 
     private void homeLinkLoop() {
-        byte[] buffer = new byte[TunDevice.MAX_PACKET];
-        while (running) {
-            try {
-                int n = device.read(buffer, POLL_MILLIS);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    fromHomeLink(buffer, n);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (running) {
-                    LOG.warn("reading {} failed (continuing): {}", device.name(), e.toString());
-                }
-            }
-        }
+        PacketLoops.readDevice(device, POLL_MILLIS, () -> running, this::fromHomeLink, LOG);
     }
 
     private void tunnelLoop() {
-        byte[] buffer = new byte[TunDevice.MAX_PACKET];
-        byte[] source = new byte[16];
-        while (running) {
-            try {
-                int n = socket.receive(buffer, source, POLL_MILLIS);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    fromTunnel(source, buffer, n);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (running) {
-                    LOG.warn("receiving tunnel packets failed (continuing): {}", e.toString());
-                }
-            }
-        }
+        PacketLoops.receiveTunnel(socket, POLL_MILLIS, () -> running, this::fromTunnel, LOG);
     }
 
     // ------------------------------------------------------------------ counters, close

@@ -350,42 +350,11 @@ public final class UserSpaceMobileNodeTunnel implements MobileNodeTunnel {
     }
 
     private void tunLoop() {
-        byte[] buffer = new byte[TunDevice.MAX_PACKET];
-        while (running) {
-            try {
-                int n = device.read(buffer, POLL_MILLIS);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    fromTun(buffer, n);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (running) {
-                    LOG.warn("reading {} failed (continuing): {}", device.name(), e.toString());
-                }
-            }
-        }
+        PacketLoops.readDevice(device, POLL_MILLIS, () -> running, this::fromTun, LOG);
     }
 
     private void tunnelLoop() {
-        byte[] buffer = new byte[TunDevice.MAX_PACKET];
-        byte[] source = new byte[16];
-        while (running) {
-            try {
-                int n = receiver.receive(buffer, source, POLL_MILLIS);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    fromTunnel(source, buffer, n);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (running) {
-                    LOG.warn("receiving tunnel packets failed (continuing): {}", e.toString());
-                }
-            }
-        }
+        PacketLoops.receiveTunnel(receiver, POLL_MILLIS, () -> running, this::fromTunnel, LOG);
     }
 
     @Override

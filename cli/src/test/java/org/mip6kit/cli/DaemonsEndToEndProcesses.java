@@ -9,6 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.mip6kit.daemon.AdminClient;
+import org.mip6kit.daemon.AdminException;
 
 /**
  * The operating-system processes of {@link DaemonsEndToEndTest}: long-running daemons and
@@ -130,6 +136,33 @@ final class DaemonsEndToEndProcesses implements AutoCloseable {
         boolean exited = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
         note(name + (exited ? " exit " + process.exitValue() : " still running after " + limit));
         return exited;
+    }
+
+    /**
+     * Polls {@code socket}'s {@code status} every 100 ms until {@code until} holds (noted in the
+     * timeline and returned), failing as soon as {@code alive} exits or {@code deadline} passes.
+     * A daemon whose admin socket is not open yet counts as not there yet.
+     */
+    ObjectNode awaitStatus(String what, Path socket, Predicate<ObjectNode> until, Process alive, Deadline deadline)
+            throws InterruptedException {
+        String last = "(none yet)";
+        while (!deadline.passed()) {
+            if (!alive.isAlive()) {
+                throw new AssertionError("waiting until " + what + ": the daemon exited with " + alive.exitValue());
+            }
+            try {
+                ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
+                if (until.test(status)) {
+                    note(what);
+                    return status;
+                }
+                last = status.toString();
+            } catch (AdminException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not in time: " + what + "; last status: " + last);
     }
 
     /** Records a step in the timeline, with the time since this object was made. */

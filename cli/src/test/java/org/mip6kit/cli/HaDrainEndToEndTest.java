@@ -1,7 +1,6 @@
 package org.mip6kit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.cli.DaemonsEndToEndProcesses.Deadline;
 import org.mip6kit.cli.DaemonsEndToEndProcesses.Result;
-import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 
 /**
  * A planned drain with the daemons as processes and auth-option-4285 (RFC 5142 Home Agent Switch
@@ -42,7 +39,6 @@ class HaDrainEndToEndTest {
     private static final Duration BUILD_LIMIT = Duration.ofSeconds(300);
     private static final Duration SCENARIO_LIMIT = Duration.ofSeconds(90);
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(100);
     private static final String HA1 = "2001:db8:1::1";
     private static final String HA2 = "2001:db8:1::2";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -203,24 +199,7 @@ class HaDrainEndToEndTest {
     }
 
     private JsonNode await(String what, Path socket, Predicate<ObjectNode> until, Process alive) throws Exception {
-        String last = "(none yet)";
-        while (!deadline.passed()) {
-            if (!alive.isAlive()) {
-                fail("waiting until " + what + ": the daemon exited with " + alive.exitValue());
-            }
-            try {
-                ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
-                if (until.test(status)) {
-                    processes.note(what);
-                    return status;
-                }
-                last = status.toString();
-            } catch (AdminException e) {
-                last = e.getMessage();
-            }
-            Thread.sleep(POLL.toMillis());
-        }
-        throw new AssertionError("not within " + SCENARIO_LIMIT + ": " + what + "; last status: " + last);
+        return processes.awaitStatus(what, socket, until, alive, deadline);
     }
 
     private static int freeUdpPort() throws IOException {

@@ -117,20 +117,8 @@ class KeyRollOverEndToEndTest {
                         && s.path("counters").path("accepted").asLong() >= acceptedBefore + 1 + NODES, ha);
         // The home agent's counters can reach that point on the others' refreshes alone (mn0's old
         // binding may outlive its deregistration under load): wait for mn0 itself to say so.
-        long mn0Until = System.nanoTime() + deadline.cap(COMMAND_LIMIT).toNanos();
-        boolean mn0Registered = false;
-        while (!mn0Registered && System.nanoTime() < mn0Until) {
-            try {
-                mn0Registered = AdminClient.send(work.resolve("mn0.sock"), "status", Duration.ofSeconds(5))
-                        .path("registered").asBoolean();
-            } catch (Exception notYetListening) {
-                mn0Registered = false;   // its admin socket may not be open yet
-            }
-            if (!mn0Registered) {
-                Thread.sleep(100);
-            }
-        }
-        assertThat(mn0Registered).as("mn0 says it is registered").isTrue();
+        awaitStatus("mn0 says it is registered", work.resolve("mn0.sock"), s -> s.path("registered").asBoolean(),
+                nodes.get(0));
 
         // 2. Another SPI for mn1, announced with `ha reload`.
         haRows.add(row(1, spi(1, 1), randomKey()));
@@ -247,24 +235,7 @@ class KeyRollOverEndToEndTest {
 
     private JsonNode awaitStatus(String what, Path socket, Predicate<ObjectNode> until, Process alive)
             throws Exception {
-        String last = "(none yet)";
-        while (!deadline.passed()) {
-            if (!alive.isAlive()) {
-                fail("waiting until " + what + ": the home agent exited with " + alive.exitValue());
-            }
-            try {
-                ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
-                if (until.test(status)) {
-                    processes.note(what);
-                    return status;
-                }
-                last = status.toString();
-            } catch (AdminException e) {
-                last = e.getMessage();
-            }
-            Thread.sleep(POLL.toMillis());
-        }
-        throw new AssertionError("not within " + SCENARIO_LIMIT + ": " + what + "; last status: " + last);
+        return processes.awaitStatus(what, socket, until, alive, deadline);
     }
 
     private void awaitLog(String daemon, String line, Process alive) throws Exception {

@@ -21,12 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.spi.Addressing;
 import org.mip6kit.transport.UdpTransport;
@@ -56,7 +53,6 @@ class HaDurableStateTest {
 
     private static final int NODES = Integer.getInteger("mip6kit.durable.nodes", 10_000);
     private static final int WINDOW = 200;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Ipv6Address HA = HaTestRig.HA;
     /** Lifetime asked for and granted: 600 s (max-lifetime 10m). */
     private static final int LIFETIME_UNITS = 150;
@@ -105,7 +101,7 @@ class HaDurableStateTest {
                     // not ours
                 }
             });
-            InetSocketAddress ha = udpOf(awaitReady(first, socket, dir.resolve("first.stderr")));
+            InetSocketAddress ha = udpOf(HaTestRig.awaitReady(first, socket, dir.resolve("first.stderr")));
 
             // Every node registers at its first care-of address (seq 10), then node 0 moves (seq 11):
             // its seq-10 Binding Update is the captured, superseded one.
@@ -134,7 +130,7 @@ class HaDurableStateTest {
 
             long restartAt = System.nanoTime();
             second = start(config, "second");
-            JsonNode status = awaitReady(second, socket, dir.resolve("second.stderr"));
+            JsonNode status = HaTestRig.awaitReady(second, socket, dir.resolve("second.stderr"));
             long restartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt);
             ha = udpOf(status);
             String log = Files.readString(dir.resolve("second.stderr"));
@@ -275,28 +271,4 @@ class HaDurableStateTest {
         }
     }
 
-    private static ObjectNode awaitReady(Process process, Path socket, Path err) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        AdminException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("mip6kit ha run exited with " + process.exitValue() + " before it was ready; "
-                        + "stderr:\n" + Files.readString(err));
-            }
-            if (Files.exists(socket)) {
-                try {
-                    // The admin socket answers while the engine is still starting: ready once the UDP port is bound.
-                    ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
-                    if (status.path("udp").isTextual()) {
-                        return status;
-                    }
-                } catch (AdminException e) {
-                    last = e;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not ready within " + START_TIMEOUT + ": " + last + "; stderr:\n"
-                + Files.readString(err));
-    }
 }

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mip6kit.daemon.AdminClient;
-import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.MobileNodeEngine;
@@ -42,7 +41,6 @@ import org.mip6kit.wire.pcap.PcapReader;
 @Tag("large")
 class HaRunSignalTest {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
@@ -74,7 +72,7 @@ class HaRunSignalTest {
                 .start();
         try (ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2)) {
             process.getOutputStream().close();
-            ObjectNode status = awaitReady(process, socket, err);
+            ObjectNode status = HaTestRig.awaitReady(process, socket, err);
             int port = Integer.parseInt(status.get("udp").asText().replaceAll(".*:", ""));
             MobileNodeEngine mn = HaTestRig.mobileNode(new InetSocketAddress(InetAddress.getByName("::1"), port),
                     scheduler, NaiTestProvider.STACK_OVERFLOW_USER + "@example.org");
@@ -109,7 +107,7 @@ class HaRunSignalTest {
                 .start();
         try (ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2)) {
             process.getOutputStream().close();
-            ObjectNode status = awaitReady(process, socket, err);
+            ObjectNode status = HaTestRig.awaitReady(process, socket, err);
             URI metrics = URI.create(status.get("prometheus").asText());
             assertThat(metrics.getHost()).isEqualTo("[::1]");
             int port = Integer.parseInt(status.get("udp").asText().replaceAll(".*:", ""));
@@ -148,7 +146,7 @@ class HaRunSignalTest {
                 .start();
         try (ExecutorScheduler scheduler = new ExecutorScheduler("test-mn", 2)) {
             process.getOutputStream().close();
-            ObjectNode status = awaitReady(process, socket, err);
+            ObjectNode status = HaTestRig.awaitReady(process, socket, err);
             int port = Integer.parseInt(status.get("udp").asText().replaceAll(".*:", ""));
             MobileNodeEngine mn = HaTestRig.mobileNode(
                     new InetSocketAddress(InetAddress.getByName("::1"), port), scheduler);
@@ -189,29 +187,4 @@ class HaRunSignalTest {
         return command;
     }
 
-    /** Waits until the child answers {@code status} on its admin socket; fails early if it died. */
-    private static ObjectNode awaitReady(Process process, Path socket, Path err) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        AdminException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("mip6kit ha run exited with " + process.exitValue() + " before it was ready; "
-                        + "stderr:\n" + Files.readString(err));
-            }
-            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    // The admin socket answers while the engine is still starting: ready once the UDP port is bound.
-                    ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
-                    if (status.path("udp").isTextual()) {
-                        return status;
-                    }
-                } catch (AdminException e) {
-                    last = e;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("mip6kit ha run was not ready within " + START_TIMEOUT + " (last: " + last
-                + "); stderr:\n" + Files.readString(err));
-    }
 }

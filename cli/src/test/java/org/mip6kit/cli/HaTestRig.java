@@ -3,11 +3,16 @@ package org.mip6kit.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.mip6kit.daemon.AdminClient;
+import org.mip6kit.daemon.AdminException;
 import org.mip6kit.daemon.testing.NaiTestProvider;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.MobileNodeEngine;
@@ -64,5 +69,34 @@ final class HaTestRig {
                 .scheduler(scheduler)
                 .careOfAddress(COA)
                 .build();
+    }
+
+    /**
+     * Waits up to a minute until the {@code mip6kit ha run} child answers {@code status} on its
+     * admin socket with its UDP port bound (the socket answers while the engine still starts);
+     * fails early, with its standard error, if it died.
+     */
+    static ObjectNode awaitReady(Process process, Path socket, Path err) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        AdminException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("mip6kit ha run exited with " + process.exitValue() + " before it was ready; "
+                        + "stderr:\n" + Files.readString(err));
+            }
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    ObjectNode status = AdminClient.send(socket, "status", Duration.ofSeconds(5));
+                    if (status.path("udp").isTextual()) {
+                        return status;
+                    }
+                } catch (AdminException e) {
+                    last = e;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("mip6kit ha run was not ready within a minute (last: " + last + "); stderr:\n"
+                + Files.readString(err));
     }
 }

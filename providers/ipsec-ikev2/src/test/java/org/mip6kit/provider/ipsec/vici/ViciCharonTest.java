@@ -184,6 +184,7 @@ class ViciCharonTest {
 
             // Freeze charon so a request stays outstanding, then kill it: the request fails cleanly.
             run("kill", "-STOP", Long.toString(charon.pid()));
+            awaitStopped(charon.pid());
             CompletionStage<ViciMessage> outstanding = client.request("version", ViciMessage.EMPTY);
             charon.destroyForcibly();
             assertThat(charon.waitFor(WAIT_S, TimeUnit.SECONDS)).isTrue();
@@ -227,6 +228,29 @@ class ViciCharonTest {
                 }
                 Thread.sleep(20);
             }
+        }
+    }
+
+    /**
+     * Waits until every thread of {@code pid} is stopped ({@code T} in /proc): SIGSTOP is delivered
+     * asynchronously, and a charon thread still running could answer the next request.
+     */
+    private static void awaitStopped(long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (true) {
+            boolean all = true;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    all &= state == 'T' || state == 't';
+                }
+            }
+            if (all) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("charon %d stopped after SIGSTOP", pid).isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 

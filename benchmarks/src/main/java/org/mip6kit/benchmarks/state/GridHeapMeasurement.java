@@ -90,6 +90,7 @@ public final class GridHeapMeasurement {
                 window, System.getProperty("java.version"), Runtime.getRuntime().maxMemory(), Instant.now());
         long heapBeforeMembers = usedHeapAfterGc();
         List<GridMembership> cluster = join(members);
+        long heapJoined = usedHeapAfterGc();
         try {
             List<GridBindingStore> stores = new ArrayList<>();
             for (int m = 0; m < members; m++) {
@@ -125,7 +126,7 @@ public final class GridHeapMeasurement {
             long copies = owned + backups;
             double perBinding = (double) (heapAfter - heapBefore) / bindings;
             System.out.printf("HEAP beforeMembers=%d membersJoined=%d beforeWrites=%d afterWrites=%d%n",
-                    heapBeforeMembers, heapBefore, heapBefore, heapAfter);
+                    heapBeforeMembers, heapJoined, heapBefore, heapAfter);
             System.out.printf("ENTRIES owned=%d backup=%d copiesPerBinding=%.2f valueOctets=%d%n", owned, backups,
                     (double) copies / bindings, valueOctets(stores.get(0), cluster.get(0)));
             System.out.printf("PER_BINDING heap=%.1fB (all %d members, owner and backup copies) perCopy=%.1fB "

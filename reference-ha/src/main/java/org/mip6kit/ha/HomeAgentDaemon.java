@@ -973,6 +973,15 @@ public final class HomeAgentDaemon implements AutoCloseable {
         return engine;
     }
 
+    /** The engine serving {@code address} here: the own engine, or one taken over in a cluster. */
+    Optional<HomeAgentEngine> engineServing(Ipv6Address address) {
+        if (address.equals(config.homeAgent().homeAgentAddress())) {
+            return Optional.of(engine);
+        }
+        TakenOverAgent a = takenOver.get(address);
+        return a == null ? Optional.empty() : Optional.of(a.engine());
+    }
+
     public HomeAgentConfig config() {
         return config;
     }

@@ -386,6 +386,11 @@ public final class HomeAgentDaemon implements AutoCloseable {
         }
         Ipv6Address own = config.homeAgent().homeAgentAddress();
         m.publishEndpoint(own, endpoint.get());
+        if (config.cluster().addsTakenOverAddresses()) {
+            // Back after a crash or a hand-back: the link's neighbour caches may still point at the
+            // member that served this address meanwhile.
+            advertise(config.cluster().takeoverInterface(), endpoint.get().getAddress());
+        }
         RestoredBindings r = engine.restored();
         LOG.info("cluster: member {} of {} serves {} on udp {}; restored {} bindings and {} replay holds from the "
                         + "grid, {} had expired; bindings live in the grid (the state section is not used)",

@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
- * then the provider and transport close, then the data plane (its TUN device and routes go), then the admin socket closes and its file is removed,
+ * then the provider and transport close, then the engines of taken-over cluster addresses close
+ * (each address this member added is removed) and the member leaves the grid (the others take
+ * over its addresses), then the data plane (its TUN device and routes go), then the admin socket closes and its file is removed,
  * then the pcap file is closed. Every signalling event is one log line on the logger
  * {@value #LOGGER} (the engine's events: binding created, refreshed, moved, deleted, expired,
  * refused, dropped), with identity and home address.

@@ -694,6 +694,31 @@ public final class HomeAgentDaemon implements AutoCloseable {
         ArrayNode prefixes = reply.putArray("homePrefixes");
         s.homePrefixes().forEach(p -> prefixes.add(p.toString()));
         reply.put("udp", udpAddress().map(DaemonSettings::describe).orElse(null));
+        UdpTransport transport = udp.get();
+        if (transport != null) {
+            UdpTransport.BatchCounters b = transport.batchCounters();
+            ObjectNode t = reply.putObject("transport");
+            t.put("io", b.ioPath());
+            t.put("batched", transport.batched());
+            t.put("batchSize", b.batchSize());
+            t.put("receives", b.receives());
+            t.put("datagramsReceived", b.datagramsReceived());
+            t.put("meanReceiveBatch", Math.round(b.meanReceive() * 100) / 100.0);
+            t.put("largestReceiveBatch", b.largestReceive());
+            ObjectNode histogram = t.putObject("receiveBatchHistogram");
+            long[] counts = b.receiveHistogram();
+            List<String> labels = UdpTransport.BatchCounters.bucketLabels();
+            for (int i = 0; i < counts.length; i++) {
+                histogram.put(labels.get(i), counts[i]);
+            }
+            t.put("batchSends", b.batchSends());
+            t.put("meanBatchSend", Math.round(b.meanBatchSend() * 100) / 100.0);
+            t.put("largestBatchSend", b.largestBatchSend());
+            UdpTransport.Counters c = transport.counters();
+            t.put("sent", c.sent());
+            t.put("sendFailures", c.sendFailures());
+            t.put("malformed", c.malformed());
+        }
         ObjectNode p = reply.putObject("provider");
         p.put("name", provider.name());
         p.put("version", provider.selection().descriptor().version());

@@ -172,7 +172,7 @@ public final class GridHeapMeasurement {
             for (int m = 0; m < members; m++) {
                 GridMembership.Settings s = new GridMembership.Settings("bench-member-" + m + "-" + ports[m], "127.0.0.1",
                         ports[m], addresses, Duration.ofSeconds(10));
-                out.add(GridMembership.join(s, agent(m), (address, store) -> { }, Clock.systemUTC()));
+                out.add(GridMembership.join(s, agent(m), inherited -> { }, Clock.systemUTC()));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (out.stream().anyMatch(g -> g.memberCount() != members)) {

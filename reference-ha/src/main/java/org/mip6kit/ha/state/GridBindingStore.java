@@ -58,17 +58,35 @@ public final class GridBindingStore implements BindingStore {
     private final IMap<String, byte[]> map;
     private final Ipv6Address homeAgent;
     private final java.time.Clock clock;
+    private final java.util.concurrent.Executor completions;
     private final java.util.concurrent.atomic.AtomicLong lastStamp = new java.util.concurrent.atomic.AtomicLong();
 
     /**
+     * A store whose writes complete on the grid's response threads.
+     *
      * @param grid a running member whose {@link GridMembership#BINDINGS_MAP} has at least one synchronous backup
      * @param homeAgent the home agent address the engine writing through this store serves
      * @param clock the wall clock the stamps start from (synchronised across members)
      */
     public GridBindingStore(HazelcastInstance grid, Ipv6Address homeAgent, java.time.Clock clock) {
+        this(grid, homeAgent, clock, Runnable::run);
+    }
+
+    /**
+     * @param grid a running member whose {@link GridMembership#BINDINGS_MAP} has at least one synchronous backup
+     * @param homeAgent the home agent address the engine writing through this store serves
+     * @param clock the wall clock the stamps start from (synchronised across members)
+     * @param completions where a finished write completes the stage {@link #write} returned (the
+     *        engine's continuation, the Binding Acknowledgement, runs there). Hazelcast would otherwise
+     *        complete dependent stages on the JDK's common pool, which on a host with two CPUs
+     *        or fewer is one new thread per write
+     */
+    public GridBindingStore(HazelcastInstance grid, Ipv6Address homeAgent, java.time.Clock clock,
+                            java.util.concurrent.Executor completions) {
         Objects.requireNonNull(grid, "grid");
         this.homeAgent = Objects.requireNonNull(homeAgent, "homeAgent");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.completions = Objects.requireNonNull(completions, "completions");
         this.map = grid.getMap(GridMembership.BINDINGS_MAP);
     }
 
@@ -116,7 +134,15 @@ public final class GridBindingStore implements BindingStore {
 
     private CompletionStage<Void> submit(String key, Put put) {
         try {
-            return map.submitToKey(key, put).thenApply(ignored -> null);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            map.submitToKey(key, put).whenCompleteAsync((ignored, failure) -> {
+                if (failure == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(failure);
+                }
+            }, completions);
+            return done;
         } catch (RuntimeException e) {
             // A member that has left the cluster fails at once: the acknowledgement turns into 130.
             return CompletableFuture.failedFuture(e);

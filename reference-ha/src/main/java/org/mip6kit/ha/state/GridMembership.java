@@ -141,6 +141,8 @@ public final class GridMembership implements AutoCloseable {
     private final IMap<String, String> endpoints;
     private final IMap<String, String> handBacks;
     private final ExecutorService takeovers;
+    /** Where the stores' finished writes complete (see {@link GridBindingStore}); one thread keeps their order. */
+    private final ExecutorService completions;
     private final Takeover takeover;
     private final UUID listener;
     private final UUID handBackListener;
@@ -161,6 +163,11 @@ public final class GridMembership implements AutoCloseable {
         this.localId = grid.getCluster().getLocalMember().getUuid().toString();
         this.takeovers = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cluster-takeover");
+            t.setDaemon(true);
+            return t;
+        });
+        this.completions = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cluster-store-completions");
             t.setDaemon(true);
             return t;
         });
@@ -206,12 +213,17 @@ public final class GridMembership implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(homeAgent, "homeAgent");
         HazelcastInstance grid = Hazelcast.newHazelcastInstance(config(settings, homeAgent));
+        GridMembership m = null;
         try {
-            GridMembership m = new GridMembership(grid, homeAgent, Objects.requireNonNull(takeover, "takeover"), clock);
+            m = new GridMembership(grid, homeAgent, Objects.requireNonNull(takeover, "takeover"), clock);
             m.claim(handBackTimeout);
             return m;
         } catch (RuntimeException e) {
-            grid.getLifecycleService().terminate();
+            if (m != null) {
+                m.terminate();
+            } else {
+                grid.getLifecycleService().terminate();
+            }
             throw e;
         }
     }
@@ -333,7 +345,7 @@ public final class GridMembership implements AutoCloseable {
 
     /** A store that writes as {@code homeAgent}. */
     public GridBindingStore store(Ipv6Address homeAgent) {
-        return new GridBindingStore(grid, homeAgent, clock);
+        return new GridBindingStore(grid, homeAgent, clock, completions);
     }
 
     /** Every served home agent address and the name of the member serving it (for {@code ha status}). */
@@ -481,6 +493,7 @@ public final class GridMembership implements AutoCloseable {
         } catch (RuntimeException e) {
             // already terminated
         }
+        completions.shutdown();   // after the grid: a write finishing during its shutdown still completes
     }
 
     /** Stops this member abruptly, as a crash would (for tests). */
@@ -488,5 +501,6 @@ public final class GridMembership implements AutoCloseable {
         closed = true;
         takeovers.shutdownNow();
         grid.getLifecycleService().terminate();
+        completions.shutdownNow();
     }
 }

@@ -420,9 +420,7 @@ class ClusterFailoverEndToEndTest {
      */
     private void startCluster(String security) throws Exception {
         for (int i = 0; i < 3; i++) {
-            Path dir = work.resolve(NAMES.get(i));
-            Files.createDirectories(dir);
-            writePrivate(dir.resolve("ha.yaml"), memberYaml(i) + "security:\n" + security);
+            writePrivate(work.resolve(NAMES.get(i)).resolve("ha.yaml"), memberYaml(i) + "security:\n" + security);
         }
         start(0);
         HaTestRig.awaitReady(members.get(0), socket(0), work.resolve("ha-a.stderr"));
@@ -513,6 +511,7 @@ class ClusterFailoverEndToEndTest {
     }
 
     private static Path writePrivate(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }

@@ -92,6 +92,21 @@ public final class HaStatusCommand implements Callable<Integer> {
             lines.add("draining:       to " + (to.isEmpty() ? "(no home agent named)" : String.join(", ", to))
                     + ", nodes left: " + drain.path("nodesLeft").asLong());
         }
+        JsonNode cluster = status.path("cluster");
+        if (cluster.path("enabled").asBoolean(false)) {
+            lines.add("cluster:        member " + cluster.path("member").asText("-") + " of "
+                    + cluster.path("members").asLong() + (cluster.path("members").asLong() == 1 ? " member" : " members"));
+            for (JsonNode here : cluster.path("servedHere")) {
+                JsonNode from = here.path("takenOverFrom");
+                lines.add("  serving " + here.path("address").asText("-") + " on udp " + text(here.path("udp")) + ", "
+                        + here.path("bindings").asLong() + " bindings"
+                        + (from.isMissingNode() || from.isNull() ? " (own address)" : " (taken over from "
+                        + from.asText() + ")"));
+            }
+            List<String> served = new ArrayList<>();
+            fields(cluster.path("served")).forEach(e -> served.add(e.getKey() + " by " + e.getValue().asText()));
+            lines.add("  served in the cluster: " + (served.isEmpty() ? "-" : String.join(", ", served)));
+        }
         lines.add("started:        " + status.path("startedAt").asText("-"));
         if (!status.path("prometheus").isMissingNode() && !status.path("prometheus").isNull()) {
             lines.add("prometheus:     " + status.path("prometheus").asText());

@@ -54,6 +54,30 @@ public final class LinkCommands {
         run(true, "-6", "addr", "replace", addressWithLength, "dev", name, "nodad");
     }
 
+    /**
+     * Adds {@code address} as a host address ({@code /128}, or {@code /32} for IPv4) to the
+     * interface, an IPv6 one without duplicate address detection so that it is usable at once.
+     */
+    public void addHostAddress(String name, java.net.InetAddress address) throws IOException {
+        run(true, hostAddressArgs("replace", name, address));
+    }
+
+    /** Removes a host address {@link #addHostAddress} added; false if it was not there. */
+    public boolean deleteHostAddress(String name, java.net.InetAddress address) throws IOException {
+        return run(false, hostAddressArgs("del", name, address)).exitCode == 0;
+    }
+
+    private static String[] hostAddressArgs(String verb, String name, java.net.InetAddress address) {
+        boolean v6 = address instanceof java.net.Inet6Address;
+        String text = v6 ? org.mip6kit.wire.Ipv6Address.fromBytes(address.getAddress()) + "/128"
+                : address.getHostAddress() + "/32";
+        List<String> args = new ArrayList<>(List.of(v6 ? "-6" : "-4", "addr", verb, text, "dev", name));
+        if (v6 && verb.equals("replace")) {
+            args.add("nodad");
+        }
+        return args.toArray(String[]::new);
+    }
+
     /** Routes {@code prefix} into the interface, in {@code table} ({@code main} when null). */
     public void addRoute(String prefix, String name, String table) throws IOException {
         List<String> args = new ArrayList<>(List.of("-6", "route", "replace", prefix, "dev", name));

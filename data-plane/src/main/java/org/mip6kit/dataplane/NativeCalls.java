@@ -35,6 +35,8 @@ final class NativeCalls {
     static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int IPV6_MULTICAST_HOPS = 18;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int EMSGSIZE = 90;
@@ -54,6 +56,7 @@ final class NativeCalls {
         @ssize_t long recvfrom(int fd, Pointer buffer, @size_t long length, int flags, Pointer address,
                                Pointer addressLength);
         int poll(Pointer fds, @size_t long count, int timeoutMillis);
+        int setsockopt(int fd, int level, int name, Pointer value, int length);
         int close(int fd);
         String strerror(int errno);
     }
@@ -110,6 +113,26 @@ final class NativeCalls {
             }
             Reference.reachabilityFence(a);
         }
+        return fd;
+    }
+
+    /**
+     * A raw ICMPv6 socket (the kernel fills in the checksum) whose multicast packets leave with
+     * hop limit 255, as Neighbor Discovery requires (RFC 4861 §7.1.2).
+     */
+    int openNeighbourDiscoverySocket() throws IOException {
+        int fd = libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+        if (fd < 0) {
+            throw failure("socket(AF_INET6, SOCK_RAW, 58)");
+        }
+        Pointer hops = allocate(4);
+        hops.putInt(0, 255);
+        if (libc.setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hops, 4) != 0) {
+            IOException e = failure("setsockopt(IPV6_MULTICAST_HOPS, 255)");
+            libc.close(fd);
+            throw e;
+        }
+        Reference.reachabilityFence(hops);
         return fd;
     }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -321,7 +322,15 @@ public final class HomeAgentEngine implements AutoCloseable {
         }
     }
 
-    /** Starts the provider's path and the expiry sweep. */
+    /**
+     * Starts the provider's path and the expiry sweep. Restored bindings are handed to the data
+     * plane first, each waited for at most {@code before-ack-timeout} (real time, when the
+     * scheduler lets the caller wait).
+     *
+     * @throws IllegalStateException if already started, or if the data plane did not prepare a
+     *         restored binding within the bound (the message names the home address and the
+     *         setting); nothing is listening then, and the engine should be closed
+     */
     public synchronized void start() {
         if (path != null) {
             throw new IllegalStateException("already started");
@@ -350,12 +359,52 @@ public final class HomeAgentEngine implements AutoCloseable {
             BindingChange change = new BindingChange(BindingChange.Kind.CREATED, r.identity(), r.homeAddress(),
                     Optional.empty(), r.careOfAddress(), r.lifetime(), r.outerPeer(), r.keyManagementMobility(),
                     r.mobileNetworkPrefixes());
+            CompletionStage<Void> prepared;
             try {
-                forwarding.prepare(change).toCompletableFuture().join();
+                prepared = forwarding.prepare(change);
             } catch (RuntimeException e) {
-                emit(EngineEvent.Kind.PROVIDER_EVENT, r.identity(), r.homeAddress(), r.careOfAddress(), null,
-                        "the data plane could not take over the restored binding: " + rootMessage(e));
+                prepared = CompletableFuture.failedFuture(e);
             }
+            try {
+                awaitRestoredPrepare(prepared, r.homeAddress());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                emit(EngineEvent.Kind.PROVIDER_EVENT, r.identity(), r.homeAddress(), r.careOfAddress(), null,
+                        "the data plane could not take over the restored binding: " + rootMessage(cause));
+            }
+        }
+    }
+
+    /**
+     * Waits for one restored binding's prepare, bounded by {@code before-ack-timeout}: a data
+     * plane that never answers must not hold the start forever.
+     */
+    private void awaitRestoredPrepare(CompletionStage<Void> prepared, Ipv6Address hoa) throws ExecutionException {
+        CompletableFuture<Void> f = prepared == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("prepare returned null"))
+                : prepared.toCompletableFuture();
+        if (f.isDone() || !scheduler.callerMayWait()) {
+            if (!f.isDone()) {
+                throw new IllegalStateException("the data plane did not prepare the restored binding of " + hoa
+                        + " at once, and this scheduler cannot be waited on; the home agent does not start");
+            }
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restoring the binding of " + hoa, e);
+            }
+            return;
+        }
+        try {
+            f.get(settings.beforeAckTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the data plane did not prepare the restored binding of " + hoa
+                    + " within home-agent.before-ack-timeout (" + settings.beforeAckTimeout().toMillis()
+                    + " ms); the home agent does not start (see docs/errors.md#restore-timeout)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restoring the binding of " + hoa, e);
         }
     }
 

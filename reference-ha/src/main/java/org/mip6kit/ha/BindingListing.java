@@ -31,8 +31,10 @@ import org.mip6kit.wire.MobileNetworkPrefix;
  *  "identity":"nai:mn1@example.org", "lifetimeLeftSeconds":598, "lifetimeSeconds":600,
  *  "sequence":4711, "provider":"auth-option-4285", "expiresAt":"2025-01-01T12:10:00Z",
  *  "outerPeer":"[::1]:40001", "mobileRouter":false, "keyManagementMobility":false,
- *  "mobileNetworkPrefixes":[]}
+ *  "mobileNetworkPrefixes":[], "traffic":null, "homeAgent":"2001:db8:1::1"}
  * </pre>
+ * {@code homeAgent} is the home agent address whose engine holds the binding: the daemon's own,
+ * or, in a cluster, an address this member took over from a departed member.
  * {@code mobileNetworkPrefixes} lists a mobile router's registered prefixes (RFC 3963) as
  * {@code "2001:db8:100::/48"}, in the order registered; it is empty for a mobile host.
  * An IPv4 care-of address (RFC 5555) is shown IPv4-mapped ({@code ::ffff:192.0.2.7}), as the
@@ -59,6 +61,8 @@ public final class BindingListing {
     public static final String OUTER_PEER = "outerPeer";
     public static final String MOBILE_ROUTER = "mobileRouter";
     public static final String MOBILE_NETWORK_PREFIXES = "mobileNetworkPrefixes";
+    /** The home agent address whose engine holds the binding (in a cluster, one of several served here). */
+    public static final String HOME_AGENT = "homeAgent";
     /** The data plane's per-binding counters, or null without a data plane. */
     public static final String TRAFFIC = "traffic";
 
@@ -229,6 +233,18 @@ public final class BindingListing {
      */
     public static void write(JsonGenerator out, BindingSource source, Query query, String provider, Instant now,
                              Function<Ipv6Address, Optional<TrafficCounters>> traffic) throws IOException {
+        write(out, source, query, provider, now, traffic, null);
+    }
+
+    /**
+     * As {@link #write(JsonGenerator, BindingSource, Query, String, Instant, Function)}, each
+     * binding also naming the home agent address that holds it ({@value #HOME_AGENT}, from
+     * {@code homeAgent}, called with each binding {@code source} returned; null: the field is
+     * null).
+     */
+    public static void write(JsonGenerator out, BindingSource source, Query query, String provider, Instant now,
+                             Function<Ipv6Address, Optional<TrafficCounters>> traffic,
+                             Function<BindingRecord, Ipv6Address> homeAgent) throws IOException {
         Objects.requireNonNull(query, "query");
         BindingSource filtered = query.homeAddress() == null ? source : onlyHomeAddress(source, query.homeAddress());
         out.writeArrayFieldStart("bindings");
@@ -238,7 +254,7 @@ public final class BindingListing {
             int want = (int) Math.min(PAGE, query.limit() - written);
             List<BindingRecord> page = filtered.page(cursor, want);
             for (BindingRecord b : page) {
-                writeOne(out, b, provider, now, traffic);
+                writeOne(out, b, provider, now, traffic, homeAgent == null ? null : homeAgent.apply(b));
                 cursor = b.homeAddress();
             }
             written += page.size();
@@ -271,7 +287,8 @@ public final class BindingListing {
     }
 
     private static void writeOne(JsonGenerator out, BindingRecord b, String provider, Instant now,
-                                 Function<Ipv6Address, Optional<TrafficCounters>> traffic) throws IOException {
+                                 Function<Ipv6Address, Optional<TrafficCounters>> traffic, Ipv6Address homeAgent)
+            throws IOException {
         out.writeStartObject();
         out.writeStringField(HOME_ADDRESS, b.homeAddress().toString());
         out.writeStringField(CARE_OF_ADDRESS, b.careOfAddress().toString());
@@ -303,6 +320,11 @@ public final class BindingListing {
             out.writeEndObject();
         } else {
             out.writeNullField(TRAFFIC);
+        }
+        if (homeAgent != null) {
+            out.writeStringField(HOME_AGENT, homeAgent.toString());
+        } else {
+            out.writeNullField(HOME_AGENT);
         }
         out.writeEndObject();
     }

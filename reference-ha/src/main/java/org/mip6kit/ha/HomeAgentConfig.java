@@ -53,6 +53,8 @@ import org.mip6kit.wire.Lifetime;
  * metrics: { prometheus: { enabled: false, bind: "::1", port: 9464 }, jmx: { enabled: false } }
  * state: { enabled: true, directory: ha-state, sync-delay: 2ms }
  * data-plane: { enabled: false, tun-name: mip6ha0, mtu: 1500, prefixes: [2001:db8:1::/64] }
+ * cluster: { enabled: false, member-name: ha-a, bind: 192.0.2.1, port: 5701, members: [...],
+ *            failure-timeout: 3s, takeover-interface: eth0 }
  * security: { provider: NAME, NAME: { ... } }
  * </pre>
  * The {@code security} section is checked when the daemon starts, once the provider is known
@@ -66,13 +68,18 @@ import org.mip6kit.wire.Lifetime;
  * @param state where bindings are kept across restarts ({@code state}, see {@link StateSettings})
  * @param dataPlane whether and how packets are tunnelled ({@code data-plane}, see
  *        {@link HomeAgentDataPlaneConfig})
+ * @param cluster whether and how this home agent shares its bindings with others ({@code cluster},
+ *        see {@link ClusterSettings}); with an enabled cluster {@code state} is disabled (the grid
+ *        holds the bindings), {@code state.enabled: true}, {@code data-plane.enabled: true} and a
+ *        wildcard {@code transport.udp.bind} are refused
  */
 public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSettings daemon, ConfigSection root,
-                              MetricsSettings metrics, StateSettings state, HomeAgentDataPlaneConfig dataPlane) {
+                              MetricsSettings metrics, StateSettings state, HomeAgentDataPlaneConfig dataPlane,
+                              ClusterSettings cluster) {
 
     /** The top-level keys of a home agent's file. */
     public static final Set<String> TOP_LEVEL = Set.of("home-agent", "transport", "admin", "security", "logging",
-            "metrics", "state", "data-plane");
+            "metrics", "state", "data-plane", "cluster");
     /** The keys of the {@code home-agent} section. */
     public static final Set<String> HOME_AGENT_KEYS = Set.of("address", "home-prefixes", "max-lifetime",
             "refresh-advice-ratio", "replay-hold", "sequence-number-hold", "max-bindings", "max-home-addresses-per-identity",
@@ -92,6 +99,7 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(dataPlane, "dataPlane");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** Where the home agent listens when {@code transport.udp} says nothing: every address, port 4191. */
@@ -124,8 +132,45 @@ public record HomeAgentConfig(Path file, HomeAgentSettings homeAgent, DaemonSett
         HomeAgentSettings settings = readHomeAgent(root.section("home-agent"));
         DaemonSettings daemon = DaemonSettings.read(root,
                 new DaemonSettings.Defaults(defaultUdp(), DEFAULT_SOCKET_NAME));
-        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root),
-                StateSettings.read(root, file), HomeAgentDataPlaneConfig.read(root, attracted(settings)));
+        StateSettings state = StateSettings.read(root, file);
+        HomeAgentDataPlaneConfig dataPlane = HomeAgentDataPlaneConfig.read(root, attracted(settings));
+        ClusterSettings cluster = ClusterSettings.read(root);
+        if (cluster.enabled()) {
+            checkCluster(root, daemon, dataPlane, file);
+            // The grid holds the bindings: the journal is not opened (the start-up line says so).
+            state = new StateSettings(false, state.directory(), state.syncDelay());
+        }
+        return new HomeAgentConfig(file, settings, daemon, root, MetricsSettings.read(root), state, dataPlane,
+                cluster);
+    }
+
+    /** What an enabled cluster cannot run with, each refusal naming both keys. */
+    private static void checkCluster(ConfigSection root, DaemonSettings daemon, HomeAgentDataPlaneConfig dataPlane,
+                                     Path file) throws ProviderConfigException {
+        ConfigSection cluster = root.section("cluster");
+        if (root.has("state")) {
+            ConfigSection state = root.section("state");
+            if (state.has("enabled") && state.bool("enabled", false)) {
+                throw state.error("enabled", "true cannot go with cluster.enabled: true in the same file: a "
+                        + "cluster member keeps its bindings in the grid, not in the state directory; remove "
+                        + "state.enabled or set it to false (docs/operator-guide.md#cluster)");
+            }
+        }
+        if (dataPlane.enabled()) {
+            throw root.section("data-plane").error("enabled", "true cannot go with cluster.enabled: true: a "
+                    + "taken-over home agent address would have no tunnel; run the cluster without the "
+                    + "user-space data plane (docs/operator-guide.md#cluster)");
+        }
+        java.net.InetAddress bind = daemon.udp().bindAddress();
+        if (bind.isAnyLocalAddress()) {
+            String where = root.has("transport") ? "" : " (the default when transport.udp.bind is absent)";
+            String text = bind instanceof java.net.Inet6Address ? "::" : bind.getHostAddress();
+            throw new ProviderConfigException("transport.udp.bind", file, text + where
+                    + " cannot go with cluster.enabled: true: a survivor takes over this member's UDP endpoint, "
+                    + "so bind it to one address that moves with the home agent, normally home-agent.address "
+                    + "(cluster." + (cluster.has("member-name") ? "member-name " + cluster.string("member-name")
+                    : "enabled") + "; docs/operator-guide.md#cluster)");
+        }
     }
 
     private static HomeAgentSettings readHomeAgent(ConfigSection ha) throws ProviderConfigException {

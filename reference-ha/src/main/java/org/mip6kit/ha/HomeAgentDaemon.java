@@ -38,7 +38,13 @@ import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.HomeAgentEngine;
 import org.mip6kit.engine.HomeAgentSettings;
 import org.mip6kit.engine.RestoredBindings;
+import org.mip6kit.dataplane.LinkCommands;
+import org.mip6kit.dataplane.UnsolicitedNeighbourAdvertisement;
+import org.mip6kit.engine.BindingRecord;
+import org.mip6kit.engine.StoredBinding;
 import org.mip6kit.ha.state.BindingJournal;
+import org.mip6kit.ha.state.GridBindingStore;
+import org.mip6kit.ha.state.GridMembership;
 import org.mip6kit.inject.DiscoveryReport;
 import org.mip6kit.inject.ProviderSelectionException;
 import org.mip6kit.inject.SecurityProviders;
@@ -65,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * {@code data-plane.enabled}, refuse a provider that carries the traffic itself and open the data
  * plane (TUN device, routes, raw socket; docs/data-plane.md) → open the
  * Prometheus endpoint if {@code metrics} enables it → bind the admin socket (refused if another daemon runs on it) → start the engine (binds the UDP port).
+ * With {@code cluster.enabled} the daemon first joins the grid ({@link GridMembership}: its own
+ * address is handed back if a survivor serves it), its engine's store is the grid and it
+ * restores the bindings stored under its own address; once started it publishes its UDP
+ * endpoint, and a departed member's address inherited from the grid gets an engine of its own
+ * ({@link TakenOverAgent}), on the departed member's endpoint.
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
@@ -116,6 +127,14 @@ public final class HomeAgentDaemon implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     /** The data plane's hook and state; null when {@code data-plane.enabled} is false. */
     private volatile HomeAgentDataPlane dataPlane;
+    /** This member's place in the cluster; null without {@code cluster.enabled}. */
+    private volatile GridMembership membership;
+    /** Addresses taken over from departed members, by address; guarded by {@link #served}. */
+    private final java.util.Map<Ipv6Address, TakenOverAgent> takenOver = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Serialises takeovers, hand-backs and close. */
+    private final Object served = new Object();
+    private final LinkCommands links = new LinkCommands();
+    private volatile Consumer<Throwable> onFatal = e -> { };
 
     private HomeAgentDaemon(HomeAgentConfig config, SelectedProvider provider, HomeAgentEngine engine,
                             ExecutorScheduler scheduler, PacketCapture capture, AtomicReference<UdpTransport> udp,
@@ -189,6 +208,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
         HomeAgentDaemon daemon = null;
         HomeAgentMetrics metrics = null;
         BindingJournal journal = null;
+        GridMembership membership = null;
+        DeferredTakeover takeover = null;
         try {
             if (options.pcap().isPresent()) {
                 try {
@@ -214,7 +235,13 @@ public final class HomeAgentDaemon implements AutoCloseable {
             network = new SocketProviderNetwork();
             metrics = HomeAgentMetrics.create(config.metrics(), provider.name()).orElse(null);
             HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
-            if (config.state().enabled()) {
+            Ipv6Address own = config.homeAgent().homeAgentAddress();
+            if (config.cluster().enabled()) {
+                takeover = new DeferredTakeover();
+                membership = joinCluster(config, options.clock(), takeover);
+                GridBindingStore store = membership.store(own);
+                builder.store(store).restore(store.entriesServedBy(own));
+            } else if (config.state().enabled()) {
                 journal = openJournal(config, options.clock());
                 builder.store(journal).restore(journal.recovery().entries());
             }
@@ -238,6 +265,11 @@ public final class HomeAgentDaemon implements AutoCloseable {
             daemon = new HomeAgentDaemon(config, provider, engine, scheduler, capture, udp, network, options.clock(),
                     options.providers());
             self.set(daemon);
+            daemon.onFatal = onFatal;
+            if (membership != null) {
+                daemon.membership = membership;
+                membership = null;   // the daemon leaves the grid from now on
+            }
             if (journal != null) {
                 daemon.journal = journal;
                 journal = null;   // the daemon closes it from now on
@@ -261,10 +293,22 @@ public final class HomeAgentDaemon implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new DaemonStartException("the home agent could not start: " + e.getMessage(), e);
             }
+            if (daemon.membership != null) {
+                daemon.announceMembership();
+            }
             daemon.started = true;
             daemon.logStarted();
+            if (takeover != null) {
+                takeover.ready(daemon);
+            }
             return daemon;
         } catch (DaemonStartException | ProviderConfigException | RuntimeException e) {
+            if (takeover != null) {
+                takeover.failed();
+            }
+            if (membership != null) {
+                membership.close();
+            }
             if (daemon != null) {
                 daemon.close();
             } else {
@@ -299,6 +343,254 @@ public final class HomeAgentDaemon implements AutoCloseable {
                     : "cannot use the state directory " + state.directory() + " (state.directory in "
                     + config.file() + "): " + e.getMessage() + " (see docs/operator-guide.md#durable-state)", e);
         }
+    }
+
+    /** Joins the grid as {@code cluster} says; a failure names the keys and docs/errors.md#cluster-join-failed. */
+    private static GridMembership joinCluster(HomeAgentConfig config, Clock clock, GridMembership.Takeover takeover)
+            throws DaemonStartException {
+        ClusterSettings c = config.cluster();
+        // A holder stops its engine (shutdown-timeout) before it hands the address back; a holder
+        // that went silent is noticed within the failure timeout.
+        Duration handBack = config.homeAgent().shutdownTimeout().plus(c.failureTimeout()).plusSeconds(5);
+        GridMembership.Settings settings = new GridMembership.Settings(c.memberName(), c.bind(), c.port(), c.members(),
+                c.failureTimeout());
+        try {
+            return GridMembership.join(settings, config.homeAgent().homeAgentAddress(), takeover, clock, handBack);
+        } catch (IllegalStateException e) {
+            throw new DaemonStartException("cannot join the cluster as member " + c.memberName() + ": " + e.getMessage(),
+                    e);
+        } catch (RuntimeException e) {
+            throw new DaemonStartException("cannot join the cluster as member " + c.memberName() + " on " + c.bind()
+                    + " port " + c.port() + " (cluster.bind, cluster.port, cluster.members in " + config.file() + "): "
+                    + rootMessage(e) + " (see docs/errors.md#cluster-join-failed)", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e ? m : e.getMessage() + ": " + m;
+    }
+
+    /** After the engine started: publish the endpoint a survivor would open, and say what was restored. */
+    private void announceMembership() throws DaemonStartException {
+        GridMembership m = membership;
+        Optional<InetSocketAddress> endpoint = udpAddress();
+        if (endpoint.isEmpty()) {
+            throw new DaemonStartException("security provider " + provider.name() + " carries the signalling on "
+                    + "its own channel, which a cluster member cannot hand to a survivor; cluster.enabled needs a "
+                    + "provider that uses transport.udp (see docs/errors.md#cluster-join-failed)");
+        }
+        Ipv6Address own = config.homeAgent().homeAgentAddress();
+        m.publishEndpoint(own, endpoint.get());
+        if (config.cluster().addsTakenOverAddresses()) {
+            // Back after a crash or a hand-back: the link's neighbour caches may still point at the
+            // member that served this address meanwhile.
+            advertise(config.cluster().takeoverInterface(), endpoint.get().getAddress());
+        }
+        RestoredBindings r = engine.restored();
+        LOG.info("cluster: member {} of {} serves {} on udp {}; restored {} bindings and {} replay holds from the "
+                        + "grid, {} had expired; bindings live in the grid (the state section is not used)",
+                m.memberName(), m.memberCount() == 1 ? "1 member" : m.memberCount() + " members", own,
+                DaemonSettings.describe(endpoint.get()), r.bindings(), r.replayHolds(), r.expired());
+    }
+
+    /**
+     * The membership's takeover callbacks, held until the daemon serves: an address inherited
+     * while the daemon is still starting waits for it (bounded), one inherited by a daemon that
+     * failed to start is dropped (the grid hands it on when this member leaves).
+     */
+    private static final class DeferredTakeover implements GridMembership.Takeover {
+        private final java.util.concurrent.CompletableFuture<HomeAgentDaemon> daemon =
+                new java.util.concurrent.CompletableFuture<>();
+
+        void ready(HomeAgentDaemon d) {
+            daemon.complete(d);
+        }
+
+        void failed() {
+            daemon.completeExceptionally(new IllegalStateException("the home agent did not start"));
+        }
+
+        @Override
+        public void serve(GridMembership.Inherited inherited) {
+            HomeAgentDaemon d;
+            try {
+                d = daemon.get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.error("cluster: cannot take over {} from {}: this home agent is not serving ({})",
+                        inherited.homeAgent(), inherited.from(), e.toString());
+                return;
+            }
+            d.takeOver(inherited);
+        }
+
+        @Override
+        public void release(Ipv6Address homeAgent) {
+            HomeAgentDaemon d = daemon.getNow(null);
+            if (d != null) {
+                d.release(homeAgent);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ cluster takeover
+
+    /**
+     * Serves a departed member's address: adds it to {@code cluster.takeover-interface} (unless
+     * it is local already) and advertises it to the link, opens the departed member's UDP
+     * endpoint, and starts an engine for the address with the bindings stored under it. A
+     * failure is logged as an ERROR; the address stays assigned to this member in the grid.
+     */
+    void takeOver(GridMembership.Inherited inherited) {
+        synchronized (served) {
+            Ipv6Address address = inherited.homeAgent();
+            if (closing) {
+                LOG.warn("cluster: not taking over {} from {}: this home agent is stopping", address, inherited.from());
+                return;
+            }
+            if (takenOver.containsKey(address) || address.equals(config.homeAgent().homeAgentAddress())) {
+                return;
+            }
+            ClusterSettings cluster = config.cluster();
+            UdpTransport.Config base = config.daemon().udp();
+            InetSocketAddress endpoint = membership.endpoint(address).orElse(null);
+            if (endpoint == null) {
+                if (base.port() == 0) {
+                    LOG.error("cluster: cannot take over {} from {}: it never published its UDP endpoint and "
+                            + "transport.udp.port is 0 here (see docs/operator-guide.md#cluster)", address,
+                            inherited.from());
+                    return;
+                }
+                endpoint = new InetSocketAddress(address.toInetAddress(), base.port());
+            }
+            String addedTo = null;
+            if (!isLocal(endpoint.getAddress())) {
+                if (!cluster.addsTakenOverAddresses()) {
+                    LOG.error("cluster: cannot take over {} from {}: {} is not an address of this machine and "
+                            + "cluster.takeover-interface is not set; the address stays assigned to this member "
+                            + "(see docs/operator-guide.md#cluster)", address, inherited.from(),
+                            endpoint.getAddress().getHostAddress());
+                    return;
+                }
+                try {
+                    links.addHostAddress(cluster.takeoverInterface(), endpoint.getAddress());
+                    addedTo = cluster.takeoverInterface();
+                } catch (java.io.IOException e) {
+                    LOG.error("cluster: cannot take over {} from {}: adding {} to {} failed: {}; the home agent "
+                            + "needs CAP_NET_ADMIN (run it as root or grant the capability) and the interface must "
+                            + "exist; the address stays assigned to this member in the grid (see "
+                            + "docs/operator-guide.md#cluster)", address, inherited.from(),
+                            endpoint.getAddress().getHostAddress(), cluster.takeoverInterface(), e.getMessage());
+                    return;
+                }
+            }
+            AtomicReference<UdpTransport> udp = new AtomicReference<>();
+            UdpTransport.Config udpConfig = new UdpTransport.Config(endpoint.getAddress(), endpoint.getPort(),
+                    base.receiveBufferBytes(), base.receiveThreads());
+            GridBindingStore store = inherited.store();
+            HomeAgentEngine taken = null;
+            try {
+                List<StoredBinding> stored = store.entriesServedBy(address);
+                taken = HomeAgentEngine.builder()
+                        .provider(provider.factory(), provider.section())
+                        .settings(config.homeAgent().toBuilder().homeAgentAddress(address).build())
+                        .transports(transports(udpConfig, config.file(), capture, udp, onFatal, null))
+                        .network(capture == null ? network : new CapturingProviderNetwork(network, capture))
+                        .clock(clock)
+                        .scheduler(scheduler)
+                        .store(store)
+                        .restore(stored)
+                        .build();
+                taken.start();
+            } catch (ProviderConfigException | RuntimeException e) {
+                if (taken != null) {
+                    taken.close();
+                }
+                TakenOverAgent.removeAddress(links, addedTo, endpoint.getAddress());
+                LOG.error("cluster: cannot take over {} from {}: {}; the address stays assigned to this member in "
+                        + "the grid (see docs/operator-guide.md#cluster)", address, inherited.from(), e.getMessage());
+                return;
+            }
+            TakenOverAgent agent = new TakenOverAgent(address, taken, udp, inherited.from(), addedTo,
+                    endpoint.getAddress(), links);
+            takenOver.put(address, agent);
+            if (addedTo != null) {
+                advertise(addedTo, endpoint.getAddress());
+            }
+            RestoredBindings r = taken.restored();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - inherited.detectedNanos());
+            LOG.warn("cluster: took over home agent address {} from member {}: {} bindings and {} replay holds "
+                            + "restored ({} had expired), serving on udp {}{}, {} ms after the membership event",
+                    address, inherited.from(), r.bindings(), r.replayHolds(), r.expired(),
+                    agent.udpAddress().map(DaemonSettings::describe).orElse("(none)"),
+                    addedTo == null ? "" : " (added to " + addedTo + ")", millis);
+        }
+    }
+
+    /** An unsolicited Neighbor Advertisement now and once more shortly after (RFC 4861 §7.2.6 allows up to 3). */
+    private void advertise(String interfaceName, java.net.InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            LOG.info("cluster: {} is IPv4; neighbours learn its new link-layer address when their ARP entries age "
+                    + "(no gratuitous ARP is sent)", address.getHostAddress());
+            return;
+        }
+        Ipv6Address target = Ipv6Address.fromBytes(address.getAddress());
+        Runnable send = () -> {
+            try {
+                UnsolicitedNeighbourAdvertisement.send(interfaceName, target, true);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("cluster: could not advertise {} on {}: {}; neighbours reach it here once their cache entry "
+                        + "for it goes stale (the home agent needs CAP_NET_RAW; see docs/operator-guide.md#cluster)",
+                        target, interfaceName, e.getMessage());
+            }
+        };
+        send.run();
+        try {
+            scheduler.schedule(Duration.ofMillis(500), send);
+        } catch (RuntimeException e) {
+            // closing
+        }
+    }
+
+    /** Gives a taken-over address up (a hand-back to its returning member): its engine stops, the address goes. */
+    void release(Ipv6Address address) {
+        synchronized (served) {
+            TakenOverAgent agent = takenOver.remove(address);
+            if (agent == null) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            int bindings = agent.engine().bindingCount();
+            agent.close();
+            LOG.info("cluster: stopped serving {} ({} bindings, kept in the grid) for its own member, in {} ms",
+                    address, bindings, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+    }
+
+    private static boolean isLocal(java.net.InetAddress address) {
+        try {
+            return java.net.NetworkInterface.getByInetAddress(address) != null;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
+    }
+
+    /** Every engine serving here: this home agent's own first, then the taken-over ones in address order. */
+    private List<HomeAgentEngine> engines() {
+        List<HomeAgentEngine> all = new ArrayList<>();
+        all.add(engine);
+        takenOverAgents().forEach(a -> all.add(a.engine()));
+        return all;
+    }
+
+    private List<TakenOverAgent> takenOverAgents() {
+        List<TakenOverAgent> all = new ArrayList<>(takenOver.values());
+        all.sort(java.util.Comparator.comparing(TakenOverAgent::address));
+        return all;
     }
 
     private void logRestored() {
@@ -365,8 +657,31 @@ public final class HomeAgentDaemon implements AutoCloseable {
         BindingListing.Query query = BindingListing.Query.of(request);
         Predicate<Identity> identity = query.identity() == null ? null : query::accepts;
         HomeAgentDataPlane plane = dataPlane;
-        return out -> BindingListing.write(out, (after, limit) -> engine.bindings(after, limit, identity), query,
-                provider.name(), clock.instant(), plane == null ? null : plane::traffic);
+        List<HomeAgentEngine> all = engines();
+        if (all.size() == 1) {
+            Ipv6Address own = config.homeAgent().homeAgentAddress();
+            return out -> BindingListing.write(out, (after, limit) -> engine.bindings(after, limit, identity), query,
+                    provider.name(), clock.instant(), plane == null ? null : plane::traffic, b -> own);
+        }
+        // Several engines (taken-over addresses): one listing in home address order, each row
+        // naming the engine that holds it.
+        java.util.Map<BindingRecord, Ipv6Address> holder = java.util.Collections.synchronizedMap(
+                new java.util.IdentityHashMap<>());
+        BindingListing.BindingSource merged = (after, limit) -> {
+            List<BindingRecord> page = new ArrayList<>();
+            holder.clear();
+            for (HomeAgentEngine e : all) {
+                Ipv6Address ha = e.settings().homeAgentAddress();
+                for (BindingRecord b : e.bindings(after, limit, identity)) {
+                    page.add(b);
+                    holder.put(b, ha);
+                }
+            }
+            page.sort(java.util.Comparator.comparing(BindingRecord::homeAddress));
+            return page.size() > limit ? List.copyOf(page.subList(0, limit)) : page;
+        };
+        return out -> BindingListing.write(out, merged, query, provider.name(), clock.instant(),
+                plane == null ? null : plane::traffic, holder::get);
     }
 
     /** The {@code status} answer: addresses, provider, counts and counters. */
@@ -384,6 +699,7 @@ public final class HomeAgentDaemon implements AutoCloseable {
         p.put("perNodeState", engine.providerStateCount());
         ObjectNode providerCounters = p.putObject("counters");
         engine.providerCounters().forEach(providerCounters::put);
+        // This home agent's own address; taken-over addresses are counted under cluster.servedHere.
         reply.put("bindings", engine.bindingCount());
         reply.put("replayHolds", engine.replayHoldCount());
         ObjectNode drain = reply.putObject("drain");
@@ -420,6 +736,43 @@ public final class HomeAgentDaemon implements AutoCloseable {
             ObjectNode dc = dp.putObject("counters");
             plane.counters().forEach(dc::put);
         }
+        clusterStatus(reply.putObject("cluster"));
+    }
+
+    /**
+     * {@code "cluster": {"enabled", "member", "members", "served": {ADDR: MEMBER}, "servedHere":
+     * [{"address", "udp", "bindings", "takenOverFrom"}]}}, or {@code {"enabled": false}}.
+     */
+    private void clusterStatus(ObjectNode c) {
+        GridMembership m = membership;
+        c.put("enabled", m != null);
+        if (m == null) {
+            return;
+        }
+        try {
+            c.put("member", m.memberName());
+            c.put("members", m.memberCount());
+            ObjectNode servedBy = c.putObject("served");
+            m.servedAddresses().forEach((a, name) -> servedBy.put(a.toString(), name));
+        } catch (RuntimeException e) {
+            // the grid is shutting down under a status request
+            c.put("member", config.cluster().memberName());
+            c.put("members", 0);
+            c.putObject("served");
+        }
+        ArrayNode here = c.putArray("servedHere");
+        ObjectNode mine = here.addObject();
+        mine.put("address", config.homeAgent().homeAgentAddress().toString());
+        mine.put("udp", udpAddress().map(DaemonSettings::describe).orElse(null));
+        mine.put("bindings", engine.bindingCount());
+        mine.putNull("takenOverFrom");
+        for (TakenOverAgent a : takenOverAgents()) {
+            ObjectNode o = here.addObject();
+            o.put("address", a.address().toString());
+            o.put("udp", a.udpAddress().map(DaemonSettings::describe).orElse(null));
+            o.put("bindings", a.engine().bindingCount());
+            o.put("takenOverFrom", a.from());
+        }
     }
 
     // ------------------------------------------------------------------ drain
@@ -454,18 +807,28 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 targets.add(a);
             }
         }
-        int sent;
-        try {
-            sent = engine.drain(targets);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new AdminException(e.getMessage());
+        GridMembership m = membership;
+        if (targets.isEmpty() && m != null) {
+            // In a cluster the other members are where the nodes go: most preferred first, in address order.
+            targets.addAll(m.otherAgents());
         }
-        LOG.warn("draining (admin socket): sent {} Home Agent Switch message(s) naming {}; new registrations are "
-                + "refused with 130", sent, targets);
+        List<HomeAgentEngine> all = engines();
+        int sent = 0;
+        int bindings = 0;
+        for (HomeAgentEngine e : all) {
+            try {
+                sent += e.drain(targets);
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                throw new AdminException(ex.getMessage());
+            }
+            bindings += e.bindingCount();
+        }
+        LOG.warn("draining (admin socket): sent {} Home Agent Switch message(s) naming {}{}; new registrations are "
+                + "refused with 130", sent, targets, all.size() > 1 ? " from " + all.size() + " home agent addresses" : "");
         reply.put("sent", sent);
         ArrayNode where = reply.putArray("to");
         targets.forEach(a -> where.add(a.toString()));
-        reply.put("bindings", engine.bindingCount());
+        reply.put("bindings", bindings);
     }
 
     // ------------------------------------------------------------------ reload
@@ -497,11 +860,15 @@ public final class HomeAgentDaemon implements AutoCloseable {
                         + "restart the home agent. Nothing was reloaded");
             }
             ReloadOutcome outcome = engine.reloadSecurity(again.section());
+            for (TakenOverAgent a : takenOverAgents()) {
+                // The same section reaches the provider instance of every taken-over address.
+                a.engine().reloadSecurity(again.section());
+            }
             boolean elsewhere = !fresh.homeAgent().equals(config.homeAgent()) || !fresh.daemon().equals(config.daemon())
-                    || !fresh.metrics().equals(config.metrics());
+                    || !fresh.metrics().equals(config.metrics()) || !fresh.cluster().equals(config.cluster());
             if (outcome.reloaded() && elsewhere) {
                 return ReloadOutcome.reloaded(outcome.summary() + "; the file also changes home-agent, transport, "
-                        + "admin, logging or metrics, which only a restart applies");
+                        + "admin, logging, metrics or cluster, which only a restart applies");
             }
             return outcome;
         }
@@ -611,6 +978,15 @@ public final class HomeAgentDaemon implements AutoCloseable {
         return engine;
     }
 
+    /** The engine serving {@code address} here: the own engine, or one taken over in a cluster. */
+    Optional<HomeAgentEngine> engineServing(Ipv6Address address) {
+        if (address.equals(config.homeAgent().homeAgentAddress())) {
+            return Optional.of(engine);
+        }
+        TakenOverAgent a = takenOver.get(address);
+        return a == null ? Optional.empty() : Optional.of(a.engine());
+    }
+
     public HomeAgentConfig config() {
         return config;
     }
@@ -700,6 +1076,17 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 m.close();     // first: no scrape reads an engine that is closing
             }
             engine.close();
+            synchronized (served) {
+                // closing is set: no takeover starts from now on
+                for (TakenOverAgent a : takenOverAgents()) {
+                    a.close();
+                }
+                takenOver.clear();
+            }
+            GridMembership grid = membership;
+            if (grid != null) {
+                grid.close();   // after the engines: their in-flight changes reach the grid first
+            }
             HomeAgentDataPlane plane = dataPlane;
             if (plane != null) {
                 plane.close();   // after the engine: no binding change reaches a closed data plane
@@ -731,6 +1118,24 @@ public final class HomeAgentDaemon implements AutoCloseable {
         } finally {
             terminated.countDown();
         }
+    }
+
+    /**
+     * Stops as a crash would look from outside: every UDP socket closes at once and the grid
+     * member terminates without leaving (the others notice through the failure detector or the
+     * closed connections), then the rest closes. For tests of the cluster in one JVM.
+     */
+    void stopAbruptly() {
+        UdpTransport u = udp.get();
+        if (u != null) {
+            u.close();
+        }
+        takenOver.values().forEach(TakenOverAgent::closeSocket);
+        GridMembership m = membership;
+        if (m != null) {
+            m.terminate();
+        }
+        close();
     }
 
     // ------------------------------------------------------------------ foreground

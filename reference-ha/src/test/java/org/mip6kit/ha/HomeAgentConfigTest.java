@@ -120,8 +120,8 @@ class HomeAgentConfigTest {
     @Test
     void unknownTopLevelKeyIsNamedWithTheFile() throws Exception {
         assertThat(errorOf(MINIMAL + "home-agnet: {}\n")).isEqualTo(prefix()
-                + "home-agnet: unknown key; allowed here: admin, data-plane, home-agent, logging, metrics, security, "
-                + "state, transport");
+                + "home-agnet: unknown key; allowed here: admin, cluster, data-plane, home-agent, logging, metrics, "
+                + "security, state, transport");
     }
 
     @Test

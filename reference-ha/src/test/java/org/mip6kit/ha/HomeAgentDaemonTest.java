@@ -137,6 +137,7 @@ class HomeAgentDaemonTest {
         assertThat(b.get(BindingListing.IDENTITY).asText()).isEqualTo("nai:" + NAI);
         assertThat(b.get(BindingListing.SEQUENCE).asInt()).isEqualTo(r.sequence().value());
         assertThat(b.get(BindingListing.PROVIDER).asText()).isEqualTo("test-nai");
+        assertThat(b.get(BindingListing.HOME_AGENT).asText()).as("the engine holding it").isEqualTo(HA.toString());
         assertThat(b.get(BindingListing.LIFETIME_SECONDS).asLong()).isEqualTo(600);
         assertThat(b.get(BindingListing.LIFETIME_LEFT_SECONDS).asLong()).isBetween(590L, 600L);
         assertThat(b.get(BindingListing.OUTER_PEER).asText()).startsWith("[::1]:");

@@ -69,9 +69,10 @@ class GridBindingStoreTest {
             String name = "member-" + (char) ('a' + i) + "-" + ports[i];
             GridMembership.Settings s = new GridMembership.Settings(name, "127.0.0.1", ports[i], members,
                     Duration.ofSeconds(3));
-            GridMembership m = GridMembership.join(s, agents[i], (address, store) ->
-                    takeovers.add(name + " took " + address + " with " + store.entriesServedBy(address).size()
-                            + " bindings"), java.time.Clock.systemUTC());
+            GridMembership m = GridMembership.join(s, agents[i], inherited ->
+                    takeovers.add(name + " took " + inherited.homeAgent() + " with "
+                            + inherited.store().entriesServedBy(inherited.homeAgent()).size() + " bindings"),
+                    java.time.Clock.systemUTC());
             started.add(m);
             out.add(m);
         }

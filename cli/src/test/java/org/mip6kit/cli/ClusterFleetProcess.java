@@ -35,9 +35,9 @@ import org.mip6kit.wire.Ipv6Address;
  * refresh PERIOD_MS        every node refreshes on its own timer ({@link PeriodicRefreshes}) -> "refreshing"
  * kill AT DEAD ADDRESS     the member serving ADDRESS was sent SIGKILL at AT and was gone at DEAD
  *                          (both microseconds since the epoch) -> "marked"
- * settle SECONDS           waits until every node had a Binding Update first sent after the kill
- *                          accepted, stops the refreshes, waits for those in flight, writes the
- *                          report -> "settled ..." or "unsettled ..."
+ * settle SECONDS N         waits up to SECONDS until the killed member's address has accepted
+ *                          Binding Updates of N nodes, stops the refreshes, waits for those in
+ *                          flight, writes the report -> "settled ..." or "unsettled ..."
  * replay                   sends node 0's captured Binding Update again, to its home agent
  *                          -> "replayed status=S sequence=Q"
  * quit
@@ -92,7 +92,7 @@ final class ClusterFleetProcess {
                     case "register" -> register();
                     case "refresh" -> refresh(Duration.ofMillis(Long.parseLong(w[1])));
                     case "kill" -> kill(Long.parseLong(w[1]), Long.parseLong(w[2]), Ipv6Address.parse(w[3]));
-                    case "settle" -> settle(Duration.ofSeconds(Long.parseLong(w[1])));
+                    case "settle" -> settle(Duration.ofSeconds(Long.parseLong(w[1])), Integer.parseInt(w[2]));
                     case "replay" -> replay();
                     case "quit" -> {
                         return;
@@ -135,28 +135,27 @@ final class ClusterFleetProcess {
         answer("marked");
     }
 
-    private void settle(Duration limit) throws Exception {
+    private void settle(Duration limit, int wanted) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        int unsettled = refreshes.unsettled();
-        while (unsettled > 0 && System.nanoTime() - deadline < 0) {
+        while (refreshes.acceptedByWatched() < wanted && System.nanoTime() - deadline < 0) {
             Thread.sleep(100);
-            unsettled = refreshes.unsettled();
         }
-        long settledAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refreshes.markNanos());
+        long answeredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refreshes.markNanos());
+        long served = refreshes.acceptedByWatched();
         refreshes.stop();
         int outstanding = refreshes.outstanding();
-        long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (outstanding > 0 && System.nanoTime() - quiet < 0) {
             Thread.sleep(100);
             outstanding = refreshes.outstanding();
         }
         ObjectNode summary = refreshes.read(this::report);
-        summary.put("unsettled", unsettled);
+        summary.put("acceptedByTakenOverAddress", served);
+        summary.put("refreshesStoppedAfterKillMillis", answeredAfter);
         summary.put("outstanding", outstanding);
-        summary.put("settledAfterKillMillis", settledAfter);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(report.toFile(), summary);
-        answer((unsettled == 0 && outstanding == 0 ? "settled " : "unsettled ") + unsettled + " nodes without "
-                + "a refresh accepted after the kill, " + outstanding + " still waiting; report " + report);
+        answer((served >= wanted && outstanding == 0 ? "settled " : "unsettled ") + served + " nodes accepted by "
+                + "the taken-over address (" + wanted + " wanted), " + outstanding + " still waiting; report " + report);
     }
 
     private ObjectNode report(Node[] nodes) {
@@ -174,7 +173,9 @@ final class ClusterFleetProcess {
         var rows = r.putArray("perNode");
         for (Node n : nodes) {
             Ipv6Address ha = fleet.route(n.id).homeAgent();
-            histogram.computeIfAbsent(ha, h -> new TreeMap<>()).merge(n.retransmissionsAfterMark, 1, Integer::sum);
+            if (n.sentAfterMark) {
+                histogram.computeIfAbsent(ha, h -> new TreeMap<>()).merge(n.retransmissionsAfterMark, 1, Integer::sum);
+            }
             resyncs += n.resyncs;
             n.refusals.forEach((k, v) -> refusals.merge(k, v, Integer::sum));
             ObjectNode row = rows.addObject();
@@ -184,6 +185,7 @@ final class ClusterFleetProcess {
             row.put("sequence", n.lastAccepted);
             row.put("lastAcceptedFrom", String.valueOf(n.lastAcceptedFrom));
             row.put("lastAcceptedOuterFrom", n.lastAcceptedOuterFrom);
+            row.put("sentAfterKill", n.sentAfterMark);
             row.put("retransmissionsAroundKill", n.retransmissionsAfterMark);
             row.put("retransmissions", n.retransmissions);
             row.put("acceptedAfterKillMillis", millisAfter(mark, n.acceptedAfterMark));

@@ -25,9 +25,10 @@ import org.mip6kit.wire.SequenceNumber;
  * retransmission.
  *
  * <p>Around a {@link #mark} (a member's kill), it counts per node the retransmissions the node
- * needed from the mark until it had a Binding Update first sent after the mark accepted, and
- * notes when that happened and which address answered. All node state is on one scheduler
- * thread; answers are handed to it.
+ * sent from the mark until it had a Binding Update first sent after the mark accepted, notes
+ * which nodes sent anything after the mark (the ones the kill could touch), which address
+ * answered them, and when the killed member's address first answered again. All node state is
+ * on one scheduler thread; answers are handed to it.
  */
 final class PeriodicRefreshes implements AutoCloseable {
 
@@ -47,6 +48,8 @@ final class PeriodicRefreshes implements AutoCloseable {
         ScheduledFuture<?> retransmit;
         int retransmissions;
         int retransmissionsAfterMark;
+        boolean sentAfterMark;
+        boolean acceptedFromWatched;
         int resyncs;
         long acceptedAfterMark = -1;
         Ipv6Address lastAcceptedFrom;
@@ -74,6 +77,7 @@ final class PeriodicRefreshes implements AutoCloseable {
     private volatile Ipv6Address watched;
     private final AtomicLong firstAnswerFromWatched = new AtomicLong(-1);
     private final AtomicLong firstAcceptFromWatched = new AtomicLong(-1);
+    private final AtomicLong acceptedByWatched = new AtomicLong();
     private volatile boolean stopping;
 
     /**
@@ -110,11 +114,6 @@ final class PeriodicRefreshes implements AutoCloseable {
         this.mark = at;
     }
 
-    /** How many nodes have not yet had a Binding Update first sent after the mark accepted. */
-    int unsettled() throws Exception {
-        return read(all -> (int) Arrays.stream(all).filter(n -> n.acceptedAfterMark < 0).count());
-    }
-
     /** Stops scheduling refreshes; the Binding Updates in flight are still retransmitted until answered. */
     void stop() {
         stopping = true;
@@ -132,6 +131,11 @@ final class PeriodicRefreshes implements AutoCloseable {
 
     long markNanos() {
         return mark;
+    }
+
+    /** How many nodes the watched address has accepted a Binding Update of since the kill. */
+    long acceptedByWatched() {
+        return acceptedByWatched.get();
     }
 
     /** When the watched address first answered after the kill, or -1. */
@@ -157,6 +161,9 @@ final class PeriodicRefreshes implements AutoCloseable {
 
     private void transmit(Node n) {
         n.lastSent = System.nanoTime();
+        if (n.lastSent - mark >= 0) {
+            n.sentAfterMark = true;
+        }
         fleet.send(fleet.bu(n.id, n.sequence), n.id, n.careOf);
         int sequence = n.sequence;
         n.retransmit = scheduler.schedule(() -> retransmit(n, sequence), n.timeout, TimeUnit.NANOSECONDS);
@@ -198,10 +205,15 @@ final class PeriodicRefreshes implements AutoCloseable {
             n.retransmit.cancel(false);
             n.lastAccepted = seq;
             n.lastAcceptedFrom = a.from();
-            n.lastAcceptedOuterFrom = a.outerFrom().map(p -> p.getAddress().getHostAddress() + " port " + p.getPort())
-                    .orElse("none");
+            n.lastAcceptedOuterFrom = a.outerFrom().map(p -> (p.getAddress().getAddress().length == 16
+                    ? Ipv6Address.fromBytes(p.getAddress().getAddress()).toString() : p.getAddress().getHostAddress())
+                    + " port " + p.getPort()).orElse("none");
             if (afterDeath) {
                 firstAcceptFromWatched.compareAndSet(-1, a.nanos());
+                if (!n.acceptedFromWatched) {
+                    n.acceptedFromWatched = true;
+                    acceptedByWatched.incrementAndGet();
+                }
             }
             if (n.acceptedAfterMark < 0 && n.firstSent - mark >= 0) {
                 n.acceptedAfterMark = a.nanos();

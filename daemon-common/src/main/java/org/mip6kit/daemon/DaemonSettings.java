@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.mip6kit.spi.ConfigSection;
@@ -23,6 +24,8 @@ import org.mip6kit.wire.Ipv6Address;
  *     port: 4191               # 0 picks a free port
  *     receive-buffer: 1048576  # SO_RCVBUF in octets; 0 keeps the system's default
  *     receive-threads: 1       # threads reading the socket, 1..64
+ *     batch-size: 32           # datagrams per recvmmsg/sendmmsg, 1..256; 1 = one per system call
+ *     native-io: auto          # auto | on | off: batches through jnr-ffi (64-bit Linux), else the JDK
  * admin:
  *   socket: ha.sock            # unix socket, owner-only; relative to the file's directory
  * logging:
@@ -35,6 +38,8 @@ import org.mip6kit.wire.Ipv6Address;
  * @param logging the levels to apply
  */
 public record DaemonSettings(UdpTransport.Config udp, Path adminSocket, LogLevels logging) {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DaemonSettings.class);
 
     /** The top-level sections this class reads. */
     public static final Set<String> SECTIONS = Set.of("transport", "admin", "logging");
@@ -92,13 +97,25 @@ public record DaemonSettings(UdpTransport.Config udp, Path adminSocket, LogLevel
             throws ProviderConfigException {
         transport.allowOnly(Set.of("udp"));
         ConfigSection udp = transport.section("udp");
-        udp.allowOnly(Set.of("bind", "port", "receive-buffer", "receive-threads"));
+        udp.allowOnly(Set.of("bind", "port", "receive-buffer", "receive-threads", "batch-size", "native-io"));
         InetAddress bind = ConfigValues.ipAddress(udp, "bind", defaults.bindAddress());
         int port = (int) udp.integer("port", 0, 65535, defaults.port());
         int buffer = (int) udp.integer("receive-buffer", 0, 64L * 1024 * 1024, defaults.receiveBufferBytes());
         int threads = (int) udp.integer("receive-threads", 1, UdpTransport.Config.MAX_RECEIVE_THREADS,
                 defaults.receiveThreads());
-        return new UdpTransport.Config(bind, port, buffer, threads);
+        int batch = (int) udp.integer("batch-size", 1, UdpTransport.Config.MAX_BATCH_SIZE, defaults.batchSize());
+        UdpTransport.NativeIo nativeIo = defaults.nativeIo();
+        Optional<String> mode = udp.optionalString("native-io");
+        if (mode.isPresent()) {
+            nativeIo = switch (mode.get()) {
+                case "auto" -> UdpTransport.NativeIo.AUTO;
+                case "on" -> UdpTransport.NativeIo.ON;
+                case "off" -> UdpTransport.NativeIo.OFF;
+                default -> throw udp.error("native-io", "is '" + mode.get() + "'; give auto, on or off "
+                        + "(docs/operator-guide.md#transport)");
+            };
+        }
+        return new UdpTransport.Config(bind, port, buffer, threads, batch, nativeIo);
     }
 
     /** A UDP endpoint as {@code [2001:db8::1]:4191} (RFC 5952 text) or {@code 192.0.2.1:4191}. */
@@ -115,13 +132,23 @@ public record DaemonSettings(UdpTransport.Config udp, Path adminSocket, LogLevel
      * choose the address and port ({@code transport.udp.port}, {@code transport.udp.bind}) and
      * the file they are in, so that the operator knows what to change.
      *
+     * Logs at INFO which path the transport moves datagrams on ({@link UdpTransport#ioPath()}).
+     *
      * @param configFile the daemon's configuration file, for the message
-     * @throws SecurityProviderException if the socket cannot be bound, as {@link UdpTransport#open}
+     * @throws SecurityProviderException if the socket cannot be bound, or batched I/O was required
+     *         and is unavailable, as {@link UdpTransport#open}
      */
     public static UdpTransport openUdp(UdpTransport.Config udp, Path configFile) {
         try {
-            return UdpTransport.open(udp);
+            UdpTransport opened = UdpTransport.open(udp);
+            LOG.info("UDP transport on {}: {}", describe(opened.localAddress()), opened.ioPath());
+            return opened;
         } catch (SecurityProviderException e) {
+            if (udp.nativeIo() == UdpTransport.NativeIo.ON && e.getMessage() != null
+                    && e.getMessage().contains("native-io")) {
+                // Not the address or port: batched I/O was asked for and is not available here.
+                throw new SecurityProviderException(e.getMessage() + " (" + configFile + ")", e.getCause());
+            }
             throw new SecurityProviderException(e.getMessage() + "; to use another port or address, change "
                     + "transport.udp.port or transport.udp.bind in " + configFile
                     + " (see docs/errors.md#udp-port-busy)", e.getCause() != null ? e.getCause() : e);

@@ -47,7 +47,8 @@ class DaemonSettingsTest {
     void everyKeyIsRead() throws Exception {
         DaemonSettings s = read("""
                 transport:
-                  udp: { bind: "127.0.0.1", port: 5000, receive-buffer: 65536, receive-threads: 2 }
+                  udp: { bind: "127.0.0.1", port: 5000, receive-buffer: 65536, receive-threads: 2, batch-size: 8,
+                         native-io: "off" }
                 admin:
                   socket: run/ha.sock
                 logging:
@@ -56,10 +57,34 @@ class DaemonSettingsTest {
                     org.mip6kit.ha: debug
                 """);
 
-        assertThat(s.udp()).isEqualTo(new UdpTransport.Config(InetAddress.getByName("127.0.0.1"), 5000, 65536, 2));
+        assertThat(s.udp()).isEqualTo(new UdpTransport.Config(InetAddress.getByName("127.0.0.1"), 5000, 65536, 2, 8,
+                UdpTransport.NativeIo.OFF));
         assertThat(s.adminSocket()).as("relative to the file's directory").isEqualTo(Path.of("/etc/mip6kit/run/ha.sock"));
         assertThat(s.logging().root()).contains("warn");
         assertThat(s.logging().loggers()).isEqualTo(Map.of("org.mip6kit.ha", "debug"));
+    }
+
+    @Test
+    void batchesAreOnWhereAvailableUnlessTheFileSaysOtherwise() throws Exception {
+        UdpTransport.Config defaults = read("transport: { udp: { port: 5000 } }\n").udp();
+        assertThat(defaults.batchSize()).isEqualTo(UdpTransport.Config.DEFAULT_BATCH_SIZE);
+        assertThat(defaults.nativeIo()).isEqualTo(UdpTransport.NativeIo.AUTO);
+        assertThat(read("transport: { udp: { native-io: \"on\" } }\n").udp().nativeIo())
+                .isEqualTo(UdpTransport.NativeIo.ON);
+    }
+
+    @Test
+    void anUnknownNativeIoModeOrABatchOutsideItsRangeIsAConfigErrorNamingTheKey() {
+        assertThatThrownBy(() -> read("transport: { udp: { native-io: \"yes\" } }\n"))
+                .isInstanceOf(ProviderConfigException.class)
+                .hasMessageContaining("native-io")
+                .hasMessageContaining("give auto, on or off");
+        assertThatThrownBy(() -> read("transport: { udp: { batch-size: 0 } }\n"))
+                .isInstanceOf(ProviderConfigException.class)
+                .hasMessageContaining("batch-size");
+        assertThatThrownBy(() -> read("transport: { udp: { batch-size: 257 } }\n"))
+                .isInstanceOf(ProviderConfigException.class)
+                .hasMessageContaining("batch-size");
     }
 
     @Test

@@ -3,12 +3,8 @@ package org.mip6kit.transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -28,6 +25,7 @@ import org.mip6kit.spi.SecurityProviderException;
 import org.mip6kit.spi.SignallingTransport;
 import org.mip6kit.spi.TransportFactory;
 import org.mip6kit.wire.HomeAddressOption;
+import org.mip6kit.wire.Ipv6Address;
 import org.mip6kit.wire.MobilityHeaderCodec;
 import org.mip6kit.wire.MobilityHeaderFormatException;
 import org.mip6kit.wire.Type2RoutingHeader;
@@ -79,9 +77,25 @@ import org.slf4j.LoggerFactory;
  * keeps one mapping for signalling and data).
  *
  * <p>Thread-safe. {@code send} may be called from any thread. The socket is in blocking mode, so
- * a receive thread sleeps in one {@code recvfrom} per datagram (a selector costs two more
+ * a receive thread sleeps in the kernel until a datagram comes (a selector costs two more
  * system calls per datagram when traffic is light); a send therefore waits while the socket's
  * send buffer is full, which for UDP needs a congested interface.
+ *
+ * <p><b>Batches.</b> On 64-bit Linux with jnr-ffi on the class path, and unless
+ * {@link Config#nativeIo()} says {@link NativeIo#OFF} or {@link Config#batchSize()} is 1, a
+ * receive thread reads with {@code recvmmsg}: it waits for one datagram and takes up to
+ * {@code batchSize} that are already queued, in one system call. It hands them to the receiver
+ * one at a time, in arrival order, as it would have one by one. What the receiver sends on that
+ * thread meanwhile (the Binding Acknowledgements of the batch) is laid out in the thread's own
+ * buffer and leaves with one {@code sendmmsg} once the batch is handled, or earlier when
+ * {@code batchSize} datagrams wait; nothing is held longer than its batch takes to handle, and
+ * a lone datagram's answer leaves as soon as its receiver call returns. The stage such a
+ * {@code send} returns is complete when the datagram is queued; if the operating system then
+ * refuses it, that is counted in {@link Counters#sendFailures()} and logged (UDP gives no
+ * delivery guarantee either way). Sends from any other thread leave at once. Elsewhere, the
+ * JDK's {@code DatagramChannel} moves one datagram per system call, as the batched path does
+ * with a batch size of 1. {@link #ioPath()} says which path a transport took and why;
+ * {@link #batchCounters()} how full the batches were.
  *
  * <p><b>Receive threads.</b> {@link Config#receiveThreads()} threads (default 1) read the one
  * socket. The JDK lets one of them at a time wait in {@code recvfrom}; the others meanwhile
@@ -107,8 +121,11 @@ public final class UdpTransport implements SignallingTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
     private static final long CLOSE_WAIT_MILLIS = 2000;
+    /** What a send that was handed over returns: immutable, so one instance serves every send. */
+    private static final CompletionStage<Void> SENT = CompletableFuture.completedStage(null);
 
-    private final DatagramChannel channel;
+    private final DatagramIo io;
+    private final String ioPath;
     /**
      * Read-held by each receive thread while it handles a datagram, write-held by close(), so
      * close() never cuts a receiver call short and the receive threads never wait for each other.
@@ -123,6 +140,7 @@ public final class UdpTransport implements SignallingTransport {
     private final LongAdder sent = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder receiverFailures = new LongAdder();
+    private final BatchCounting batches = new BatchCounting();
     private final List<Thread> receiveThreads = new ArrayList<>();
     private volatile Consumer<Inbound> receiver;
     private volatile Consumer<? super Throwable> fatalErrorHandler = error -> { };
@@ -142,14 +160,25 @@ public final class UdpTransport implements SignallingTransport {
         void accept(InetSocketAddress from, byte[] packet);
     }
 
+    /** Whether the transport reads and writes in batches through native system calls. */
+    public enum NativeIo {
+        /** Batches where the host allows them (64-bit Linux, jnr-ffi present), the JDK path elsewhere. */
+        AUTO,
+        /** Batches, or the transport does not open. */
+        ON,
+        /** The JDK path, one datagram per system call. */
+        OFF
+    }
+
     /** What this socket observes of every arrival: its own bound address (no IP_PKTINFO in the JDK). */
     private final Observed observed;
 
-    private UdpTransport(DatagramChannel channel, InetSocketAddress localAddress, int receiveThreadCount) {
+    UdpTransport(DatagramIo io, String ioPath, int receiveThreadCount) {
+        this.io = io;
+        this.ioPath = ioPath;
         this.receiveThreadCount = receiveThreadCount;
+        this.localAddress = io.localAddress();
         this.observed = new Observed(ingressInterfaceOf(localAddress), Optional.of(localAddress));
-        this.channel = channel;
-        this.localAddress = localAddress;
     }
 
     /**
@@ -157,25 +186,59 @@ public final class UdpTransport implements SignallingTransport {
      * the socket's buffer.
      *
      * @throws SecurityProviderException if the socket cannot be bound (address in use,
-     *         permission, no such local address); the message names the endpoint
+     *         permission, no such local address; the message names the endpoint), or
+     *         {@link Config#nativeIo()} is {@link NativeIo#ON} and batches are not available here
+     *         (the message says why)
      */
     public static UdpTransport open(Config config) {
+        // A lambda, not a method reference: the batched class is resolved only inside the call, where
+        // a missing jnr-ffi is caught and the JDK path taken.
+        return open(config, (endpoint, buffer, batch) -> LinuxBatchDatagramIo.open(endpoint, buffer, batch));
+    }
+
+    /** How the batched path is opened; a test gives one that fails as a host without it would. */
+    @FunctionalInterface
+    interface BatchOpener {
+        DatagramIo open(InetSocketAddress endpoint, int receiveBufferBytes, int batchSize)
+                throws LinuxBatchDatagramIo.UnavailableException, IOException;
+    }
+
+    static UdpTransport open(Config config, BatchOpener batched) {
         Objects.requireNonNull(config, "config");
         InetSocketAddress endpoint = config.endpoint();
-        DatagramChannel channel = null;
-        try {
-            channel = DatagramChannel.open();
-            if (config.receiveBufferBytes() > 0) {
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferBytes());
+        String jdkBecause;
+        if (config.nativeIo() == NativeIo.OFF) {
+            jdkBecause = "transport.udp.native-io is off";
+        } else if (config.nativeIo() == NativeIo.AUTO && config.batchSize() == 1) {
+            jdkBecause = "transport.udp.batch-size is 1";
+        } else {
+            try {
+                DatagramIo io = batched.open(endpoint, config.receiveBufferBytes(), config.batchSize());
+                return new UdpTransport(io, io.describe(), config.receiveThreads());
+            } catch (LinuxBatchDatagramIo.UnavailableException | LinkageError e) {
+                String why = e instanceof LinkageError ? "jnr-ffi is not usable: " + e : e.getMessage();
+                if (config.nativeIo() == NativeIo.ON) {
+                    throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on "
+                            + OuterEndpoint.text(endpoint) + " with batched I/O (transport.udp.native-io: on): "
+                            + why + "; set native-io to auto or off to use the JDK's one-datagram path "
+                            + "(docs/errors.md#udp-native-io-unavailable)", e);
+                }
+                jdkBecause = "batched I/O unavailable: " + why;
+            } catch (IOException | RuntimeException e) {
+                throw bindFailed(endpoint, e);
             }
-            channel.bind(endpoint);
-            InetSocketAddress bound = OuterEndpoint.normalised((InetSocketAddress) channel.getLocalAddress());
-            return new UdpTransport(channel, bound, config.receiveThreads());
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            throw new SecurityProviderException("cannot open the RFC 5555 UDP transport on "
-                    + OuterEndpoint.text(endpoint) + ": " + OuterEndpoint.bindFailure(endpoint, e), e);
         }
+        try {
+            DatagramIo io = JdkDatagramIo.open(endpoint, config.receiveBufferBytes(), jdkBecause);
+            return new UdpTransport(io, io.describe(), config.receiveThreads());
+        } catch (IOException | RuntimeException e) {
+            throw bindFailed(endpoint, e);
+        }
+    }
+
+    private static SecurityProviderException bindFailed(InetSocketAddress endpoint, Exception e) {
+        return new SecurityProviderException("cannot open the RFC 5555 UDP transport on "
+                + OuterEndpoint.text(endpoint) + ": " + OuterEndpoint.bindFailure(endpoint, e), e);
     }
 
     /** A {@link TransportFactory} that opens a transport with {@code config} each time it is called. */
@@ -187,6 +250,20 @@ public final class UdpTransport implements SignallingTransport {
     /** The address and port the socket is bound to (the actual port when the config said 0). */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /**
+     * How this transport moves datagrams, in one line for a log or a status: the batched Linux
+     * path with its batch size, or the JDK path and why (the setting, or what made the batched
+     * path unavailable).
+     */
+    public String ioPath() {
+        return ioPath;
+    }
+
+    /** Whether this transport reads and writes in batches ({@link #ioPath()} says more). */
+    public boolean batched() {
+        return !(io instanceof JdkDatagramIo);
     }
 
     /**
@@ -221,7 +298,7 @@ public final class UdpTransport implements SignallingTransport {
         }
         this.receiver = receiver;
         for (int i = 1; i <= receiveThreadCount; i++) {
-            Thread t = new Thread(this::receiveLoop, "mip6-udp-" + localAddress + (i == 1 ? "" : "-" + i));
+            Thread t = new ReceiveThread(this, "mip6-udp-" + localAddress + (i == 1 ? "" : "-" + i));
             t.setDaemon(true);
             receiveThreads.add(t);
         }
@@ -230,7 +307,9 @@ public final class UdpTransport implements SignallingTransport {
 
     /**
      * Sends one datagram to {@code to.outerPeer()} holding the inner IPv6 packet built from
-     * {@code to} and {@code octets}. Waits only while the socket's send buffer is full. The stage fails with
+     * {@code to} and {@code octets}. Waits only while the socket's send buffer is full. Called on a
+     * receive thread while it handles a batch, the datagram leaves with the batch's others (see
+     * the class comment, "Batches") and the stage completes once it is queued. The stage fails with
      * {@link IllegalArgumentException} if {@code to} has no outer peer (or an unresolved one) or
      * {@code octets} is empty or longer than {@link MobilityHeaderCodec#MAX_LENGTH}; with
      * {@link IllegalStateException} after {@link #close}; with an {@link IOException} if the
@@ -255,12 +334,19 @@ public final class UdpTransport implements SignallingTransport {
                     + MobilityHeaderCodec.MAX_LENGTH + " octets, got " + octets.length));
         }
         InetSocketAddress peer = to.outerPeer().get();
-        byte[] packet = new MobilityPacket(to.source(), to.destination(), to.homeAddressOption(),
-                to.routingHeader(), Optional.empty(), octets).toBytes();
+        Ipv6Address hao = to.homeAddressOption().orElse(null);
+        Ipv6Address routed = to.routingHeader().orElse(null);
+        if (Thread.currentThread() instanceof ReceiveThread t && t.transport == this && t.outbox != null
+                && t.outbox.collecting) {
+            t.outbox.add(to.source(), to.destination(), hao, routed, octets, peer);
+            return SENT;
+        }
+        byte[] packet = new byte[MobilityPacket.innerPacketLength(hao != null, routed != null, octets.length)];
+        MobilityPacket.writeInnerPacket(to.source(), to.destination(), hao, routed, octets, octets.length, packet, 0);
         try {
-            channel.send(ByteBuffer.wrap(packet), peer);
+            io.send(packet, 0, packet.length, peer);
             sent.increment();
-            return CompletableFuture.completedFuture(null);
+            return SENT;
         } catch (IOException | RuntimeException e) {
             sendFailures.increment();
             if (closed.get()) {
@@ -280,7 +366,7 @@ public final class UdpTransport implements SignallingTransport {
 
     /**
      * Sends one data packet (an IPv6 or IPv4 packet, RFC 5555 §4) to {@code peer} through this
-     * socket. Called from any thread; waits only while the send buffer is full.
+     * socket. Called from any thread; waits only while the send buffer is full. Never batched.
      *
      * @throws IOException if the operating system refuses the datagram or the socket is closed
      */
@@ -288,7 +374,7 @@ public final class UdpTransport implements SignallingTransport {
         if (closed.get()) {
             throw new IOException(this + " is closed");
         }
-        channel.send(ByteBuffer.wrap(packet, offset, length), peer);
+        io.send(packet, offset, length, peer);
         dataSent.increment();
     }
 
@@ -332,6 +418,11 @@ public final class UdpTransport implements SignallingTransport {
                 receiverFailures.sum());
     }
 
+    /** A snapshot of how many datagrams each system call moved. */
+    public BatchCounters batchCounters() {
+        return batches.snapshot(ioPath, io.batchSize());
+    }
+
     /**
      * Stops the receive threads (waiting up to two seconds for receiver calls in progress) and
      * closes the socket. Idempotent; never throws.
@@ -343,10 +434,10 @@ public final class UdpTransport implements SignallingTransport {
         }
         boolean locked = false;
         try {
-            // Once the lock is ours every receive thread is asleep in recvfrom, waiting for it, or
-            // about to see `closed`; closing the channel then wakes them without cutting a
-            // receiver call short. A receiver that closes its own transport holds the read lock
-            // and cannot wait for itself: it closes at once.
+            // Once the lock is ours every receive thread is asleep in the kernel, waiting for it, or
+            // about to see `closed`; closing the socket then wakes them without cutting a receiver
+            // call short. A receiver that closes its own transport holds the read lock and cannot
+            // wait for itself: it closes at once.
             if (handling.getReadHoldCount() == 0) {
                 locked = handling.writeLock().tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
@@ -354,7 +445,7 @@ public final class UdpTransport implements SignallingTransport {
             Thread.currentThread().interrupt();
         }
         try {
-            closeQuietly(channel);
+            io.close();
         } finally {
             if (locked) {
                 handling.writeLock().unlock();
@@ -381,22 +472,39 @@ public final class UdpTransport implements SignallingTransport {
         return "UdpTransport[" + localAddress + (closed.get() ? ", closed" : "") + "]";
     }
 
-    private void receiveLoop() {
+    /** A receive thread, which knows its transport and the outbox of the batch it handles. */
+    private static final class ReceiveThread extends Thread {
+        final UdpTransport transport;
+        Outbox outbox;
+
+        ReceiveThread(UdpTransport transport, String name) {
+            super(name);
+            this.transport = transport;
+        }
+
+        @Override
+        public void run() {
+            transport.receiveLoop(this);
+        }
+    }
+
+    private void receiveLoop(ReceiveThread self) {
         try {
-            receiveUntilClosed();
+            receiveUntilClosed(self);
         } catch (Error e) {
             LOG.error("{}: receive loop stopped by {}; no more signalling is received", this, e.toString(), e);
             reportFatal(e);
         }
     }
 
-    private void receiveUntilClosed() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+    private void receiveUntilClosed(ReceiveThread self) {
+        DatagramIo.Reader reader = io.newReader();
+        self.outbox = io.batchSize() > 1 ? new Outbox(io.newWriter()) : null;
+        byte[] scratch = new byte[MAX_DATAGRAM];
         while (!closed.get()) {
-            buffer.clear();
-            SocketAddress from;
+            int n;
             try {
-                from = channel.receive(buffer);
+                n = reader.receive();
             } catch (ClosedChannelException e) {
                 if (!closed.get()) {
                     LOG.error("{}: socket closed under the receive loop; no more signalling is received", this, e);
@@ -412,16 +520,41 @@ public final class UdpTransport implements SignallingTransport {
                 reportFatal(e);
                 return;
             }
+            if (n == 0) {
+                continue;
+            }
             handling.readLock().lock(); // shared: receive threads never wait for each other here
             try {
                 if (closed.get()) {
                     return;
                 }
-                buffer.flip();
-                handle((InetSocketAddress) from, buffer);
+                handleBatch(reader, n, scratch, self.outbox);
             } finally {
                 handling.readLock().unlock();
             }
+        }
+    }
+
+    /**
+     * The datagrams of one receive, in arrival order; what the receiver sends meanwhile on this
+     * thread is collected in {@code outbox} and leaves when the batch is done.
+     */
+    void handleBatch(DatagramIo.Reader reader, int n, byte[] scratch, Outbox outbox) {
+        batches.received(n);
+        if (outbox == null) {
+            for (int i = 0; i < n; i++) {
+                handle(reader, i, scratch);
+            }
+            return;
+        }
+        outbox.collecting = true;
+        try {
+            for (int i = 0; i < n; i++) {
+                handle(reader, i, scratch);
+            }
+        } finally {
+            outbox.collecting = false;
+            outbox.flush();
         }
     }
 
@@ -433,49 +566,56 @@ public final class UdpTransport implements SignallingTransport {
         }
     }
 
-    private void handle(InetSocketAddress from, ByteBuffer datagram) {
+    private void handle(DatagramIo.Reader reader, int slot, byte[] scratch) {
         received.increment();
         InetSocketAddress peer;
         Inbound inbound;
         try {
-            peer = OuterEndpoint.normalised(from);
-            int length = datagram.remaining();
+            peer = reader.peer(slot);
+            int length = reader.length(slot);
+            if (peer == null) {
+                dropMalformed(null, "a datagram of " + length + " octets with no IPv6 source address");
+                return;
+            }
+            if (reader.truncated(slot)) {
+                dropMalformed(peer, "a datagram longer than " + MAX_DATAGRAM + " octets");
+                return;
+            }
             DataPacketReceiver data = dataReceiver;
             if (data != null && length > 0) {
-                byte[] packet = new byte[length];
-                datagram.get(packet);
-                if (isDataPacket(packet, length)) {
+                reader.copy(slot, scratch);
+                if (isDataPacket(scratch, length)) {
                     dataReceived.increment();
                     try {
-                        data.accept(peer, packet);
+                        data.accept(peer, java.util.Arrays.copyOf(scratch, length));
                     } catch (RuntimeException e) {
                         receiverFailures.increment();
-                        LOG.error("{}: data receiver failed on a packet from {}", this, from, e);
+                        LOG.error("{}: data receiver failed on a packet from {}", this, peer, e);
                     }
                     return;
                 }
-                datagram.rewind();
             }
             if (length == 0 || length > MAX_INNER_PACKET) {
-                dropMalformed(from, "a datagram of " + length + " octets; an inner packet has 1.."
+                dropMalformed(peer, "a datagram of " + length + " octets; an inner packet has 1.."
                         + MAX_INNER_PACKET);
                 return;
             }
-            byte[] packet = new byte[length];
-            datagram.get(packet);
-            int version = (packet[0] & 0xFF) >>> 4;
+            if (data == null) {
+                reader.copy(slot, scratch);
+            }
+            int version = (scratch[0] & 0xFF) >>> 4;
             if (version != 6) {
-                dropMalformed(from, "the UDP payload is IP version " + version
+                dropMalformed(peer, "the UDP payload is IP version " + version
                         + "; signalling is an inner IPv6 packet (RFC 5555)");
                 return;
             }
-            MobilityPacket parsed = MobilityPacketParser.parse(packet);
+            MobilityPacket parsed = MobilityPacketParser.parse(scratch, length);
             if (parsed.udpEncapsulation().isPresent()) {
-                dropMalformed(from, "the inner packet is UDP-encapsulated again; encapsulation is one level deep");
+                dropMalformed(peer, "the inner packet is UDP-encapsulated again; encapsulation is one level deep");
                 return;
             }
             if (parsed.homeAddressOption().isPresent() && parsed.type2RoutingHeader().isPresent()) {
-                dropMalformed(from, "the inner packet carries both a Home Address option and a type 2 "
+                dropMalformed(peer, "the inner packet carries both a Home Address option and a type 2 "
                         + "routing header; a Mobility Header message has one or the other (RFC 6275 §6.1)");
                 return;
             }
@@ -483,11 +623,11 @@ public final class UdpTransport implements SignallingTransport {
                     parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
             inbound = Inbound.wrapping(parsed.mobilityHeader(), addressing, observed); // a fresh copy: no second one
         } catch (MobilityHeaderFormatException e) {
-            dropMalformed(from, e.getMessage());
+            dropMalformed(reader.peer(slot), e.getMessage());
             return;
         } catch (RuntimeException e) {
             malformed.increment();
-            LOG.error("{}: unexpected failure handling a datagram from {}; dropped", this, from, e);
+            LOG.error("{}: unexpected failure handling a datagram from {}; dropped", this, reader.peer(slot), e);
             return;
         }
         delivered.increment();
@@ -504,19 +644,160 @@ public final class UdpTransport implements SignallingTransport {
         LOG.debug("{}: dropped a malformed datagram from {}: {}", this, from, why);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
+    /**
+     * The datagrams a receive thread sends while it handles a batch: laid out in the writer's
+     * slots as they come, sent with as few system calls as the operating system allows when the
+     * batch is done or the slots are full. Used by its thread only.
+     */
+    final class Outbox {
+        private final DatagramIo.Writer writer;
+        private final byte[] packet = new byte[MAX_INNER_PACKET];
+        boolean collecting;
+        private int queued;
+
+        Outbox(DatagramIo.Writer writer) {
+            this.writer = writer;
         }
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.debug("closing {} failed", c, e);
+
+        void add(Ipv6Address source, Ipv6Address destination, Ipv6Address hao, Ipv6Address routed, byte[] octets,
+                 InetSocketAddress peer) {
+            int length = MobilityPacket.writeInnerPacket(source, destination, hao, routed, octets, octets.length,
+                    packet, 0);
+            writer.put(queued++, packet, length, peer);
+            if (queued == writer.capacity()) {
+                flush();
+            }
+        }
+
+        /**
+         * Sends what is queued. A batch send reports only the first datagram it could not send:
+         * that one is counted as failed and the rest are sent again from the one after it.
+         */
+        void flush() {
+            int count = queued;
+            queued = 0;
+            int from = 0;
+            while (from < count) {
+                if (closed.get()) {
+                    sendFailures.add(count - from);
+                    return;
+                }
+                try {
+                    int n = writer.send(from, count - from);
+                    batches.sent(n);
+                    sent.add(n);
+                    from += n;
+                } catch (IOException | RuntimeException e) {
+                    sendFailures.increment();
+                    if (!closed.get()) {
+                        LOG.warn("{}: a queued datagram could not be sent: {}", UdpTransport.this, e.toString());
+                    }
+                    from++;
+                }
+            }
+        }
+    }
+
+    /** Counts of the datagrams each receive and each batch send moved. */
+    private static final class BatchCounting {
+        private final LongAdder receives = new LongAdder();
+        private final LongAdder datagramsReceived = new LongAdder();
+        private final AtomicInteger largestReceive = new AtomicInteger();
+        private final LongAdder[] receiveHistogram = new LongAdder[BatchCounters.BUCKETS];
+        private final LongAdder sends = new LongAdder();
+        private final LongAdder datagramsSent = new LongAdder();
+        private final AtomicInteger largestSend = new AtomicInteger();
+
+        BatchCounting() {
+            for (int i = 0; i < receiveHistogram.length; i++) {
+                receiveHistogram[i] = new LongAdder();
+            }
+        }
+
+        void received(int n) {
+            receives.increment();
+            datagramsReceived.add(n);
+            receiveHistogram[BatchCounters.bucketOf(n)].increment();
+            if (n > largestReceive.get()) {
+                largestReceive.accumulateAndGet(n, Math::max);
+            }
+        }
+
+        void sent(int n) {
+            sends.increment();
+            datagramsSent.add(n);
+            if (n > largestSend.get()) {
+                largestSend.accumulateAndGet(n, Math::max);
+            }
+        }
+
+        BatchCounters snapshot(String ioPath, int batchSize) {
+            long[] histogram = new long[receiveHistogram.length];
+            for (int i = 0; i < histogram.length; i++) {
+                histogram[i] = receiveHistogram[i].sum();
+            }
+            return new BatchCounters(ioPath, batchSize, receives.sum(), datagramsReceived.sum(), largestReceive.get(),
+                    histogram, sends.sum(), datagramsSent.sum(), largestSend.get());
         }
     }
 
     /**
-     * Where the transport's socket is bound.
+     * How many datagrams the transport's system calls moved since it opened. On the JDK path
+     * every receive moves one and no batch is ever sent.
+     *
+     * @param ioPath               {@link UdpTransport#ioPath()}
+     * @param batchSize            the most a receive or a batch send moves
+     * @param receives             receives that returned datagrams
+     * @param datagramsReceived    the datagrams they returned
+     * @param largestReceive       the most one receive returned
+     * @param receiveHistogram     receives by datagrams returned: 1, 2–3, 4–7, 8–15, 16–31, 32–63,
+     *                             64 and more ({@value #BUCKETS} counts)
+     * @param batchSends           {@code sendmmsg} calls that sent datagrams queued during a batch
+     * @param datagramsBatchSent   the datagrams they sent
+     * @param largestBatchSend     the most one of them sent
+     */
+    public record BatchCounters(String ioPath, int batchSize, long receives, long datagramsReceived,
+                                int largestReceive, long[] receiveHistogram, long batchSends,
+                                long datagramsBatchSent, int largestBatchSend) {
+
+        /** The histogram's buckets. */
+        public static final int BUCKETS = 7;
+
+        /** @throws NullPointerException if {@code ioPath} or {@code receiveHistogram} is null */
+        public BatchCounters {
+            Objects.requireNonNull(ioPath, "ioPath");
+            receiveHistogram = receiveHistogram.clone();
+        }
+
+        /** A copy of the histogram. */
+        @Override
+        public long[] receiveHistogram() {
+            return receiveHistogram.clone();
+        }
+
+        /** The mean datagrams per receive; 0 before the first. */
+        public double meanReceive() {
+            return receives == 0 ? 0 : (double) datagramsReceived / receives;
+        }
+
+        /** The mean datagrams per batch send; 0 before the first. */
+        public double meanBatchSend() {
+            return batchSends == 0 ? 0 : (double) datagramsBatchSent / batchSends;
+        }
+
+        /** The bucket of a receive of {@code n} datagrams, n ≥ 1. */
+        static int bucketOf(int n) {
+            return Math.min(BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(n));
+        }
+
+        /** The histogram's bucket labels, as {@link #receiveHistogram()} orders them. */
+        public static List<String> bucketLabels() {
+            return List.of("1", "2-3", "4-7", "8-15", "16-31", "32-63", "64+");
+        }
+    }
+
+    /**
+     * Where the transport's socket is bound and how it moves datagrams.
      *
      * @param bindAddress        the local address: {@code ::} for a dual-stack home agent (IPv4
      *                           peers then arrive IPv4-mapped and are reported as IPv4), the care-of
@@ -526,8 +807,14 @@ public final class UdpTransport implements SignallingTransport {
      *                           operating system's default
      * @param receiveThreads     the threads that read the socket, 1..{@value #MAX_RECEIVE_THREADS}
      *                           (see the class comment, "Receive threads")
+     * @param batchSize          the most datagrams one system call receives or sends,
+     *                           1..{@value #MAX_BATCH_SIZE} (see the class comment, "Batches"); each
+     *                           receive thread keeps that many 64 KiB receive slots outside the heap
+     * @param nativeIo           whether batches through native calls are used: {@link NativeIo#AUTO}
+     *                           where available, {@link NativeIo#ON} or fail, {@link NativeIo#OFF} never
      */
-    public record Config(InetAddress bindAddress, int port, int receiveBufferBytes, int receiveThreads) {
+    public record Config(InetAddress bindAddress, int port, int receiveBufferBytes, int receiveThreads,
+                         int batchSize, NativeIo nativeIo) {
 
         /** The receive buffer a home agent asks for: bursts of BUs from many mobile nodes. */
         public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
@@ -538,14 +825,23 @@ public final class UdpTransport implements SignallingTransport {
         public static final int DEFAULT_RECEIVE_THREADS = 1;
         /** The most receive threads a transport starts. */
         public static final int MAX_RECEIVE_THREADS = 64;
+        /**
+         * Up to 32 datagrams per system call: under load a receive finds a few to a few dozen
+         * queued (docs/performance.md#batched-receive-and-send); 32 slots take 2 MiB per thread.
+         */
+        public static final int DEFAULT_BATCH_SIZE = 32;
+        /** The largest batch: 16 MiB of receive slots per thread. */
+        public static final int MAX_BATCH_SIZE = 256;
 
         /**
-         * @throws NullPointerException if {@code bindAddress} is null
-         * @throws IllegalArgumentException if the port is outside 0..65535, the buffer size negative
-         *         or the thread count outside 1..{@value #MAX_RECEIVE_THREADS}
+         * @throws NullPointerException if {@code bindAddress} or {@code nativeIo} is null
+         * @throws IllegalArgumentException if the port is outside 0..65535, the buffer size negative,
+         *         the thread count outside 1..{@value #MAX_RECEIVE_THREADS} or the batch size outside
+         *         1..{@value #MAX_BATCH_SIZE}
          */
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(nativeIo, "nativeIo");
             if (port < 0 || port > 0xFFFF) {
                 throw new IllegalArgumentException("UDP port " + port + " outside 0..65535");
             }
@@ -556,9 +852,17 @@ public final class UdpTransport implements SignallingTransport {
             if (receiveThreads < 1 || receiveThreads > MAX_RECEIVE_THREADS) {
                 throw new IllegalArgumentException(receiveThreads + " receive threads; give 1.." + MAX_RECEIVE_THREADS);
             }
+            if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("a batch of " + batchSize + " datagrams; give 1.." + MAX_BATCH_SIZE);
+            }
         }
 
-        /** A config with {@value #DEFAULT_RECEIVE_THREADS} receive thread. */
+        /** A config with batches of {@value #DEFAULT_BATCH_SIZE} where available. */
+        public Config(InetAddress bindAddress, int port, int receiveBufferBytes, int receiveThreads) {
+            this(bindAddress, port, receiveBufferBytes, receiveThreads, DEFAULT_BATCH_SIZE, NativeIo.AUTO);
+        }
+
+        /** A config with {@value #DEFAULT_RECEIVE_THREADS} receive thread, batches where available. */
         public Config(InetAddress bindAddress, int port, int receiveBufferBytes) {
             this(bindAddress, port, receiveBufferBytes, DEFAULT_RECEIVE_THREADS);
         }
@@ -583,15 +887,23 @@ public final class UdpTransport implements SignallingTransport {
         }
 
         public Config withPort(int newPort) {
-            return new Config(bindAddress, newPort, receiveBufferBytes, receiveThreads);
+            return new Config(bindAddress, newPort, receiveBufferBytes, receiveThreads, batchSize, nativeIo);
         }
 
         public Config withReceiveBufferBytes(int bytes) {
-            return new Config(bindAddress, port, bytes, receiveThreads);
+            return new Config(bindAddress, port, bytes, receiveThreads, batchSize, nativeIo);
         }
 
         public Config withReceiveThreads(int threads) {
-            return new Config(bindAddress, port, receiveBufferBytes, threads);
+            return new Config(bindAddress, port, receiveBufferBytes, threads, batchSize, nativeIo);
+        }
+
+        public Config withBatchSize(int datagrams) {
+            return new Config(bindAddress, port, receiveBufferBytes, receiveThreads, datagrams, nativeIo);
+        }
+
+        public Config withNativeIo(NativeIo mode) {
+            return new Config(bindAddress, port, receiveBufferBytes, receiveThreads, batchSize, mode);
         }
 
         /** The socket address to bind. */

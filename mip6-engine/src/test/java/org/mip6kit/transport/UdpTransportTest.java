@@ -371,11 +371,11 @@ class UdpTransportTest {
         });
         DatagramSocket mn = mobileNodeSocket();
         for (int sequence = 1; sequence <= 2; sequence++) {
+            // One after the other: two datagrams already queued together are one batch, handled by one thread.
             byte[] mh = CODEC.encode(ipv4CareOfBu(sequence, Ipv4Address.parse("127.0.0.1")), HOA, HA);
             sendRaw(mn, MobilityPacket.of(HOA, HA, mh).toBytes(), ha.localAddress());
+            awaitAtHa(); // the second: with one thread it would wait for mayFinish, after the timeout
         }
-        awaitAtHa();
-        awaitAtHa(); // with one thread the second would wait for mayFinish, after the timeout
         mayFinish.countDown();
         String first = "mip6-udp-" + ha.localAddress();
         assertThat(threads).containsExactlyInAnyOrder(first, first + "-2");

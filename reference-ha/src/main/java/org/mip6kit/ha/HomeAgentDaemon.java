@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()}: the engine stops accepting Binding Updates and finishes those in flight
  * (each still gets its Binding Acknowledgement, up to {@code home-agent.shutdown-timeout}),
- * then the provider and transport close, then the data plane (its TUN device and routes go), then the admin socket closes and its file is removed,
+ * then the provider and transport close, then the engines of taken-over cluster addresses close
+ * (each address this member added is removed) and the member leaves the grid (the others take
+ * over its addresses), then the data plane (its TUN device and routes go), then the admin socket closes and its file is removed,
  * then the pcap file is closed. Every signalling event is one log line on the logger
  * {@value #LOGGER} (the engine's events: binding created, refreshed, moved, deleted, expired,
  * refused, dropped), with identity and home address.
@@ -692,6 +694,31 @@ public final class HomeAgentDaemon implements AutoCloseable {
         ArrayNode prefixes = reply.putArray("homePrefixes");
         s.homePrefixes().forEach(p -> prefixes.add(p.toString()));
         reply.put("udp", udpAddress().map(DaemonSettings::describe).orElse(null));
+        UdpTransport transport = udp.get();
+        if (transport != null) {
+            UdpTransport.BatchCounters b = transport.batchCounters();
+            ObjectNode t = reply.putObject("transport");
+            t.put("io", b.ioPath());
+            t.put("batched", transport.batched());
+            t.put("batchSize", b.batchSize());
+            t.put("receives", b.receives());
+            t.put("datagramsReceived", b.datagramsReceived());
+            t.put("meanReceiveBatch", Math.round(b.meanReceive() * 100) / 100.0);
+            t.put("largestReceiveBatch", b.largestReceive());
+            ObjectNode histogram = t.putObject("receiveBatchHistogram");
+            long[] counts = b.receiveHistogram();
+            List<String> labels = UdpTransport.BatchCounters.bucketLabels();
+            for (int i = 0; i < counts.length; i++) {
+                histogram.put(labels.get(i), counts[i]);
+            }
+            t.put("batchSends", b.batchSends());
+            t.put("meanBatchSend", Math.round(b.meanBatchSend() * 100) / 100.0);
+            t.put("largestBatchSend", b.largestBatchSend());
+            UdpTransport.Counters c = transport.counters();
+            t.put("sent", c.sent());
+            t.put("sendFailures", c.sendFailures());
+            t.put("malformed", c.malformed());
+        }
         ObjectNode p = reply.putObject("provider");
         p.put("name", provider.name());
         p.put("version", provider.selection().descriptor().version());

@@ -179,6 +179,31 @@ class ClusterConfigTest {
     }
 
     @Test
+    void theExamplesCommentedClusterBlockIsAValidClusterOnceUncommented() throws Exception {
+        Path example = HomeAgentConfigTest.repositoryRoot().resolve("docs/examples/ha.yaml");
+        StringBuilder yaml = new StringBuilder();
+        boolean inBlock = false;
+        for (String line : Files.readAllLines(example)) {
+            if (line.equals("# cluster:")) {
+                inBlock = true;
+            } else if (inBlock && !line.startsWith("#   ")) {
+                inBlock = false;
+            }
+            if (inBlock && !line.startsWith("#" + " ".repeat(20))) {
+                yaml.append(line.substring(2).replaceAll("\\s+#.*$", "")).append('\n');
+            } else {
+                yaml.append(line).append('\n');
+            }
+        }
+        Path file = Files.writeString(dir.resolve("example.yaml"), yaml.toString());
+        ClusterSettings c = HomeAgentConfig.load(file).cluster();
+        assertThat(c.enabled()).isTrue();
+        assertThat(c.memberName()).isEqualTo("ha-a");
+        assertThat(c.members()).hasSize(3);
+        assertThat(c.takeoverInterface()).isEqualTo("eth0");
+    }
+
+    @Test
     void wildcardUdpBindIsRefusedBecauseTheEndpointMustMove() throws Exception {
         String noTransport = HOME_AGENT.substring(0, HOME_AGENT.indexOf("transport:"));
         assertThat(errorOf(noTransport + CLUSTER)).startsWith(prefix()

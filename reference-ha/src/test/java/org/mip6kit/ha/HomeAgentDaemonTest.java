@@ -195,6 +195,15 @@ class HomeAgentDaemonTest {
         assertThat(status.get("bindings").asInt()).isEqualTo(1);
         assertThat(status.get("counters").get("accepted").asLong()).isEqualTo(1);
         assertThat(status.get("udp").asText()).isEqualTo("[::1]:" + daemon.udpAddress().orElseThrow().getPort());
+        JsonNode transport = status.get("transport");
+        assertThat(transport.get("io").asText()).as("on 64-bit Linux with jnr-ffi, batches by default")
+                .startsWith("Linux recvmmsg/sendmmsg");
+        assertThat(transport.get("batched").asBoolean()).isTrue();
+        assertThat(transport.get("datagramsReceived").asLong()).as("the Binding Update").isEqualTo(1);
+        assertThat(transport.get("receiveBatchHistogram").get("1").asLong()).isEqualTo(1);
+        assertThat(transport.get("sent").asLong()).as("its acknowledgement").isEqualTo(1);
+        assertThat(transport.get("batchSends").asLong()).as("sent after its batch, or at once from another thread")
+                .isBetween(0L, 1L);
         assertThat(AdminClient.send(daemon.adminSocket(), AdminServer.PING, WAIT).get("daemon").asText())
                 .isEqualTo("home-agent");
     }

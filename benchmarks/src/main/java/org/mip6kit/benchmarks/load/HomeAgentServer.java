@@ -47,6 +47,9 @@ import org.mip6kit.transport.UdpTransport;
  * ← heap          → HEAP used=B bindings=N providerState=N replayHolds=N
  * ← restart       → RESTARTED buildMillis=MS used=B   (a new engine, same key table, same port)
  * ← counters      → COUNTERS received=.. accepted=.. rejected=.. dropped=.. refused=.. malformed=..
+ * ← batches       → BATCHES batched=.. batchSize=.. receives=.. datagrams=.. largest=.. histogram=a,b,..
+ *                   sends=.. sent=.. largestSend=..   (the home agent's UDP transport so far: receives
+ *                   by datagrams returned, 1, 2-3, 4-7, .., 64+; batch sends of answers)
  * ← stats         → STATS processCpuNanos=.. gcCount=.. gcMillis=.. ha.threads=ID,.. ha.cpuNanos=..
  *                   ha.allocatedBytes=.. echo.threads=ID echo.cpuNanos=.. echo.allocatedBytes=..
  *                   (this JVM's CPU time and collections so far; {@code ha} is the home agent's receive
@@ -85,6 +88,7 @@ public final class HomeAgentServer {
     private HomeAgentEngine engine;
     private int port;
     private int hacPort;
+    private volatile UdpTransport udpTransport;
 
     private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture, Path tlsSecrets,
                             int maxHacConnections) {
@@ -160,6 +164,7 @@ public final class HomeAgentServer {
                             + c.malformed() + " sendFailures=" + c.sendFailures());
                 }
                 case "stats" -> say("STATS " + ResourceUsage.read(workThreads).toFields());
+                case "batches" -> say(server.batches());
                 case "quit" -> {
                     server.stopEngine();
                     echo.close();
@@ -182,10 +187,14 @@ public final class HomeAgentServer {
         }
         scheduler = new ExecutorScheduler("bench-ha", 1);
         InetAddress loopback = InetAddress.getByName("::1");
-        // -Dmip6kit.bench.receive-threads=N (through the generator's --server-jvm-option): the
-        // transport's receive threads, as transport.udp.receive-threads in a daemon.
+        // -Dmip6kit.bench.receive-threads=N, -Dmip6kit.bench.batch-size=N and
+        // -Dmip6kit.bench.native-io=auto|on|off (through the generator's --server-jvm-option): the
+        // transport's settings, as transport.udp.receive-threads, .batch-size and .native-io in a daemon.
         UdpTransport.Config udp = new UdpTransport.Config(loopback, port, 4 << 20,
-                Integer.getInteger("mip6kit.bench.receive-threads", UdpTransport.Config.DEFAULT_RECEIVE_THREADS));
+                Integer.getInteger("mip6kit.bench.receive-threads", UdpTransport.Config.DEFAULT_RECEIVE_THREADS))
+                .withBatchSize(Integer.getInteger("mip6kit.bench.batch-size", UdpTransport.Config.DEFAULT_BATCH_SIZE))
+                .withNativeIo(UdpTransport.NativeIo.valueOf(System.getProperty("mip6kit.bench.native-io", "auto")
+                        .toUpperCase(java.util.Locale.ROOT)));
         AtomicReference<UdpTransport> opened = new AtomicReference<>();
         TransportFactory transports = () -> {
             UdpTransport u = UdpTransport.open(udp);
@@ -208,7 +217,25 @@ public final class HomeAgentServer {
                 .scheduler(scheduler)
                 .build();
         engine.start();
-        port = opened.get().localAddress().getPort();
+        udpTransport = opened.get();
+        port = udpTransport.localAddress().getPort();
+        System.err.println("home agent JVM: UDP transport " + udpTransport.ioPath());
+    }
+
+    /** The {@code batches} answer: the transport's batch counters so far (JDK path: every receive is 1). */
+    private String batches() {
+        UdpTransport u = udpTransport;
+        if (u == null) {
+            return "BATCHES none=1";
+        }
+        UdpTransport.BatchCounters b = u.batchCounters();
+        StringBuilder histogram = new StringBuilder();
+        for (long count : b.receiveHistogram()) {
+            histogram.append(histogram.length() == 0 ? "" : ",").append(count);
+        }
+        return "BATCHES batched=" + u.batched() + " batchSize=" + b.batchSize() + " receives=" + b.receives()
+                + " datagrams=" + b.datagramsReceived() + " largest=" + b.largestReceive() + " histogram=" + histogram
+                + " sends=" + b.batchSends() + " sent=" + b.datagramsBatchSent() + " largestSend=" + b.largestBatchSend();
     }
 
     /**

@@ -329,7 +329,11 @@ public final class LoadGenerator {
                     PhaseResult e1 = phases.refreshes("echo-unloaded", true, o.seconds, 1, 0);
                     PhaseResult h1 = phases.refreshes("ha-unloaded", false, o.seconds, 1, 0);
                     PhaseResult e2 = phases.refreshes("echo-loaded", true, o.seconds, o.window, 0);
+                    Map<String, String> batchesBefore = o.tls() ? null : server.ask("batches", "BATCHES");
                     PhaseResult h2 = phases.refreshes("ha-loaded", false, o.seconds, o.window, 0);
+                    if (batchesBefore != null) {
+                        out.println("BATCHES ha-loaded " + batchDelta(batchesBefore, server.ask("batches", "BATCHES")));
+                    }
                     double half = e2.throughput() / 2;
                     PhaseResult e3 = phases.refreshes("echo-50pct", true, o.seconds, o.window, half);
                     PhaseResult h3 = phases.refreshes("ha-50pct", false, o.seconds, o.window, half);
@@ -421,6 +425,28 @@ public final class LoadGenerator {
             return p.withCost(new PhaseCost(serverAfter.since(serverBefore),
                     toEcho ? PhaseCost.ECHO : PhaseCost.HOME_AGENT, clientAfter.since(clientBefore)));
         }
+    }
+
+    /**
+     * What the home agent's transport read and sent during one phase: receives, datagrams per
+     * receive (mean, the largest so far in the run, and the histogram 1, 2-3, 4-7, .., 64+) and
+     * batch sends of answers.
+     */
+    static String batchDelta(Map<String, String> before, Map<String, String> after) {
+        long receives = Long.parseLong(after.get("receives")) - Long.parseLong(before.get("receives"));
+        long datagrams = Long.parseLong(after.get("datagrams")) - Long.parseLong(before.get("datagrams"));
+        long sends = Long.parseLong(after.get("sends")) - Long.parseLong(before.get("sends"));
+        long sent = Long.parseLong(after.get("sent")) - Long.parseLong(before.get("sent"));
+        String[] h0 = before.get("histogram").split(",");
+        String[] h1 = after.get("histogram").split(",");
+        StringBuilder histogram = new StringBuilder();
+        for (int i = 0; i < h1.length; i++) {
+            histogram.append(i == 0 ? "" : ",").append(Long.parseLong(h1[i]) - Long.parseLong(h0[i]));
+        }
+        return String.format(java.util.Locale.ROOT, "batched=%s receives=%d datagrams=%d perReceive=%.2f "
+                        + "largestInRun=%s histogram=%s batchSends=%d perBatchSend=%.2f", after.get("batched"), receives,
+                datagrams, receives == 0 ? 0.0 : (double) datagrams / receives, after.get("largest"), histogram, sends,
+                sends == 0 ? 0.0 : (double) sent / sends);
     }
 
     private static PhaseResult print(PrintStream out, PhaseResult p) {

@@ -222,23 +222,83 @@ public final class MobilityPacket {
     }
 
     private void writeInner(byte[] out, int offset) {
-        int firstNextHeader = type2RoutingHeader.isPresent() ? Type2RoutingHeader.ROUTING_NEXT_HEADER
-                : homeAddressOption.isPresent() ? HomeAddressOption.DESTINATION_OPTIONS_NEXT_HEADER
+        writeInner(source, destination, homeAddressOption.orElse(null), type2RoutingHeader.orElse(null),
+                mobilityHeader, 0, mobilityHeader.length, out, offset);
+    }
+
+    /**
+     * The length of the inner IPv6 packet {@link #writeInnerPacket} writes: the IPv6 header, the
+     * extension headers present and the Mobility Header.
+     *
+     * @param homeAddressOption  whether the packet carries a Home Address option
+     * @param type2RoutingHeader whether it carries a type 2 routing header
+     * @param mobilityHeaderLength the Mobility Header's octets
+     */
+    public static int innerPacketLength(boolean homeAddressOption, boolean type2RoutingHeader,
+                                        int mobilityHeaderLength) {
+        return IPV6_HEADER_LENGTH + (type2RoutingHeader ? Type2RoutingHeader.LENGTH : 0)
+                + (homeAddressOption ? HomeAddressOption.DESTINATION_OPTIONS_HEADER_LENGTH : 0) + mobilityHeaderLength;
+    }
+
+    /**
+     * Writes the inner IPv6 packet (no UDP encapsulation) into {@code out} at {@code offset}: the
+     * same octets as {@code new MobilityPacket(source, destination, homeAddressOption,
+     * type2RoutingHeader, Optional.empty(), mobilityHeader).toBytes()}, without building the
+     * packet or its array. For a transport that lays datagrams out in a buffer it reuses.
+     *
+     * @param homeAddressOption  the Home Address option's address, or null for none
+     * @param type2RoutingHeader the type 2 routing header's home address, or null for none
+     * @param mobilityHeader     holds the Mobility Header message; read, not retained
+     * @param mhLength           the message's octets from index 0, at least 1
+     * @return the octets written, {@link #innerPacketLength}
+     * @throws NullPointerException if {@code source}, {@code destination}, {@code mobilityHeader}
+     *         or {@code out} is null
+     * @throws IllegalArgumentException if {@code mhLength} is 0 or the packet would not fit the
+     *         IPv6 Payload Length
+     * @throws IndexOutOfBoundsException if the message or the packet lies outside its array
+     */
+    public static int writeInnerPacket(Ipv6Address source, Ipv6Address destination, Ipv6Address homeAddressOption,
+                                       Ipv6Address type2RoutingHeader, byte[] mobilityHeader, int mhLength,
+                                       byte[] out, int offset) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(mobilityHeader, "mobilityHeader");
+        Objects.requireNonNull(out, "out");
+        Objects.checkFromIndexSize(0, mhLength, mobilityHeader.length);
+        if (mhLength == 0) {
+            throw new IllegalArgumentException("a Mobility Header has at least one octet");
+        }
+        int length = innerPacketLength(homeAddressOption != null, type2RoutingHeader != null, mhLength);
+        if (length - IPV6_HEADER_LENGTH > MAX_IP_LENGTH) {
+            throw new IllegalArgumentException("a Mobility Header of " + mhLength
+                    + " octets makes a packet too long for its 16-bit length fields");
+        }
+        Objects.checkFromIndexSize(offset, length, out.length);
+        writeInner(source, destination, homeAddressOption, type2RoutingHeader, mobilityHeader, 0, mhLength, out,
+                offset);
+        return length;
+    }
+
+    private static void writeInner(Ipv6Address source, Ipv6Address destination, Ipv6Address homeAddress,
+                                   Ipv6Address routedHomeAddress, byte[] mobilityHeader, int mhOffset, int mhLength,
+                                   byte[] out, int offset) {
+        int firstNextHeader = routedHomeAddress != null ? Type2RoutingHeader.ROUTING_NEXT_HEADER
+                : homeAddress != null ? HomeAddressOption.DESTINATION_OPTIONS_NEXT_HEADER
                 : MOBILITY_HEADER_NEXT_HEADER;
-        writeIpv6Header(out, offset, innerLength() - IPV6_HEADER_LENGTH, firstNextHeader, source, destination);
+        int length = innerPacketLength(homeAddress != null, routedHomeAddress != null, mhLength);
+        writeIpv6Header(out, offset, length - IPV6_HEADER_LENGTH, firstNextHeader, source, destination);
         int cursor = offset + IPV6_HEADER_LENGTH;
-        if (type2RoutingHeader.isPresent()) {
-            int next = homeAddressOption.isPresent() ? HomeAddressOption.DESTINATION_OPTIONS_NEXT_HEADER
+        if (routedHomeAddress != null) {
+            int next = homeAddress != null ? HomeAddressOption.DESTINATION_OPTIONS_NEXT_HEADER
                     : MOBILITY_HEADER_NEXT_HEADER;
-            new Type2RoutingHeader(type2RoutingHeader.get()).writeTo(out, cursor, next);
+            new Type2RoutingHeader(routedHomeAddress).writeTo(out, cursor, next);
             cursor += Type2RoutingHeader.LENGTH;
         }
-        if (homeAddressOption.isPresent()) {
-            new HomeAddressOption(homeAddressOption.get())
-                    .writeDestinationOptionsHeader(out, cursor, MOBILITY_HEADER_NEXT_HEADER);
+        if (homeAddress != null) {
+            new HomeAddressOption(homeAddress).writeDestinationOptionsHeader(out, cursor, MOBILITY_HEADER_NEXT_HEADER);
             cursor += HomeAddressOption.DESTINATION_OPTIONS_HEADER_LENGTH;
         }
-        System.arraycopy(mobilityHeader, 0, out, cursor, mobilityHeader.length);
+        System.arraycopy(mobilityHeader, mhOffset, out, cursor, mhLength);
     }
 
     private static void writeIpv6Header(byte[] out, int offset, int payloadLength, int nextHeader,

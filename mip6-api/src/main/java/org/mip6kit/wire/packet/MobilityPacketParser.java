@@ -67,33 +67,50 @@ public final class MobilityPacketParser {
      */
     public static MobilityPacket parse(byte[] packet) throws MobilityHeaderFormatException {
         Objects.requireNonNull(packet, "packet");
-        if (packet.length == 0) {
+        return parse(packet, packet.length);
+    }
+
+    /**
+     * Parses the packet in the first {@code length} octets of {@code buffer}, as
+     * {@link #parse(byte[])} parses a whole array: the octets after {@code length} are not part
+     * of the packet and are never read. For a receive buffer reused from datagram to datagram.
+     *
+     * @param buffer holds the packet from index 0; not modified and not retained
+     * @param length the packet's length, 0..{@code buffer.length}
+     * @throws MobilityHeaderFormatException as {@link #parse(byte[])}
+     * @throws NullPointerException if {@code buffer} is null
+     * @throws IndexOutOfBoundsException if {@code length} is negative or beyond the buffer
+     */
+    public static MobilityPacket parse(byte[] buffer, int length) throws MobilityHeaderFormatException {
+        Objects.requireNonNull(buffer, "buffer");
+        Objects.checkFromIndexSize(0, length, buffer.length);
+        if (length == 0) {
             throw discard("Version", 0, "the packet is empty");
         }
-        int version = (packet[0] & 0xFF) >>> 4;
+        int version = (buffer[0] & 0xFF) >>> 4;
         if (version == 4) {
-            return parseIpv4(packet);
+            return parseIpv4(buffer, length);
         }
         if (version == 6) {
-            return parseIpv6(packet, 0, Optional.empty());
+            return parseIpv6(buffer, length, 0, Optional.empty());
         }
         throw discard("Version", 0, "is " + version + ", expected 6, or 4 for RFC 5555 UDP encapsulation");
     }
 
-    private static MobilityPacket parseIpv4(byte[] p) throws MobilityHeaderFormatException {
-        if (p.length < IPV4_MIN_HEADER) {
-            throw discard("IPv4 header", 0, "needs " + IPV4_MIN_HEADER + " octets, the packet has " + p.length);
+    private static MobilityPacket parseIpv4(byte[] p, int end) throws MobilityHeaderFormatException {
+        if (end < IPV4_MIN_HEADER) {
+            throw discard("IPv4 header", 0, "needs " + IPV4_MIN_HEADER + " octets, the packet has " + end);
         }
         int headerLength = (p[0] & 0x0F) * 4;
         if (headerLength < IPV4_MIN_HEADER) {
             throw discard("IHL", 0, "is " + headerLength / 4 + ", must be at least 5");
         }
-        if (headerLength > p.length) {
-            throw discard("IHL", 0, "says a header of " + headerLength + " octets, the packet has " + p.length);
+        if (headerLength > end) {
+            throw discard("IHL", 0, "says a header of " + headerLength + " octets, the packet has " + end);
         }
         int totalLength = readShort(p, 2);
-        if (totalLength != p.length) {
-            throw discard("Total Length", 2, "is " + totalLength + ", the packet has " + p.length + " octets");
+        if (totalLength != end) {
+            throw discard("Total Length", 2, "is " + totalLength + ", the packet has " + end + " octets");
         }
         int fragment = readShort(p, 6);
         if ((fragment & 0x3FFF) != 0) {
@@ -109,7 +126,7 @@ public final class MobilityPacketParser {
         }
         Ipv4Address source = Ipv4Address.fromBytes(p, 12);
         Ipv4Address destination = Ipv4Address.fromBytes(p, 16);
-        return parseUdp(p, headerLength, (sourcePort, destinationPort) ->
+        return parseUdp(p, end, headerLength, (sourcePort, destinationPort) ->
                 new UdpEncapsulation.OverIpv4(source, destination, sourcePort, destinationPort));
     }
 
@@ -118,9 +135,9 @@ public final class MobilityPacketParser {
         UdpEncapsulation create(int sourcePort, int destinationPort);
     }
 
-    private static MobilityPacket parseUdp(byte[] p, int start, EncapsulationFactory factory)
+    private static MobilityPacket parseUdp(byte[] p, int end, int start, EncapsulationFactory factory)
             throws MobilityHeaderFormatException {
-        int available = p.length - start;
+        int available = end - start;
         if (available < UDP_HEADER) {
             throw discard("UDP header", start, "needs " + UDP_HEADER + " octets, the packet has " + available + " left");
         }
@@ -137,7 +154,7 @@ public final class MobilityPacketParser {
             throw discard("UDP Checksum", start + 6, "does not verify");
         }
         int inner = start + UDP_HEADER;
-        if (inner == p.length) {
+        if (inner == end) {
             throw discard("Version", inner, "the UDP datagram is empty where the inner IPv6 packet should be");
         }
         int version = (p[inner] & 0xFF) >>> 4;
@@ -145,12 +162,12 @@ public final class MobilityPacketParser {
             throw discard("Version", inner, "the UDP payload is IP version " + version
                     + ", Mobility Header signalling is always carried in IPv6 (RFC 5555)");
         }
-        return parseIpv6(p, inner, Optional.of(encapsulation));
+        return parseIpv6(p, end, inner, Optional.of(encapsulation));
     }
 
-    private static MobilityPacket parseIpv6(byte[] p, int start, Optional<UdpEncapsulation> encapsulation)
+    private static MobilityPacket parseIpv6(byte[] p, int end, int start, Optional<UdpEncapsulation> encapsulation)
             throws MobilityHeaderFormatException {
-        int available = p.length - start;
+        int available = end - start;
         if (available < IPV6_HEADER) {
             throw discard("IPv6 header", start, "needs " + IPV6_HEADER + " octets, the packet has " + available + " left");
         }
@@ -168,7 +185,7 @@ public final class MobilityPacketParser {
         int cursor = start + IPV6_HEADER;
         while (true) {
             int nextHeader = p[nextHeaderOffset] & 0xFF;
-            int left = p.length - cursor;
+            int left = end - cursor;
             int headerLength;
             switch (nextHeader) {
                 case MOBILITY -> {
@@ -185,7 +202,7 @@ public final class MobilityPacketParser {
                         throw discard("Next Header", nextHeaderOffset, "names a Hop-by-Hop Options header, "
                                 + "which may only follow the IPv6 header (RFC 8200 §4.1)");
                     }
-                    headerLength = extensionHeaderLength(p, cursor, "Hop-by-Hop Options header");
+                    headerLength = extensionHeaderLength(p, end, cursor, "Hop-by-Hop Options header");
                 }
                 case DESTINATION_OPTIONS -> {
                     Optional<HomeAddressOption> option =
@@ -197,7 +214,7 @@ public final class MobilityPacketParser {
                         }
                         homeAddress = option.get().homeAddress();
                     }
-                    headerLength = extensionHeaderLength(p, cursor, "Destination Options header");
+                    headerLength = extensionHeaderLength(p, end, cursor, "Destination Options header");
                 }
                 case ROUTING -> {
                     if (routedHomeAddress != null) {
@@ -215,7 +232,7 @@ public final class MobilityPacketParser {
                         throw discard("Next Header", nextHeaderOffset, "names UDP after a Home Address option "
                                 + "or type 2 routing header; those belong to the inner IPv6 packet");
                     }
-                    return parseUdp(p, cursor, (sourcePort, destinationPort) ->
+                    return parseUdp(p, end, cursor, (sourcePort, destinationPort) ->
                             new UdpEncapsulation.OverIpv6(source, destination, sourcePort, destinationPort));
                 }
                 default -> throw discard("Next Header", nextHeaderOffset, unsupported(nextHeader));
@@ -226,8 +243,8 @@ public final class MobilityPacketParser {
     }
 
     /** The length of the extension header at {@code offset}, checked against the packet's end. */
-    private static int extensionHeaderLength(byte[] p, int offset, String name) throws MobilityHeaderFormatException {
-        int left = p.length - offset;
+    private static int extensionHeaderLength(byte[] p, int end, int offset, String name) throws MobilityHeaderFormatException {
+        int left = end - offset;
         if (left < 2) {
             throw discard(name, offset, "needs at least 8 octets, the packet has " + left + " left");
         }

@@ -252,8 +252,8 @@ class ClusterFailoverEndToEndTest {
             }
             String ha = node.path("homeAgent").asText();
             // Answered after the kill: from the address the node uses, inside and out (ha-a's from its taker).
-            if (node.path("sentAfterKill").asBoolean() && !node.path("lastAcceptedFrom").asText().equals(ha)
-                    || !node.path("lastAcceptedOuterFrom").asText().startsWith(ha + " port " + UDP_PORT)) {
+            if (node.path("sentAfterKill").asBoolean() && (!node.path("lastAcceptedFrom").asText().equals(ha)
+                    || !node.path("lastAcceptedOuterFrom").asText().startsWith(ha + " port " + UDP_PORT))) {
                 wrong.add("node " + i + ": last acknowledgement from " + node.path("lastAcceptedFrom").asText()
                         + " (outer " + node.path("lastAcceptedOuterFrom").asText() + "), not " + ha);
             }

@@ -221,7 +221,7 @@ class ClusterFailoverEndToEndTest {
             }
         }
         assertThat(takers).as("the survivors serving %s: %s", HA.get(0), status).hasSize(1);
-        assertThat(takenOver.path("takenOverFrom").asText()).as("%s", takenOver).isNotBlank();
+        assertThat(takenOver.path("takenOverFrom").asText()).as("%s", takenOver).isEqualTo(NAMES.get(0));
         assertThat(takenOver.path("udp").asText()).as("%s", takenOver).contains(HA.get(0)).contains("" + UDP_PORT);
         for (ObjectNode s : status.values()) {
             assertThat(s.path("cluster").path("served").path(HA.get(0)).asText()).as("%s", s.path("cluster"))

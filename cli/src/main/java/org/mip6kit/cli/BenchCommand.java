@@ -44,7 +44,9 @@ import picocli.CommandLine.Unmatched;
                         + "--timeout-ms MS (2000), --phases register,memory,refresh,ceiling,move,restart,deregister (all but refresh; "
                         + "tls-channel: no move, restart or --pcap), --bootstrap-concurrency C (tls-channel: bootstraps "
                         + "at once, 16), --class-histogram FILE, --pcap FILE, --server-jvm-option OPT, "
-                        + "--pin-cpus CLIENT/SERVER.",
+                        + "--pin-cpus CLIENT/SERVER, --store none|journal (the home agent's durable store, none), "
+                        + "--sync-delay-ms MS (2), --state-dir DIR (where the journal's temporary directory goes), "
+                        + "--compare-store (store off and on in one run: ratios per round).",
                 ""
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -25,6 +25,7 @@ import org.mip6kit.daemon.PacketCapture;
 import org.mip6kit.engine.ExecutorScheduler;
 import org.mip6kit.engine.HomeAgentEngine;
 import org.mip6kit.engine.HomeAgentSettings;
+import org.mip6kit.ha.state.BindingJournal;
 import org.mip6kit.provider.auth4285.AuthOption4285Provider;
 import org.mip6kit.provider.tls.TlsChannelProvider;
 import org.mip6kit.transport.SocketProviderNetwork;
@@ -45,7 +46,10 @@ import org.mip6kit.transport.UdpTransport;
  * <pre>
  * → READY ha=PORT [hac=PORT] echo=PORT pid=PID heapBefore=B heapAfterBuild=B buildMillis=MS
  * ← heap          → HEAP used=B bindings=N providerState=N replayHolds=N
- * ← restart       → RESTARTED buildMillis=MS used=B   (a new engine, same key table, same port)
+ * ← restart       → RESTARTED buildMillis=MS used=B restored=N   (a new engine, same key table, same
+ *                   port; with the journal, reopened and read back first: MS includes the recovery)
+ * ← store         → STORE kind=none|journal syncs=N entries=N bytes=B   (the journal's writes so far:
+ *                   syncs, entries written, the journal file's size; zeros with no store)
  * ← counters      → COUNTERS received=.. accepted=.. rejected=.. dropped=.. refused=.. malformed=..
  * ← batches       → BATCHES batched=.. batchSize=.. receives=.. datagrams=.. largest=.. histogram=a,b,..
  *                   sends=.. sent=.. largestSend=..   (the home agent's UDP transport so far: receives
@@ -58,7 +62,12 @@ import org.mip6kit.transport.UdpTransport;
  * </pre>
  * Arguments: {@code --key-table FILE [--max-bindings N] [--pcap FILE]}, or for {@code tls-channel} mode
  * {@code rfc6618}: {@code --provider tls-channel --secrets DIR [--max-bindings N]
- * [--max-hac-connections N]} (DIR as {@link TlsChannelNodes#writeSecrets} writes it). The home agent
+ * [--max-hac-connections N]} (DIR as {@link TlsChannelNodes#writeSecrets} writes it). With
+ * {@code auth-option-4285}, {@code --store journal --state-dir DIR [--sync-delay-ms MS]} makes the
+ * engine durable as the reference daemon does with {@code state.enabled: true}: a
+ * {@link BindingJournal} in DIR (an empty directory the caller created and deletes; on the disk
+ * the daemon's state directory would be on), group commit bounded by MS (default 2, as
+ * {@code state.sync-delay}); {@code --store none} (the default) keeps bindings in memory only. The home agent
  * is then {@link HomeAgentEngine} with the provider's home-agent side on a
  * {@link SocketProviderNetwork}: its Home Agent Controller on TCP {@code [::1]:PORT} (reported as
  * {@code hac=PORT} in {@code READY}), its RFC 6618 UDP port on {@code [::1]} (reported as
@@ -70,6 +79,10 @@ import org.mip6kit.transport.UdpTransport;
 public final class HomeAgentServer {
 
     private static final String ECHO_THREAD = "bench-echo";
+    /** {@code --store}: bindings in memory only, as a daemon with {@code state.enabled: false}. */
+    static final String STORE_NONE = "none";
+    /** {@code --store}: the durable {@link BindingJournal}, as a daemon with {@code state.enabled: true}. */
+    static final String STORE_JOURNAL = "journal";
 
     /** The threads that do the work: the home agent's receive thread (every message) and the echo's. */
     private static Map<String, Predicate<ThreadInfo>> workThreads(boolean tls) {
@@ -83,6 +96,9 @@ public final class HomeAgentServer {
     private final PacketCapture capture;
     private final Path tlsSecrets; // non-null: tls-channel rfc6618
     private final int maxHacConnections;
+    private final Path stateDirectory; // non-null: --store journal
+    private final Duration syncDelay;
+    private BindingJournal journal;
     private ExecutorScheduler scheduler;
     private SocketProviderNetwork network;
     private HomeAgentEngine engine;
@@ -91,12 +107,14 @@ public final class HomeAgentServer {
     private volatile UdpTransport udpTransport;
 
     private HomeAgentServer(Path keyTable, int maxBindings, PacketCapture capture, Path tlsSecrets,
-                            int maxHacConnections) {
+                            int maxHacConnections, Path stateDirectory, Duration syncDelay) {
         this.keyTable = keyTable;
         this.maxBindings = maxBindings;
         this.capture = capture;
         this.tlsSecrets = tlsSecrets;
         this.maxHacConnections = maxHacConnections;
+        this.stateDirectory = stateDirectory;
+        this.syncDelay = syncDelay;
     }
 
     public static void main(String[] args) throws Exception {
@@ -107,6 +125,9 @@ public final class HomeAgentServer {
         String provider = AuthOption4285Provider.NAME;
         Path secrets = null;
         int maxHacConnections = 256;
+        String store = STORE_NONE;
+        Path stateDir = null;
+        long syncDelayMs = 2;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--key-table" -> keyTable = Path.of(args[++i]);
@@ -115,6 +136,9 @@ public final class HomeAgentServer {
                 case "--provider" -> provider = args[++i];
                 case "--secrets" -> secrets = Path.of(args[++i]);
                 case "--max-hac-connections" -> maxHacConnections = Integer.parseInt(args[++i]);
+                case "--store" -> store = args[++i];
+                case "--state-dir" -> stateDir = Path.of(args[++i]);
+                case "--sync-delay-ms" -> syncDelayMs = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -123,9 +147,16 @@ public final class HomeAgentServer {
             throw new IllegalArgumentException(tls ? "tls-channel needs --secrets (and takes no --pcap)"
                     : "--key-table is required");
         }
+        if (!store.equals(STORE_NONE) && !store.equals(STORE_JOURNAL)) {
+            throw new IllegalArgumentException("--store takes " + STORE_NONE + " or " + STORE_JOURNAL + "; got " + store);
+        }
+        boolean journaled = store.equals(STORE_JOURNAL);
+        if (journaled && (tls || stateDir == null)) {
+            throw new IllegalArgumentException("--store journal needs --state-dir and auth-option-4285");
+        }
         PacketCapture capture = pcap == null ? null : PacketCapture.open(pcap, Clock.systemUTC());
         HomeAgentServer server = new HomeAgentServer(keyTable, maxBindings, capture, tls ? secrets : null,
-                maxHacConnections);
+                maxHacConnections, journaled ? stateDir : null, Duration.ofMillis(syncDelayMs));
         Map<String, Predicate<ThreadInfo>> workThreads = workThreads(tls);
         long heapBefore = usedHeapAfterGc();
         long t0 = System.nanoTime();
@@ -135,7 +166,7 @@ public final class HomeAgentServer {
         DatagramChannel echo = startEcho();
         int echoPort = ((InetSocketAddress) echo.getLocalAddress()).getPort();
         say("READY ha=" + server.port + (tls ? " hac=" + server.hacPort : "") + " echo=" + echoPort
-                + " pid=" + ProcessHandle.current().pid()
+                + " pid=" + ProcessHandle.current().pid() + " store=" + store
                 + " heapBefore=" + heapBefore + " heapAfterBuild=" + heapAfterBuild + " buildMillis=" + buildMillis);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -155,13 +186,19 @@ public final class HomeAgentServer {
                     long t1 = System.nanoTime();
                     server.startEngine();
                     long ms = (System.nanoTime() - t1) / 1_000_000;
-                    say("RESTARTED buildMillis=" + ms + " used=" + usedHeapAfterGc());
+                    say("RESTARTED buildMillis=" + ms + " used=" + usedHeapAfterGc() + " restored="
+                            + server.engine.restored().bindings());
                 }
                 case "counters" -> {
                     HomeAgentEngine.Counters c = server.engine.counters();
                     say("COUNTERS received=" + c.received() + " accepted=" + c.accepted() + " rejected="
                             + c.rejected() + " dropped=" + c.dropped() + " refused=" + c.refused() + " malformed="
                             + c.malformed() + " sendFailures=" + c.sendFailures());
+                }
+                case "store" -> {
+                    BindingJournal j = server.journal;
+                    say("STORE kind=" + store + " syncs=" + (j == null ? 0 : j.syncs()) + " entries="
+                            + (j == null ? 0 : j.entriesWritten()) + " bytes=" + server.journalBytes());
                 }
                 case "stats" -> say("STATS " + ResourceUsage.read(workThreads).toFields());
                 case "batches" -> say(server.batches());
@@ -207,9 +244,17 @@ public final class HomeAgentServer {
         };
         HomeAgentSettings settings = HomeAgentSettings.defaults(NodeKeys.HOME_AGENT, HomePrefix.parse(NodeKeys.HOME_PREFIX))
                 .withMaxBindings(maxBindings);
+        HomeAgentEngine.Builder builder = HomeAgentEngine.builder();
+        if (stateDirectory != null) {
+            // As HomeAgentDaemon does with state.enabled: open (and, on restart, read back) the
+            // journal, then restore its entries into the new engine.
+            journal = BindingJournal.open(stateDirectory, BindingJournal.Settings.of(syncDelay, settings.replayHold()),
+                    Clock.systemUTC());
+            builder.store(journal).restore(journal.recovery().entries());
+        }
         ConfigSection section = ConfigSection.of("security." + AuthOption4285Provider.NAME, null,
                 Map.of("key-table", keyTable.toString()));
-        engine = HomeAgentEngine.builder()
+        engine = builder
                 .provider(new AuthOption4285Provider(), section)
                 .settings(settings)
                 .transports(transports)
@@ -289,10 +334,19 @@ public final class HomeAgentServer {
     private void stopEngine() {
         engine.close();
         scheduler.shutdown(Duration.ofSeconds(2));
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
         if (network != null) {
             network.close();
         }
         engine = null;
+    }
+
+    private long journalBytes() throws IOException {
+        Path f = stateDirectory == null ? null : stateDirectory.resolve("bindings.journal");
+        return f != null && java.nio.file.Files.exists(f) ? java.nio.file.Files.size(f) : 0;
     }
 
     /** The ceiling: every datagram goes back to its sender unchanged, on one thread, no parsing. */

@@ -68,6 +68,27 @@ import org.mip6kit.wire.Lifetime;
  * by its first Binding Update sealed with the assigned association. {@code move} and
  * {@code restart} are not available with it (a restarted home agent has no associations: every node
  * would bootstrap again), so its default phases are register, memory, ceiling, deregister.
+ *
+ * <p><b>Durable store.</b> {@code --store journal} gives the home agent the reference daemon's
+ * durable store ({@code BindingJournal}, group commit bounded by {@code --sync-delay-ms}, default 2 as
+ * {@code state.sync-delay}) in a fresh directory under {@code --state-dir} (default the JVM's temporary
+ * directory; put it on the disk of the daemon's state directory), deleted after the run;
+ * {@code --store none} (default) keeps bindings in memory only. With the journal, {@code restart}
+ * reads the journal back and restores every binding before the storm.
+ *
+ * <p>{@code --compare-store} measures the store's cost in one run ({@link #runCompare}): two home
+ * agent JVMs, one with {@code --store none}, one with {@code --store journal}, each with its own fleet
+ * of the same N nodes (same keys), so neither sees the other's Binding Updates. Each registers every
+ * node ({@code register}, acknowledged after the sync with the store on) and reports its heap; then
+ * {@code --repeats} rounds, each running four measurements back to back against both, store off and
+ * on adjacent (off first in odd rounds, on first in even ones): refreshes with one outstanding and
+ * with {@code --window} outstanding (a refresh that only extends the lifetime is acknowledged before
+ * its sync: {@code BindingStore.Durability.LATER}), then moves to a new care-of address with one and
+ * with {@code --window} outstanding (acknowledged only after the sync). The summary gives each
+ * measurement's medians, the ratio store on / store off of every round and the median of those
+ * ratios. No deregistration phase: with {@code auth-option-4285} its cost grows with the number of
+ * bindings (the provider looks for the owner's other bindings in all of them), which would swamp
+ * the store's.
  */
 public final class LoadGenerator {
 
@@ -76,6 +97,12 @@ public final class LoadGenerator {
     /** Every phase but {@code refresh}, whose work the ceiling rounds already do. */
     static final List<String> DEFAULT_PHASES = List.of("register", "memory", "ceiling", "move", "restart",
             "deregister");
+    /** The measurements of one {@code --compare-store} round, in the order they run. */
+    static final List<String> COMPARE_MEASUREMENTS = List.of("refresh-unloaded", "refresh-loaded", "move-unloaded",
+            "move-loaded");
+    /** Phase name prefixes of {@code --compare-store}: the home agent without a store and the one with the journal. */
+    static final String OFF = "off-";
+    static final String ON = "on-";
 
     private LoadGenerator() {
     }
@@ -113,12 +140,17 @@ public final class LoadGenerator {
                          [--warmup-seconds S] [--server-heap SIZE] [--timeout-ms MS]
                          [--phases register,memory,refresh,ceiling,move,restart,deregister]
                          [--class-histogram FILE] [--pcap FILE] [--server-jvm-option OPT]... [--pin-cpus CLIENT/SERVER]
-                         [--bootstrap-concurrency C]
+                         [--bootstrap-concurrency C] [--store none|journal] [--compare-store]
+                         [--sync-delay-ms MS] [--state-dir DIR]
             Simulated mobile nodes against a real home agent in a forked JVM, with a raw UDP echo in the same JVM
             as the ceiling. auth-option-4285 (default): RFC 4285 nodes over RFC 5555 UDP on ::1. tls-channel: mode
             rfc6618 nodes that bootstrap with the Home Agent Controller (TLS 1.2 + PSK, C at once, default 16;
             phase 'bootstrap', part of register), then send Binding Updates sealed with the assigned association
-            to the RFC 6618 UDP port on ::1; no move, restart or --pcap. See docs/performance.md.""";
+            to the RFC 6618 UDP port on ::1; no move, restart or --pcap. --store journal: the home agent keeps its
+            bindings in the durable journal (group commit within --sync-delay-ms, default 2) in a temporary
+            directory under --state-dir (default: the temporary directory), deleted after. --compare-store: two
+            home agents, store off and on, each with its own N nodes: register, then --repeats rounds of refreshes
+            and moves (1 and W outstanding) against both, back to back; ratios on/off per round and their median. See docs/performance.md.""";
 
     /** Parsed options. */
     static final class Options {
@@ -141,6 +173,11 @@ public final class LoadGenerator {
         String clientCpus;
         String serverCpus;
         boolean help;
+        String store = HomeAgentServer.STORE_NONE;
+        boolean storeGiven;
+        boolean compareStore;
+        long syncDelayMillis = 2;
+        Path stateDir = Path.of(System.getProperty("java.io.tmpdir"));
 
         boolean tls() {
             return provider.equals("tls-channel");
@@ -152,6 +189,10 @@ public final class LoadGenerator {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
                     o.help = true;
+                    continue;
+                }
+                if (a.equals("--compare-store")) {
+                    o.compareStore = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -188,6 +229,22 @@ public final class LoadGenerator {
                         case "--class-histogram" -> o.classHistogram = Path.of(v);
                         case "--pcap" -> o.pcap = Path.of(v);
                         case "--server-jvm-option" -> o.serverJvmOptions.add(v);
+                        case "--store" -> {
+                            if (!v.equals(HomeAgentServer.STORE_NONE) && !v.equals(HomeAgentServer.STORE_JOURNAL)) {
+                                throw new IllegalArgumentException("--store takes " + HomeAgentServer.STORE_NONE + " or "
+                                        + HomeAgentServer.STORE_JOURNAL + "; got " + v);
+                            }
+                            o.store = v;
+                            o.storeGiven = true;
+                        }
+                        case "--sync-delay-ms" -> {
+                            o.syncDelayMillis = Long.parseLong(v);
+                            if (o.syncDelayMillis < 0 || o.syncDelayMillis > 1000) {
+                                throw new IllegalArgumentException("--sync-delay-ms must be 0 .. 1000 (as "
+                                        + "state.sync-delay); got " + v);
+                            }
+                        }
+                        case "--state-dir" -> o.stateDir = Path.of(v);
                         case "--pin-cpus" -> {
                             String[] both = v.split("/", -1);
                             if (both.length != 2 || !CPU_LIST.matcher(both[0]).matches()
@@ -206,6 +263,19 @@ public final class LoadGenerator {
             }
             if (o.nodes < 1 || o.window < 1 || o.repeats < 1 || o.seconds <= 0) {
                 throw new IllegalArgumentException("--nodes, --window, --repeats and --seconds must be positive");
+            }
+            if (o.compareStore) {
+                if (o.storeGiven) {
+                    throw new IllegalArgumentException("--compare-store runs both --store none and --store journal; "
+                            + "give one or the other");
+                }
+                if (o.phasesGiven || o.pcap != null || o.classHistogram != null) {
+                    throw new IllegalArgumentException("--compare-store runs its own phases (register, rounds of "
+                            + "refreshes and moves) and takes no --phases, --pcap or --class-histogram");
+                }
+            }
+            if (o.tls() && (o.compareStore || o.store.equals(HomeAgentServer.STORE_JOURNAL))) {
+                throw new IllegalArgumentException("--store journal and --compare-store are for auth-option-4285 only");
             }
             if (o.tls()) {
                 if (!o.phasesGiven) {
@@ -232,7 +302,8 @@ public final class LoadGenerator {
 
     /** Everything one run measured. */
     record Report(List<PhaseResult> phases, Map<String, String> ready, Map<String, String> heapRegistered,
-                  Map<String, String> heapDeregistered, Map<String, String> restart, double setupSeconds) {
+                  Map<String, String> heapDeregistered, Map<String, String> restart, double setupSeconds,
+                  Map<String, String> store) {
         boolean ok() {
             return phases.stream().allMatch(p -> p.sent() > 0);
         }
@@ -265,6 +336,9 @@ public final class LoadGenerator {
     }
 
     static Report run(Options o, PrintStream out) throws Exception {
+        if (o.compareStore) {
+            return runCompare(o, out);
+        }
         out.println("bench: " + o.provider + ", " + o.nodes + " nodes, window " + o.window + ", " + o.repeats + " repeats of " + o.seconds
                 + " s, home agent heap " + o.serverHeap + ", started " + Instant.now());
         if (o.clientCpus != null) {
@@ -279,6 +353,11 @@ public final class LoadGenerator {
                 ? List.of("--provider", "tls-channel", "--secrets", secrets.dir().toString(), "--max-hac-connections",
                         Integer.toString(Math.max(256, 4 * o.bootstrapConcurrency)))
                 : List.of("--key-table", keyTable.toString());
+        Path stateDir = o.store.equals(HomeAgentServer.STORE_JOURNAL) ? createStateDirectory(o, out) : null;
+        if (stateDir != null) {
+            providerArgs = new ArrayList<>(providerArgs);
+            providerArgs.addAll(storeArgs(o, stateDir));
+        }
         List<PhaseResult> results = new ArrayList<>();
         Map<String, String> heapRegistered = Map.of();
         Map<String, String> heapDeregistered = Map.of();
@@ -361,7 +440,9 @@ public final class LoadGenerator {
                 out.println("HEAP deregistered " + heapDeregistered);
             }
             out.println("COUNTERS " + server.ask("counters", "COUNTERS"));
-            Report report = new Report(results, ready, heapRegistered, heapDeregistered, restart, setup);
+            Map<String, String> store = server.ask("store", "STORE");
+            out.println("STORE " + store);
+            Report report = new Report(results, ready, heapRegistered, heapDeregistered, restart, setup, store);
             summary(out, o, report);
             return report;
         } finally {
@@ -371,7 +452,210 @@ public final class LoadGenerator {
             if (secrets != null) {
                 secrets.delete();
             }
+            deleteStateDirectory(stateDir);
         }
+    }
+
+    /** The home agent's arguments for {@code --store journal} in {@code dir}. */
+    static List<String> storeArgs(Options o, Path dir) {
+        return List.of("--store", HomeAgentServer.STORE_JOURNAL, "--state-dir", dir.toString(), "--sync-delay-ms",
+                Long.toString(o.syncDelayMillis));
+    }
+
+    /** A fresh, empty state directory under {@code --state-dir}; says which file system holds it (a tmpfs syncs for free). */
+    static Path createStateDirectory(Options o, PrintStream out) throws IOException {
+        Files.createDirectories(o.stateDir);
+        Path dir = Files.createTempDirectory(o.stateDir.toAbsolutePath(), "bench-ha-state-");
+        out.println("STORE journal in " + dir + " (file system " + Files.getFileStore(dir).type() + "), sync delay "
+                + o.syncDelayMillis + " ms");
+        return dir;
+    }
+
+    /** Deletes a state directory of {@link #createStateDirectory} and everything in it; null: nothing. */
+    static void deleteStateDirectory(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * {@code --compare-store}: the same measurements against a home agent without a store and one
+     * with the journal, in one run (see the class comment). Phases are named {@code off-...} and
+     * {@code on-...}.
+     */
+    static Report runCompare(Options o, PrintStream out) throws Exception {
+        out.println("bench --compare-store: " + o.nodes + " nodes per home agent, window " + o.window + ", " + o.repeats
+                + " rounds of " + o.seconds + " s per measurement, home agent heap " + o.serverHeap + " each, started "
+                + Instant.now());
+        if (o.clientCpus != null) {
+            pinThisJvm(o.clientCpus);
+            out.println("PINNED client (this JVM) to CPUs " + o.clientCpus + ", home agent JVMs to CPUs " + o.serverCpus);
+        }
+        long t0 = System.nanoTime();
+        NodeKeys keys = new NodeKeys(o.nodes, new SecureRandom());
+        Path keyTable = keys.writeKeyTable();
+        Path stateDir = null;
+        List<PhaseResult> results = new ArrayList<>();
+        int maxBindings = (int) Math.min(Integer.MAX_VALUE - 16, 2L * o.nodes + 1024);
+        List<String> offArgs = List.of("--key-table", keyTable.toString());
+        try {
+            stateDir = createStateDirectory(o, out);
+            List<String> onArgs = new ArrayList<>(offArgs);
+            onArgs.addAll(storeArgs(o, stateDir));
+            try (ServerProcess off = ServerProcess.start(offArgs, o.serverHeap, maxBindings, null, o.serverJvmOptions,
+                    o.serverCpus);
+                 ServerProcess on = ServerProcess.start(onArgs, o.serverHeap, maxBindings, null, o.serverJvmOptions,
+                         o.serverCpus);
+                 SimulatedNodes offNodes = new SimulatedNodes(keys, Lifetime.ofSeconds(o.lifetimeSeconds),
+                         o.timeoutMillis);
+                 SimulatedNodes onNodes = new SimulatedNodes(keys, Lifetime.ofSeconds(o.lifetimeSeconds),
+                         o.timeoutMillis)) {
+                out.println("SERVER store off " + off.ready);
+                out.println("SERVER store on  " + on.ready);
+                InetAddress loopback = InetAddress.getByName("::1");
+                offNodes.createAll();
+                onNodes.createAll();
+                double setup = (System.nanoTime() - t0) / 1e9;
+                out.printf("SETUP keys, key table, two home agents and 2 × %d client nodes: %.1f s%n", o.nodes, setup);
+                PhaseRunner offRunner = new PhaseRunner(off, offNodes,
+                        new InetSocketAddress(loopback, Integer.parseInt(off.ready.get("ha"))), null);
+                PhaseRunner onRunner = new PhaseRunner(on, onNodes,
+                        new InetSocketAddress(loopback, Integer.parseInt(on.ready.get("ha"))), null);
+                results.add(print(out, offRunner.everyNode(OFF + "register", SimulatedNodes.Kind.REFRESH, o.window)));
+                results.add(print(out, onRunner.everyNode(ON + "register", SimulatedNodes.Kind.REFRESH, o.window)));
+                Map<String, String> heapOff = off.ask("heap", "HEAP");
+                Map<String, String> heapOn = on.ask("heap", "HEAP");
+                out.println("HEAP store off, registered " + heapOff);
+                out.println("HEAP store on, registered  " + heapOn);
+                // Warm-up (not reported): both home agents compiled for refreshes and moves before round 1.
+                for (PhaseRunner r : List.of(offRunner, onRunner)) {
+                    out.println(r.refreshes("warmup", false, o.warmupSeconds / 2, o.window, 0).line());
+                    out.println(r.moves("warmup", o.warmupSeconds / 2, o.window).line());
+                }
+                for (int round = 1; round <= o.repeats; round++) {
+                    boolean offFirst = round % 2 == 1;
+                    StringBuilder ratios = new StringBuilder();
+                    for (String m : COMPARE_MEASUREMENTS) {
+                        PhaseResult a = measure(offFirst ? offRunner : onRunner, (offFirst ? OFF : ON) + m, o);
+                        PhaseResult b = measure(offFirst ? onRunner : offRunner, (offFirst ? ON : OFF) + m, o);
+                        PhaseResult offResult = offFirst ? a : b;
+                        PhaseResult onResult = offFirst ? b : a;
+                        results.add(print(out, a));
+                        results.add(print(out, b));
+                        ratios.append(String.format(", %s throughput %.3f p50 %.3f p99.9 %.3f", m,
+                                onResult.throughput() / offResult.throughput(),
+                                onResult.micros(50) / offResult.micros(50),
+                                onResult.micros(99.9) / offResult.micros(99.9)));
+                    }
+                    out.println("ROUND " + round + " (store " + (offFirst ? "off" : "on") + " first) on/off" + ratios);
+                }
+                Map<String, String> store = on.ask("store", "STORE");
+                out.println("STORE " + store);
+                out.println("COUNTERS store off " + off.ask("counters", "COUNTERS"));
+                out.println("COUNTERS store on  " + on.ask("counters", "COUNTERS"));
+                Report report = new Report(results, on.ready, heapOn, Map.of(), Map.of(), setup, store);
+                compareSummary(out, o, report, heapOff, off.ready, heapOn, on.ready);
+                return report;
+            }
+        } finally {
+            NodeKeys.deleteKeyTable(keyTable);
+            deleteStateDirectory(stateDir);
+        }
+    }
+
+    /** One measurement of a {@code --compare-store} round; {@code name} is {@code off-} or {@code on-} and the measurement. */
+    private static PhaseResult measure(PhaseRunner r, String name, Options o) throws Exception {
+        String m = name.substring(name.indexOf('-') + 1);
+        return switch (m) {
+            case "refresh-unloaded" -> r.refreshes(name, false, o.seconds, 1, 0);
+            case "refresh-loaded" -> r.refreshes(name, false, o.seconds, o.window, 0);
+            case "move-unloaded" -> r.moves(name, o.seconds, 1);
+            case "move-loaded" -> r.moves(name, o.seconds, o.window);
+            default -> throw new IllegalArgumentException(m);
+        };
+    }
+
+    /** The {@code --compare-store} summary: per measurement the medians off and on, and the ratios on/off. */
+    private static void compareSummary(PrintStream out, Options o, Report r, Map<String, String> heapOff,
+                                       Map<String, String> readyOff, Map<String, String> heapOn,
+                                       Map<String, String> readyOn) {
+        out.println();
+        out.println("## Summary: durable store off / on (" + o.nodes + " nodes each, window " + o.window + ", sync delay "
+                + o.syncDelayMillis + " ms, " + o.repeats + " rounds)");
+        out.println();
+        out.println("Medians over rounds. Ratio: on/off of each round (the two back to back), then their median "
+                + "[min–max].");
+        out.println();
+        out.println("| Measurement | Store off | Store on | Ratio on/off, median [min–max] |");
+        out.println("|---|---:|---:|---:|");
+        for (String m : COMPARE_MEASUREMENTS) {
+            compareRow(out, r, m, "throughput (BU→BA/s)", PhaseResult::throughput, "%.0f");
+            compareRow(out, r, m, "p50 (µs)", p -> p.micros(50), "%.1f");
+            compareRow(out, r, m, "p99 (µs)", p -> p.micros(99), "%.1f");
+            compareRow(out, r, m, "p99.9 (µs)", p -> p.micros(99.9), "%.1f");
+            compareRow(out, r, m, "home agent JVM CPU per exchange (µs)", PhaseResult::serverCpuMicros, "%.2f");
+        }
+        out.println();
+        out.println("| Phase (every node once, window " + o.window + ") | Nodes | BU→BA/s off | BU→BA/s on | Ratio | p50 µs off / on | "
+                + "p99.9 µs off / on | Accepted off / on | Failures off / on |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        for (String name : List.of("register")) {
+            PhaseResult f = r.phase(OFF + name);
+            PhaseResult n = r.phase(ON + name);
+            if (f != null && n != null) {
+                out.printf("| %s | %d | %.0f | %.0f | %.3f | %.1f / %.1f | %.1f / %.1f | %d / %d | %s / %s |%n", name,
+                        f.sent(), f.throughput(), n.throughput(), n.throughput() / f.throughput(), f.micros(50),
+                        n.micros(50), f.micros(99.9), n.micros(99.9), f.accepted(), n.accepted(), f.failureText(),
+                        n.failureText());
+            }
+        }
+        long syncs = Long.parseLong(r.store().getOrDefault("syncs", "0"));
+        long entries = Long.parseLong(r.store().getOrDefault("entries", "0"));
+        out.println();
+        out.printf("Journal: %,d entries in %,d syncs (%.1f changes per sync), %,d octets now in the journal file%n",
+                entries, syncs, syncs == 0 ? Double.NaN : (double) entries / syncs,
+                Long.parseLong(r.store().getOrDefault("bytes", "0")));
+        out.printf("Home agent heap per binding after registration (used after full GC, engine built with the key "
+                        + "table subtracted): store off %.1f B, store on %.1f B%n", heapPerBinding(heapOff, readyOff),
+                heapPerBinding(heapOn, readyOn));
+    }
+
+    private static double heapPerBinding(Map<String, String> heap, Map<String, String> ready) {
+        long bindings = Long.parseLong(heap.getOrDefault("bindings", "0"));
+        return bindings == 0 ? Double.NaN
+                : (double) (Long.parseLong(heap.get("used")) - Long.parseLong(ready.get("heapAfterBuild"))) / bindings;
+    }
+
+    private static void compareRow(PrintStream out, Report r, String measurement, String label,
+                                   ToDoubleFunction<PhaseResult> f, String fmt) {
+        List<PhaseResult> off = r.all(OFF + measurement);
+        List<PhaseResult> on = r.all(ON + measurement);
+        double[] ratios = ratios(off, on, f);
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        out.printf("| %s %s | " + fmt + " | " + fmt + " | %s |%n", measurement, label, median(off, f), median(on, f),
+                sorted.length == 0 ? "—" : String.format("%.3f [%.3f–%.3f]", medianOf(sorted), sorted[0],
+                        sorted[sorted.length - 1]));
+    }
+
+    /** {@code f(on[i]) / f(off[i])} for every round {@code i}. */
+    static double[] ratios(List<PhaseResult> off, List<PhaseResult> on, ToDoubleFunction<PhaseResult> f) {
+        double[] out = new double[Math.min(off.size(), on.size())];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = f.applyAsDouble(on.get(i)) / f.applyAsDouble(off.get(i));
+        }
+        return out;
+    }
+
+    /** The median of sorted values (NaN for none). */
+    static double medianOf(double[] sorted) {
+        return sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /**
@@ -405,6 +689,15 @@ public final class LoadGenerator {
         /** One Binding Update of {@code kind} per node, to the home agent. */
         PhaseResult everyNode(String name, SimulatedNodes.Kind kind, int window) throws Exception {
             return costed(false, () -> nodes.run(name, false, ha, kind, 0, nodes.count(), 0, window, 0));
+        }
+
+        /** Moves to a new care-of address for {@code seconds}, nodes taken round-robin as {@link #refreshes}. */
+        PhaseResult moves(String name, double seconds, int window) throws Exception {
+            int first = cursor;
+            PhaseResult p = costed(false, () -> nodes.run(name, false, ha, SimulatedNodes.Kind.MOVE, first, 0, seconds,
+                    window, 0));
+            cursor += (int) p.sent();
+            return p;
         }
 
         /** Refreshes for {@code seconds}, nodes taken round-robin from where the previous one stopped. */

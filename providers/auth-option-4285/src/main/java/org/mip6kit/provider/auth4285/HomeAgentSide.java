@@ -115,6 +115,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
     private final Map<ByteBuffer, Boolean> aaaPending = new ConcurrentHashMap<>();
     /** The owner (NAI) of each bound home address, from the engine's committed changes. */
     private final Map<org.mip6kit.wire.Ipv6Address, String> owners = new ConcurrentHashMap<>();
+    /** How many of {@link #owners}' home addresses each NAI owns: the last one gone forgets its SPI without a scan. */
+    private final Map<String, Integer> ownedCount = new ConcurrentHashMap<>();
     /** The SPI of each NAI's latest accepted Binding Update: the association a Home Agent Switch uses. */
     private final Map<String, Long> latestSpi = new ConcurrentHashMap<>();
     /** The newest replay timestamp a Home Agent Switch carried, so none repeats. */
@@ -160,7 +162,14 @@ final class HomeAgentSide implements HomeAgentSecurity {
     @Override
     public CompletionStage<Void> beforeAck(BindingChange change) {
         if (change.identity().kind() == Identity.Kind.NAI) {
-            owners.put(change.homeAddress(), change.identity().value());
+            String owner = change.identity().value();
+            String previous = owners.put(change.homeAddress(), owner);
+            if (!owner.equals(previous)) {
+                ownedCount.merge(owner, 1, Integer::sum);
+                if (previous != null) {
+                    release(previous);
+                }
+            }
         }
         return READY;
     }
@@ -175,8 +184,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
         switch (change.kind()) {
             case DELETED, EXPIRED, REVOKED -> {
                 String owner = owners.remove(change.homeAddress());
-                if (owner != null && !owners.containsValue(owner)) {
-                    latestSpi.remove(owner);
+                if (owner != null) {
+                    release(owner);
                 }
             }
             default -> {
@@ -186,8 +195,16 @@ final class HomeAgentSide implements HomeAgentSecurity {
 
     @Override
     public void abandoned(BindingChange change, String reason) {
-        if (change.kind() == BindingChange.Kind.CREATED) {
-            owners.remove(change.homeAddress(), change.identity().value());
+        if (change.kind() == BindingChange.Kind.CREATED
+                && owners.remove(change.homeAddress(), change.identity().value())) {
+            release(change.identity().value());
+        }
+    }
+
+    /** One home address fewer for {@code owner}; its SPI is forgotten with its last one. */
+    private void release(String owner) {
+        if (ownedCount.computeIfPresent(owner, (k, n) -> n == 1 ? null : n - 1) == null) {
+            latestSpi.remove(owner);
         }
     }
 
@@ -273,6 +290,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
         aaaAnswers.clear();
         aaaPending.clear();
         owners.clear();
+        ownedCount.clear();
         latestSpi.clear();
     }
 

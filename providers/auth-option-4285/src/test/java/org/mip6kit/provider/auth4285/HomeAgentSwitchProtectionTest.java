@@ -181,6 +181,27 @@ class HomeAgentSwitchProtectionTest {
                 .toCompletableFuture().join());
     }
 
+    @Test
+    void aNodeWithTwoHomeAddressesCanStillBeSwitchedAfterOneEndsAndNotAfterBoth() throws Exception {
+        Parties p = registered();
+        Ipv6Address second = Ipv6Address.parse("2001:db8:1::77");
+        BindingChange secondCreated = new BindingChange(BindingChange.Kind.CREATED, Identity.nai(Parties.NAI), second,
+                Optional.empty(), Parties.CARE_OF, Lifetime.ofUnits(150), Optional.empty(), false);
+        p.homeAgent.beforeAck(secondCreated).toCompletableFuture().join();
+        org.mip6kit.spi.Addressing toSecond = new org.mip6kit.spi.Addressing(Parties.HOME_AGENT, Parties.CARE_OF,
+                Optional.empty(), Optional.of(second), Optional.empty());
+
+        p.homeAgent.afterChange(change(BindingChange.Kind.DELETED));
+        p.haPath.send(SWITCH, toSecond, Optional.empty()).toCompletableFuture().join();
+        assertThat(independentlyVerified(p.haTransport.last().octets(), Parties.KEY, Parties.CARE_OF, second))
+                .as("signed with the node's association over its remaining home address").isTrue();
+
+        p.homeAgent.afterChange(new BindingChange(BindingChange.Kind.EXPIRED, Identity.nai(Parties.NAI), second,
+                Optional.empty(), Parties.CARE_OF, Lifetime.ofUnits(150), Optional.empty(), false));
+        assertThrows(CompletionException.class, () -> p.haPath.send(SWITCH, toSecond, Optional.empty())
+                .toCompletableFuture().join());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The test-vector node registered: BU accepted, the engine's commit told to the provider, BA verified. */

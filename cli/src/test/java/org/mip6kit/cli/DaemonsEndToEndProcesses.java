@@ -76,13 +76,25 @@ final class DaemonsEndToEndProcesses implements AutoCloseable {
 
     /** Starts {@code command} in the background; its output goes to {@code name.stdout}/{@code .stderr}. */
     Process startDaemon(String name, List<String> command) throws IOException {
+        return start(name, command, ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+
+    /**
+     * As {@link #startDaemon}, with its standard input a pipe the caller writes to
+     * ({@link Process#getOutputStream()}): a process driven by commands.
+     */
+    Process startDriven(String name, List<String> command) throws IOException {
+        return start(name, command, ProcessBuilder.Redirect.PIPE);
+    }
+
+    private Process start(String name, List<String> command, ProcessBuilder.Redirect input) throws IOException {
         Path out = directory.resolve(name + ".stdout");
         Path err = directory.resolve(name + ".stderr");
         transcripts.add(out);
         transcripts.add(err);
         Process process = new ProcessBuilder(command)
                 .directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(input)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();

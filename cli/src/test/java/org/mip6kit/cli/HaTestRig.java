@@ -1,5 +1,6 @@
 package org.mip6kit.cli;
 
+import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,6 +71,22 @@ final class HaTestRig {
                 .scheduler(scheduler)
                 .careOfAddress(COA)
                 .build();
+    }
+
+    /**
+     * The command that runs {@code main} ({@link Mip6kitCommand}: {@code mip6kit}; add its
+     * arguments) in a new JVM on this test's class path, with {@link NaiTestProvider} registered
+     * for it through a {@code META-INF/services} entry written under {@code dir/provider}.
+     */
+    static List<String> javaWithTestProvider(Path dir, Class<?> main) throws Exception {
+        Path services = dir.resolve("provider/META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve("org.mip6kit.spi.SecurityProviderFactory"),
+                NaiTestProvider.class.getName() + "\n");
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-cp", classPath + File.pathSeparator + dir.resolve("provider"),
+                main.getName());
     }
 
     /**

@@ -93,6 +93,39 @@ final class NamespaceRig {
         return processes.startDaemon(name, c);
     }
 
+    /**
+     * One link: a bridge {@code br0} in namespace {@code bridgeNs} (multicast snooping off, so that
+     * neighbour discovery is flooded as on a plain segment) and, in each of {@code members}, a veth
+     * named {@code ifname} plugged into it; every end is up, no address is assigned.
+     */
+    void link(String bridgeNs, List<String> members, String ifname) throws Exception {
+        in(bridgeNs, "ip", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
+        in(bridgeNs, "ip", "link", "set", "br0", "up");
+        for (int i = 0; i < members.size(); i++) {
+            String port = "p" + i;
+            sh("veth-" + port, "ip", "link", "add", ifname, "netns", members.get(i), "type", "veth", "peer", "name",
+                    port, "netns", bridgeNs);
+            in(bridgeNs, "ip", "link", "set", port, "master", "br0", "up");
+            in(members.get(i), "ip", "link", "set", ifname, "up");
+        }
+    }
+
+    /** Starts {@code command} in namespace {@code ns} as daemon {@code name}. */
+    Process startIn(String name, String ns, List<String> command) throws Exception {
+        return processes.startDaemon(name, inNamespace(ns, command));
+    }
+
+    /** The same, driven through its standard input ({@link DaemonsEndToEndProcesses#startDriven}). */
+    Process startDrivenIn(String name, String ns, List<String> command) throws Exception {
+        return processes.startDriven(name, inNamespace(ns, command));
+    }
+
+    private static List<String> inNamespace(String ns, List<String> command) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(command);
+        return c;
+    }
+
     /** Polls {@code probe} every 100 ms until it answers; fails when a process in {@code alive} exits. */
     <T> T await(String what, Probe<T> probe, Process... alive) throws Exception {
         long start = System.nanoTime();

@@ -20,7 +20,8 @@ import org.mip6kit.wire.Ipv6Address;
  * deregistration). A refresh that only extends the lifetime at the same care-of address, and
  * the expiries and revocations no acknowledgement confirms, are written with
  * {@link Durability#LATER}: the engine goes on at once (docs/operator-guide.md, "Durable
- * state", says what a crash can lose and why that is safe).
+ * state", says what a crash can lose and why that is safe) — the refresh only if the store
+ * allows it ({@link #refreshesMayLag}).
  *
  * <p>Threading: called from the engine's threads, concurrently for different home addresses;
  * must not block (queue the write, complete the stage from the writer). A store that has failed
@@ -45,6 +46,18 @@ public interface BindingStore {
      *         (the message names the cause, never a secret)
      */
     CompletionStage<Void> write(StoredBinding binding, Durability durability);
+
+    /**
+     * Whether a refresh that only extends the lifetime at the same care-of address may be
+     * acknowledged before it is durable ({@link Durability#LATER}). True by default: a disk store
+     * shares one sync among many changes, and what a crash can lose is documented. A store with
+     * nothing to batch, where a write is one round trip anyway (a data grid), answers false: then
+     * the acknowledgement of a refresh waits for its write ({@link Durability#BEFORE_ACK}) as any
+     * other does, and no acknowledged refresh is lost with the member that sent it.
+     */
+    default boolean refreshesMayLag() {
+        return true;
+    }
 
     /**
      * Forgets the entry of {@code homeAddress}: a change that was written but could not be

@@ -801,8 +801,8 @@ public final class HomeAgentEngine implements AutoCloseable {
     /**
      * Hands the change to the {@link BindingStore} (if any), then commits. The acknowledgement
      * waits until the change is durable, except for a refresh that only extends the lifetime
-     * (a crash that loses it leaves the older, earlier expiry; docs/operator-guide.md, "Durable
-     * state"). A store that fails or does not answer within the before-ack bound turns the
+     * when the store allows it (a crash that loses it leaves the older, earlier expiry;
+     * docs/operator-guide.md, "Durable state"). A store that fails or does not answer within the before-ack bound turns the
      * answer into 130 and changes nothing; a write that lands after its timeout is undone, with
      * the home address held until then so no later change of it is overwritten.
      */
@@ -821,7 +821,8 @@ public final class HomeAgentEngine implements AutoCloseable {
                         bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, now.plusSeconds(granted.seconds()),
                         addr.outerPeer(), change.mobileNetworkPrefixes());
         byte[] providerRecord = providerRecord(change);
-        boolean onlyExtends = change.kind() == BindingChange.Kind.REFRESHED && existing != null && existing.isBound()
+        boolean onlyExtends = store.refreshesMayLag() && change.kind() == BindingChange.Kind.REFRESHED
+                && existing != null && existing.isBound()
                 && existing.outerPeer().equals(next.outerPeer())
                 && existing.keyManagementMobility() == next.keyManagementMobility()
                 && existing.mobileNetworkPrefixes().equals(next.mobileNetworkPrefixes())

@@ -45,6 +45,13 @@ class HomeAgentDurableStateTest {
         final Map<Ipv6Address, StoredBinding> durable = new LinkedHashMap<>();
         /** Completes each write at once (as durable) unless false. */
         boolean immediate = true;
+        /** What {@link #refreshesMayLag} answers. */
+        boolean refreshesMayLag = true;
+
+        @Override
+        public boolean refreshesMayLag() {
+            return refreshesMayLag;
+        }
 
         @Override
         public CompletionStage<Void> write(StoredBinding binding, Durability durability) {
@@ -177,6 +184,24 @@ class HomeAgentDurableStateTest {
 
         assertThat(store.last().durability()).isEqualTo(BindingStore.Durability.LATER);
         assertThat(store.last().stage()).isNotDone();
+        assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
+        assertThat(rig.lastAck().sequence()).isEqualTo(SequenceNumber.of(6));
+    }
+
+    @Test
+    void refreshWaitsForAStoreThatDoesNotLetRefreshesLag() throws Exception {
+        store.refreshesMayLag = false;
+        HomeAgentTestRig rig = first();
+        rig.register(5, COA);
+        store.immediate = false;
+        rig.time.advance(Duration.ofSeconds(10));
+
+        rig.register(6, COA);
+
+        assertThat(store.last().durability()).isEqualTo(BindingStore.Durability.BEFORE_ACK);
+        assertThat(rig.acks()).as("no acknowledgement before the write").hasSize(1);
+        store.last().stage().complete(null);
+        rig.time.runDue();
         assertThat(rig.lastAck().status()).isEqualTo(BindingAckStatus.ACCEPTED);
         assertThat(rig.lastAck().sequence()).isEqualTo(SequenceNumber.of(6));
     }

@@ -124,6 +124,16 @@ public final class GridBindingStore implements BindingStore {
                 new Put(value, value, binding.binding().isBound()));
     }
 
+    /**
+     * False: a grid write has nothing to batch, so a refresh is acknowledged only once the
+     * partition's owner and its backup hold it, as every other change is, and a member that
+     * dies takes no acknowledged refresh with it.
+     */
+    @Override
+    public boolean refreshesMayLag() {
+        return false;
+    }
+
     @Override
     public CompletionStage<Void> remove(Ipv6Address homeAddress) {
         byte[] header = new byte[HEADER_OCTETS];

@@ -24,7 +24,10 @@ import org.mip6kit.wire.Ipv6Address;
  * allows it ({@link #refreshesMayLag}).
  *
  * <p>Threading: called from the engine's threads, concurrently for different home addresses;
- * must not block (queue the write, complete the stage from the writer). A store that has failed
+ * must not block (queue the write, complete the stage later). The engine continues on the
+ * thread that completes the stage (it commits the change and sends the acknowledgement there),
+ * so a store that batches its syncs should complete stages from a thread other than the one
+ * that writes, or the next sync waits for the engine. A store that has failed
  * once should fail every later write rather than acknowledge changes it may not keep.
  */
 public interface BindingStore {

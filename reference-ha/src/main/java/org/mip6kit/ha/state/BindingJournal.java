@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -42,11 +45,16 @@ import org.mip6kit.wire.Ipv6Address;
  *
  * <p><b>Writing.</b> {@link #write} queues the entry and returns at once. One writer thread
  * takes every queued entry (at most {@link Settings#maxBatch()}), appends them with one
- * {@code write} and makes them durable with one {@link FileChannel#force}, then completes
- * their stages: one sync for many changes. An entry the engine waits for
- * ({@link BindingStore.Durability#BEFORE_ACK}) waits at most {@link Settings#syncDelay()} for
- * others to join its batch; entries nothing waits for ({@code LATER}) wait at most
- * {@link Settings#laterDelay()}, or go with the next batch that syncs anyway. If a write or
+ * {@code write} and makes them durable with one {@link FileChannel#force}: one sync for many
+ * changes. An entry the engine waits for ({@link BindingStore.Durability#BEFORE_ACK}) waits at
+ * most {@link Settings#syncDelay()} for others to join its batch; entries nothing waits for
+ * ({@code LATER}) wait at most {@link Settings#laterDelay()}, or go with the next batch that
+ * syncs anyway. The writer is woken only when a queued entry brings the batch's deadline
+ * forward (the first entry, the first one the engine waits for) or fills the batch, not for
+ * every entry. A synced batch's stages are completed on a second thread,
+ * {@code mip6-ha-state-completion}, one batch after the other in order: what the engine does
+ * once a change is durable (commit it, send its Binding Acknowledgement) runs there, and the
+ * writer goes on with the next batch meanwhile. If a write or
  * sync fails the store fails for good: that batch and every later write complete
  * exceptionally, so the home agent answers 130 rather than acknowledge a change whose fate on
  * disk is unknown (after a failed {@code fsync} the kernel may have dropped the pages, and a
@@ -130,6 +138,13 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
     private final Condition queued = queueLock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Thread writer;
+    /** Completes synced batches' stages, in order, so the engine's continuations never hold up the writer. */
+    private final ExecutorService completions;
+    /** Entries in {@link #queue} the engine waits for, and when the oldest of them was queued. Under queueLock. */
+    private int urgentQueued;
+    private long firstUrgentNanos;
+    /** Times the writer woke from waiting for the queue. Under queueLock. */
+    private long writerWakeups;
     private FileChannel journal;
     private long journalBytes;
     private long liveBytes;
@@ -155,6 +170,11 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
         }
         this.writer = new Thread(this::writeLoop, "mip6-ha-state-writer");
         writer.setDaemon(true);
+        this.completions = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mip6-ha-state-completion");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -225,6 +245,16 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
         }
     }
 
+    /** Times the writer thread woke up to look at the queue (a test of the batching, not a metric). */
+    long writerWakeups() {
+        queueLock.lock();
+        try {
+            return writerWakeups;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
     /** What was in the store when it was opened. */
     public Recovery recovery() {
         return recovery;
@@ -269,8 +299,21 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
                 done.completeExceptionally(f != null ? failedEarlier(f) : new IOException("the state store is closed"));
                 return done;
             }
-            queue.add(new Pending(payload, hoa, removal, urgent, System.nanoTime(), done));
-            queued.signal();
+            long now = System.nanoTime();
+            boolean wasEmpty = queue.isEmpty();
+            boolean firstUrgent = urgent && urgentQueued == 0;
+            queue.add(new Pending(payload, hoa, removal, urgent, now, done));
+            if (firstUrgent) {
+                firstUrgentNanos = now;
+            }
+            if (urgent) {
+                urgentQueued++;
+            }
+            // Only an entry that brings the deadline forward or fills the batch is news to a
+            // waiting writer; the others join the batch it is already waiting for.
+            if (wasEmpty || firstUrgent || queue.size() == settings.maxBatch()) {
+                queued.signal();
+            }
         } finally {
             queueLock.unlock();
         }
@@ -298,6 +341,15 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
         try {
             writer.join();
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        completions.shutdown();
+        try {
+            if (!completions.awaitTermination(30, TimeUnit.SECONDS)) {
+                completions.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            completions.shutdownNow();
             Thread.currentThread().interrupt();
         }
         try {
@@ -335,30 +387,51 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
                         return null;
                     }
                     queued.awaitUninterruptibly();
+                    writerWakeups++;
                     continue;
                 }
-                long deadline = Long.MAX_VALUE;
-                for (Pending p : queue) {
-                    long due = p.queuedNanos + (p.urgent ? settings.syncDelay() : settings.laterDelay()).toNanos();
-                    deadline = Math.min(deadline, due);
+                // Entries are queued in time order: the oldest entry and the oldest urgent one
+                // set the deadline, so no walk of the queue is needed.
+                long deadline = queue.peek().queuedNanos + settings.laterDelay().toNanos();
+                if (urgentQueued > 0) {
+                    deadline = Math.min(deadline, firstUrgentNanos + settings.syncDelay().toNanos());
                 }
                 long wait = deadline - System.nanoTime();
                 if (wait <= 0 || closing || queue.size() >= settings.maxBatch()) {
-                    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), settings.maxBatch()));
-                    while (!queue.isEmpty() && batch.size() < settings.maxBatch()) {
-                        batch.add(queue.poll());
-                    }
-                    return batch;
+                    return takeBatch();
                 }
                 try {
                     queued.awaitNanos(wait);
                 } catch (InterruptedException e) {
                     // The writer is never interrupted on purpose; go on writing.
                 }
+                writerWakeups++;
             }
         } finally {
             queueLock.unlock();
         }
+    }
+
+    /** Takes up to maxBatch entries off the queue. Under queueLock. */
+    private List<Pending> takeBatch() {
+        List<Pending> batch = new ArrayList<>(Math.min(queue.size(), settings.maxBatch()));
+        while (!queue.isEmpty() && batch.size() < settings.maxBatch()) {
+            Pending p = queue.poll();
+            if (p.urgent) {
+                urgentQueued--;
+            }
+            batch.add(p);
+        }
+        if (urgentQueued > 0) {
+            // More than a batch was queued (rare): find the oldest urgent entry left.
+            for (Pending p : queue) {
+                if (p.urgent) {
+                    firstUrgentNanos = p.queuedNanos;
+                    break;
+                }
+            }
+        }
+        return batch;
     }
 
     private void writeBatch(List<Pending> batch) {
@@ -396,14 +469,9 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
                 drainAfterFailure(f);
             }
         }
-        for (Pending p : batch) {
-            if (f == null) {
-                p.done.complete(null);
-            } else {
-                p.done.completeExceptionally(new IOException("the state store in " + directory
-                        + " could not make the change durable: " + f.getMessage(), f));
-            }
-        }
+        IOException cause = f;
+        complete(batch, cause == null ? null : () -> new IOException("the state store in " + directory
+                + " could not make the change durable: " + cause.getMessage(), cause));
         if (f == null && journalBytes > settings.snapshotAfterBytes() && journalBytes > 2 * liveBytes) {
             try {
                 snapshot();
@@ -414,16 +482,39 @@ public final class BindingJournal implements BindingStore, AutoCloseable {
         }
     }
 
+    /**
+     * Completes the stages of {@code batch} on the completion thread, normally when
+     * {@code failure} is null, else each with its own exception from it: whatever the engine
+     * does next runs there, not on the writer.
+     */
+    private void complete(List<Pending> batch, java.util.function.Supplier<IOException> failure) {
+        Runnable completion = () -> {
+            for (Pending p : batch) {
+                if (failure == null) {
+                    p.done.complete(null);
+                } else {
+                    p.done.completeExceptionally(failure.get());
+                }
+            }
+        };
+        try {
+            completions.execute(completion);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completion.run(); // only after close gave up waiting for the completion thread
+        }
+    }
+
     private void drainAfterFailure(IOException cause) {
+        List<Pending> dropped;
         queueLock.lock();
         try {
-            for (Pending p : queue) {
-                p.done.completeExceptionally(failedEarlier(cause));
-            }
+            dropped = new ArrayList<>(queue);
             queue.clear();
+            urgentQueued = 0;
         } finally {
             queueLock.unlock();
         }
+        complete(dropped, () -> failedEarlier(cause));
     }
 
     /** Writes the live entries as the next generation's snapshot and starts its empty journal. */

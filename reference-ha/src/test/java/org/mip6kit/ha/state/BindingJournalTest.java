@@ -235,6 +235,76 @@ class BindingJournalTest {
     }
 
     @Test
+    void theWriterWakesForABatchNotForEveryChange() throws Exception {
+        try (BindingJournal j = BindingJournal.open(dir, settings(Duration.ofMillis(300)), CLOCK)) {
+            List<CompletableFuture<Void>> stages = new ArrayList<>();
+            for (int i = 1; i <= 1000; i++) {
+                stages.add(j.write(bound(i, i, "2001:db8:2::1", NOW.plusSeconds(600)), Durability.BEFORE_ACK)
+                        .toCompletableFuture());
+            }
+            CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(j.entriesWritten()).isEqualTo(1000);
+            // Per batch: once when its first change arrives, once at its deadline (and a spurious
+            // wake-up or two the JVM may allow itself), however many changes join it.
+            assertThat(j.writerWakeups()).as("wake-ups for %d syncs of 1000 changes", j.syncs())
+                    .isLessThanOrEqualTo(2 * j.syncs() + 2);
+        }
+    }
+
+    @Test
+    void aSyncedChangeIsCompletedOnTheCompletionThreadNotTheWriter() throws Exception {
+        BindingJournal.Settings s = new BindingJournal.Settings(Duration.ZERO, Duration.ofMinutes(10), 4096,
+                64L << 20, HOLD);
+        try (BindingJournal j = BindingJournal.open(dir, s, CLOCK)) {
+            // Nothing forces the LATER change out until the urgent one, so its dependent stage is
+            // in place before it can complete and runs on whichever thread completes it.
+            CompletableFuture<String> ranOn = j.write(bound(1, 1, "2001:db8:2::1", NOW.plusSeconds(600)),
+                    Durability.LATER).thenApply(v -> Thread.currentThread().getName()).toCompletableFuture();
+            j.write(bound(2, 1, "2001:db8:2::1", NOW.plusSeconds(600)), Durability.BEFORE_ACK)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(ranOn.get(10, TimeUnit.SECONDS)).isEqualTo("mip6-ha-state-completion");
+        }
+    }
+
+    @Test
+    void theWriterSyncsTheNextBatchWhileTheLastOnesContinuationStillRuns() throws Exception {
+        BindingJournal.Settings s = new BindingJournal.Settings(Duration.ZERO, Duration.ofMinutes(10), 4096,
+                64L << 20, HOLD);
+        java.util.concurrent.CountDownLatch engineStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch engineBusy = new java.util.concurrent.CountDownLatch(1);
+        try (BindingJournal j = BindingJournal.open(dir, s, CLOCK)) {
+            CompletableFuture<Void> slow = j.write(bound(1, 1, "2001:db8:2::1", NOW.plusSeconds(600)),
+                    Durability.LATER).thenRun(() -> {
+                        engineStarted.countDown();
+                        try {
+                            engineBusy.await(30, TimeUnit.SECONDS); // the engine's work for the first batch
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }).toCompletableFuture();
+            j.write(bound(2, 1, "2001:db8:2::1", NOW.plusSeconds(600)), Durability.BEFORE_ACK);
+            assertThat(engineStarted.await(20, TimeUnit.SECONDS)).as("the first batch was synced").isTrue();
+            assertThat(j.entriesWritten()).isEqualTo(2);
+            CompletableFuture<Void> next = j.write(bound(3, 1, "2001:db8:2::1", NOW.plusSeconds(600)),
+                    Durability.BEFORE_ACK).toCompletableFuture();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (j.entriesWritten() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(j.entriesWritten()).as("the third change is synced while the first batch's continuation "
+                        + "still runs").isEqualTo(3);
+                assertThat(slow).isNotDone();
+                assertThat(next).as("stages complete in order, after the first batch's").isNotDone();
+            } finally {
+                engineBusy.countDown();
+            }
+            next.get(10, TimeUnit.SECONDS);
+            slow.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aSnapshotReplacesAGrownJournalAndLeavesLapsedEntriesOut() throws Exception {
         BindingJournal.Settings s = new BindingJournal.Settings(Duration.ZERO, Duration.ofSeconds(1), 4096, 4096,
                 HOLD);

@@ -212,6 +212,8 @@ final class HomeAgentSide implements HomeAgentSecurity {
     static final byte RECORD_VERSION = 1;
     /** Associations of one NAI a record holds at most (28 octets each, within the engine's 1024). */
     static final int RECORD_MAX_ASSOCIATIONS = 32;
+    /** Octets per association in a record: SPI, floor and remembered timestamps. */
+    static final int RECORD_ASSOCIATION_OCTETS = 4 + 8 * ReplayMemory.STRIDE;
 
     /**
      * The replay memory of the binding owner's associations in the key table, so a Binding
@@ -228,25 +230,32 @@ final class HomeAgentSide implements HomeAgentSecurity {
         }
         Keys keys = current;
         int[] rows = keys.table().rowsOf(change.identity().value());
-        ByteBuffer b = ByteBuffer.allocate(2 + RECORD_MAX_ASSOCIATIONS * (4 + 8 * ReplayMemory.STRIDE));
+        if (rows.length == 0) {
+            return null;
+        }
+        // Sized for the owner's associations (one, usually: 30 octets), written in place; only
+        // an association with nothing remembered leaves the array longer than the record.
+        byte[] record = new byte[2 + Math.min(rows.length, RECORD_MAX_ASSOCIATIONS) * RECORD_ASSOCIATION_OCTETS];
+        ByteBuffer b = ByteBuffer.wrap(record);
         b.put(RECORD_VERSION).put((byte) 0);
         int n = 0;
         for (int row : rows) {
-            long[] values = keys.replay().copyOf(row);
-            if (values == null || n == RECORD_MAX_ASSOCIATIONS) {
-                continue;
+            if (n == RECORD_MAX_ASSOCIATIONS) {
+                break;
             }
+            int at = b.position();
             b.putInt((int) keys.table().spi(row));
-            for (long v : values) {
-                b.putLong(v);
+            if (keys.replay().copyInto(row, b)) {
+                n++;
+            } else {
+                b.position(at);
             }
-            n++;
         }
         if (n == 0) {
             return null;
         }
-        b.put(1, (byte) n);
-        return java.util.Arrays.copyOf(b.array(), b.position());
+        record[1] = (byte) n;
+        return b.position() == record.length ? record : java.util.Arrays.copyOf(record, b.position());
     }
 
     /**
@@ -256,7 +265,7 @@ final class HomeAgentSide implements HomeAgentSecurity {
      */
     @Override
     public void restoreBinding(Identity identity, org.mip6kit.wire.Ipv6Address homeAddress, byte[] record) {
-        int each = 4 + 8 * ReplayMemory.STRIDE;
+        int each = RECORD_ASSOCIATION_OCTETS;
         if (record.length < 2 || record[0] != RECORD_VERSION || record.length != 2 + (record[1] & 0xFF) * each) {
             return;
         }

@@ -129,7 +129,12 @@ final class KeyTable {
         return size;
     }
 
-    /** The rows whose owner is {@code nai}, in table order; empty for none. */
+    private static final int[] NO_ROWS = new int[0];
+
+    /**
+     * The rows whose owner is {@code nai}, in table order; empty for none. The array is the
+     * table's own (asked for every change a durable home agent stores): read it, never write it.
+     */
     int[] rowsOf(String nai) {
         Map<String, int[]> byNai = rowsByNai;
         if (byNai == null) {
@@ -143,7 +148,7 @@ final class KeyTable {
             rowsByNai = byNai = built;
         }
         int[] rows = byNai.get(nai);
-        return rows == null ? new int[0] : rows.clone();
+        return rows == null ? NO_ROWS : rows;
     }
 
     long spi(int row) {

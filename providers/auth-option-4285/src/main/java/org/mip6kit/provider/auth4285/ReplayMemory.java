@@ -194,22 +194,33 @@ final class ReplayMemory {
     }
 
     /**
-     * Row {@code row}'s floor and remembered timestamps ({@value #STRIDE} values), for a durable
-     * store; null when the row holds nothing.
+     * Writes row {@code row}'s floor and remembered timestamps ({@value #STRIDE} values,
+     * big-endian), for a durable store, to {@code out} at its position, without allocating;
+     * false, writing nothing, when the row holds nothing. {@code out} must have
+     * {@value #STRIDE} × 8 octets left.
      */
-    long[] copyOf(int row) {
-        if (row < 0 || row >= rows || pages.get(row / PAGE_ROWS) == null) {
-            return null;
+    boolean copyInto(int row, java.nio.ByteBuffer out) {
+        if (row < 0 || row >= rows) {
+            return false;
         }
-        long[] page = page(row);
+        long[] page = pages.get(row / PAGE_ROWS);
+        if (page == null) {
+            return false;
+        }
         int floor = (row % PAGE_ROWS) * STRIDE;
         synchronized (page) {
-            return hasAny(page, floor) ? Arrays.copyOfRange(page, floor, floor + STRIDE) : null;
+            if (!hasAny(page, floor)) {
+                return false;
+            }
+            for (int i = floor; i < floor + STRIDE; i++) {
+                out.putLong(page[i]);
+            }
+            return true;
         }
     }
 
     /**
-     * Takes back what {@link #copyOf} gave for row {@code row} before a restart, merged with what
+     * Takes back what {@link #copyInto} gave for row {@code row} before a restart, merged with what
      * the row holds (the higher floor, the newest timestamps; failing closed as {@link #record}).
      */
     void restore(int row, long[] values) {

@@ -2,8 +2,11 @@ package org.mip6kit.provider.auth4285;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Tag;
@@ -79,5 +82,38 @@ class BindingRecordTest {
         assertThat(p.homeAgent.bindingRecord(created(Parties.NAI))).isNull();
         p.time.advance(Duration.ofSeconds(1));
         assertThat(p.homeAgent.bindingRecord(created("nobody@example.com"))).isNull();
+    }
+
+    @Test
+    void aRecordHoldsOnlyTheOwnersAssociationsThatRememberSomethingInTheVersionOneLayout() throws Exception {
+        // The owner has two associations (SPI 256, which the node uses, and 257, which never
+        // sent); another node's row sits between them.
+        Map<String, Object> keys = Map.of("keys", List.of(
+                Map.of("nai", Parties.NAI, "spi", Parties.SPI, "key", Parties.KEY),
+                Map.of("nai", "mn2@example.com", "spi", 300L, "key", Parties.KEY),
+                Map.of("nai", Parties.NAI, "spi", 257L, "key", Parties.KEY)));
+        Parties before = Parties.at(T0, keys, Duration.ZERO);
+        byte[] captured = before.mobileNodeSends(Parties.tv3Update(), Parties.fromCareOf());
+        assertThat(before.homeAgentJudges(captured, Parties.fromCareOf())).isInstanceOf(Verdict.Accept.class);
+
+        byte[] record = before.homeAgent.bindingRecord(created(Parties.NAI));
+
+        // version (1) | count (1) | SPI (4) | floor (8) | 2 remembered timestamps (8 each)
+        assertThat(record).hasSize(2 + 4 + 8 + 2 * 8);
+        ByteBuffer b = ByteBuffer.wrap(record);
+        assertThat(b.get()).isEqualTo(HomeAgentSide.RECORD_VERSION);
+        assertThat(b.get()).as("associations").isEqualTo((byte) 1);
+        assertThat(b.getInt() & 0xFFFF_FFFFL).as("SPI").isEqualTo(Parties.SPI);
+        assertThat(b.getLong()).as("floor: nothing forgotten yet").isEqualTo(Long.MIN_VALUE);
+        long first = b.getLong();
+        long second = b.getLong();
+        assertThat(List.of(first, second)).as("the accepted timestamp and one empty place")
+                .containsExactlyInAnyOrder(Long.MIN_VALUE, Math.max(first, second));
+        assertThat(Math.max(first, second)).isNotEqualTo(Long.MIN_VALUE);
+        assertThat(before.homeAgent.bindingRecord(created("mn2@example.com"))).as("mn2 never sent").isNull();
+
+        Parties restarted = Parties.at(T0.plusSeconds(2), keys, Duration.ZERO);
+        restarted.homeAgent.restoreBinding(Identity.nai(Parties.NAI), Parties.HOME_ADDRESS, record);
+        assertThat(restarted.homeAgentJudges(captured, Parties.fromCareOf())).isInstanceOf(Verdict.Drop.class);
     }
 }

@@ -2,8 +2,6 @@ package org.mip6kit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -174,16 +172,9 @@ class HaRunSignalTest {
     }
 
     /** {@code java -cp <test class path>:<services dir> org.mip6kit.cli.Mip6kitCommand ha run ...}. */
-    private List<String> command(Path config, Path pcap) throws IOException {
-        Path services = dir.resolve("provider/META-INF/services");
-        Files.createDirectories(services);
-        Files.writeString(services.resolve("org.mip6kit.spi.SecurityProviderFactory"),
-                NaiTestProvider.class.getName() + "\n");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java,
-                "-cp", classPath + File.pathSeparator + dir.resolve("provider"),
-                Mip6kitCommand.class.getName(), "ha", "run", "--config", config.toString(), "--pcap", pcap.toString()));
+    private List<String> command(Path config, Path pcap) throws Exception {
+        List<String> command = new ArrayList<>(HaTestRig.javaWithTestProvider(dir, Mip6kitCommand.class));
+        command.addAll(List.of("ha", "run", "--config", config.toString(), "--pcap", pcap.toString()));
         return command;
     }
 

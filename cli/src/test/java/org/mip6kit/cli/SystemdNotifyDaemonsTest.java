@@ -2,7 +2,6 @@ package org.mip6kit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -169,14 +168,7 @@ class SystemdNotifyDaemonsTest {
      * {@code NOTIFY_SOCKET} set, as systemd sets it for a {@code Type=notify} service.
      */
     private Process start(List<String> args, NotifySocketListener manager, Path err) throws Exception {
-        Path services = dir.resolve("provider/META-INF/services");
-        Files.createDirectories(services);
-        Files.writeString(services.resolve("org.mip6kit.spi.SecurityProviderFactory"),
-                NaiTestProvider.class.getName() + "\n");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath + File.pathSeparator
-                + dir.resolve("provider"), Mip6kitCommand.class.getName()));
+        List<String> command = new ArrayList<>(HaTestRig.javaWithTestProvider(dir, Mip6kitCommand.class));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve(err.getFileName() + ".stdout").toFile())

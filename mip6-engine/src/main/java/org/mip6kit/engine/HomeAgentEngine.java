@@ -540,7 +540,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             return discard(bu, who, hoa, replyCtx, BindingAckStatus.NOT_HOME_SUBNET, "no usable home address");
         }
         boolean homeRegistration = bu.has(BindingUpdate.Flag.HOME_REGISTRATION);
-        BindingRecord existing = cache.get(hoa);
+        BindingRecord existing = cache.get(hoa, addr.outerPeer());
         boolean bound = existing != null && existing.isBound();
         if (homeRegistration && bu.option(NonceIndices.class).isPresent()) {
             // §9.5.1: Nonce Indices belong to return routability, never to a home registration;
@@ -946,10 +946,8 @@ public final class HomeAgentEngine implements AutoCloseable {
                     Lifetime.ZERO, existing.mobileRouter(), false, who, now, addr.outerPeer()));
             cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
         } else {
-            Instant expires = Instant.ofEpochMilli(clock.millis() + granted.seconds() * 1000);
-            boolean stored = cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
-                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, expires, addr.outerPeer(),
-                    change.mobileNetworkPrefixes()));
+            boolean stored = cache.putBound(hoa, coa, bu.sequence(), granted, bu.has(BindingUpdate.Flag.MOBILE_ROUTER),
+                    k, who, clock.millis() + granted.seconds() * 1000, addr.outerPeer(), change.mobileNetworkPrefixes());
             if (!stored) {
                 // The cache filled up between the check and the commit: another home address won.
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,

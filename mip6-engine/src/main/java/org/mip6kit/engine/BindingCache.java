@@ -158,13 +158,14 @@ final class BindingCache {
     }
 
     /**
-     * {@link #get(Ipv6Address)}, reusing {@code hoa} and, when the entry's outer endpoint is the
-     * same, {@code likelyPeer} in the record instead of making new ones: a refresh from where the
-     * node last was materialises no address (both are immutable, so sharing them is safe).
+     * {@link #get(Ipv6Address)}, reusing {@code hoa} and, when they are the entry's,
+     * {@code likelyCareOf} and {@code likelyPeer} in the record instead of making new ones: a
+     * refresh from where the node last was materialises no address (all are immutable, so
+     * sharing them is safe).
      */
-    synchronized BindingRecord get(Ipv6Address hoa, Optional<InetSocketAddress> likelyPeer) {
+    synchronized BindingRecord get(Ipv6Address hoa, Ipv6Address likelyCareOf, Optional<InetSocketAddress> likelyPeer) {
         int row = rowOf(hoa);
-        return row < 0 ? null : record(row, hoa, likelyPeer);
+        return row < 0 ? null : record(row, hoa, likelyCareOf, likelyPeer);
     }
 
     synchronized Optional<Identity> ownerOf(Ipv6Address hoa) {
@@ -559,11 +560,15 @@ final class BindingCache {
 
     private BindingRecord record(int row) {
         int b = row * ROW_LONGS;
-        return record(row, Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]), Optional.empty());
+        return record(row, Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]), null, Optional.empty());
     }
 
-    /** The row as a record, with {@code hoa} (the row's key) and {@code likelyPeer} if it is the row's endpoint. */
-    private BindingRecord record(int row, Ipv6Address hoa, Optional<InetSocketAddress> likelyPeer) {
+    /**
+     * The row as a record, with {@code hoa} (the row's key), and {@code likelyCareOf} (may be
+     * null) and {@code likelyPeer} where they are the row's.
+     */
+    private BindingRecord record(int row, Ipv6Address hoa, Ipv6Address likelyCareOf,
+                                 Optional<InetSocketAddress> likelyPeer) {
         int b = row * ROW_LONGS;
         long outer = rows[b + OUTER];
         Optional<InetSocketAddress> peer = Optional.empty();
@@ -587,7 +592,9 @@ final class BindingCache {
         List<MobileNetworkPrefix> prefixes = networkPrefixes.isEmpty() ? List.of()
                 : networkPrefixes.getOrDefault(hoa, List.of());
         return new BindingRecord((outer & HOLD) == 0 ? BindingRecord.State.BOUND : BindingRecord.State.REPLAY_HOLD,
-                hoa, Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
+                hoa, likelyCareOf != null && likelyCareOf.high() == rows[b + COA_HI]
+                        && likelyCareOf.low() == rows[b + COA_LO] ? likelyCareOf
+                        : Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
                 SequenceNumber.of(sl >>> 16), Lifetime.ofUnits(sl & 0xFFFF), (outer & MOBILE_ROUTER) != 0,
                 (outer & KEY_MANAGEMENT) != 0, owners[row], Instant.ofEpochMilli(expiryOf(row)), peer, prefixes);
     }

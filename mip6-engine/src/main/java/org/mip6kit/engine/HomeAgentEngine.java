@@ -540,7 +540,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             return discard(bu, who, hoa, replyCtx, BindingAckStatus.NOT_HOME_SUBNET, "no usable home address");
         }
         boolean homeRegistration = bu.has(BindingUpdate.Flag.HOME_REGISTRATION);
-        BindingRecord existing = cache.get(hoa, addr.outerPeer());
+        BindingRecord existing = cache.get(hoa, addr.source(), addr.outerPeer());
         boolean bound = existing != null && existing.isBound();
         if (homeRegistration && bu.option(NonceIndices.class).isPresent()) {
             // §9.5.1: Nonce Indices belong to return routability, never to a home registration;

@@ -227,7 +227,7 @@ public class HomeAgentPacketBenchmark {
         }
         byte[] packet = packets[used++];
         // What the UDP transport does with a datagram's payload (UdpTransport.handle).
-        MobilityPacket parsed = MobilityPacketParser.parse(packet);
+        MobilityPacket parsed = MobilityPacketParser.parseInPlace(packet, packet.length);
         Addressing addressing = new Addressing(parsed.source(), parsed.destination(), parsed.homeAddressOption(),
                 parsed.type2RoutingHeader(), Optional.of(peer));
         transport.receiver.accept(Inbound.wrapping(parsed.mobilityHeader(), addressing, observed));

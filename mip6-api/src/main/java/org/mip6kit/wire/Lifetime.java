@@ -21,8 +21,24 @@ public record Lifetime(int units) {
         }
     }
 
+    /** The lifetime of {@code units}; every value is made once and then shared (the decoder asks for one per message). */
     public static Lifetime ofUnits(int units) {
-        return new Lifetime(units);
+        if (units < 0 || units > MAX_UNITS) {
+            return new Lifetime(units); // throws
+        }
+        Lifetime[] made = Shared.MADE;
+        Lifetime l = made[units];
+        if (l == null) {
+            // A race makes two equal objects, one of them kept: harmless (final fields, compared by value).
+            l = new Lifetime(units);
+            made[units] = l;
+        }
+        return l;
+    }
+
+    /** The lifetimes made so far; a table of 65,536 references, allocated on the first {@link #ofUnits}. */
+    private static final class Shared {
+        static final Lifetime[] MADE = new Lifetime[MAX_UNITS + 1];
     }
 
     /**

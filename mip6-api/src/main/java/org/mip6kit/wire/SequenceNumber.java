@@ -16,8 +16,24 @@ public record SequenceNumber(int value) implements Comparable<SequenceNumber> {
         }
     }
 
+    /** The number {@code value}; every value is made once and then shared (the decoder asks for one per message). */
     public static SequenceNumber of(int value) {
-        return new SequenceNumber(value);
+        if (value < 0 || value > 0xFFFF) {
+            return new SequenceNumber(value); // throws
+        }
+        SequenceNumber[] made = Shared.MADE;
+        SequenceNumber n = made[value];
+        if (n == null) {
+            // A race makes two equal objects, one of them kept: harmless (final fields, compared by value).
+            n = new SequenceNumber(value);
+            made[value] = n;
+        }
+        return n;
+    }
+
+    /** The numbers made so far; a table of 65,536 references, allocated on the first {@link #of}. */
+    private static final class Shared {
+        static final SequenceNumber[] MADE = new SequenceNumber[0x10000];
     }
 
     /** True when this number is newer than {@code other} in the RFC 6275 modulo-2^16 sense. */

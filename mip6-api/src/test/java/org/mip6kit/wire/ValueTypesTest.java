@@ -100,4 +100,15 @@ class ValueTypesTest {
         assertThat(Alignment.of(8, 4).paddingBefore(12)).isZero();
         assertThat(Alignment.NONE.paddingBefore(13)).isZero();
     }
+
+    @Test
+    void sequenceNumbersAndLifetimesFromTheFactoriesAreSharedAndStillCheckTheirRange() {
+        assertThat(SequenceNumber.of(40_000)).isSameAs(SequenceNumber.of(40_000)).isEqualTo(new SequenceNumber(40_000));
+        assertThat(SequenceNumber.of(7).next()).isEqualTo(SequenceNumber.of(8));
+        assertThat(Lifetime.ofUnits(65_535)).isSameAs(Lifetime.ofUnits(65_535)).isEqualTo(Lifetime.MAX);
+        assertThrows(IllegalArgumentException.class, () -> SequenceNumber.of(-1));
+        assertThrows(IllegalArgumentException.class, () -> SequenceNumber.of(0x10000));
+        assertThrows(IllegalArgumentException.class, () -> Lifetime.ofUnits(-1));
+        assertThrows(IllegalArgumentException.class, () -> Lifetime.ofUnits(0x10000));
+    }
 }

@@ -157,6 +157,17 @@ final class BindingCache {
         return row < 0 ? null : record(row);
     }
 
+    /**
+     * {@link #get(Ipv6Address)}, reusing {@code hoa} and, when they are the entry's,
+     * {@code likelyCareOf} and {@code likelyPeer} in the record instead of making new ones: a
+     * refresh from where the node last was materialises no address (all are immutable, so
+     * sharing them is safe).
+     */
+    synchronized BindingRecord get(Ipv6Address hoa, Ipv6Address likelyCareOf, Optional<InetSocketAddress> likelyPeer) {
+        int row = rowOf(hoa);
+        return row < 0 ? null : record(row, hoa, likelyCareOf, likelyPeer);
+    }
+
     synchronized Optional<Identity> ownerOf(Ipv6Address hoa) {
         int row = rowOf(hoa);
         return row < 0 ? Optional.empty() : Optional.of(owners[row]);
@@ -173,7 +184,31 @@ final class BindingCache {
      * @return false if it is a new entry and the cache is full
      */
     synchronized boolean put(BindingRecord r) {
-        Ipv6Address hoa = r.homeAddress();
+        return put(r.homeAddress(), r.careOfAddress(), r.sequence(), r.lifetime(), r.mobileRouter(),
+                r.keyManagementMobility(), r.identity(), r.expiresAt().toEpochMilli(), r.outerPeer(),
+                r.isBound() ? r.mobileNetworkPrefixes() : null);
+    }
+
+    /**
+     * {@link #put(BindingRecord)} of a live binding from its fields, with no record or
+     * {@code Instant} made for it (the engine's commit of every accepted Binding Update).
+     *
+     * @param prefixes a mobile router's prefixes (only with {@code mobileRouter}), empty for none
+     */
+    synchronized boolean putBound(Ipv6Address hoa, Ipv6Address coa, SequenceNumber sequence, Lifetime lifetime,
+                                  boolean mobileRouter, boolean keyManagement, Identity owner, long expiresAtMillis,
+                                  Optional<InetSocketAddress> outerPeer, List<MobileNetworkPrefix> prefixes) {
+        if (!mobileRouter && !prefixes.isEmpty()) {
+            throw new IllegalArgumentException("only a mobile router's binding has mobile network prefixes");
+        }
+        return put(hoa, coa, sequence, lifetime, mobileRouter, keyManagement, owner, expiresAtMillis, outerPeer,
+                List.copyOf(prefixes));
+    }
+
+    /** {@code prefixes} null: a replay hold (it keeps none). */
+    private boolean put(Ipv6Address hoa, Ipv6Address coa, SequenceNumber sequence, Lifetime lifetime,
+                        boolean mobileRouter, boolean keyManagement, Identity owner, long expiresAtMillis,
+                        Optional<InetSocketAddress> outerPeer, List<MobileNetworkPrefix> prefixes) {
         int slot = slotOf(hoa.high(), hoa.low());
         int row = index[slot] - 1;
         if (row < 0) {
@@ -186,15 +221,15 @@ final class BindingCache {
             } else {
                 index[slot] = row + 1;
             }
-            owners[row] = r.identity();
-            countEntry(r.identity(), 1);
-        } else if (!owners[row].equals(r.identity())) {
+            owners[row] = owner;
+            countEntry(owner, 1);
+        } else if (!owners[row].equals(owner)) {
             // An equal identity keeps the reference already held (the provider's own object).
             countEntry(owners[row], -1);
-            owners[row] = r.identity();
-            countEntry(r.identity(), 1);
+            owners[row] = owner;
+            countEntry(owner, 1);
         }
-        write(row, r);
+        write(row, hoa, coa, sequence, lifetime, mobileRouter, keyManagement, expiresAtMillis, outerPeer, prefixes);
         return true;
     }
 
@@ -486,43 +521,62 @@ final class BindingCache {
         }
     }
 
-    private void write(int row, BindingRecord r) {
+    private void write(int row, Ipv6Address hoa, Ipv6Address coa, SequenceNumber sequence, Lifetime lifetime,
+                       boolean mobileRouter, boolean keyManagement, long expiresAtMillis,
+                       Optional<InetSocketAddress> outerPeer, List<MobileNetworkPrefix> prefixes) {
         int b = row * ROW_LONGS;
-        rows[b + COA_HI] = r.careOfAddress().high();
-        rows[b + COA_LO] = r.careOfAddress().low();
-        terms[row * ROW_INTS + SEQ_LIFETIME] = (r.sequence().value() << 16) | r.lifetime().units();
+        rows[b + COA_HI] = coa.high();
+        rows[b + COA_LO] = coa.low();
+        terms[row * ROW_INTS + SEQ_LIFETIME] = (sequence.value() << 16) | lifetime.units();
         long previous = rows[b + OUTER];
         if ((previous & HOLD) != 0) {
             held--;
         }
         long outer = 0;
-        if (r.outerPeer().isPresent()) {
-            InetSocketAddress peer = r.outerPeer().get();
-            if (peer.getAddress() instanceof Inet4Address v4) {
-                byte[] a = v4.getAddress();
-                long address = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFFL) << 16) | ((a[2] & 0xFFL) << 8) | (a[3] & 0xFFL);
-                outer = PEER_V4 | (address << 16) | peer.getPort();
-            } else {
-                outer = PEER_V6 | peers.acquire(peer);
-            }
+        if (outerPeer.isPresent()) {
+            InetSocketAddress peer = outerPeer.get();
+            outer = peer.getAddress() instanceof Inet4Address v4 ? ipv4Peer(v4, peer.getPort())
+                    : PEER_V6 | peers.acquire(peer);
         }
         if ((previous & PEER_V6) != 0) {
             peers.release((int) (previous & PEER_BITS));
         }
-        rows[b + OUTER] = outer | (r.mobileRouter() ? MOBILE_ROUTER : 0) | (r.keyManagementMobility() ? KEY_MANAGEMENT : 0);
-        if (r.isBound() && !r.mobileNetworkPrefixes().isEmpty()) {
-            networkPrefixes.put(r.homeAddress(), r.mobileNetworkPrefixes());
-        } else {
-            networkPrefixes.remove(r.homeAddress());
+        rows[b + OUTER] = outer | (mobileRouter ? MOBILE_ROUTER : 0) | (keyManagement ? KEY_MANAGEMENT : 0);
+        if (prefixes != null && !prefixes.isEmpty()) {
+            networkPrefixes.put(hoa, prefixes);
+        } else if (!networkPrefixes.isEmpty()) {
+            networkPrefixes.remove(hoa);
         }
-        setExpiry(row, r.expiresAt().toEpochMilli());
+        setExpiry(row, expiresAtMillis);
+    }
+
+    /**
+     * The outer word's endpoint bits for an IPv4 peer. {@link Inet4Address#hashCode()} is the
+     * address as an int (big-endian), with no copy of the address as {@code getAddress()} makes.
+     */
+    private static long ipv4Peer(Inet4Address v4, int port) {
+        return PEER_V4 | ((v4.hashCode() & 0xFFFF_FFFFL) << 16) | port;
     }
 
     private BindingRecord record(int row) {
         int b = row * ROW_LONGS;
+        return record(row, Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]), null, Optional.empty());
+    }
+
+    /**
+     * The row as a record, with {@code hoa} (the row's key), and {@code likelyCareOf} (may be
+     * null) and {@code likelyPeer} where they are the row's.
+     */
+    private BindingRecord record(int row, Ipv6Address hoa, Ipv6Address likelyCareOf,
+                                 Optional<InetSocketAddress> likelyPeer) {
+        int b = row * ROW_LONGS;
         long outer = rows[b + OUTER];
         Optional<InetSocketAddress> peer = Optional.empty();
-        if ((outer & PEER_V4) != 0) {
+        if ((outer & PEER_V4) != 0 && likelyPeer.isPresent()
+                && likelyPeer.get().getAddress() instanceof Inet4Address v4
+                && ipv4Peer(v4, likelyPeer.get().getPort()) == (outer & (PEER_V4 | PEER_BITS))) {
+            peer = likelyPeer;
+        } else if ((outer & PEER_V4) != 0) {
             long address = (outer >>> 16) & 0xFFFF_FFFFL;
             byte[] a = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
             try {
@@ -531,14 +585,16 @@ final class BindingCache {
                 throw new AssertionError(e);
             }
         } else if ((outer & PEER_V6) != 0) {
-            peer = Optional.of(peers.get((int) (outer & PEER_BITS)));
+            InetSocketAddress v6 = peers.get((int) (outer & PEER_BITS));
+            peer = likelyPeer.isPresent() && likelyPeer.get().equals(v6) ? likelyPeer : Optional.of(v6);
         }
         int sl = terms[row * ROW_INTS + SEQ_LIFETIME];
-        Ipv6Address hoa = Ipv6Address.of(rows[b + HOA_HI], rows[b + HOA_LO]);
         List<MobileNetworkPrefix> prefixes = networkPrefixes.isEmpty() ? List.of()
                 : networkPrefixes.getOrDefault(hoa, List.of());
         return new BindingRecord((outer & HOLD) == 0 ? BindingRecord.State.BOUND : BindingRecord.State.REPLAY_HOLD,
-                hoa, Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
+                hoa, likelyCareOf != null && likelyCareOf.high() == rows[b + COA_HI]
+                        && likelyCareOf.low() == rows[b + COA_LO] ? likelyCareOf
+                        : Ipv6Address.of(rows[b + COA_HI], rows[b + COA_LO]),
                 SequenceNumber.of(sl >>> 16), Lifetime.ofUnits(sl & 0xFFFF), (outer & MOBILE_ROUTER) != 0,
                 (outer & KEY_MANAGEMENT) != 0, owners[row], Instant.ofEpochMilli(expiryOf(row)), peer, prefixes);
     }

@@ -149,6 +149,8 @@ public final class HomeAgentEngine implements AutoCloseable {
     private volatile List<Ipv6Address> drainTargets;
     private volatile boolean closed;
     private volatile Cancellable sweepTask;
+    /** The last {@link #refreshAdvice}; replaced whole, so any thread may read it. */
+    private volatile RefreshAdvice lastAdvice;
 
     private HomeAgentEngine(Builder b, MobilityHeaderCodec codec, EngineEvents events, BindingCache cache,
                             HomeAddressRegistry registry, HomeAgentSecurity security, RestoredBindings restored) {
@@ -540,7 +542,7 @@ public final class HomeAgentEngine implements AutoCloseable {
             return discard(bu, who, hoa, replyCtx, BindingAckStatus.NOT_HOME_SUBNET, "no usable home address");
         }
         boolean homeRegistration = bu.has(BindingUpdate.Flag.HOME_REGISTRATION);
-        BindingRecord existing = cache.get(hoa);
+        BindingRecord existing = cache.get(hoa, addr.source(), addr.outerPeer());
         boolean bound = existing != null && existing.isBound();
         if (homeRegistration && bu.option(NonceIndices.class).isPresent()) {
             // §9.5.1: Nonce Indices belong to return routability, never to a home registration;
@@ -946,10 +948,8 @@ public final class HomeAgentEngine implements AutoCloseable {
                     Lifetime.ZERO, existing.mobileRouter(), false, who, now, addr.outerPeer()));
             cache.hold(hoa, now.plus(settings.replayHold()).toEpochMilli());
         } else {
-            Instant expires = Instant.ofEpochMilli(clock.millis() + granted.seconds() * 1000);
-            boolean stored = cache.put(new BindingRecord(BindingRecord.State.BOUND, hoa, coa, bu.sequence(), granted,
-                    bu.has(BindingUpdate.Flag.MOBILE_ROUTER), k, who, expires, addr.outerPeer(),
-                    change.mobileNetworkPrefixes()));
+            boolean stored = cache.putBound(hoa, coa, bu.sequence(), granted, bu.has(BindingUpdate.Flag.MOBILE_ROUTER),
+                    k, who, clock.millis() + granted.seconds() * 1000, addr.outerPeer(), change.mobileNetworkPrefixes());
             if (!stored) {
                 // The cache filled up between the check and the commit: another home address won.
                 emit(EngineEvent.Kind.BINDING_UPDATE_REJECTED, who, hoa, coa, BindingAckStatus.INSUFFICIENT_RESOURCES,
@@ -1007,17 +1007,12 @@ public final class HomeAgentEngine implements AutoCloseable {
      * (RFC 5555). The usual answer, one option or none, is built without a growable list.
      */
     private List<MobilityOption> acceptedAckOptions(BindingUpdate bu, Addressing addr, Lifetime granted) {
-        MobilityOption advice = null;
-        if (!granted.isZero() && settings.refreshAdviceRatio() > 0) {
-            int units = (int) Math.floor(granted.units() * settings.refreshAdviceRatio());
-            if (units > 0 && units < granted.units()) {
-                advice = new BindingRefreshAdvice(Lifetime.ofUnits(units));
-            }
-        }
+        List<MobilityOption> adviceOnly = refreshAdvice(granted);
+        MobilityOption advice = adviceOnly.isEmpty() ? null : adviceOnly.get(0);
         Optional<Ipv4HomeAddressRequest> v4Request = bu.option(Ipv4HomeAddressRequest.class);
         Optional<NatDetection> nat = natDetection(bu, addr);
         if (v4Request.isEmpty() && nat.isEmpty()) {
-            return advice == null ? List.of() : List.of(advice);
+            return adviceOnly;
         }
         List<MobilityOption> options = new ArrayList<>(3);
         if (advice != null) {
@@ -1027,6 +1022,31 @@ public final class HomeAgentEngine implements AutoCloseable {
                 Ipv4AddressAckStatus.DYNAMIC_ASSIGNMENT_NOT_AVAILABLE, 0, req.address())));
         nat.ifPresent(options::add);
         return options;
+    }
+
+    /**
+     * The Binding Refresh Advice for {@code granted} as an option list (empty when none): the
+     * list of the last lifetime granted is kept and shared, since nearly every acknowledgement
+     * grants the same lifetime (the list and the option are immutable).
+     */
+    private List<MobilityOption> refreshAdvice(Lifetime granted) {
+        RefreshAdvice last = lastAdvice;
+        if (last != null && last.granted() == granted.units()) {
+            return last.options();
+        }
+        List<MobilityOption> options = List.of();
+        if (!granted.isZero() && settings.refreshAdviceRatio() > 0) {
+            int units = (int) Math.floor(granted.units() * settings.refreshAdviceRatio());
+            if (units > 0 && units < granted.units()) {
+                options = List.of(new BindingRefreshAdvice(Lifetime.ofUnits(units)));
+            }
+        }
+        lastAdvice = new RefreshAdvice(granted.units(), options);
+        return options;
+    }
+
+    /** A granted lifetime's refresh advice, as {@link #refreshAdvice} returns it. */
+    private record RefreshAdvice(int granted, List<MobilityOption> options) {
     }
 
     /** RFC 5555 §4.1: a NAT lies between when the IPv4 care-of address differs from the outer source. */
@@ -1053,9 +1073,12 @@ public final class HomeAgentEngine implements AutoCloseable {
      * from home) is answered straight to the home address.
      */
     private static Addressing replyAddressing(Addressing bu, Ipv6Address hoa) {
-        boolean viaCareOf = bu.homeAddressOption().isPresent() && !bu.source().equals(hoa);
-        return new Addressing(bu.destination(), bu.source(), Optional.empty(),
-                viaCareOf ? Optional.of(hoa) : Optional.empty(), bu.outerPeer());
+        Optional<Ipv6Address> option = bu.homeAddressOption();
+        boolean viaCareOf = option.isPresent() && !bu.source().equals(hoa);
+        // The BU's own Home Address option is the routing header's address when it names hoa.
+        Optional<Ipv6Address> routed = !viaCareOf ? Optional.empty()
+                : option.get().equals(hoa) ? option : Optional.of(hoa);
+        return new Addressing(bu.destination(), bu.source(), Optional.empty(), routed, bu.outerPeer());
     }
 
     /**

@@ -609,7 +609,8 @@ public final class UdpTransport implements SignallingTransport {
                         + "; signalling is an inner IPv6 packet (RFC 5555)");
                 return;
             }
-            MobilityPacket parsed = MobilityPacketParser.parse(scratch, length);
+            // Read in place: the one copy of the Mobility Header is the Inbound's, taken below.
+            MobilityPacket parsed = MobilityPacketParser.parseInPlace(scratch, length);
             if (parsed.udpEncapsulation().isPresent()) {
                 dropMalformed(peer, "the inner packet is UDP-encapsulated again; encapsulation is one level deep");
                 return;
@@ -621,7 +622,7 @@ public final class UdpTransport implements SignallingTransport {
             }
             Addressing addressing = new Addressing(parsed.source(), parsed.destination(),
                     parsed.homeAddressOption(), parsed.type2RoutingHeader(), Optional.of(peer));
-            inbound = Inbound.wrapping(parsed.mobilityHeader(), addressing, observed); // a fresh copy: no second one
+            inbound = Inbound.wrapping(parsed.mobilityHeader(), addressing, observed); // the one copy, handed over
         } catch (MobilityHeaderFormatException e) {
             dropMalformed(reader.peer(slot), e.getMessage());
             return;

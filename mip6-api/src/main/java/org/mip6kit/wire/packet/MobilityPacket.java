@@ -48,7 +48,10 @@ public final class MobilityPacket {
     private final Optional<Ipv6Address> homeAddressOption;
     private final Optional<Ipv6Address> type2RoutingHeader;
     private final Optional<UdpEncapsulation> udpEncapsulation;
+    /** Holds the Mobility Header at {@code mhOffset}: the packet's own array, or a parsed-in-place buffer. */
     private final byte[] mobilityHeader;
+    private final int mhOffset;
+    private final int mhLength;
 
     /**
      * @param source             the IPv6 header's source (the care-of address when a Home Address
@@ -67,25 +70,31 @@ public final class MobilityPacket {
                           Optional<Ipv6Address> type2RoutingHeader, Optional<UdpEncapsulation> udpEncapsulation,
                           byte[] mobilityHeader) {
         this(source, destination, homeAddressOption, type2RoutingHeader, udpEncapsulation,
-                Objects.requireNonNull(mobilityHeader, "mobilityHeader").clone(), true);
+                Objects.requireNonNull(mobilityHeader, "mobilityHeader").clone(), 0, mobilityHeader.length);
     }
 
-    /** As the public constructor, keeping {@code ownedMobilityHeader}: the parser's fresh array, written by nobody else. */
+    /**
+     * As the public constructor, keeping {@code octets} and reading the Mobility Header from its
+     * {@code mhLength} octets at {@code mhOffset}: the parser's fresh array, written by nobody
+     * else, or the caller's buffer for {@link MobilityPacketParser#parseInPlace}.
+     */
     MobilityPacket(Ipv6Address source, Ipv6Address destination, Optional<Ipv6Address> homeAddressOption,
                    Optional<Ipv6Address> type2RoutingHeader, Optional<UdpEncapsulation> udpEncapsulation,
-                   byte[] ownedMobilityHeader, boolean owned) {
+                   byte[] octets, int mhOffset, int mhLength) {
         this.source = Objects.requireNonNull(source, "source");
         this.destination = Objects.requireNonNull(destination, "destination");
         this.homeAddressOption = Objects.requireNonNull(homeAddressOption, "homeAddressOption");
         this.type2RoutingHeader = Objects.requireNonNull(type2RoutingHeader, "type2RoutingHeader");
         this.udpEncapsulation = Objects.requireNonNull(udpEncapsulation, "udpEncapsulation");
-        this.mobilityHeader = ownedMobilityHeader;
-        if (this.mobilityHeader.length == 0) {
+        this.mobilityHeader = octets;
+        this.mhOffset = mhOffset;
+        this.mhLength = mhLength;
+        if (mhLength == 0) {
             throw new IllegalArgumentException("a Mobility Header has at least one octet");
         }
         // The largest 16-bit length field: the inner IPv6 Payload Length, else the UDP Length
         // (also the outer IPv6 Payload Length), else the outer IPv4 Total Length.
-        long largestLengthField = (long) this.mobilityHeader.length + extensionHeadersLength();
+        long largestLengthField = (long) mhLength + extensionHeadersLength();
         if (udpEncapsulation.isPresent()) {
             largestLengthField += IPV6_HEADER_LENGTH + UDP_HEADER_LENGTH;
             if (udpEncapsulation.get() instanceof UdpEncapsulation.OverIpv4) {
@@ -93,7 +102,7 @@ public final class MobilityPacket {
             }
         }
         if (largestLengthField > MAX_IP_LENGTH) {
-            throw new IllegalArgumentException("a Mobility Header of " + this.mobilityHeader.length
+            throw new IllegalArgumentException("a Mobility Header of " + mhLength
                     + " octets makes a packet too long for its 16-bit length fields");
         }
     }
@@ -114,19 +123,19 @@ public final class MobilityPacket {
     /** This packet with a Home Address option holding {@code homeAddress} (a BU from the care-of address). */
     public MobilityPacket withHomeAddressOption(Ipv6Address homeAddress) {
         return new MobilityPacket(source, destination, Optional.of(homeAddress), type2RoutingHeader,
-                udpEncapsulation, mobilityHeader);
+                udpEncapsulation, mobilityHeader(), 0, mhLength);
     }
 
     /** This packet with a type 2 routing header holding {@code homeAddress} (a BA to the care-of address). */
     public MobilityPacket withType2RoutingHeader(Ipv6Address homeAddress) {
         return new MobilityPacket(source, destination, homeAddressOption, Optional.of(homeAddress),
-                udpEncapsulation, mobilityHeader);
+                udpEncapsulation, mobilityHeader(), 0, mhLength);
     }
 
     /** This packet inside the given UDP encapsulation. */
     public MobilityPacket withUdpEncapsulation(UdpEncapsulation encapsulation) {
         return new MobilityPacket(source, destination, homeAddressOption, type2RoutingHeader,
-                Optional.of(encapsulation), mobilityHeader);
+                Optional.of(encapsulation), mobilityHeader(), 0, mhLength);
     }
 
     /** The source address in the (inner) IPv6 header. */
@@ -156,7 +165,7 @@ public final class MobilityPacket {
 
     /** A copy of the Mobility Header octets. */
     public byte[] mobilityHeader() {
-        return mobilityHeader.clone();
+        return Arrays.copyOfRange(mobilityHeader, mhOffset, mhOffset + mhLength);
     }
 
     /**
@@ -209,7 +218,7 @@ public final class MobilityPacket {
 
     /** Octets of the inner IPv6 packet; fits an int because the constructor bounds it. */
     private int innerLength() {
-        return IPV6_HEADER_LENGTH + extensionHeadersLength() + mobilityHeader.length;
+        return IPV6_HEADER_LENGTH + extensionHeadersLength() + mhLength;
     }
 
     private int extensionHeadersLength() {
@@ -223,7 +232,7 @@ public final class MobilityPacket {
 
     private void writeInner(byte[] out, int offset) {
         writeInner(source, destination, homeAddressOption.orElse(null), type2RoutingHeader.orElse(null),
-                mobilityHeader, 0, mobilityHeader.length, out, offset);
+                mobilityHeader, mhOffset, mhLength, out, offset);
     }
 
     /**
@@ -335,13 +344,14 @@ public final class MobilityPacket {
                 && homeAddressOption.equals(p.homeAddressOption)
                 && type2RoutingHeader.equals(p.type2RoutingHeader)
                 && udpEncapsulation.equals(p.udpEncapsulation)
-                && Arrays.equals(mobilityHeader, p.mobilityHeader);
+                && Arrays.equals(mobilityHeader, mhOffset, mhOffset + mhLength,
+                        p.mobilityHeader, p.mhOffset, p.mhOffset + p.mhLength);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(source, destination, homeAddressOption, type2RoutingHeader, udpEncapsulation)
-                * 31 + Arrays.hashCode(mobilityHeader);
+                * 31 + Arrays.hashCode(mobilityHeader());
     }
 
     @Override
@@ -351,6 +361,6 @@ public final class MobilityPacket {
         sb.append("source=").append(source).append(", destination=").append(destination);
         homeAddressOption.ifPresent(a -> sb.append(", homeAddressOption=").append(a));
         type2RoutingHeader.ifPresent(a -> sb.append(", type2RoutingHeader=").append(a));
-        return sb.append(", mobilityHeader=").append(mobilityHeader.length).append(" octets]").toString();
+        return sb.append(", mobilityHeader=").append(mhLength).append(" octets]").toString();
     }
 }

@@ -82,6 +82,27 @@ public final class MobilityPacketParser {
      * @throws IndexOutOfBoundsException if {@code length} is negative or beyond the buffer
      */
     public static MobilityPacket parse(byte[] buffer, int length) throws MobilityHeaderFormatException {
+        return parse(buffer, length, false);
+    }
+
+    /**
+     * {@link #parse(byte[], int)} without copying the Mobility Header: the packet returned reads
+     * it from {@code buffer}, so it is only valid until {@code buffer} is written again, and must
+     * not be kept or handed on past that (a transport that takes one fresh copy of the Mobility
+     * Header with {@link MobilityPacket#mobilityHeader()} before it reuses its receive buffer).
+     *
+     * @param buffer holds the packet from index 0; not modified, and read by the packet returned
+     * @param length the packet's length, 0..{@code buffer.length}
+     * @throws MobilityHeaderFormatException as {@link #parse(byte[])}
+     * @throws NullPointerException if {@code buffer} is null
+     * @throws IndexOutOfBoundsException if {@code length} is negative or beyond the buffer
+     */
+    public static MobilityPacket parseInPlace(byte[] buffer, int length) throws MobilityHeaderFormatException {
+        return parse(buffer, length, true);
+    }
+
+    private static MobilityPacket parse(byte[] buffer, int length, boolean inPlace)
+            throws MobilityHeaderFormatException {
         Objects.requireNonNull(buffer, "buffer");
         Objects.checkFromIndexSize(0, length, buffer.length);
         if (length == 0) {
@@ -89,15 +110,15 @@ public final class MobilityPacketParser {
         }
         int version = (buffer[0] & 0xFF) >>> 4;
         if (version == 4) {
-            return parseIpv4(buffer, length);
+            return parseIpv4(buffer, length, inPlace);
         }
         if (version == 6) {
-            return parseIpv6(buffer, length, 0, Optional.empty());
+            return parseIpv6(buffer, length, 0, Optional.empty(), inPlace);
         }
         throw discard("Version", 0, "is " + version + ", expected 6, or 4 for RFC 5555 UDP encapsulation");
     }
 
-    private static MobilityPacket parseIpv4(byte[] p, int end) throws MobilityHeaderFormatException {
+    private static MobilityPacket parseIpv4(byte[] p, int end, boolean inPlace) throws MobilityHeaderFormatException {
         if (end < IPV4_MIN_HEADER) {
             throw discard("IPv4 header", 0, "needs " + IPV4_MIN_HEADER + " octets, the packet has " + end);
         }
@@ -127,7 +148,7 @@ public final class MobilityPacketParser {
         Ipv4Address source = Ipv4Address.fromBytes(p, 12);
         Ipv4Address destination = Ipv4Address.fromBytes(p, 16);
         return parseUdp(p, end, headerLength, (sourcePort, destinationPort) ->
-                new UdpEncapsulation.OverIpv4(source, destination, sourcePort, destinationPort));
+                new UdpEncapsulation.OverIpv4(source, destination, sourcePort, destinationPort), inPlace);
     }
 
     /** Makes the encapsulation once the ports are read. */
@@ -135,7 +156,8 @@ public final class MobilityPacketParser {
         UdpEncapsulation create(int sourcePort, int destinationPort);
     }
 
-    private static MobilityPacket parseUdp(byte[] p, int end, int start, EncapsulationFactory factory)
+    private static MobilityPacket parseUdp(byte[] p, int end, int start, EncapsulationFactory factory,
+                                           boolean inPlace)
             throws MobilityHeaderFormatException {
         int available = end - start;
         if (available < UDP_HEADER) {
@@ -162,11 +184,11 @@ public final class MobilityPacketParser {
             throw discard("Version", inner, "the UDP payload is IP version " + version
                     + ", Mobility Header signalling is always carried in IPv6 (RFC 5555)");
         }
-        return parseIpv6(p, end, inner, Optional.of(encapsulation));
+        return parseIpv6(p, end, inner, Optional.of(encapsulation), inPlace);
     }
 
-    private static MobilityPacket parseIpv6(byte[] p, int end, int start, Optional<UdpEncapsulation> encapsulation)
-            throws MobilityHeaderFormatException {
+    private static MobilityPacket parseIpv6(byte[] p, int end, int start, Optional<UdpEncapsulation> encapsulation,
+                                            boolean inPlace) throws MobilityHeaderFormatException {
         int available = end - start;
         if (available < IPV6_HEADER) {
             throw discard("IPv6 header", start, "needs " + IPV6_HEADER + " octets, the packet has " + available + " left");
@@ -192,10 +214,14 @@ public final class MobilityPacketParser {
                     if (left == 0) {
                         throw discard("Mobility Header", cursor, "the packet ends where the Mobility Header should start");
                     }
+                    if (inPlace) {
+                        return new MobilityPacket(source, destination, Optional.ofNullable(homeAddress),
+                                Optional.ofNullable(routedHomeAddress), encapsulation, p, cursor, left);
+                    }
                     byte[] mobilityHeader = new byte[left];
                     System.arraycopy(p, cursor, mobilityHeader, 0, left);
                     return new MobilityPacket(source, destination, Optional.ofNullable(homeAddress),
-                            Optional.ofNullable(routedHomeAddress), encapsulation, mobilityHeader, true);
+                            Optional.ofNullable(routedHomeAddress), encapsulation, mobilityHeader, 0, left);
                 }
                 case HOP_BY_HOP -> {
                     if (cursor != start + IPV6_HEADER) {
@@ -233,7 +259,7 @@ public final class MobilityPacketParser {
                                 + "or type 2 routing header; those belong to the inner IPv6 packet");
                     }
                     return parseUdp(p, end, cursor, (sourcePort, destinationPort) ->
-                            new UdpEncapsulation.OverIpv6(source, destination, sourcePort, destinationPort));
+                            new UdpEncapsulation.OverIpv6(source, destination, sourcePort, destinationPort), inPlace);
                 }
                 default -> throw discard("Next Header", nextHeaderOffset, unsupported(nextHeader));
             }

@@ -425,6 +425,46 @@ class MobilityPacketParserTest {
         assertField(rejects(bytes), "Next Header", 40, FormatReaction.SILENT_DISCARD);
     }
 
+    // ---- parsing in place ------------------------------------------------------------------
+
+    @Test
+    void parsingInPlaceGivesTheSamePacketAsParsingACopy() throws Exception {
+        for (byte[] vector : vectors()) {
+            byte[] buffer = Arrays.copyOf(vector, vector.length + 7); // a receive buffer, longer than the packet
+            MobilityPacket inPlace = MobilityPacketParser.parseInPlace(buffer, vector.length);
+            MobilityPacket copied = MobilityPacketParser.parse(vector);
+
+            assertThat(inPlace).isEqualTo(copied);
+            assertThat(inPlace.hashCode()).isEqualTo(copied.hashCode());
+            assertThat(inPlace.toBytes()).isEqualTo(copied.toBytes());
+            assertThat(inPlace.withHomeAddressOption(HOA)).isEqualTo(copied.withHomeAddressOption(HOA));
+        }
+    }
+
+    @Test
+    void mobilityHeaderOfAPacketParsedInPlaceIsACopyThatOutlivesTheBuffer() throws Exception {
+        byte[] buffer = TV1_PACKET.clone();
+        MobilityPacket inPlace = MobilityPacketParser.parseInPlace(buffer, buffer.length);
+        byte[] header = inPlace.mobilityHeader();
+        MobilityPacket detached = inPlace.withUdpEncapsulation(OVER_IPV6);
+
+        Arrays.fill(buffer, (byte) 0x5A); // the transport reuses its buffer for the next datagram
+
+        assertThat(header).isEqualTo(MobilityPacketParser.parse(TV1_PACKET).mobilityHeader());
+        assertThat(detached.mobilityHeader()).isEqualTo(header);
+    }
+
+    @Test
+    void parsingInPlaceRejectsWhatParsingRejects() {
+        for (byte[] vector : vectors()) {
+            for (int length = 0; length < vector.length; length++) {
+                int cut = length;
+                assertThrows(MobilityHeaderFormatException.class,
+                        () -> MobilityPacketParser.parseInPlace(vector.clone(), cut), "truncated to " + cut);
+            }
+        }
+    }
+
     // ---- no exception but the format exception, whatever the octets -------------------
 
     @Test

@@ -429,7 +429,10 @@ final class HomeAgentSide implements HomeAgentSecurity {
 
     /** An accepted Binding Update: its association is the one a Home Agent Switch to the node will use. */
     private Verdict accepted(Identity who, long spi, Exchange reply) {
-        latestSpi.put(who.value(), spi);
+        Long known = latestSpi.get(who.value());
+        if (known == null || known != spi) { // unchanged for every refresh: no Long boxed for it
+            latestSpi.put(who.value(), spi);
+        }
         return Verdict.accept(who, reply);
     }
 

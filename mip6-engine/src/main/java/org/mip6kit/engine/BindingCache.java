@@ -551,11 +551,12 @@ final class BindingCache {
     }
 
     /**
-     * The outer word's endpoint bits for an IPv4 peer. {@link Inet4Address#hashCode()} is the
-     * address as an int (big-endian), with no copy of the address as {@code getAddress()} makes.
+     * The outer word's endpoint bits for an IPv4 peer.
      */
     private static long ipv4Peer(Inet4Address v4, int port) {
-        return PEER_V4 | ((v4.hashCode() & 0xFFFF_FFFFL) << 16) | port;
+        byte[] a = v4.getAddress();
+        long address = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFFL) << 16) | ((a[2] & 0xFFL) << 8) | (a[3] & 0xFFL);
+        return PEER_V4 | (address << 16) | port;
     }
 
     private BindingRecord record(int row) {

@@ -887,6 +887,10 @@ public final class UdpTransport implements SignallingTransport {
             return new Config(bindAddress, 0, 0);
         }
 
+        public Config withBindAddress(InetAddress address) {
+            return new Config(address, port, receiveBufferBytes, receiveThreads, batchSize, nativeIo);
+        }
+
         public Config withPort(int newPort) {
             return new Config(bindAddress, newPort, receiveBufferBytes, receiveThreads, batchSize, nativeIo);
         }

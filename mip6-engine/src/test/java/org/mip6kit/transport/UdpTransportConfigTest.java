@@ -54,6 +54,15 @@ class UdpTransportConfigTest {
     }
 
     @Test
+    void anotherEndpointKeepsEverySocketSetting() throws Exception {
+        UdpTransport.Config own = new UdpTransport.Config(InetAddress.getByName("2001:db8:1::1"), 4191, 65536, 2, 8,
+                UdpTransport.NativeIo.OFF);
+        InetAddress other = InetAddress.getByName("2001:db8:1::2");
+        UdpTransport.Config moved = own.withBindAddress(other).withPort(4192);
+        assertThat(moved).isEqualTo(new UdpTransport.Config(other, 4192, 65536, 2, 8, UdpTransport.NativeIo.OFF));
+    }
+
+    @Test
     void innerPacketBoundCoversTheLargestMobilityHeaderWithBothExtensionHeaders() {
         assertThat(UdpTransport.MAX_INNER_PACKET).isEqualTo(40 + 24 + 24 + 2048);
     }

@@ -491,8 +491,8 @@ public final class HomeAgentDaemon implements AutoCloseable {
                 }
             }
             AtomicReference<UdpTransport> udp = new AtomicReference<>();
-            UdpTransport.Config udpConfig = new UdpTransport.Config(endpoint.getAddress(), endpoint.getPort(),
-                    base.receiveBufferBytes(), base.receiveThreads());
+            // The departed member's endpoint with this member's own socket settings (buffer, threads, batches, native I/O).
+            UdpTransport.Config udpConfig = base.withBindAddress(endpoint.getAddress()).withPort(endpoint.getPort());
             GridBindingStore store = inherited.store();
             HomeAgentEngine taken = null;
             try {
